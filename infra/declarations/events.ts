@@ -1,0 +1,55 @@
+import type { FunctionDeclaration } from './functions.ts';
+
+/**
+ * The event side, declared once: the custom bus, the stream-to-bus forwarder, the EventBridge rules and
+ * the Scheduler group and recurring schedules. Read by the CDK events stack and by the local runtime's
+ * EventBridge/Scheduler emulators.
+ */
+
+/** `source` of every Cirrus domain event on the bus; `detail-type` is the event name, e.g. contact.created. */
+export const EVENT_SOURCE = 'cirrus.crm';
+export const eventBus = { logicalName: 'CirrusBus' } as const;
+export const scheduleGroup = { logicalName: 'CirrusSchedules' } as const;
+
+/** EventBridge event pattern (the subset Cirrus uses: exact values, prefix, anything-but). */
+export type PatternValue = string | number | boolean | { prefix: string } | { 'anything-but': string[] };
+export interface EventPattern {
+  readonly source?: readonly string[];
+  readonly 'detail-type'?: readonly PatternValue[];
+  readonly detail?: Readonly<Record<string, readonly PatternValue[]>>;
+}
+
+export interface RuleDeclaration {
+  /** Unique kebab-case rule name. */
+  readonly name: string;
+  readonly description: string;
+  readonly eventPattern: EventPattern;
+  /** The target function; invoked asynchronously with the EventBridge event, retried, then dead-lettered. */
+  readonly target: FunctionDeclaration;
+  readonly retryAttempts: number;
+  readonly maxEventAgeSeconds: number;
+}
+
+export interface ScheduleDeclaration {
+  readonly name: string;
+  readonly description: string;
+  /** cron(...) or rate(...) in Scheduler syntax, evaluated in `timezone`. */
+  readonly expression: string;
+  readonly timezone: string;
+  readonly target: FunctionDeclaration;
+}
+
+/** Reads new outbox items from the table stream and puts them on the bus (rule 4: nothing lost). */
+export const streamForwarder: FunctionDeclaration = {
+  name: 'stream-forwarder',
+  entry: 'functions/platform/stream-forwarder.ts',
+  access: { putEvents: true },
+  timeoutSeconds: 30,
+};
+
+export const rules: readonly RuleDeclaration[] = [];
+
+/** Targets of one-time schedules that functions create at run time (e.g. call-back timers). */
+export const scheduleTargets: readonly FunctionDeclaration[] = [];
+
+export const schedules: readonly ScheduleDeclaration[] = [];
