@@ -1,0 +1,22 @@
+import type { FunctionDeclaration } from './functions.ts';
+import { routes } from './routes.ts';
+import { rules, scheduleTargets, schedules, streamForwarder } from './events.ts';
+
+export * from './functions.ts';
+export * from './routes.ts';
+export * from './events.ts';
+export * from './table.ts';
+
+/** Every Lambda function of the product, each once (a function may serve a route and a rule). */
+export function allFunctions(): FunctionDeclaration[] {
+  const byName = new Map<string, FunctionDeclaration>();
+  for (const f of [...routes, streamForwarder, ...rules.map((r) => r.target), ...scheduleTargets, ...schedules.map((s) => s.target)]) {
+    const seen = byName.get(f.name);
+    if (seen && seen.entry !== f.entry) throw new Error(`Function name ${f.name} is declared twice with different entries`);
+    byName.set(f.name, f);
+  }
+  return [...byName.values()];
+}
+
+/** Environment variable under which a schedule target's Lambda ARN reaches the functions that create schedules. */
+export const scheduleTargetEnvName = (name: string) => `SCHEDULE_TARGET_${name.toUpperCase().replace(/-/g, '_')}_ARN`;
