@@ -1,10 +1,10 @@
 import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { logger } from './logger.ts';
 import { principalFromClaims, type Principal } from './auth.ts';
 import { HttpProblem, badRequest } from './problem.ts';
 
-export const logger = new Logger({ serviceName: 'cirrus-crm' });
+export { logger };
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;

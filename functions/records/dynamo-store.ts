@@ -1,0 +1,274 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { documentClient, tableName } from '#commons/dynamo.ts';
+import { keys, nameKey, tenantPrefix } from '#commons/keys.ts';
+import type { StoredRecord } from './entity.ts';
+import {
+  InvalidCursor, UniqueConflict, VersionConflict,
+  type AuditEntry, type ChangeSet, type DirectoryUser, type ListSpec, type Page, type RecordStore, type TimelineEntry,
+} from './store.ts';
+
+type Item = Record<string, unknown>;
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+const INTERNAL = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entityType', 'token', 'expiresAt']);
+const EVENT_TTL_SECONDS = 7 * 24 * 3600;
+
+function strip<T>(item: Item): T {
+  const out: Item = {};
+  for (const [k, v] of Object.entries(item)) if (!INTERNAL.has(k)) out[k] = v;
+  return out as T;
+}
+
+/** Index attributes of a record: live records are listed by name, creation and owner; deleted ones sit in the trash. */
+export function recordItem(tenantId: string, type: string, record: StoredRecord): Item {
+  const base: Item = { ...record, pk: keys.record(tenantId, type, record.id), sk: keys.recordSk, entityType: type };
+  const nk = `${nameKey(record.name)}#${record.id}`;
+  if (record.deletedAt) {
+    return { ...base, gsi1pk: keys.trash(tenantId, type), gsi1sk: `${record.deletedAt}#${record.id}` };
+  }
+  return {
+    ...base,
+    gsi1pk: keys.list(tenantId, type), gsi1sk: nk,
+    gsi2pk: keys.list(tenantId, type), gsi2sk: `${record.createdAt}#${record.id}`,
+    gsi3pk: keys.byOwner(tenantId, type, record.ownerId), gsi3sk: nk,
+  };
+}
+
+const INDEX_KEYS: Record<string, string[]> = {
+  table: ['pk', 'sk'],
+  GSI1: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+  GSI2: ['pk', 'sk', 'gsi2pk', 'gsi2sk'],
+  GSI3: ['pk', 'sk', 'gsi3pk', 'gsi3sk'],
+};
+
+/** Cursors are the opaque base64url of a key; one naming another tenant is refused. */
+export function encodeCursor(key: Item | undefined): string | null {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+}
+
+export function decodeCursor(tenantId: string, cursor: string | undefined, index: string): Item | undefined {
+  if (!cursor) return undefined;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursor();
+  }
+  if (!key || typeof key !== 'object' || Array.isArray(key)) throw new InvalidCursor();
+  const expected = INDEX_KEYS[index]!;
+  const entries = Object.entries(key as Item);
+  if (entries.length !== expected.length || !expected.every((k) => typeof (key as Item)[k] === 'string')) throw new InvalidCursor();
+  for (const [k, v] of entries) if (k.endsWith('pk') && !(v as string).startsWith(tenantPrefix(tenantId))) throw new InvalidCursor();
+  return key as Item;
+}
+
+function keyOf(item: Item, index: string): Item {
+  return Object.fromEntries(INDEX_KEYS[index]!.map((k) => [k, item[k]]));
+}
+
+export class DynamoRecordStore implements RecordStore {
+  constructor(private readonly client = documentClient, private readonly table = tableName()) {}
+
+  async get(tenantId: string, type: string, id: string): Promise<StoredRecord | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: keys.record(tenantId, type, id), sk: keys.recordSk } }));
+    return Item && Item.entityType === type ? strip<StoredRecord>(Item) : undefined;
+  }
+
+  async getUser(tenantId: string, userId: string): Promise<DirectoryUser | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: keys.users(tenantId), sk: userId } }));
+    return Item ? strip<DirectoryUser>(Item) : undefined;
+  }
+
+  async uniqueOwner(tenantId: string, type: string, field: string, value: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(new GetCommand({
+      TableName: this.table, Key: { pk: keys.unique(tenantId, type, field, value.toLowerCase()), sk: keys.uniqueSk },
+    }));
+    return Item?.id as string | undefined;
+  }
+
+  async commit(change: ChangeSet): Promise<void> {
+    const { tenantId, type, record } = change;
+    const T = this.table;
+    const items: TransactItem[] = [];
+    const uniqueSlots: { index: number; field: string }[] = [];
+
+    items.push({
+      Put: {
+        TableName: T, Item: recordItem(tenantId, type, record),
+        ...(change.expectedVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': change.expectedVersion } }),
+      },
+    });
+    for (const u of change.uniquesAdded) {
+      uniqueSlots.push({ index: items.length, field: u.field });
+      items.push({
+        Put: {
+          TableName: T,
+          Item: { pk: keys.unique(tenantId, type, u.field, u.value), sk: keys.uniqueSk, entityType: 'unique', id: record.id, field: u.field, value: u.value },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      });
+    }
+    for (const u of change.uniquesRemoved) {
+      items.push({
+        Delete: {
+          TableName: T, Key: { pk: keys.unique(tenantId, type, u.field, u.value), sk: keys.uniqueSk },
+          ConditionExpression: 'attribute_not_exists(pk) OR id = :id', ExpressionAttributeValues: { ':id': record.id },
+        },
+      });
+    }
+    const copy = { ...record };
+    for (const token of change.tokensPut) {
+      items.push({ Put: { TableName: T, Item: { ...copy, pk: keys.search(tenantId, type), sk: `${token}#${record.id}`, entityType: 'search', token } } });
+    }
+    for (const token of change.tokensRemoved) {
+      items.push({ Delete: { TableName: T, Key: { pk: keys.search(tenantId, type), sk: `${token}#${record.id}` } } });
+    }
+    for (const t of change.timeline) {
+      items.push({ Put: { TableName: T, Item: { ...t.entry, pk: keys.record(tenantId, t.type, t.id), sk: keys.timelineSk(t.entry.at, t.entry.id), entityType: 'timeline' } } });
+    }
+    items.push({ Put: { TableName: T, Item: { ...change.audit, pk: keys.record(tenantId, type, record.id), sk: keys.auditSk(change.audit.at, change.audit.id), entityType: 'audit' } } });
+    items.push({
+      Put: {
+        TableName: T,
+        Item: {
+          ...change.event, pk: keys.event(tenantId, change.event.eventId), sk: keys.eventSk, entityType: 'event',
+          expiresAt: Math.floor(Date.parse(change.event.occurredAt) / 1000) + EVENT_TTL_SECONDS,
+        },
+      },
+    });
+    if (change.linkRemoved) {
+      items.push({ Delete: { TableName: T, Key: { pk: keys.record(tenantId, change.linkRemoved.parentType, change.linkRemoved.parentId), sk: `CH#${type}#${record.id}` } } });
+    }
+    if (change.linkPut) {
+      items.push({
+        Put: {
+          TableName: T,
+          Item: { ...change.linkPut.summary, pk: keys.record(tenantId, change.linkPut.parentType, change.linkPut.parentId), sk: `CH#${type}#${record.id}`, entityType: 'link', type },
+        },
+      });
+    }
+
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new VersionConflict();
+        for (const slot of uniqueSlots) {
+          const reason = reasons[slot.index];
+          if (reason?.Code === 'ConditionalCheckFailed') {
+            const old = reason.Item ? unmarshall(reason.Item as Parameters<typeof unmarshall>[0]) : {};
+            throw new UniqueConflict(slot.field, String(old.id ?? ''));
+          }
+        }
+        // Another transaction touched one of these items at the same moment: try again briefly.
+        if (reasons.some((r) => r.Code === 'TransactionConflict') && attempt < 3) {
+          await new Promise((r) => setTimeout(r, 20 * (attempt + 1) + Math.random() * 20));
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  /** Pages a Query; filtered queries read on (a few requests at most) to fill the page. */
+  private async page(tenantId: string, input: QueryCommandInput, index: string, limit: number, cursor: string | undefined, dedupe = false): Promise<Page<Item>> {
+    const filtered = Boolean(input.FilterExpression) || dedupe;
+    let start = decodeCursor(tenantId, cursor, index);
+    const out: Item[] = [];
+    const seen = new Set<string>();
+    let last: Item | undefined;
+    for (let round = 0; round < (filtered ? 5 : 1); round++) {
+      const res = await this.client.send(new QueryCommand({ ...input, TableName: this.table, Limit: filtered ? Math.max(limit, 25) : limit, ExclusiveStartKey: start }));
+      for (const item of res.Items ?? []) {
+        if (out.length === limit) break;
+        const id = String(item.id ?? item.sk);
+        if (dedupe && seen.has(id)) { last = item; continue; }
+        seen.add(id);
+        out.push(item);
+        last = item;
+      }
+      if (out.length === limit) {
+        // Stopped inside or at the end of a DynamoDB page: resume after the last item taken.
+        const more = res.LastEvaluatedKey !== undefined || (res.Items ?? []).indexOf(last!) < (res.Items ?? []).length - 1;
+        return { items: out, nextCursor: more ? encodeCursor(keyOf(last!, index)) : null };
+      }
+      if (!res.LastEvaluatedKey) return { items: out, nextCursor: null };
+      start = res.LastEvaluatedKey;
+    }
+    return { items: out, nextCursor: encodeCursor(start) };
+  }
+
+  async list(tenantId: string, type: string, spec: ListSpec): Promise<Page<StoredRecord>> {
+    const filters: string[] = [];
+    const values: Item = {};
+    const names: Record<string, string> = {};
+    const desc = spec.sort.startsWith('-');
+    let input: QueryCommandInput;
+    let index: string;
+
+    if (spec.deleted) {
+      index = 'GSI1';
+      input = { TableName: this.table, IndexName: 'GSI1', KeyConditionExpression: 'gsi1pk = :pk', ScanIndexForward: false };
+      values[':pk'] = keys.trash(tenantId, type);
+      if (spec.ownerId) filters.push('ownerId = :owner');
+    } else if (spec.q) {
+      index = 'table';
+      input = { TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :q)' };
+      values[':pk'] = keys.search(tenantId, type);
+      values[':q'] = spec.q;
+      if (spec.ownerId) filters.push('ownerId = :owner');
+    } else if (spec.ownerId && spec.sort.endsWith('name')) {
+      index = 'GSI3';
+      input = { TableName: this.table, IndexName: 'GSI3', KeyConditionExpression: 'gsi3pk = :pk', ScanIndexForward: !desc };
+      values[':pk'] = keys.byOwner(tenantId, type, spec.ownerId);
+    } else {
+      const byName = spec.sort.endsWith('name');
+      index = byName ? 'GSI1' : 'GSI2';
+      const attr = byName ? 'gsi1pk' : 'gsi2pk';
+      input = { TableName: this.table, IndexName: index, KeyConditionExpression: `${attr} = :pk`, ScanIndexForward: !desc };
+      values[':pk'] = keys.list(tenantId, type);
+      if (spec.ownerId) filters.push('ownerId = :owner');
+    }
+    if (spec.ownerId && filters.includes('ownerId = :owner')) values[':owner'] = spec.ownerId;
+    if (spec.tag) {
+      filters.push('contains(#tags, :tag)');
+      names['#tags'] = 'tags';
+      values[':tag'] = spec.tag;
+    }
+    input.ExpressionAttributeValues = values;
+    if (filters.length) input.FilterExpression = filters.join(' AND ');
+    if (Object.keys(names).length) input.ExpressionAttributeNames = names;
+    const page = await this.page(tenantId, input, index, spec.limit, spec.cursor, Boolean(spec.q));
+    return { items: page.items.map((i) => strip<StoredRecord>(i)), nextCursor: page.nextCursor };
+  }
+
+  private async partition<T>(tenantId: string, pk: string, prefix: string, limit: number, cursor: string | undefined, newestFirst: boolean): Promise<Page<T>> {
+    const page = await this.page(tenantId, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      ScanIndexForward: !newestFirst,
+    }, 'table', limit, cursor);
+    return { items: page.items.map((i) => strip<T>(i)), nextCursor: page.nextCursor };
+  }
+
+  timeline(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>> {
+    return this.partition(tenantId, keys.record(tenantId, type, id), 'TL#', limit, cursor, true);
+  }
+
+  audit(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<AuditEntry>> {
+    return this.partition(tenantId, keys.record(tenantId, type, id), 'AU#', limit, cursor, true);
+  }
+
+  children(tenantId: string, parentType: string, parentId: string, limit: number, cursor?: string): Promise<Page<Item>> {
+    return this.partition(tenantId, keys.record(tenantId, parentType, parentId), 'CH#', limit, cursor, false);
+  }
+}

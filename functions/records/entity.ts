@@ -1,0 +1,47 @@
+import type * as z from 'zod/mini';
+
+/** A stored record as the API returns it (before redaction). */
+export interface StoredRecord {
+  id: string;
+  name: string;
+  ownerId: string;
+  version: number;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string;
+  deletedAt?: string;
+  deletedBy?: string;
+  [field: string]: unknown;
+}
+
+/** Fields the server owns; a client can never set them. */
+export const SYSTEM_FIELDS = [
+  'id', 'name', 'version', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy', 'deletedAt', 'deletedBy',
+] as const;
+
+/**
+ * What makes accounts, contacts (and later leads...) different; the generic record service does the rest.
+ */
+export interface EntityDefinition {
+  /** Singular type used in keys and event names: `contact` → `contact.created`. */
+  readonly type: string;
+  /** URL segment: `/api/contacts`. */
+  readonly plural: string;
+  readonly createSchema: z.ZodMiniType<Record<string, unknown>>;
+  readonly updateSchema: z.ZodMiniType<Record<string, unknown>>;
+  /** The display name stored as `name` (sorted and searched). */
+  displayName(fields: Record<string, unknown>): string;
+  /** Whole-record rules checked after a merge, e.g. "a contact needs a first or last name". */
+  validateMerged?(fields: Record<string, unknown>): { path: string; message: string; code: string }[];
+  /** Phone fields converted to E.164 using the record's `country`. */
+  readonly phoneFields: readonly string[];
+  /** Fields unique within the tenant (case-insensitive), e.g. a contact's email. */
+  readonly uniqueFields: readonly string[];
+  /** Fields whose values are indexed for prefix search besides the name. */
+  readonly searchFields: readonly string[];
+  /** A parent record this one links to (a contact's account): its timeline gets linked/unlinked entries. */
+  readonly parent?: { readonly field: string; readonly type: string; readonly nameField: string };
+  /** Fields copied onto the parent's child link item (shown in the parent's child list). */
+  readonly linkFields?: readonly string[];
+}

@@ -1,0 +1,418 @@
+import type * as z from 'zod/mini';
+import type { Principal } from '#commons/auth.ts';
+import type { Clock } from '#commons/clock.ts';
+import { nameKey } from '#commons/keys.ts';
+import {
+  assertCanAssign, assertCanWrite, assertFieldsWritable, canSeeSensitive, redact, SENSITIVE_FIELDS,
+} from '#commons/permissions.ts';
+import { badRequest, conflict, notFound, preconditionFailed, type FieldError } from '#commons/problem.ts';
+import { listQuery, pageQuery } from '#schemas/common.ts';
+import { phoneSearchTokens, toE164 } from '#schemas/phone.ts';
+import { toFieldIssues } from '#schemas/validation.ts';
+import { SYSTEM_FIELDS, type EntityDefinition, type StoredRecord } from './entity.ts';
+import {
+  InvalidCursor, UniqueConflict, VersionConflict,
+  type AuditEntry, type ChangeSet, type DomainEvent, type Page, type RecordStore, type TimelineEntry,
+} from './store.ts';
+
+/**
+ * The record service: create, read, list, change, soft-delete and restore a record with its audit entry,
+ * timeline entries and domain event. Pure apart from the injected store, clock and id source.
+ */
+export interface RecordDeps {
+  readonly store: RecordStore;
+  readonly clock: Clock;
+  readonly newId: (now: Date) => string;
+}
+
+type Fields = Record<string, unknown>;
+
+export function parse<T>(schema: z.ZodMiniType<T>, input: unknown): T {
+  const result = schema.safeParse(input ?? {});
+  if (!result.success) throw badRequest(toFieldIssues(result.error.issues));
+  return result.data;
+}
+
+export const etag = (version: number) => `"${version}"`;
+
+/** If-Match holds when absent, `*`, or naming the current version (weak or strong form). */
+export function ifMatchHolds(ifMatch: string | undefined, version: number): boolean {
+  if (ifMatch === undefined || ifMatch.trim() === '' || ifMatch.trim() === '*') return true;
+  return ifMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '').replace(/"/g, '') === String(version));
+}
+
+const actorOf = (p: Principal) => ({ id: p.userId, name: p.name });
+
+function normalisePhones(def: EntityDefinition, fields: Fields): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const f of def.phoneFields) {
+    const value = fields[f];
+    if (typeof value !== 'string') continue;
+    const e164 = toE164(value, typeof fields.country === 'string' ? fields.country : undefined);
+    if (e164) fields[f] = e164;
+    else errors.push({ path: f, message: 'Cannot convert to an international number; include the country code, e.g. +86 138 0013 8000', code: 'invalid_phone' });
+  }
+  return errors;
+}
+
+function uniqueValues(def: EntityDefinition, fields: Fields): { field: string; value: string }[] {
+  return def.uniqueFields
+    .filter((f) => typeof fields[f] === 'string' && fields[f] !== '')
+    .map((f) => ({ field: f, value: (fields[f] as string).toLowerCase() }));
+}
+
+/** Prefix-search tokens: the whole name, each word of it, and the declared search fields. */
+export function searchTokens(def: EntityDefinition, record: Fields): string[] {
+  const tokens = new Set<string>();
+  const add = (t: string) => {
+    const clean = t.replace(/#/g, '').trim().slice(0, 100);
+    if (clean) tokens.add(clean);
+  };
+  const name = nameKey(String(record.name ?? ''));
+  add(name);
+  for (const word of name.split(' ')) add(word);
+  for (const f of def.searchFields) {
+    const v = record[f];
+    if (typeof v !== 'string' || !v) continue;
+    if (def.phoneFields.includes(f)) phoneSearchTokens(v).forEach(add);
+    else add(v.toLowerCase());
+  }
+  return [...tokens];
+}
+
+/** How a typed query is matched against tokens: phones by digits, the rest lower-cased. */
+export function searchPrefix(q: string): string {
+  const trimmed = q.normalize('NFKC').trim();
+  if (/^[+\d\s().-]+$/.test(trimmed) && /\d/.test(trimmed)) return trimmed.replace(/\D/g, '');
+  return nameKey(trimmed).replace(/#/g, '');
+}
+
+function systemFree(record: Fields): Fields {
+  const out: Fields = {};
+  for (const [k, v] of Object.entries(record)) if (!(SYSTEM_FIELDS as readonly string[]).includes(k)) out[k] = v;
+  return out;
+}
+
+function changedFields(before: Fields, after: Fields): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys]
+    .filter((k) => !(SYSTEM_FIELDS as readonly string[]).includes(k))
+    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+    .sort();
+}
+
+function pick(record: Fields, fields: readonly string[]): Fields {
+  const out: Fields = {};
+  for (const f of fields) if (record[f] !== undefined) out[f] = record[f];
+  return out;
+}
+
+function withoutSensitive(type: string, record: Fields): Fields {
+  const copy = { ...record };
+  for (const f of SENSITIVE_FIELDS[type] ?? []) delete copy[f];
+  return copy;
+}
+
+async function loadForWrite(def: EntityDefinition, p: Principal, id: string, deps: RecordDeps): Promise<StoredRecord> {
+  const current = await deps.store.get(p.tenantId, def.type, id);
+  if (!current) throw notFound(`No ${def.type} with id ${id}.`);
+  assertCanWrite(p, current);
+  return current;
+}
+
+async function resolveOwner(p: Principal, ownerId: unknown, deps: RecordDeps): Promise<void> {
+  if (typeof ownerId !== 'string' || ownerId === p.userId) return;
+  assertCanAssign(p, ownerId);
+  const user = await deps.store.getUser(p.tenantId, ownerId);
+  if (!user) throw badRequest([{ path: 'ownerId', message: 'No such user in this workspace', code: 'unknown_user' }]);
+}
+
+/** Checks the parent link and copies its name; returns the parent's display name. */
+async function resolveParent(def: EntityDefinition, p: Principal, fields: Fields, deps: RecordDeps): Promise<void> {
+  if (!def.parent) return;
+  const parentId = fields[def.parent.field];
+  if (typeof parentId !== 'string') {
+    delete fields[def.parent.nameField];
+    return;
+  }
+  const parent = await deps.store.get(p.tenantId, def.parent.type, parentId);
+  if (!parent || parent.deletedAt) {
+    throw badRequest([{ path: def.parent.field, message: `No such ${def.parent.type}`, code: 'unknown_reference' }]);
+  }
+  fields[def.parent.nameField] = parent.name;
+}
+
+function linkSummary(def: EntityDefinition, record: StoredRecord): Fields {
+  return pick(record, ['id', 'name', 'ownerId', ...(def.linkFields ?? [])]);
+}
+
+async function commit(def: EntityDefinition, p: Principal, change: ChangeSet, deps: RecordDeps): Promise<void> {
+  try {
+    await deps.store.commit(change);
+  } catch (error) {
+    if (error instanceof UniqueConflict) {
+      const existing = await deps.store.get(p.tenantId, def.type, error.existingId);
+      throw conflict(`A ${def.type} with this ${error.field} already exists: ${existing?.name ?? error.existingId}.`, {
+        errors: [{ path: error.field, message: `Already used by ${existing?.name ?? error.existingId}`, code: 'duplicate' }],
+        existingId: error.existingId,
+        existingName: existing?.name,
+        existingDeleted: Boolean(existing?.deletedAt),
+      });
+    }
+    if (error instanceof VersionConflict) {
+      const current = await deps.store.get(p.tenantId, def.type, change.record.id);
+      throw staleVersion(def, p, current);
+    }
+    throw error;
+  }
+}
+
+function staleVersion(def: EntityDefinition, p: Principal, current: StoredRecord | undefined) {
+  if (!current) return notFound(`No ${def.type} with id.`);
+  return preconditionFailed(
+    `This ${def.type} was changed by someone else (now version ${current.version}). Reload it and apply your change again.`,
+    { currentVersion: current.version, current: redact(p, def.type, current) },
+    { etag: etag(current.version) },
+  );
+}
+
+function event(def: EntityDefinition, p: Principal, verb: string, record: StoredRecord, now: Date, deps: RecordDeps, changes?: string[]): DomainEvent {
+  return {
+    eventId: deps.newId(now),
+    name: `${def.type}.${verb}`,
+    tenantId: p.tenantId,
+    occurredAt: now.toISOString(),
+    actor: actorOf(p),
+    subject: { type: def.type, id: record.id },
+    ...(changes ? { changes } : {}),
+    data: withoutSensitive(def.type, record),
+  };
+}
+
+function audit(def: EntityDefinition, p: Principal, action: AuditEntry['action'], id: string, now: Date, deps: RecordDeps, before?: Fields, after?: Fields): AuditEntry {
+  return {
+    id: deps.newId(now), at: now.toISOString(), action,
+    actor: { id: p.userId, name: p.name, email: p.email },
+    recordType: def.type, recordId: id,
+    ...(before ? { before } : {}), ...(after ? { after } : {}),
+  };
+}
+
+function timeline(type: TimelineEntry['type'], p: Principal, now: Date, deps: RecordDeps, extra: Partial<TimelineEntry> = {}): TimelineEntry {
+  return { id: deps.newId(now), at: now.toISOString(), type, actor: actorOf(p), ...extra };
+}
+
+export async function createRecord(def: EntityDefinition, p: Principal, body: unknown, deps: RecordDeps): Promise<StoredRecord> {
+  const input = parse(def.createSchema, body);
+  assertFieldsWritable(p, def.type, Object.keys(input));
+  const fields: Fields = { ...input };
+  const errors = normalisePhones(def, fields);
+  if (errors.length) throw badRequest(errors);
+  await resolveOwner(p, fields.ownerId, deps);
+  await resolveParent(def, p, fields, deps);
+
+  const now = deps.clock();
+  const at = now.toISOString();
+  const record: StoredRecord = {
+    ...fields,
+    id: deps.newId(now),
+    name: def.displayName(fields),
+    ownerId: typeof fields.ownerId === 'string' ? fields.ownerId : p.userId,
+    version: 1,
+    createdAt: at, createdBy: p.userId, updatedAt: at, updatedBy: p.userId,
+  };
+  const entries: ChangeSet['timeline'] = [{ type: def.type, id: record.id, entry: timeline('created', p, now, deps) }];
+  const parentId = def.parent ? record[def.parent.field] : undefined;
+  if (def.parent && typeof parentId === 'string') {
+    entries.push({
+      type: def.parent.type, id: parentId,
+      entry: timeline(`${def.type}-linked`, p, now, deps, { subject: { type: def.type, id: record.id, name: record.name } }),
+    });
+  }
+  await commit(def, p, {
+    tenantId: p.tenantId, type: def.type, record,
+    uniquesAdded: uniqueValues(def, record), uniquesRemoved: [],
+    tokensPut: searchTokens(def, record), tokensRemoved: [],
+    timeline: entries,
+    audit: audit(def, p, 'create', record.id, now, deps, undefined, systemFree(record)),
+    event: event(def, p, 'created', record, now, deps),
+    ...(def.parent && typeof parentId === 'string'
+      ? { linkPut: { parentType: def.parent.type, parentId, summary: linkSummary(def, record) } }
+      : {}),
+  }, deps);
+  return redact(p, def.type, record);
+}
+
+export async function getRecord(def: EntityDefinition, p: Principal, id: string, deps: RecordDeps): Promise<StoredRecord> {
+  const record = await deps.store.get(p.tenantId, def.type, id);
+  if (!record) throw notFound(`No ${def.type} with id ${id}.`);
+  return redact(p, def.type, record);
+}
+
+export async function updateRecord(
+  def: EntityDefinition, p: Principal, id: string, body: unknown, ifMatch: string | undefined, deps: RecordDeps,
+): Promise<StoredRecord> {
+  const patch = parse(def.updateSchema, body);
+  const current = await loadForWrite(def, p, id, deps);
+  if (!ifMatchHolds(ifMatch, current.version)) throw staleVersion(def, p, current);
+  if (current.deletedAt) throw conflict(`This ${def.type} is deleted; restore it before changing it.`);
+  assertFieldsWritable(p, def.type, Object.keys(patch));
+
+  const merged: Fields = { ...current };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete merged[k];
+    else if (v !== undefined) merged[k] = v;
+  }
+  // Re-normalise only what the patch touched (or what depends on a changed country).
+  const touched: Fields = {};
+  for (const f of def.phoneFields) if (f in patch || 'country' in patch) touched[f] = merged[f];
+  touched.country = merged.country;
+  const errors = [...normalisePhones(def, touched), ...(def.validateMerged?.(merged) ?? [])];
+  if (errors.length) throw badRequest(errors);
+  for (const f of def.phoneFields) if (touched[f] !== undefined) merged[f] = touched[f];
+
+  if ('ownerId' in patch) {
+    if (patch.ownerId === null) merged.ownerId = current.ownerId; // a record always has an owner
+    else await resolveOwner(p, patch.ownerId, deps);
+  }
+  if (def.parent && def.parent.field in patch) await resolveParent(def, p, merged, deps);
+  merged.name = def.displayName(merged);
+
+  const changes = changedFields(current, merged);
+  if (changes.length === 0) return redact(p, def.type, current);
+
+  const now = deps.clock();
+  const record: StoredRecord = {
+    ...(merged as StoredRecord), version: current.version + 1, updatedAt: now.toISOString(), updatedBy: p.userId,
+  };
+  const oldTokens = searchTokens(def, current);
+  const newTokens = searchTokens(def, record);
+  const oldUniques = uniqueValues(def, current);
+  const newUniques = uniqueValues(def, record);
+  const sameUnique = (a: { field: string; value: string }) => (b: { field: string; value: string }) => a.field === b.field && a.value === b.value;
+
+  const entries: ChangeSet['timeline'] = [{ type: def.type, id, entry: timeline('updated', p, now, deps, { changes }) }];
+  const change: ChangeSet = {
+    tenantId: p.tenantId, type: def.type, record, expectedVersion: current.version,
+    uniquesAdded: newUniques.filter((u) => !oldUniques.some(sameUnique(u))),
+    uniquesRemoved: oldUniques.filter((u) => !newUniques.some(sameUnique(u))),
+    tokensPut: newTokens, tokensRemoved: oldTokens.filter((t) => !newTokens.includes(t)),
+    timeline: entries,
+    audit: audit(def, p, 'update', id, now, deps, pick(current, changes), pick(record, changes)),
+    event: event(def, p, 'updated', record, now, deps, changes),
+  };
+  if (def.parent) {
+    const before = current[def.parent.field];
+    const after = record[def.parent.field];
+    const subject = { type: def.type, id, name: record.name };
+    if (before !== after) {
+      if (typeof before === 'string') {
+        entries.push({ type: def.parent.type, id: before, entry: timeline(`${def.type}-unlinked`, p, now, deps, { subject }) });
+        change.linkRemoved = { parentType: def.parent.type, parentId: before };
+      }
+      if (typeof after === 'string') {
+        entries.push({ type: def.parent.type, id: after, entry: timeline(`${def.type}-linked`, p, now, deps, { subject }) });
+      }
+    }
+    if (typeof after === 'string') change.linkPut = { parentType: def.parent.type, parentId: after, summary: linkSummary(def, record) };
+  }
+  await commit(def, p, change, deps);
+  return redact(p, def.type, record);
+}
+
+/** Soft delete: the record leaves lists and search but keeps its history and can be restored. */
+export async function deleteRecord(def: EntityDefinition, p: Principal, id: string, ifMatch: string | undefined, deps: RecordDeps): Promise<void> {
+  const current = await loadForWrite(def, p, id, deps);
+  if (!ifMatchHolds(ifMatch, current.version)) throw staleVersion(def, p, current);
+  if (current.deletedAt) return;
+  const now = deps.clock();
+  const at = now.toISOString();
+  const record: StoredRecord = { ...current, version: current.version + 1, updatedAt: at, updatedBy: p.userId, deletedAt: at, deletedBy: p.userId };
+  const parentId = def.parent ? current[def.parent.field] : undefined;
+  await commit(def, p, {
+    tenantId: p.tenantId, type: def.type, record, expectedVersion: current.version,
+    uniquesAdded: [], uniquesRemoved: [],
+    tokensPut: [], tokensRemoved: searchTokens(def, current),
+    timeline: [{ type: def.type, id, entry: timeline('deleted', p, now, deps) }],
+    audit: audit(def, p, 'delete', id, now, deps, { deletedAt: undefined }, { deletedAt: at }),
+    event: event(def, p, 'deleted', record, now, deps),
+    ...(def.parent && typeof parentId === 'string' ? { linkRemoved: { parentType: def.parent.type, parentId } } : {}),
+  }, deps);
+}
+
+export async function restoreRecord(def: EntityDefinition, p: Principal, id: string, deps: RecordDeps): Promise<StoredRecord> {
+  const current = await loadForWrite(def, p, id, deps);
+  if (!current.deletedAt) return redact(p, def.type, current);
+  const now = deps.clock();
+  const { deletedAt, deletedBy: _deletedBy, ...rest } = current;
+  const record: StoredRecord = { ...rest, version: current.version + 1, updatedAt: now.toISOString(), updatedBy: p.userId };
+  const parentId = def.parent ? record[def.parent.field] : undefined;
+  const parentLive = def.parent && typeof parentId === 'string'
+    ? Boolean(await deps.store.get(p.tenantId, def.parent.type, parentId).then((r) => r && !r.deletedAt))
+    : false;
+  await commit(def, p, {
+    tenantId: p.tenantId, type: def.type, record, expectedVersion: current.version,
+    uniquesAdded: [], uniquesRemoved: [],
+    tokensPut: searchTokens(def, record), tokensRemoved: [],
+    timeline: [{ type: def.type, id, entry: timeline('restored', p, now, deps) }],
+    audit: audit(def, p, 'restore', id, now, deps, { deletedAt }, { deletedAt: undefined }),
+    event: event(def, p, 'restored', record, now, deps),
+    ...(def.parent && parentLive ? { linkPut: { parentType: def.parent.type, parentId: parentId as string, summary: linkSummary(def, record) } } : {}),
+  }, deps);
+  return redact(p, def.type, record);
+}
+
+function pageArgs(query: unknown): { limit: number; cursor?: string } {
+  const q = parse(pageQuery, query);
+  return { limit: q.limit ? Number(q.limit) : 20, ...(q.cursor ? { cursor: q.cursor } : {}) };
+}
+
+async function paged<T>(run: () => Promise<Page<T>>): Promise<Page<T>> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof InvalidCursor) throw badRequest([{ path: 'cursor', message: 'Not a cursor this list gave out', code: 'invalid_cursor' }]);
+    throw error;
+  }
+}
+
+export async function listRecords(def: EntityDefinition, p: Principal, query: unknown, deps: RecordDeps): Promise<Page<StoredRecord>> {
+  const q = parse(listQuery, query);
+  const page = await paged(() => deps.store.list(p.tenantId, def.type, {
+    limit: q.limit ? Number(q.limit) : 20,
+    ...(q.cursor ? { cursor: q.cursor } : {}),
+    ...(q.q ? { q: searchPrefix(q.q) } : {}),
+    ...(q.ownerId ? { ownerId: q.ownerId } : {}),
+    ...(q.tag ? { tag: q.tag } : {}),
+    sort: q.sort ?? 'name',
+    deleted: q.deleted === 'true',
+  }));
+  return { items: page.items.map((r) => redact(p, def.type, r)), nextCursor: page.nextCursor };
+}
+
+/** The 360° timeline, newest first, one Query per page. */
+export async function recordTimeline(def: EntityDefinition, p: Principal, id: string, query: unknown, deps: RecordDeps): Promise<Page<TimelineEntry>> {
+  const { limit, cursor } = pageArgs(query);
+  const record = await deps.store.get(p.tenantId, def.type, id);
+  if (!record) throw notFound(`No ${def.type} with id ${id}.`);
+  return paged(() => deps.store.timeline(p.tenantId, def.type, id, limit, cursor));
+}
+
+/** The audit trail of one record; sensitive values are masked for those who may not see them. */
+export async function recordAudit(def: EntityDefinition, p: Principal, id: string, query: unknown, deps: RecordDeps): Promise<Page<AuditEntry>> {
+  const { limit, cursor } = pageArgs(query);
+  const record = await deps.store.get(p.tenantId, def.type, id);
+  if (!record) throw notFound(`No ${def.type} with id ${id}.`);
+  const page = await paged(() => deps.store.audit(p.tenantId, def.type, id, limit, cursor));
+  if (canSeeSensitive(p)) return page;
+  const mask = (v?: Fields) => (v ? redact(p, def.type, v) : v);
+  return { ...page, items: page.items.map((e) => ({ ...e, before: mask(e.before), after: mask(e.after) })) };
+}
+
+export async function childRecords(parent: EntityDefinition, childType: string, p: Principal, id: string, query: unknown, deps: RecordDeps) {
+  const { limit, cursor } = pageArgs(query);
+  const record = await deps.store.get(p.tenantId, parent.type, id);
+  if (!record) throw notFound(`No ${parent.type} with id ${id}.`);
+  const page = await paged(() => deps.store.children(p.tenantId, parent.type, id, limit, cursor));
+  return { items: page.items.map((c) => redact(p, childType, c)), nextCursor: page.nextCursor };
+}

@@ -1,0 +1,100 @@
+import type { StoredRecord } from './entity.ts';
+
+/** One entry of a record's 360° timeline (CD-2). */
+export interface TimelineEntry {
+  id: string;
+  at: string;
+  type: 'created' | 'updated' | 'deleted' | 'restored' | 'contact-linked' | 'contact-unlinked' | string;
+  actor: { id: string; name: string };
+  changes?: string[];
+  /** The other record an entry is about, e.g. the contact linked to an account. */
+  subject?: { type: string; id: string; name: string };
+}
+
+/** Who changed what, with before/after (PLT-6). */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  action: 'create' | 'update' | 'delete' | 'restore';
+  actor: { id: string; name: string; email: string };
+  recordType: string;
+  recordId: string;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+}
+
+/** A domain event, stored in the outbox in the same transaction as the change it describes (rule 4). */
+export interface DomainEvent {
+  eventId: string;
+  name: string;
+  tenantId: string;
+  occurredAt: string;
+  actor: { id: string; name: string };
+  subject: { type: string; id: string };
+  changes?: string[];
+  data: Record<string, unknown>;
+}
+
+/** Everything one change writes; the store commits it atomically or not at all. */
+export interface ChangeSet {
+  tenantId: string;
+  type: string;
+  record: StoredRecord;
+  /** The version the stored record must still have; undefined when creating. */
+  expectedVersion?: number;
+  uniquesAdded: { field: string; value: string }[];
+  uniquesRemoved: { field: string; value: string }[];
+  /** Search tokens to (re)write with a copy of the record, and tokens to delete. */
+  tokensPut: string[];
+  tokensRemoved: string[];
+  timeline: { type: string; id: string; entry: TimelineEntry }[];
+  audit: AuditEntry;
+  event: DomainEvent;
+  /** The parent's child-list item for this record: written, or removed. */
+  linkPut?: { parentType: string; parentId: string; summary: Record<string, unknown> };
+  linkRemoved?: { parentType: string; parentId: string };
+}
+
+export interface DirectoryUser {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  language?: string;
+  managerId?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface ListSpec {
+  limit: number;
+  cursor?: string;
+  q?: string;
+  ownerId?: string;
+  tag?: string;
+  sort: 'name' | '-name' | 'createdAt' | '-createdAt';
+  deleted: boolean;
+}
+
+export class VersionConflict extends Error {}
+export class UniqueConflict extends Error {
+  constructor(readonly field: string, readonly existingId: string) {
+    super(`${field} already used by ${existingId}`);
+  }
+}
+export class InvalidCursor extends Error {}
+
+/** The record store: the domain's only way to persist; DynamoRecordStore is the single-table adapter. */
+export interface RecordStore {
+  get(tenantId: string, type: string, id: string): Promise<StoredRecord | undefined>;
+  getUser(tenantId: string, userId: string): Promise<DirectoryUser | undefined>;
+  commit(change: ChangeSet): Promise<void>;
+  list(tenantId: string, type: string, spec: ListSpec): Promise<Page<StoredRecord>>;
+  timeline(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>>;
+  audit(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<AuditEntry>>;
+  children(tenantId: string, parentType: string, parentId: string, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>>;
+  uniqueOwner(tenantId: string, type: string, field: string, value: string): Promise<string | undefined>;
+}

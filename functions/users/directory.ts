@@ -1,0 +1,48 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Principal } from '#commons/auth.ts';
+import { documentClient, tableName } from '#commons/dynamo.ts';
+import { keys } from '#commons/keys.ts';
+
+/**
+ * The tenant's user directory (names, roles, managers) kept in the table, so owners can be listed and
+ * validated without calling Cognito on a request path. Filled on first sign-in and by the local seed.
+ */
+export interface DirectoryEntry {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  language?: string;
+  managerId?: string;
+  createdAt?: string;
+}
+
+const publicFields = ({ id, email, name, role, language, managerId }: DirectoryEntry) => ({
+  id, email, name, role, ...(language ? { language } : {}), ...(managerId ? { managerId } : {}),
+});
+
+export async function ensureDirectoryEntry(p: Principal, now: Date): Promise<DirectoryEntry> {
+  const key = { pk: keys.users(p.tenantId), sk: p.userId };
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: key }));
+  if (Item && Item.role === p.role && Item.email === p.email) return publicFields(Item as DirectoryEntry);
+  const entry: DirectoryEntry = {
+    ...((Item as DirectoryEntry | undefined) ?? {}),
+    id: p.userId, email: p.email, name: (Item?.name as string | undefined) ?? p.name, role: p.role,
+    createdAt: (Item?.createdAt as string | undefined) ?? now.toISOString(),
+  };
+  await documentClient.send(new PutCommand({ TableName: tableName(), Item: { ...key, entityType: 'user', ...entry } }));
+  return publicFields(entry);
+}
+
+export async function listDirectory(tenantId: string): Promise<ReturnType<typeof publicFields>[]> {
+  const items: DirectoryEntry[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await documentClient.send(new QueryCommand({
+      TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.users(tenantId) }, ExclusiveStartKey: start,
+    }));
+    items.push(...((res.Items ?? []) as DirectoryEntry[]));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return items.map(publicFields).sort((a, b) => a.name.localeCompare(b.name));
+}
