@@ -13,7 +13,7 @@ const CALLING_CODES: Record<string, string> = {
 /** E.164 form, or undefined when the input cannot be converted. */
 export function toE164(input: string, country?: string): string | undefined {
   const trimmed = input.trim();
-  if (!/^[+\d][\d\s().-]*$/.test(trimmed)) return undefined;
+  if (!/^\+?[\d\s().-]+$/.test(trimmed)) return undefined;
   let digits = trimmed.replace(/[^\d]/g, '');
   if (trimmed.startsWith('+')) {
     /* already international */

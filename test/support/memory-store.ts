@@ -1,0 +1,57 @@
+import type { StoredRecord } from '../../functions/records/entity.ts';
+import {
+  UniqueConflict, VersionConflict,
+  type AuditEntry, type ChangeSet, type DirectoryUser, type ListSpec, type Page, type RecordStore, type TimelineEntry,
+} from '../../functions/records/store.ts';
+
+/** An in-memory RecordStore for pure domain tests: keeps every committed ChangeSet for inspection. */
+export class MemoryStore implements RecordStore {
+  records = new Map<string, StoredRecord>();
+  uniques = new Map<string, string>();
+  users = new Map<string, DirectoryUser>();
+  commits: ChangeSet[] = [];
+
+  private k = (t: string, type: string, id: string) => `${t}/${type}/${id}`;
+
+  async get(t: string, type: string, id: string) {
+    const r = this.records.get(this.k(t, type, id));
+    return r ? structuredClone(r) : undefined;
+  }
+  async getUser(t: string, id: string) {
+    return this.users.get(`${t}/${id}`);
+  }
+  async uniqueOwner(t: string, type: string, field: string, value: string) {
+    return this.uniques.get(`${t}/${type}/${field}/${value}`);
+  }
+  async commit(c: ChangeSet) {
+    const key = this.k(c.tenantId, c.type, c.record.id);
+    const current = this.records.get(key);
+    if (c.expectedVersion === undefined ? current : current?.version !== c.expectedVersion) throw new VersionConflict();
+    for (const u of c.uniquesAdded) {
+      const owner = this.uniques.get(`${c.tenantId}/${c.type}/${u.field}/${u.value}`);
+      if (owner) throw new UniqueConflict(u.field, owner);
+    }
+    for (const u of c.uniquesRemoved) this.uniques.delete(`${c.tenantId}/${c.type}/${u.field}/${u.value}`);
+    for (const u of c.uniquesAdded) this.uniques.set(`${c.tenantId}/${c.type}/${u.field}/${u.value}`, c.record.id);
+    this.records.set(key, structuredClone(c.record));
+    this.commits.push(structuredClone(c));
+  }
+  async list(t: string, type: string, spec: ListSpec): Promise<Page<StoredRecord>> {
+    const items = [...this.records.entries()]
+      .filter(([k, r]) => k.startsWith(`${t}/${type}/`) && Boolean(r.deletedAt) === spec.deleted)
+      .map(([, r]) => r)
+      .filter((r) => !spec.ownerId || r.ownerId === spec.ownerId);
+    return { items: items.slice(0, spec.limit), nextCursor: null };
+  }
+  async timeline(t: string, type: string, id: string): Promise<Page<TimelineEntry>> {
+    const items = this.commits.flatMap((c) => c.timeline.filter((e) => c.tenantId === t && e.type === type && e.id === id).map((e) => e.entry));
+    return { items: items.reverse(), nextCursor: null };
+  }
+  async audit(t: string, type: string, id: string): Promise<Page<AuditEntry>> {
+    const items = this.commits.filter((c) => c.tenantId === t && c.type === type && c.record.id === id).map((c) => c.audit);
+    return { items: items.reverse(), nextCursor: null };
+  }
+  async children(): Promise<Page<Record<string, unknown>>> {
+    return { items: [], nextCursor: null };
+  }
+}
