@@ -25,6 +25,15 @@ export const keys = {
   /** Transactional outbox: one item per domain event, forwarded to EventBridge by the table stream. */
   event: (tenantId: string, eventId: string) => `T#${tenantId}#event#${eventId}`,
   eventSk: '~event',
+  /** A caller's idempotency key (scope = e.g. partner id), kept 24 h. */
+  idempotency: (tenantId: string, scope: string, key: string) => `T#${tenantId}#idem#${scope}#${key}`,
+  idempotencySk: '~idem',
+  /** Tenant configuration documents (assignment rules, round-robin turns...): sk names the document. */
+  config: (tenantId: string) => `T#${tenantId}#config`,
+  /** A user's in-app notifications, newest first: sk `<at>#<id>`. */
+  notifications: (tenantId: string, userId: string) => `T#${tenantId}#notif#${userId}`,
+  /** Routing from a public id in a URL (partner, form) to its tenant; holds nothing but the tenant id. */
+  route: (kind: string, publicId: string) => `R#${kind}#${publicId}`,
   /** The tenant's user directory. */
   users: (tenantId: string) => `T#${tenantId}#user`,
 } as const;

@@ -5,7 +5,7 @@ import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys, nameKey, tenantPrefix } from '#commons/keys.ts';
 import type { StoredRecord } from './entity.ts';
 import {
-  InvalidCursor, UniqueConflict, VersionConflict,
+  IdempotencyConflict, InvalidCursor, UniqueConflict, VersionConflict,
   type AuditEntry, type ChangeSet, type DirectoryUser, type ListSpec, type Page, type RecordStore, type TimelineEntry,
 } from './store.ts';
 
@@ -141,6 +141,27 @@ export class DynamoRecordStore implements RecordStore {
         },
       },
     });
+    let idempotencySlot = -1;
+    if (change.idempotency) {
+      const i = change.idempotency;
+      idempotencySlot = items.length;
+      items.push({
+        Put: {
+          TableName: T,
+          Item: { pk: keys.idempotency(tenantId, i.scope, i.key), sk: keys.idempotencySk, entityType: 'idempotency', bodyHash: i.bodyHash, response: i.response, expiresAt: i.expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    for (const c of change.counters ?? []) {
+      items.push({
+        Update: {
+          TableName: T, Key: { pk: keys.users(tenantId), sk: c.userId },
+          UpdateExpression: 'ADD #f :d', ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#f': c.field }, ExpressionAttributeValues: { ':d': c.delta },
+        },
+      });
+    }
     if (change.linkRemoved) {
       items.push({ Delete: { TableName: T, Key: { pk: keys.record(tenantId, change.linkRemoved.parentType, change.linkRemoved.parentId), sk: `CH#${type}#${record.id}` } } });
     }
@@ -161,6 +182,7 @@ export class DynamoRecordStore implements RecordStore {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = error.CancellationReasons ?? [];
         if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new VersionConflict();
+        if (idempotencySlot >= 0 && reasons[idempotencySlot]?.Code === 'ConditionalCheckFailed') throw new IdempotencyConflict();
         for (const slot of uniqueSlots) {
           const reason = reasons[slot.index];
           if (reason?.Code === 'ConditionalCheckFailed') {

@@ -34,6 +34,12 @@ export interface EntityDefinition {
   displayName(fields: Record<string, unknown>): string;
   /** Whole-record rules checked after a merge, e.g. "a contact needs a first or last name". */
   validateMerged?(fields: Record<string, unknown>): { path: string; message: string; code: string }[];
+  /** Checks a change as a whole, e.g. allowed status moves (leads). */
+  validateChange?(before: Record<string, unknown>, after: Record<string, unknown>): { path: string; message: string; code: string }[];
+  /** Side effects a plain PATCH implies, e.g. a lead leaving the open statuses frees its owner's slot. */
+  changeExtras?(before: Record<string, unknown>, after: Record<string, unknown>): import('./service.ts').ChangeOptions;
+  /** Server-set fields on creation (e.g. a lead's status). */
+  readonly createDefaults?: Record<string, unknown>;
   /** Phone fields converted to E.164 using the record's `country`. */
   readonly phoneFields: readonly string[];
   /** Fields unique within the tenant (case-insensitive), e.g. a contact's email. */

@@ -122,6 +122,7 @@ async function loadForWrite(def: EntityDefinition, p: Principal, id: string, dep
 
 async function resolveOwner(p: Principal, ownerId: unknown, deps: RecordDeps): Promise<void> {
   if (typeof ownerId !== 'string' || ownerId === p.userId) return;
+  if (ownerId.startsWith('queue:')) return; // a shared queue (unassigned leads), not a person
   assertCanAssign(p, ownerId);
   const user = await deps.store.getUser(p.tenantId, ownerId);
   if (!user) throw badRequest([{ path: 'ownerId', message: 'No such user in this workspace', code: 'unknown_user' }]);
@@ -202,10 +203,19 @@ function timeline(type: TimelineEntry['type'], p: Principal, now: Date, deps: Re
   return { id: deps.newId(now), at: now.toISOString(), type, actor: actorOf(p), ...extra };
 }
 
-export async function createRecord(def: EntityDefinition, p: Principal, body: unknown, deps: RecordDeps): Promise<StoredRecord> {
+/** Creation extras for workflows: server-set fields, an idempotency record, extra timeline entries. */
+export interface CreateOptions {
+  readonly systemFields?: Record<string, unknown>;
+  readonly idempotency?: ChangeSet['idempotency'];
+  readonly extraTimeline?: ChangeSet['timeline'];
+  readonly timelineData?: Record<string, unknown>;
+  readonly counters?: ChangeSet['counters'];
+}
+
+export async function createRecord(def: EntityDefinition, p: Principal, body: unknown, deps: RecordDeps, options: CreateOptions = {}): Promise<StoredRecord> {
   const input = parse(def.createSchema, body);
   assertFieldsWritable(p, def.type, Object.keys(input));
-  const fields: Fields = { ...input };
+  const fields: Fields = { ...input, ...def.createDefaults, ...options.systemFields };
   const errors = normalisePhones(def, fields);
   if (errors.length) throw badRequest(errors);
   await resolveOwner(p, fields.ownerId, deps);
@@ -221,7 +231,10 @@ export async function createRecord(def: EntityDefinition, p: Principal, body: un
     version: 1,
     createdAt: at, createdBy: p.userId, updatedAt: at, updatedBy: p.userId,
   };
-  const entries: ChangeSet['timeline'] = [{ type: def.type, id: record.id, entry: timeline('created', p, now, deps) }];
+  const entries: ChangeSet['timeline'] = [
+    { type: def.type, id: record.id, entry: timeline('created', p, now, deps, options.timelineData) },
+    ...(options.extraTimeline ?? []),
+  ];
   const parentId = def.parent ? record[def.parent.field] : undefined;
   if (def.parent && typeof parentId === 'string') {
     entries.push({
@@ -236,6 +249,8 @@ export async function createRecord(def: EntityDefinition, p: Principal, body: un
     timeline: entries,
     audit: audit(def, p, 'create', record.id, now, deps, undefined, systemFree(record)),
     event: event(def, p, 'created', record, now, deps),
+    ...(options.idempotency ? { idempotency: options.idempotency } : {}),
+    ...(options.counters ? { counters: options.counters } : {}),
     ...(def.parent && typeof parentId === 'string'
       ? { linkPut: { parentType: def.parent.type, parentId, summary: linkSummary(def, record) } }
       : {}),
@@ -267,7 +282,7 @@ export async function updateRecord(
   const touched: Fields = {};
   for (const f of def.phoneFields) if (f in patch || 'country' in patch) touched[f] = merged[f];
   touched.country = merged.country;
-  const errors = [...normalisePhones(def, touched), ...(def.validateMerged?.(merged) ?? [])];
+  const errors = [...normalisePhones(def, touched), ...(def.validateMerged?.(merged) ?? []), ...(def.validateChange?.(current, merged) ?? [])];
   if (errors.length) throw badRequest(errors);
   for (const f of def.phoneFields) if (touched[f] !== undefined) merged[f] = touched[f];
 
@@ -276,14 +291,40 @@ export async function updateRecord(
     else await resolveOwner(p, patch.ownerId, deps);
   }
   if (def.parent && def.parent.field in patch) await resolveParent(def, p, merged, deps);
-  merged.name = def.displayName(merged);
+  return commitChange(def, p, current, merged, deps, def.changeExtras?.(current, merged) ?? {});
+}
 
+/** Workflow-specific parts of a change: its event and timeline names, extra entries and side writes. */
+export interface ChangeOptions {
+  /** Event verb, e.g. `assigned` → `lead.assigned` (default `updated`). */
+  readonly verb?: string;
+  /** Timeline entry type on the record (default `updated`). */
+  readonly timelineType?: string;
+  /** Extra data on the record's timeline entry (an activity's notes, ...). */
+  readonly timelineData?: Record<string, unknown>;
+  /** Extra data on the domain event. */
+  readonly eventData?: Record<string, unknown>;
+  readonly counters?: ChangeSet['counters'];
+  readonly extraTimeline?: ChangeSet['timeline'];
+  /** Commit even when no field changed (e.g. a logged call on a lead already contacted). */
+  readonly force?: boolean;
+}
+
+/**
+ * Commits `current` → `merged` with its audit entry, timeline entries, search/unique/link upkeep and event,
+ * in one transaction conditioned on the version read. The one path every change of a record takes.
+ */
+export async function commitChange(
+  def: EntityDefinition, p: Principal, current: StoredRecord, merged: Fields, deps: RecordDeps, options: ChangeOptions = {},
+): Promise<StoredRecord> {
+  merged.name = def.displayName(merged);
   const changes = changedFields(current, merged);
-  if (changes.length === 0) return redact(p, def.type, current);
+  if (changes.length === 0 && !options.force) return redact(p, def.type, current);
+  const id = current.id;
 
   const now = deps.clock();
   const record: StoredRecord = {
-    ...(merged as StoredRecord), version: current.version + 1, updatedAt: now.toISOString(), updatedBy: p.userId,
+    ...(merged as StoredRecord), id, version: current.version + 1, updatedAt: now.toISOString(), updatedBy: p.userId,
   };
   const oldTokens = searchTokens(def, current);
   const newTokens = searchTokens(def, record);
@@ -291,7 +332,11 @@ export async function updateRecord(
   const newUniques = uniqueValues(def, record);
   const sameUnique = (a: { field: string; value: string }) => (b: { field: string; value: string }) => a.field === b.field && a.value === b.value;
 
-  const entries: ChangeSet['timeline'] = [{ type: def.type, id, entry: timeline('updated', p, now, deps, { changes }) }];
+  const entries: ChangeSet['timeline'] = [
+    { type: def.type, id, entry: timeline(options.timelineType ?? 'updated', p, now, deps, { ...(changes.length ? { changes } : {}), ...options.timelineData }) },
+    ...(options.extraTimeline ?? []),
+  ];
+  const ev = event(def, p, options.verb ?? 'updated', record, now, deps, changes);
   const change: ChangeSet = {
     tenantId: p.tenantId, type: def.type, record, expectedVersion: current.version,
     uniquesAdded: newUniques.filter((u) => !oldUniques.some(sameUnique(u))),
@@ -299,7 +344,8 @@ export async function updateRecord(
     tokensPut: newTokens, tokensRemoved: oldTokens.filter((t) => !newTokens.includes(t)),
     timeline: entries,
     audit: audit(def, p, 'update', id, now, deps, pick(current, changes), pick(record, changes)),
-    event: event(def, p, 'updated', record, now, deps, changes),
+    event: options.eventData ? { ...ev, data: { ...ev.data, ...options.eventData } } : ev,
+    ...(options.counters ? { counters: options.counters } : {}),
   };
   if (def.parent) {
     const before = current[def.parent.field];

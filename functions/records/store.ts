@@ -50,6 +50,10 @@ export interface ChangeSet {
   timeline: { type: string; id: string; entry: TimelineEntry }[];
   audit: AuditEntry;
   event: DomainEvent;
+  /** A caller's idempotency key and the answer it got, written with the change (webhooks). */
+  idempotency?: { scope: string; key: string; bodyHash: string; response: Record<string, unknown>; expiresAt: number };
+  /** Atomic counters on user directory entries, e.g. open leads per owner for least-loaded assignment. */
+  counters?: { userId: string; field: string; delta: number }[];
   /** The parent's child-list item for this record: written, or removed. */
   linkPut?: { parentType: string; parentId: string; summary: Record<string, unknown> };
   linkRemoved?: { parentType: string; parentId: string };
@@ -86,6 +90,8 @@ export class UniqueConflict extends Error {
   }
 }
 export class InvalidCursor extends Error {}
+/** The idempotency key was used by a concurrent request that won. */
+export class IdempotencyConflict extends Error {}
 
 /** The record store: the domain's only way to persist; DynamoRecordStore is the single-table adapter. */
 export interface RecordStore {
