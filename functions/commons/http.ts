@@ -17,8 +17,10 @@ export interface HttpRequest {
   readonly query: Readonly<Record<string, string>>;
   /** Lower-cased header names. */
   readonly headers: Readonly<Record<string, string>>;
-  /** Parsed JSON body, or undefined when there is none. */
+  /** Parsed JSON body, or undefined when there is none (or when the route asked for the raw body). */
   readonly body: unknown;
+  /** The body exactly as received (signature checks need the raw bytes). */
+  readonly rawBody: string;
 }
 
 export interface HttpOptions {
@@ -26,6 +28,8 @@ export interface HttpOptions {
   readonly auth?: boolean;
   /** Largest accepted body in bytes (default 64 KiB). */
   readonly maxBodyBytes?: number;
+  /** Leave the body unparsed: the handler verifies a signature over the raw bytes first. */
+  readonly rawBody?: boolean;
 }
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
@@ -50,10 +54,15 @@ function lowerCaseHeaders(headers: HttpEvent['headers']): Record<string, string>
   return out;
 }
 
-function parseBody(event: HttpEvent, headers: Record<string, string>, maxBytes: number): unknown {
-  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+function rawBodyOf(event: HttpEvent, maxBytes: number): string {
+  if (event.body === undefined || event.body === null) return '';
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(raw) > maxBytes) throw new HttpProblem(413, 'Content Too Large', `The body is larger than ${maxBytes} bytes.`);
+  return raw;
+}
+
+export function parseJsonBody(raw: string, headers: Record<string, string>): unknown {
+  if (raw === '') return undefined;
   const type = headers['content-type'] ?? 'application/json';
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
     throw new HttpProblem(415, 'Unsupported Media Type', 'Send the body as application/json.');
@@ -77,12 +86,14 @@ export function httpHandler(fn: (req: HttpRequest) => Promise<HttpResult>, optio
       const principal = auth
         ? principalFromClaims(event.requestContext?.authorizer?.jwt?.claims as Parameters<typeof principalFromClaims>[0])
         : (undefined as unknown as Principal);
-      const body = parseBody(event, headers, maxBodyBytes);
+      const rawBody = rawBodyOf(event, maxBodyBytes);
+      const body = options.rawBody ? undefined : parseJsonBody(rawBody, headers);
       return await fn({
         event,
         principal,
         headers,
         body,
+        rawBody,
         params: (event.pathParameters ?? {}) as Record<string, string>,
         query: (event.queryStringParameters ?? {}) as Record<string, string>,
       });

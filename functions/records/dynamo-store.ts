@@ -5,7 +5,7 @@ import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys, nameKey, tenantPrefix } from '#commons/keys.ts';
 import type { StoredRecord } from './entity.ts';
 import {
-  IdempotencyConflict, InvalidCursor, UniqueConflict, VersionConflict,
+  CounterConflict, IdempotencyConflict, InvalidCursor, UniqueConflict, VersionConflict,
   type AuditEntry, type ChangeSet, type DirectoryUser, type ListSpec, type Page, type RecordStore, type TimelineEntry,
 } from './store.ts';
 
@@ -153,12 +153,20 @@ export class DynamoRecordStore implements RecordStore {
         },
       });
     }
+    const counterSlots: number[] = [];
     for (const c of change.counters ?? []) {
+      counterSlots.push(items.length);
+      const expected = c.expected === undefined
+        ? {}
+        : c.expected === 0
+          ? { ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#f) OR #f = :e)' }
+          : { ConditionExpression: 'attribute_exists(pk) AND #f = :e' };
       items.push({
         Update: {
           TableName: T, Key: { pk: keys.users(tenantId), sk: c.userId },
-          UpdateExpression: 'ADD #f :d', ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#f': c.field }, ExpressionAttributeValues: { ':d': c.delta },
+          UpdateExpression: 'ADD #f :d', ConditionExpression: 'attribute_exists(pk)', ...expected,
+          ExpressionAttributeNames: { '#f': c.field },
+          ExpressionAttributeValues: { ':d': c.delta, ...(c.expected === undefined ? {} : { ':e': c.expected }) },
         },
       });
     }
@@ -183,6 +191,7 @@ export class DynamoRecordStore implements RecordStore {
         const reasons = error.CancellationReasons ?? [];
         if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new VersionConflict();
         if (idempotencySlot >= 0 && reasons[idempotencySlot]?.Code === 'ConditionalCheckFailed') throw new IdempotencyConflict();
+        if (counterSlots.some((i) => reasons[i]?.Code === 'ConditionalCheckFailed')) throw new CounterConflict();
         for (const slot of uniqueSlots) {
           const reason = reasons[slot.index];
           if (reason?.Code === 'ConditionalCheckFailed') {
@@ -198,6 +207,14 @@ export class DynamoRecordStore implements RecordStore {
         throw error;
       }
     }
+  }
+
+  async findByToken(tenantId: string, type: string, token: string): Promise<StoredRecord[]> {
+    const res = await this.client.send(new QueryCommand({
+      TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
+      ExpressionAttributeValues: { ':pk': keys.search(tenantId, type), ':t': `${token}#` }, Limit: 10,
+    }));
+    return (res.Items ?? []).map((i) => strip<StoredRecord>(i));
   }
 
   /** Pages a Query; filtered queries read on (a few requests at most) to fill the page. */

@@ -1,19 +1,15 @@
-import { systemClock } from '#commons/clock.ts';
 import { httpHandler, json, noContent } from '#commons/http.ts';
-import { newId } from '#commons/ids.ts';
 import type { EntityDefinition } from './entity.ts';
-import { DynamoRecordStore } from './dynamo-store.ts';
+import { recordDeps } from './deps.ts';
 import {
   childRecords, createRecord, deleteRecord, etag, getRecord, listRecords, recordAudit, recordTimeline,
-  restoreRecord, updateRecord, type RecordDeps,
+  restoreRecord, updateRecord,
 } from './service.ts';
 
 /**
  * Route handlers for a record type; each functions/<plural>/<op>.ts exports one of these.
  * They only translate HTTP to the record service and back.
  */
-let deps: RecordDeps | undefined;
-const recordDeps = (): RecordDeps => (deps ??= { store: new DynamoRecordStore(), clock: systemClock, newId });
 
 export const createHandler = (def: EntityDefinition) =>
   httpHandler(async ({ principal, body }) => {

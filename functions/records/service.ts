@@ -206,8 +206,9 @@ function timeline(type: TimelineEntry['type'], p: Principal, now: Date, deps: Re
 /** Creation extras for workflows: server-set fields, an idempotency record, extra timeline entries. */
 export interface CreateOptions {
   readonly systemFields?: Record<string, unknown>;
-  readonly idempotency?: ChangeSet['idempotency'];
-  readonly extraTimeline?: ChangeSet['timeline'];
+  readonly idempotency?: (record: StoredRecord) => ChangeSet['idempotency'];
+  /** Entries on other records' timelines, given the new record (e.g. "submitted again" on the original). */
+  readonly extraTimeline?: (record: StoredRecord) => ChangeSet['timeline'];
   readonly timelineData?: Record<string, unknown>;
   readonly counters?: ChangeSet['counters'];
 }
@@ -233,7 +234,7 @@ export async function createRecord(def: EntityDefinition, p: Principal, body: un
   };
   const entries: ChangeSet['timeline'] = [
     { type: def.type, id: record.id, entry: timeline('created', p, now, deps, options.timelineData) },
-    ...(options.extraTimeline ?? []),
+    ...(options.extraTimeline?.(record) ?? []),
   ];
   const parentId = def.parent ? record[def.parent.field] : undefined;
   if (def.parent && typeof parentId === 'string') {
@@ -249,7 +250,7 @@ export async function createRecord(def: EntityDefinition, p: Principal, body: un
     timeline: entries,
     audit: audit(def, p, 'create', record.id, now, deps, undefined, systemFree(record)),
     event: event(def, p, 'created', record, now, deps),
-    ...(options.idempotency ? { idempotency: options.idempotency } : {}),
+    ...(options.idempotency ? { idempotency: options.idempotency(record) } : {}),
     ...(options.counters ? { counters: options.counters } : {}),
     ...(def.parent && typeof parentId === 'string'
       ? { linkPut: { parentType: def.parent.type, parentId, summary: linkSummary(def, record) } }
@@ -291,7 +292,7 @@ export async function updateRecord(
     else await resolveOwner(p, patch.ownerId, deps);
   }
   if (def.parent && def.parent.field in patch) await resolveParent(def, p, merged, deps);
-  return commitChange(def, p, current, merged, deps, def.changeExtras?.(current, merged) ?? {});
+  return commitChange(def, p, current, merged, deps);
 }
 
 /** Workflow-specific parts of a change: its event and timeline names, extra entries and side writes. */
@@ -318,6 +319,9 @@ export async function commitChange(
   def: EntityDefinition, p: Principal, current: StoredRecord, merged: Fields, deps: RecordDeps, options: ChangeOptions = {},
 ): Promise<StoredRecord> {
   merged.name = def.displayName(merged);
+  const implied = def.changeExtras?.(current, merged) ?? {};
+  // What the caller says wins over what the entity implies (e.g. counters with an expected value).
+  options = { ...implied, ...options };
   const changes = changedFields(current, merged);
   if (changes.length === 0 && !options.force) return redact(p, def.type, current);
   const id = current.id;

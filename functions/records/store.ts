@@ -53,7 +53,7 @@ export interface ChangeSet {
   /** A caller's idempotency key and the answer it got, written with the change (webhooks). */
   idempotency?: { scope: string; key: string; bodyHash: string; response: Record<string, unknown>; expiresAt: number };
   /** Atomic counters on user directory entries, e.g. open leads per owner for least-loaded assignment. */
-  counters?: { userId: string; field: string; delta: number }[];
+  counters?: { userId: string; field: string; delta: number; /** the value read; the change fails if it moved */ expected?: number }[];
   /** The parent's child-list item for this record: written, or removed. */
   linkPut?: { parentType: string; parentId: string; summary: Record<string, unknown> };
   linkRemoved?: { parentType: string; parentId: string };
@@ -92,6 +92,8 @@ export class UniqueConflict extends Error {
 export class InvalidCursor extends Error {}
 /** The idempotency key was used by a concurrent request that won. */
 export class IdempotencyConflict extends Error {}
+/** A counter moved between read and write (least-loaded assignment retries). */
+export class CounterConflict extends Error {}
 
 /** The record store: the domain's only way to persist; DynamoRecordStore is the single-table adapter. */
 export interface RecordStore {
@@ -103,4 +105,6 @@ export interface RecordStore {
   audit(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<AuditEntry>>;
   children(tenantId: string, parentType: string, parentId: string, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>>;
   uniqueOwner(tenantId: string, type: string, field: string, value: string): Promise<string | undefined>;
+  /** Live records of a type holding exactly this search token (dedup by email or phone digits). */
+  findByToken(tenantId: string, type: string, token: string): Promise<StoredRecord[]>;
 }

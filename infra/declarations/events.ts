@@ -13,10 +13,14 @@ export const scheduleGroup = { logicalName: 'CirrusSchedules' } as const;
 
 /** EventBridge event pattern (the subset Cirrus uses: exact values, prefix, anything-but). */
 export type PatternValue = string | number | boolean | { prefix: string } | { 'anything-but': string[] };
+/** A field pattern: a list of accepted values, or nested fields. */
+export interface PatternObject {
+  readonly [field: string]: readonly PatternValue[] | PatternObject;
+}
 export interface EventPattern {
   readonly source?: readonly string[];
   readonly 'detail-type'?: readonly PatternValue[];
-  readonly detail?: Readonly<Record<string, readonly PatternValue[]>>;
+  readonly detail?: PatternObject;
 }
 
 export interface RuleDeclaration {

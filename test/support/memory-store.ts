@@ -51,6 +51,9 @@ export class MemoryStore implements RecordStore {
     const items = this.commits.filter((c) => c.tenantId === t && c.type === type && c.record.id === id).map((c) => c.audit);
     return { items: items.reverse(), nextCursor: null };
   }
+  async findByToken(t: string, type: string, token: string) {
+    return [...this.records.values()].filter((r) => !r.deletedAt && [r.email, r.phone].some((v) => typeof v === 'string' && (v.toLowerCase() === token || v.replace(/^\+/, '') === token)));
+  }
   async children(): Promise<Page<Record<string, unknown>>> {
     return { items: [], nextCursor: null };
   }

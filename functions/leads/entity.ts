@@ -1,0 +1,44 @@
+import { contactDisplayName } from '#schemas/contact.ts';
+import { LEAD_TRANSITIONS, OPEN_LEAD_STATUSES, leadCreate, leadUpdate, type LeadStatus } from '#schemas/lead.ts';
+import type { EntityDefinition } from '../records/entity.ts';
+
+/** The shared queue new and unassignable leads wait in (SFA-2 fallback). */
+export const LEAD_QUEUE = 'queue:default';
+
+const isOpen = (status: unknown) => OPEN_LEAD_STATUSES.includes(status as LeadStatus);
+const isPerson = (ownerId: unknown): ownerId is string => typeof ownerId === 'string' && !ownerId.startsWith('queue:');
+
+/** SFA-1/SFA-3 leads: a person who may become a customer, found by name, company, email or phone. */
+export const leadEntity: EntityDefinition = {
+  type: 'lead',
+  plural: 'leads',
+  createSchema: leadCreate as EntityDefinition['createSchema'],
+  updateSchema: leadUpdate as EntityDefinition['updateSchema'],
+  displayName: (f) => contactDisplayName(f as { firstName?: string; lastName?: string }),
+  validateMerged: (f) => (f.firstName || f.lastName ? [] : [{ path: 'lastName', message: 'Give a first or last name', code: 'custom' }]),
+  validateChange: (before, after) => {
+    const from = before.status as LeadStatus;
+    const to = after.status as LeadStatus;
+    const errors = [];
+    if (from !== to && !LEAD_TRANSITIONS[from]?.includes(to)) {
+      errors.push({ path: 'status', message: `A ${from} lead cannot become ${to}`, code: 'invalid_transition' });
+    }
+    if (to === 'disqualified' && !after.disqualifiedReason) {
+      errors.push({ path: 'disqualifiedReason', message: 'Say why the lead is disqualified', code: 'required' });
+    }
+    return errors;
+  },
+  // Open leads are counted per owner for least-loaded assignment; a status or owner change moves the count.
+  changeExtras: (before, after) => {
+    const counters: { userId: string; field: string; delta: number }[] = [];
+    if (isOpen(before.status) && isPerson(before.ownerId)) counters.push({ userId: before.ownerId, field: 'openLeads', delta: -1 });
+    if (isOpen(after.status) && isPerson(after.ownerId)) counters.push({ userId: after.ownerId, field: 'openLeads', delta: 1 });
+    const net = counters.filter((c) => !counters.some((o) => o !== c && o.userId === c.userId && o.delta === -c.delta));
+    const verb = before.status !== after.status ? String(after.status) : undefined;
+    return { ...(net.length ? { counters: net } : {}), ...(verb ? { verb, timelineType: verb } : {}) };
+  },
+  createDefaults: { status: 'new' },
+  phoneFields: ['phone'],
+  uniqueFields: [],
+  searchFields: ['email', 'phone', 'company'],
+};

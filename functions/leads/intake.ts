@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Principal } from '#commons/auth.ts';
+import { documentClient, tableName } from '#commons/dynamo.ts';
+import { keys } from '#commons/keys.ts';
+import { HttpProblem } from '#commons/problem.ts';
+import { partnerLead } from '#schemas/lead.ts';
+import { toE164 } from '#schemas/phone.ts';
+import type { StoredRecord } from '../records/entity.ts';
+import { createRecord, parse, type RecordDeps } from '../records/service.ts';
+import { IdempotencyConflict } from '../records/store.ts';
+import { LEAD_QUEUE, leadEntity } from './entity.ts';
+
+/**
+ * Lead intake (SFA-1): validate, deduplicate against existing leads and contacts, create the lead in the
+ * queue. Assignment happens later on the bus (lead.created), never here.
+ */
+export interface IntakeSource {
+  readonly tenantId: string;
+  /** Scope of idempotency keys and the actor in the timeline, e.g. `partner:<id>` or `form:<id>`. */
+  readonly scope: string;
+  readonly actorName: string;
+  /** Default `source` when the lead names none. */
+  readonly source: string;
+  readonly systemFields?: Record<string, unknown>;
+}
+
+export interface IntakeAnswer {
+  readonly id: string;
+  readonly status: 'accepted' | 'duplicate';
+}
+
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+/** The person we already know by this email or phone: contacts first, then live leads. */
+export async function findExistingPerson(tenantId: string, email: string | undefined, phone: string | undefined, deps: RecordDeps): Promise<{ type: string; id: string; name: string } | undefined> {
+  type Hit = { type: string; record: StoredRecord } | undefined;
+  const tagged = (type: string) => (r: StoredRecord | undefined): Hit => (r && !r.deletedAt ? { type, record: r } : undefined);
+  const lookups: Promise<Hit>[] = [];
+  if (email) {
+    lookups.push(deps.store.uniqueOwner(tenantId, 'contact', 'email', email.toLowerCase()).then((id) => (id ? deps.store.get(tenantId, 'contact', id) : undefined)).then(tagged('contact')));
+  }
+  const digits = phone?.replace(/^\+/, '');
+  if (digits) lookups.push(deps.store.findByToken(tenantId, 'contact', digits).then((r) => r.find((c) => c.phone === phone || c.mobile === phone)).then(tagged('contact')));
+  if (email) lookups.push(deps.store.findByToken(tenantId, 'lead', email.toLowerCase()).then((r) => r.find((l) => l.status !== 'duplicate' && String(l.email).toLowerCase() === email.toLowerCase())).then(tagged('lead')));
+  if (digits) lookups.push(deps.store.findByToken(tenantId, 'lead', digits).then((r) => r.find((l) => l.status !== 'duplicate' && l.phone === phone)).then(tagged('lead')));
+  const hit = (await Promise.all(lookups)).find(Boolean);
+  return hit ? { type: hit.type, id: hit.record.id, name: hit.record.name } : undefined;
+}
+
+async function storedAnswer(tenantId: string, scope: string, key: string, bodyHash: string): Promise<IntakeAnswer | undefined> {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.idempotency(tenantId, scope, key), sk: keys.idempotencySk } }));
+  if (!Item) return undefined;
+  if (Item.bodyHash !== bodyHash) {
+    throw new HttpProblem(422, 'Unprocessable Content', 'This Idempotency-Key was already used with a different body.', {
+      errors: [{ path: 'Idempotency-Key', message: 'Already used with a different body', code: 'idempotency_key_reused' }],
+    });
+  }
+  return Item.response as IntakeAnswer;
+}
+
+export async function acceptLead(source: IntakeSource, body: unknown, rawBody: string, idempotencyKey: string | undefined, deps: RecordDeps): Promise<IntakeAnswer> {
+  const input = parse(partnerLead, body);
+  const bodyHash = createHash('sha256').update(rawBody).digest('hex');
+  if (idempotencyKey) {
+    const previous = await storedAnswer(source.tenantId, source.scope, idempotencyKey, bodyHash);
+    if (previous) return previous;
+  }
+  const phone = input.phone ? toE164(input.phone, input.country) : undefined;
+  const existing = await findExistingPerson(source.tenantId, input.email, phone, deps);
+  const actor: Principal = { tenantId: source.tenantId, userId: source.scope, email: '', name: source.actorName, role: 'rep', groups: ['rep'] };
+  const now = deps.clock();
+  let answer: IntakeAnswer | undefined;
+  try {
+    const lead = await createRecord(leadEntity, actor, input, deps, {
+      systemFields: {
+        ...source.systemFields,
+        status: existing ? 'duplicate' : 'new',
+        ownerId: LEAD_QUEUE,
+        source: input.source ?? source.source,
+        ...(existing ? { duplicateOf: { type: existing.type, id: existing.id } } : {}),
+      },
+      timelineData: { via: source.scope.split(':')[0], ...(existing ? { subject: { ...existing } } : {}) },
+      extraTimeline: (record) => (existing
+        ? [{ type: existing.type, id: existing.id, entry: { id: deps.newId(now), at: now.toISOString(), type: 'lead-resubmitted', actor: { id: source.scope, name: source.actorName }, subject: { type: 'lead', id: record.id, name: record.name } } }]
+        : []),
+      ...(idempotencyKey
+        ? { idempotency: (record) => (answer = { id: record.id, status: existing ? 'duplicate' : 'accepted' }, { scope: source.scope, key: idempotencyKey, bodyHash, response: { ...answer }, expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS }) }
+        : {}),
+    });
+    return answer ?? { id: lead.id, status: existing ? 'duplicate' : 'accepted' };
+  } catch (error) {
+    if (error instanceof IdempotencyConflict && idempotencyKey) {
+      // A concurrent retry with the same key won the race: give its answer.
+      const previous = await storedAnswer(source.tenantId, source.scope, idempotencyKey, bodyHash);
+      if (previous) return previous;
+    }
+    throw error;
+  }
+}

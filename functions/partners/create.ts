@@ -1,0 +1,19 @@
+import { newId } from '#commons/ids.ts';
+import { httpHandler, json } from '#commons/http.ts';
+import { forbidden } from '#commons/problem.ts';
+import { partnerCreate } from '#schemas/lead.ts';
+import { parse } from '../records/service.ts';
+import { DEFAULT_RATE_PER_MINUTE, newSecret, putNewPartner } from './store.ts';
+
+/** POST /api/partners (admins): the secret is in this answer and never again. */
+export const handler = httpHandler(async ({ principal, body }) => {
+  if (principal.role !== 'admin') throw forbidden('Only admins manage partners.');
+  const input = parse(partnerCreate, body);
+  const now = new Date();
+  const partner = {
+    id: `ptn_${newId(now).toLowerCase()}`, tenantId: principal.tenantId, name: input.name, secret: newSecret(),
+    rateLimitPerMinute: input.rateLimitPerMinute ?? DEFAULT_RATE_PER_MINUTE, createdAt: now.toISOString(), createdBy: principal.userId,
+  };
+  await putNewPartner(partner);
+  return json(201, { id: partner.id, name: partner.name, secret: partner.secret, rateLimitPerMinute: partner.rateLimitPerMinute, createdAt: partner.createdAt });
+});

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { documentClient, tableName } from '#commons/dynamo.ts';
+import { keys } from '#commons/keys.ts';
+
+/**
+ * Lead partners (SFA-1): who may post leads to the webhook, with which secret and at what rate.
+ * The partner id in the webhook URL is global, so a routing item maps it to its tenant.
+ */
+export interface Partner {
+  id: string;
+  tenantId: string;
+  name: string;
+  secret: string;
+  /** The secret before the last rotation, accepted until `previousSecretValidUntil`. */
+  previousSecret?: string;
+  previousSecretValidUntil?: string;
+  rateLimitPerMinute: number;
+  createdAt: string;
+  createdBy: string;
+  rotatedAt?: string;
+}
+
+export const DEFAULT_RATE_PER_MINUTE = 120;
+export const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
+
+const partnerKey = (tenantId: string, id: string) => ({ pk: `T#${tenantId}#partner`, sk: id });
+
+/** What an admin sees: never the secret after it was first shown. */
+export function publicPartner(p: Partner) {
+  return {
+    id: p.id, name: p.name, rateLimitPerMinute: p.rateLimitPerMinute, createdAt: p.createdAt,
+    secretHint: `…${p.secret.slice(-4)}`,
+    ...(p.rotatedAt ? { rotatedAt: p.rotatedAt } : {}),
+    ...(p.previousSecretValidUntil ? { previousSecretValidUntil: p.previousSecretValidUntil } : {}),
+  };
+}
+
+export async function partnerTenant(partnerId: string): Promise<string | undefined> {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.route('partner', partnerId), sk: '~route' } }));
+  return Item?.tenantId as string | undefined;
+}
+
+export async function getPartner(tenantId: string, id: string): Promise<Partner | undefined> {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: partnerKey(tenantId, id) }));
+  if (!Item) return undefined;
+  const { pk: _pk, sk: _sk, entityType: _e, ...partner } = Item;
+  return partner as Partner;
+}
+
+export async function listPartners(tenantId: string): Promise<Partner[]> {
+  const res = await documentClient.send(new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `T#${tenantId}#partner` } }));
+  return (res.Items ?? []) as Partner[];
+}
+
+/** Creates the partner and its routing item together; an id already taken anywhere answers false. */
+export async function putNewPartner(p: Partner): Promise<boolean> {
+  try {
+    await documentClient.send(new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: tableName(), Item: { ...partnerKey(p.tenantId, p.id), entityType: 'partner', ...p }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: tableName(), Item: { pk: keys.route('partner', p.id), sk: '~route', entityType: 'route', tenantId: p.tenantId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ],
+    }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'TransactionCanceledException') return false;
+    throw error;
+  }
+}
+
+export async function rotateSecret(tenantId: string, id: string, now: Date): Promise<Partner | undefined> {
+  const current = await getPartner(tenantId, id);
+  if (!current) return undefined;
+  const secret = newSecret();
+  const validUntil = new Date(now.getTime() + 24 * 3600 * 1000).toISOString();
+  try {
+    const res = await documentClient.send(new UpdateCommand({
+      TableName: tableName(), Key: partnerKey(tenantId, id),
+      UpdateExpression: 'SET secret = :s, previousSecret = :old, previousSecretValidUntil = :until, rotatedAt = :now',
+      ConditionExpression: 'secret = :old',
+      ExpressionAttributeValues: { ':s': secret, ':old': current.secret, ':until': validUntil, ':now': now.toISOString() },
+      ReturnValues: 'ALL_NEW',
+    }));
+    return res.Attributes as Partner;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return rotateSecret(tenantId, id, now);
+    throw error;
+  }
+}
+
+/** Secrets that verify a signature now: the current one, and the previous one for 24 h after a rotation. */
+export function validSecrets(p: Partner, now: Date): string[] {
+  const out = [p.secret];
+  if (p.previousSecret && p.previousSecretValidUntil && Date.parse(p.previousSecretValidUntil) > now.getTime()) out.push(p.previousSecret);
+  return out;
+}
+
+/**
+ * Fixed one-minute window per partner. A refused request writes nothing (the conditional update fails);
+ * answers the seconds until the window ends when over the limit.
+ */
+export async function takeRateSlot(tenantId: string, scope: string, limitPerMinute: number, now: Date): Promise<{ ok: true } | { ok: false; retryAfter: number }> {
+  const window = Math.floor(now.getTime() / 60_000);
+  try {
+    await documentClient.send(new UpdateCommand({
+      TableName: tableName(), Key: { pk: `T#${tenantId}#rate#${scope}`, sk: String(window) },
+      UpdateExpression: 'ADD used :one SET expiresAt = if_not_exists(expiresAt, :exp)',
+      ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
+      ExpressionAttributeValues: { ':one': 1, ':limit': limitPerMinute, ':exp': (window + 2) * 60 },
+    }));
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) {
+      return { ok: false, retryAfter: Math.max(1, Math.ceil(((window + 1) * 60_000 - now.getTime()) / 1000)) };
+    }
+    throw error;
+  }
+}
