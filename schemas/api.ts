@@ -2,6 +2,9 @@ import * as z from 'zod/mini';
 import { account, accountCreate, accountUpdate } from './account.ts';
 import { listQuery, pageQuery } from './common.ts';
 import { contact, contactCreate, contactUpdate } from './contact.ts';
+import { assignmentRuleSet } from './assignment.ts';
+import { activityCreate, lead, leadConvert, leadCreate, leadListQuery, leadUpdate, partnerCreate, partnerLead } from './lead.ts';
+import { opportunity } from './opportunity.ts';
 
 /**
  * What each declared route takes and returns, for the OpenAPI document (PLT-3). Keyed by route name;
@@ -52,4 +55,25 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   ...recordDocs('accounts', 'account', { record: account, create: accountCreate, update: accountUpdate }),
   'accounts-contacts': { summary: 'Contacts at an account', tag: 'accounts', query: pageQuery, response: page(z.object({ id: z.string(), name: z.string() })) },
   ...recordDocs('contacts', 'contact', { record: contact, create: contactCreate, update: contactUpdate }),
+  ...recordDocs('leads', 'lead', { record: lead, create: leadCreate, update: leadUpdate }),
+  'leads-list': { summary: 'Lead inbox: filter by status, source, ownerId (queue:default = unassigned), managerId (my team)', tag: 'leads', query: leadListQuery, response: page(lead) },
+  'leads-claim': { summary: 'Take a lead from the unassigned queue', tag: 'leads', response: lead },
+  'leads-activities': { summary: 'Log a call, email, meeting or note (first contact stops the call-back timer)', tag: 'leads', request: activityCreate, response: lead, status: 201 },
+  'leads-convert': { summary: 'Convert to account + contact (+ opportunity), reusing existing ones', tag: 'leads', request: leadConvert, ifMatch: true },
+  'opportunities-get': { summary: 'Get an opportunity', tag: 'opportunities', response: opportunity },
+  'opportunities-list': { summary: 'List opportunities', tag: 'opportunities', query: listQuery, response: page(opportunity) },
+  'webhooks-leads': {
+    summary: 'Partner lead webhook. Sign with Crm-Signature: t=<unix s>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>; optional Idempotency-Key. 202 {id, status: accepted|duplicate}',
+    tag: 'webhooks', request: partnerLead, status: 202, response: z.object({ id: z.string(), status: z.enum(['accepted', 'duplicate']) }),
+  },
+  'partners-create': { summary: 'Create a lead partner; the secret is shown only in this answer', tag: 'partners', request: partnerCreate, status: 201 },
+  'partners-list': { summary: 'Lead partners (no secrets)', tag: 'partners' },
+  'partners-rotate': { summary: 'Rotate a partner secret; the old one stays valid for 24 h', tag: 'partners' },
+  'assignment-rules-get': { summary: 'The ordered assignment rules', tag: 'assignment' },
+  'assignment-rules-put': { summary: 'Replace the ordered assignment rules (If-Match)', tag: 'assignment', request: assignmentRuleSet, ifMatch: true },
+  'assignment-rules-test': { summary: 'Which rule a sample lead matches and who would get it', tag: 'assignment' },
+  'notifications-list': { summary: 'My notifications, newest first, with the unread count', tag: 'notifications' },
+  'notifications-read': { summary: 'Mark a notification read', tag: 'notifications', status: 204 },
+  'tasks-list': { summary: 'My open tasks by due date', tag: 'tasks' },
+  'users-update': { summary: 'Set away (skipped by assignment), language, time zone', tag: 'users' },
 };

@@ -32,7 +32,7 @@ export const recordMeta = {
   deletedAt: z.optional(z.string()),
 };
 
-export const listQuery = z.strictObject({
+const listQueryFields = {
   limit: z.optional(z.string().check(z.regex(/^([1-9]|[1-9][0-9]|100)$/, 'limit is a whole number from 1 to 100'))),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
   q: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
@@ -40,8 +40,11 @@ export const listQuery = z.strictObject({
   tag: z.optional(tag),
   sort: z.optional(z.enum(['name', '-name', 'createdAt', '-createdAt'])),
   deleted: z.optional(z.enum(['true', 'false'])),
-});
+};
+export const listQuery = z.strictObject(listQueryFields);
 export type ListQuery = z.infer<typeof listQuery>;
+/** A list query with extra equality filters (e.g. a lead's status and source). */
+export const listQueryWith = <T extends Record<string, z.ZodMiniType>>(extra: T) => z.strictObject({ ...listQueryFields, ...extra });
 
 export const pageQuery = z.strictObject({
   limit: z.optional(z.string().check(z.regex(/^([1-9]|[1-9][0-9]|100)$/, 'limit is a whole number from 1 to 100'))),

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { countryCode, email, id, language, longText, phoneInput, recordMeta, shortText, tags } from './common.ts';
+import { countryCode, email, id, language, listQueryWith, longText, phoneInput, recordMeta, shortText, tags } from './common.ts';
 
 /** SFA-3 lifecycle. `duplicate` marks a submission linked to a person we already had. */
 export const LEAD_STATUSES = ['new', 'assigned', 'contacted', 'qualified', 'converted', 'disqualified', 'duplicate'] as const;
@@ -93,3 +93,10 @@ export const partnerCreate = z.strictObject({
 
 export type PartnerLead = z.infer<typeof partnerLead>;
 export type Lead = z.infer<typeof lead>;
+
+/** Lead inbox filters: mine / my team / the queue are ownerId=<me>, managerId=<me>, ownerId=queue:default. */
+export const leadListQuery = listQueryWith({
+  status: z.optional(z.enum(LEAD_STATUSES)),
+  source: z.optional(shortText(100)),
+  managerId: z.optional(z.string().check(z.maxLength(128))),
+});

@@ -1,5 +1,5 @@
 import { contactDisplayName } from '#schemas/contact.ts';
-import { LEAD_TRANSITIONS, OPEN_LEAD_STATUSES, leadCreate, leadUpdate, type LeadStatus } from '#schemas/lead.ts';
+import { LEAD_TRANSITIONS, OPEN_LEAD_STATUSES, leadCreate, leadListQuery, leadUpdate, type LeadStatus } from '#schemas/lead.ts';
 import type { EntityDefinition } from '../records/entity.ts';
 
 /** The shared queue new and unassignable leads wait in (SFA-2 fallback). */
@@ -37,7 +37,9 @@ export const leadEntity: EntityDefinition = {
     const verb = before.status !== after.status ? String(after.status) : undefined;
     return { ...(net.length ? { counters: net } : {}), ...(verb ? { verb, timelineType: verb } : {}) };
   },
-  createDefaults: { status: 'new' },
+  createDefaults: { status: 'new', ownerId: LEAD_QUEUE },
+  listQuery: leadListQuery as EntityDefinition['listQuery'],
+  listFilters: { status: 'status', source: 'source', managerId: 'ownerManagerId' },
   phoneFields: ['phone'],
   uniqueFields: [],
   searchFields: ['email', 'phone', 'company'],

@@ -277,6 +277,11 @@ export class DynamoRecordStore implements RecordStore {
       if (spec.ownerId) filters.push('ownerId = :owner');
     }
     if (spec.ownerId && filters.includes('ownerId = :owner')) values[':owner'] = spec.ownerId;
+    for (const [i, [attr, value]] of Object.entries(spec.filters ?? {}).entries()) {
+      filters.push(`#f${i} = :f${i}`);
+      names[`#f${i}`] = attr;
+      values[`:f${i}`] = value;
+    }
     if (spec.tag) {
       filters.push('contains(#tags, :tag)');
       names['#tags'] = 'tags';

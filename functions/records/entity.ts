@@ -38,6 +38,9 @@ export interface EntityDefinition {
   validateChange?(before: Record<string, unknown>, after: Record<string, unknown>): { path: string; message: string; code: string }[];
   /** Side effects a plain PATCH implies, e.g. a lead leaving the open statuses frees its owner's slot. */
   changeExtras?(before: Record<string, unknown>, after: Record<string, unknown>): import('./service.ts').ChangeOptions;
+  /** List query schema when the entity has extra filters, and how each maps to a stored attribute. */
+  readonly listQuery?: z.ZodMiniType<Record<string, unknown>>;
+  readonly listFilters?: Readonly<Record<string, string>>;
   /** Server-set fields on creation (e.g. a lead's status). */
   readonly createDefaults?: Record<string, unknown>;
   /** Phone fields converted to E.164 using the record's `country`. */

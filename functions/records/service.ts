@@ -6,7 +6,7 @@ import {
   assertCanAssign, assertCanWrite, assertFieldsWritable, canSeeSensitive, redact, SENSITIVE_FIELDS,
 } from '#commons/permissions.ts';
 import { badRequest, conflict, notFound, preconditionFailed, type FieldError } from '#commons/problem.ts';
-import { listQuery, pageQuery } from '#schemas/common.ts';
+import { listQuery, pageQuery, type ListQuery } from '#schemas/common.ts';
 import { phoneSearchTokens, toE164 } from '#schemas/phone.ts';
 import { toFieldIssues } from '#schemas/validation.ts';
 import { SYSTEM_FIELDS, type EntityDefinition, type StoredRecord } from './entity.ts';
@@ -427,8 +427,11 @@ async function paged<T>(run: () => Promise<Page<T>>): Promise<Page<T>> {
 }
 
 export async function listRecords(def: EntityDefinition, p: Principal, query: unknown, deps: RecordDeps): Promise<Page<StoredRecord>> {
-  const q = parse(listQuery, query);
+  const q = parse(def.listQuery ?? listQuery, query) as ListQuery & Record<string, string | undefined>;
+  const filters: Record<string, string> = {};
+  for (const [param, attribute] of Object.entries(def.listFilters ?? {})) if (q[param]) filters[attribute] = q[param]!;
   const page = await paged(() => deps.store.list(p.tenantId, def.type, {
+    ...(Object.keys(filters).length ? { filters } : {}),
     limit: q.limit ? Number(q.limit) : 20,
     ...(q.cursor ? { cursor: q.cursor } : {}),
     ...(q.q ? { q: searchPrefix(q.q) } : {}),

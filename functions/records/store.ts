@@ -81,6 +81,8 @@ export interface ListSpec {
   tag?: string;
   sort: 'name' | '-name' | 'createdAt' | '-createdAt';
   deleted: boolean;
+  /** Equality filters on stored attributes. */
+  filters?: Record<string, string>;
 }
 
 export class VersionConflict extends Error {}

@@ -14,11 +14,15 @@ export interface DirectoryEntry {
   role: string;
   language?: string;
   managerId?: string;
+  away?: boolean;
+  timeZone?: string;
+  openLeads?: number;
   createdAt?: string;
 }
 
-const publicFields = ({ id, email, name, role, language, managerId }: DirectoryEntry) => ({
+const publicFields = ({ id, email, name, role, language, managerId, away, timeZone, openLeads }: DirectoryEntry) => ({
   id, email, name, role, ...(language ? { language } : {}), ...(managerId ? { managerId } : {}),
+  away: Boolean(away), ...(timeZone ? { timeZone } : {}), openLeads: Number(openLeads ?? 0),
 });
 
 export async function ensureDirectoryEntry(p: Principal, now: Date): Promise<DirectoryEntry> {

@@ -51,9 +51,31 @@ export const streamForwarder: FunctionDeclaration = {
   timeoutSeconds: 30,
 };
 
-export const rules: readonly RuleDeclaration[] = [];
+export const rules: readonly RuleDeclaration[] = [
+  {
+    name: 'lead-assignment',
+    description: 'SFA-2: a new lead in the queue is assigned by the tenant\'s rules',
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['lead.created'], detail: { data: { status: ['new'] } } },
+    target: { name: 'lead-assignment', entry: 'functions/assignment/assign-lead.ts', access: { table: 'readwrite' }, timeoutSeconds: 30 },
+    retryAttempts: 8,
+    maxEventAgeSeconds: 3600,
+  },
+  {
+    name: 'lead-follow-up',
+    description: 'SFA-5/PLT-7: owner email, notification, call-back task and timer; reminder and escalation; timer cancelled on contact',
+    eventPattern: {
+      source: [EVENT_SOURCE],
+      'detail-type': ['lead.assigned', 'lead.callback-overdue', 'lead.contacted', 'lead.qualified', 'lead.converted', 'lead.disqualified'],
+    },
+    target: { name: 'lead-follow-up', entry: 'functions/leads/notify.ts', access: { table: 'readwrite', sendEmail: true, schedules: true }, timeoutSeconds: 30 },
+    retryAttempts: 8,
+    maxEventAgeSeconds: 3600,
+  },
+];
 
 /** Targets of one-time schedules that functions create at run time (e.g. call-back timers). */
-export const scheduleTargets: readonly FunctionDeclaration[] = [];
+export const scheduleTargets: readonly FunctionDeclaration[] = [
+  { name: 'lead-callback-check', entry: 'functions/leads/callback-check.ts', access: { table: 'readwrite' }, timeoutSeconds: 30 },
+];
 
 export const schedules: readonly ScheduleDeclaration[] = [];

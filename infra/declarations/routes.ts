@@ -15,6 +15,8 @@ export interface RouteDeclaration extends FunctionDeclaration {
 }
 
 const standard = { rateLimit: 50, burstLimit: 100 } as const;
+/** Public intake is throttled harder at the edge; per-partner limits are enforced in the function too. */
+const intake = { rateLimit: 100, burstLimit: 200 } as const;
 const read = { table: 'read' } as const;
 const write = { table: 'readwrite' } as const;
 
@@ -54,4 +56,26 @@ export const routes: readonly RouteDeclaration[] = [
     auth: 'jwt', throttle: standard, access: read,
   },
   ...recordRoutes('contacts'),
+  ...recordRoutes('leads'),
+  ...leadWorkflow(),
+  { name: 'opportunities-get', entry: 'functions/opportunities/get.ts', method: 'GET', path: '/api/opportunities/{id}', auth: 'jwt', throttle: standard, access: read },
+  { name: 'opportunities-list', entry: 'functions/opportunities/list.ts', method: 'GET', path: '/api/opportunities', auth: 'jwt', throttle: standard, access: read },
+  { name: 'webhooks-leads', entry: 'functions/webhooks/partner-lead.ts', method: 'POST', path: '/api/webhooks/leads/{partnerId}', auth: 'none', throttle: intake, access: write },
+  { name: 'partners-create', entry: 'functions/partners/create.ts', method: 'POST', path: '/api/partners', auth: 'jwt', throttle: standard, access: write },
+  { name: 'partners-list', entry: 'functions/partners/list.ts', method: 'GET', path: '/api/partners', auth: 'jwt', throttle: standard, access: read },
+  { name: 'partners-rotate', entry: 'functions/partners/rotate.ts', method: 'POST', path: '/api/partners/{id}/rotate-secret', auth: 'jwt', throttle: standard, access: write },
+  { name: 'assignment-rules-get', entry: 'functions/assignment/get-rules.ts', method: 'GET', path: '/api/assignment-rules', auth: 'jwt', throttle: standard, access: read },
+  { name: 'assignment-rules-put', entry: 'functions/assignment/put-rules.ts', method: 'PUT', path: '/api/assignment-rules', auth: 'jwt', throttle: standard, access: write },
+  { name: 'assignment-rules-test', entry: 'functions/assignment/test-rules.ts', method: 'POST', path: '/api/assignment-rules/test', auth: 'jwt', throttle: standard, access: read },
+  { name: 'notifications-list', entry: 'functions/notifications/list.ts', method: 'GET', path: '/api/notifications', auth: 'jwt', throttle: standard, access: read },
+  { name: 'notifications-read', entry: 'functions/notifications/read.ts', method: 'POST', path: '/api/notifications/{id}/read', auth: 'jwt', throttle: standard, access: write },
+  { name: 'tasks-list', entry: 'functions/tasks/list.ts', method: 'GET', path: '/api/tasks', auth: 'jwt', throttle: standard, access: read },
+  { name: 'users-update', entry: 'functions/users/update.ts', method: 'PATCH', path: '/api/users/{id}', auth: 'jwt', throttle: standard, access: write },
 ];
+
+function leadWorkflow(): RouteDeclaration[] {
+  return (['claim', 'activities', 'convert'] as const).map((op) => ({
+    name: `leads-${op}`, entry: `functions/leads/${op}.ts`, method: 'POST', path: `/api/leads/{id}/${op}`,
+    auth: 'jwt', throttle: standard, access: write,
+  }));
+}

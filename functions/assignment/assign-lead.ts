@@ -1,0 +1,109 @@
+import type { EventBridgeEvent } from 'aws-lambda';
+import type { Principal } from '#commons/auth.ts';
+import { logger } from '#commons/logger.ts';
+import { HttpProblem } from '#commons/problem.ts';
+import { DEFAULT_CALLBACK_HOURS, type AssignmentRule } from '#schemas/assignment.ts';
+import { LEAD_QUEUE, leadEntity } from '../leads/entity.ts';
+import type { StoredRecord } from '../records/entity.ts';
+import { recordDeps } from '../records/deps.ts';
+import { commitChange, type RecordDeps } from '../records/service.ts';
+import { CounterConflict } from '../records/store.ts';
+import { firstMatchingRule, leastLoadedPick, roundRobinPick, type LeadFacts } from './rules.ts';
+import { loadCandidates, loadRuleSet, nextTurn } from './store.ts';
+
+export interface DomainEventDetail {
+  eventId: string;
+  tenantId: string;
+  subject: { type: string; id: string };
+  data: Record<string, unknown>;
+}
+
+const assigner = (tenantId: string): Principal => ({
+  tenantId, userId: 'system:assignment', email: '', name: 'Assignment rules', role: 'admin', groups: ['admin'],
+});
+
+export type AssignmentOutcome =
+  | { result: 'assigned'; ownerId: string; ruleId: string }
+  | { result: 'queued'; reason: 'no-matching-rule' | 'nobody-available'; ruleId?: string }
+  | { result: 'skipped' };
+
+const facts = (lead: StoredRecord): LeadFacts => ({
+  country: lead.country as string | undefined, region: lead.region as string | undefined,
+  industry: lead.industry as string | undefined, source: lead.source as string | undefined,
+  companySize: lead.companySize as number | undefined, score: lead.score as number | undefined,
+});
+
+async function decide(tenantId: string, rule: AssignmentRule): Promise<{ ownerId: string; managerId?: string; expectedLoad?: number } | undefined> {
+  const members = rule.assign.type === 'user' ? [rule.assign.userId] : rule.assign.members;
+  const candidates = await loadCandidates(tenantId, members);
+  if (rule.assign.type === 'user') {
+    const c = candidates.get(rule.assign.userId);
+    return c && !c.away ? { ownerId: c.id, managerId: c.managerId } : undefined;
+  }
+  if (rule.assign.strategy === 'round-robin') {
+    if (![...candidates.values()].some((c) => !c.away)) return undefined;
+    const id = roundRobinPick(members, candidates, await nextTurn(tenantId, rule.id));
+    return id ? { ownerId: id, managerId: candidates.get(id)?.managerId } : undefined;
+  }
+  const best = leastLoadedPick(members, candidates);
+  return best ? { ownerId: best.id, managerId: candidates.get(best.id)?.managerId, expectedLoad: best.openLeads } : undefined;
+}
+
+/**
+ * Assigns a new lead by the tenant's rules (SFA-2). Idempotent: a lead that already left the queue, or was
+ * already queued for this event, is left alone. Races are settled by the version and load conditions.
+ */
+export async function assignLead(tenantId: string, leadId: string, eventId: string, deps: RecordDeps): Promise<AssignmentOutcome> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const lead = await deps.store.get(tenantId, 'lead', leadId);
+    if (!lead || lead.deletedAt || lead.status !== 'new' || lead.ownerId !== LEAD_QUEUE || lead.assignmentEventId === eventId) return { result: 'skipped' };
+    const { rules } = await loadRuleSet(tenantId);
+    const rule = firstMatchingRule(rules, facts(lead));
+    const decision = rule ? await decide(tenantId, rule) : undefined;
+    const now = deps.clock();
+    try {
+      if (!rule || !decision) {
+        const reason = rule ? 'nobody-available' : 'no-matching-rule';
+        await commitChange(leadEntity, assigner(tenantId), lead, { ...lead, queueReason: reason, assignmentEventId: eventId }, deps, {
+          verb: 'queued', timelineType: 'queued', timelineData: { reason, ...(rule ? { ruleId: rule.id, ruleName: rule.name } : {}) },
+        });
+        return { result: 'queued', reason, ...(rule ? { ruleId: rule.id } : {}) };
+      }
+      const hours = rule.callbackHours ?? DEFAULT_CALLBACK_HOURS;
+      const { queueReason: _q, ...rest } = lead;
+      await commitChange(leadEntity, assigner(tenantId), lead, {
+        ...rest,
+        ownerId: decision.ownerId,
+        ...(decision.managerId ? { ownerManagerId: decision.managerId } : {}),
+        status: 'assigned',
+        assignedAt: now.toISOString(),
+        callbackDueAt: new Date(now.getTime() + hours * 3600_000).toISOString(),
+        assignmentRuleId: rule.id,
+        assignmentEventId: eventId,
+      }, deps, {
+        verb: 'assigned', timelineType: 'assigned',
+        timelineData: { ruleId: rule.id, ruleName: rule.name, ownerId: decision.ownerId },
+        ...(decision.expectedLoad !== undefined
+          ? { counters: [{ userId: decision.ownerId, field: 'openLeads', delta: 1, expected: decision.expectedLoad }] }
+          : {}),
+      });
+      return { result: 'assigned', ownerId: decision.ownerId, ruleId: rule.id };
+    } catch (error) {
+      // Someone changed the lead or the chosen owner's load moved: read again and decide again.
+      if (error instanceof CounterConflict || (error instanceof HttpProblem && error.status === 412)) {
+        await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
+        continue;
+      }
+      throw error;
+    }
+  }
+  throw new Error(`could not assign lead ${leadId} after repeated conflicts`);
+}
+
+/** EventBridge target of the `lead-assignment` rule (lead.created with status new). */
+export async function handler(event: EventBridgeEvent<string, DomainEventDetail>): Promise<AssignmentOutcome> {
+  const { tenantId, subject, eventId } = event.detail;
+  const outcome = await assignLead(tenantId, subject.id, eventId, recordDeps());
+  logger.info('lead assignment', { tenantId, leadId: subject.id, ...outcome });
+  return outcome;
+}

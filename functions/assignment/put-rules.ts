@@ -1,0 +1,26 @@
+import { httpHandler, json } from '#commons/http.ts';
+import { badRequest, forbidden, preconditionFailed } from '#commons/problem.ts';
+import { assignmentRuleSet } from '#schemas/assignment.ts';
+import { parse } from '../records/service.ts';
+import { listDirectory } from '../users/directory.ts';
+import { loadRuleSet, saveRuleSet } from './store.ts';
+
+/** PUT /api/assignment-rules (admins): replaces the ordered rule set; If-Match guards concurrent edits. */
+export const handler = httpHandler(async ({ principal, body, headers }) => {
+  if (principal.role !== 'admin') throw forbidden('Only admins edit assignment rules.');
+  const { rules } = parse(assignmentRuleSet, body);
+  const users = new Set((await listDirectory(principal.tenantId)).map((u) => u.id));
+  const errors = rules.flatMap((r, i) => {
+    const ids = r.assign.type === 'user' ? [r.assign.userId] : r.assign.members;
+    return ids.filter((id) => !users.has(id)).map((id) => ({ path: `rules.${i}.assign`, message: `No such user: ${id}`, code: 'unknown_user' }));
+  });
+  if (errors.length) throw badRequest(errors);
+  const current = await loadRuleSet(principal.tenantId);
+  const expected = headers['if-match'] ? Number(headers['if-match'].replace(/^W\//, '').replace(/"/g, '')) : current.version;
+  const saved = Number.isInteger(expected) ? await saveRuleSet(principal.tenantId, rules, expected, principal.userId, new Date()) : undefined;
+  if (!saved) {
+    const now = await loadRuleSet(principal.tenantId);
+    throw preconditionFailed('Someone else changed the rules; reload them.', { currentVersion: now.version, current: now }, { etag: `"${now.version}"` });
+  }
+  return json(200, saved, { etag: `"${saved.version}"` });
+});

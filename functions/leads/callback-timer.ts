@@ -1,0 +1,47 @@
+import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { scheduleTargetEnvName } from '#declarations/index.ts';
+
+/**
+ * The 48 h call-back timer (SFA-5) is one EventBridge Scheduler one-time schedule per lead assignment.
+ * Its name is derived from the lead and the assignment time, so creating it twice or cancelling it after
+ * it fired are both harmless.
+ */
+const scheduler = new SchedulerClient({});
+export const CALLBACK_CHECK_FUNCTION = 'lead-callback-check';
+
+export const callbackScheduleName = (leadId: string, assignedAt: string) => `lead-callback-${leadId}-${Math.floor(Date.parse(assignedAt) / 1000)}`;
+
+export interface CallbackInput {
+  tenantId: string;
+  leadId: string;
+  assignedAt: string;
+}
+
+export async function startCallbackTimer(input: CallbackInput, dueAt: string): Promise<void> {
+  try {
+    await scheduler.send(new CreateScheduleCommand({
+      Name: callbackScheduleName(input.leadId, input.assignedAt),
+      GroupName: process.env.SCHEDULE_GROUP_NAME,
+      ScheduleExpression: `at(${dueAt.slice(0, 19)})`,
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      Target: {
+        Arn: process.env[scheduleTargetEnvName(CALLBACK_CHECK_FUNCTION)],
+        RoleArn: process.env.SCHEDULER_ROLE_ARN,
+        Input: JSON.stringify(input),
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+      },
+    }));
+  } catch (error) {
+    if (!(error instanceof ConflictException)) throw error;
+  }
+}
+
+export async function cancelCallbackTimer(leadId: string, assignedAt: string): Promise<void> {
+  try {
+    await scheduler.send(new DeleteScheduleCommand({ Name: callbackScheduleName(leadId, assignedAt), GroupName: process.env.SCHEDULE_GROUP_NAME }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+}

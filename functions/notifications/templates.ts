@@ -1,0 +1,64 @@
+/**
+ * Email and in-app texts in both languages (rule 6: every user-visible string is translated),
+ * chosen by the recipient's language, with times in the recipient's time zone.
+ */
+export type Language = 'zh-CN' | 'en';
+
+export interface LeadFactsForMail {
+  id: string;
+  name: string;
+  company?: string;
+  email?: string;
+  phone?: string;
+  source?: string;
+  callbackDueAt?: string;
+  ownerName?: string;
+}
+
+const when = (iso: string | undefined, lang: Language, timeZone: string) =>
+  iso ? new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone, timeZoneName: 'short' }).format(new Date(iso)) : '';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const TEXT = {
+  'zh-CN': {
+    assignedSubject: (l: LeadFactsForMail) => `新线索已分配给您：${l.name}`,
+    assignedIntro: '一条新线索已分配给您，请尽快联系。',
+    callbackBy: '请在此时间前回电：',
+    reminderSubject: (l: LeadFactsForMail) => `提醒：线索 ${l.name} 尚未联系`,
+    reminderIntro: '这条线索的回电时限已到，但还没有记录任何联系。',
+    escalationSubject: (l: LeadFactsForMail) => `升级：${l.ownerName ?? ''} 未按时联系线索 ${l.name}`,
+    escalationIntro: (l: LeadFactsForMail) => `${l.ownerName ?? '负责人'} 在回电时限内没有联系这条线索。`,
+    labels: { company: '公司', email: '邮箱', phone: '电话', source: '来源' },
+    open: '打开线索',
+    footer: 'Cirrus CRM 自动发送',
+  },
+  en: {
+    assignedSubject: (l: LeadFactsForMail) => `New lead assigned to you: ${l.name}`,
+    assignedIntro: 'A new lead has been assigned to you. Please get in touch soon.',
+    callbackBy: 'Call back by:',
+    reminderSubject: (l: LeadFactsForMail) => `Reminder: lead ${l.name} has not been contacted`,
+    reminderIntro: 'The call-back window for this lead has ended and no contact has been logged.',
+    escalationSubject: (l: LeadFactsForMail) => `Escalation: ${l.ownerName ?? ''} has not contacted lead ${l.name}`,
+    escalationIntro: (l: LeadFactsForMail) => `${l.ownerName ?? 'The owner'} did not contact this lead within the call-back window.`,
+    labels: { company: 'Company', email: 'Email', phone: 'Phone', source: 'Source' },
+    open: 'Open the lead',
+    footer: 'Sent by Cirrus CRM',
+  },
+} as const;
+
+export type MailKind = 'lead-assigned' | 'lead-callback-reminder' | 'lead-callback-escalation';
+
+export function leadMail(kind: MailKind, lead: LeadFactsForMail, lang: Language, timeZone: string, appUrl: string): { subject: string; text: string; html: string } {
+  const t = TEXT[lang] ?? TEXT.en;
+  const subject = kind === 'lead-assigned' ? t.assignedSubject(lead) : kind === 'lead-callback-reminder' ? t.reminderSubject(lead) : t.escalationSubject(lead);
+  const intro = kind === 'lead-assigned' ? t.assignedIntro : kind === 'lead-callback-reminder' ? t.reminderIntro : t.escalationIntro(lead);
+  const link = `${appUrl.replace(/\/$/, '')}/leads/${lead.id}`;
+  const rows: [string, string | undefined][] = [
+    [t.labels.company, lead.company], [t.labels.email, lead.email], [t.labels.phone, lead.phone], [t.labels.source, lead.source],
+  ];
+  const due = when(lead.callbackDueAt, lang, timeZone);
+  const text = [intro, '', lead.name, ...rows.filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`), ...(due ? ['', `${t.callbackBy} ${due}`] : []), '', `${t.open}: ${link}`, '', t.footer].join('\n');
+  const html = `<p>${esc(intro)}</p><h2>${esc(lead.name)}</h2><table>${rows.filter(([, v]) => v).map(([k, v]) => `<tr><th align="left">${esc(k)}</th><td>${esc(v!)}</td></tr>`).join('')}</table>${due ? `<p><strong>${esc(t.callbackBy)}</strong> ${esc(due)}</p>` : ''}<p><a href="${esc(link)}">${esc(t.open)}</a></p><p style="color:#888">${esc(t.footer)}</p>`;
+  return { subject, text, html };
+}

@@ -1,0 +1,40 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod/mini';
+import { isManagerOrAdmin } from '#commons/auth.ts';
+import { documentClient, tableName } from '#commons/dynamo.ts';
+import { httpHandler, json } from '#commons/http.ts';
+import { keys } from '#commons/keys.ts';
+import { forbidden, notFound } from '#commons/problem.ts';
+import { language } from '#schemas/common.ts';
+import { parse } from '../records/service.ts';
+
+const userUpdate = z.strictObject({
+  away: z.optional(z.boolean()),
+  language: z.optional(language),
+  timeZone: z.optional(z.string().check(z.regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'An IANA time zone, e.g. Asia/Shanghai'), z.maxLength(64))),
+});
+
+/** PATCH /api/users/{id}: away (skipped by assignment), language and time zone. Self, managers and admins. */
+export const handler = httpHandler(async ({ principal, params, body }) => {
+  const id = params.id === 'me' ? principal.userId : params.id!;
+  if (id !== principal.userId && !isManagerOrAdmin(principal)) throw forbidden('You may only change your own settings.');
+  const input = parse(userUpdate, body);
+  const sets = Object.entries(input).filter(([, v]) => v !== undefined);
+  if (sets.length === 0) return json(200, {});
+  try {
+    const res = await documentClient.send(new UpdateCommand({
+      TableName: tableName(), Key: { pk: keys.users(principal.tenantId), sk: id },
+      UpdateExpression: `SET ${sets.map((_, i) => `#k${i} = :v${i}`).join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: Object.fromEntries(sets.map(([k], i) => [`#k${i}`, k])),
+      ExpressionAttributeValues: Object.fromEntries(sets.map(([, v], i) => [`:v${i}`, v])),
+      ReturnValues: 'ALL_NEW',
+    }));
+    const a = res.Attributes!;
+    return json(200, { id: a.sk, email: a.email, name: a.name, role: a.role, away: Boolean(a.away), language: a.language, timeZone: a.timeZone, openLeads: Number(a.openLeads ?? 0) });
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) throw notFound('No such user.');
+    throw error;
+  }
+});
