@@ -9,6 +9,8 @@ import { accountEntity } from '../../functions/accounts/entity.ts';
 import { contactEntity } from '../../functions/contacts/entity.ts';
 import { DynamoRecordStore } from '../../functions/records/dynamo-store.ts';
 import { createRecord, type RecordDeps } from '../../functions/records/service.ts';
+import { saveRuleSet } from '../../functions/assignment/store.ts';
+import { putNewPartner } from '../../functions/partners/store.ts';
 
 export interface SeedOwner {
   readonly id: string;
@@ -55,8 +57,30 @@ const PINYIN: Record<string, string> = {
 };
 const ascii = (s: string) => [...s].map((c) => PINYIN[c] ?? c).join('').toLowerCase().replace(/[^a-z]/g, '');
 
+/** The demo partner of the README's "post your first lead" (SFA-1) and a starter rule set (SFA-2). */
+async function seedLeadIntake(tenantId: string, owners: readonly SeedOwner[]): Promise<void> {
+  const now = new Date();
+  await putNewPartner({
+    id: 'demo-partner', tenantId, name: 'Demo Partner', secret: 'whsec_demo_secret', rateLimitPerMinute: 120,
+    createdAt: now.toISOString(), createdBy: 'seed',
+  });
+  const [first] = owners;
+  if (!first) return;
+  await saveRuleSet(tenantId, [
+    {
+      id: 'china', name: '中国大陆线索 / Mainland China leads', enabled: true,
+      conditions: { countries: ['CN'] }, assign: { type: 'user', userId: first.id }, callbackHours: 48,
+    },
+    {
+      id: 'everyone-else', name: 'Everyone else → sales team (round-robin)', enabled: true, conditions: {},
+      assign: { type: 'team', name: 'Sales', members: owners.map((o) => o.id), strategy: 'round-robin' }, callbackHours: 48,
+    },
+  ], 0, 'seed', now);
+}
+
 export async function seedRecords(tenantId: string, owners: readonly SeedOwner[]): Promise<void> {
   if (owners.length === 0) return;
+  if (tenantId === 'demo') await seedLeadIntake(tenantId, owners);
   const deps: RecordDeps = { store: new DynamoRecordStore(), clock: systemClock, newId };
   const actor = (o: SeedOwner): Principal => ({ tenantId, userId: o.id, email: o.email, name: o.name, role: 'rep', groups: ['rep'] });
   const accounts = tenantId === 'demo' ? ACCOUNTS : ACCOUNTS.slice(4, 7);
