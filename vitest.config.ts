@@ -24,6 +24,8 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          // One runtime and one clock: a file that moves the clock must not expire another file's tokens.
+          fileParallelism: false,
         },
       },
       {

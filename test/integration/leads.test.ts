@@ -56,10 +56,15 @@ async function setRules(rules: unknown[]) {
   expect(res.status).toBe(200);
 }
 
-beforeAll(async () => {
+/** Tokens expire after an hour of the runtime's clock, so sign in again after moving it. */
+async function signIn() {
   [rep1, rep2, manager, admin] = (await Promise.all(
     ['rep1@demo.local', 'rep2@demo.local', 'manager@demo.local', 'admin@demo.local'].map(async (e) => api(await login(e)) as Call),
   )) as [Call, Call, Call, Call];
+}
+
+beforeAll(async () => {
+  await signIn();
   for (const [k, c] of Object.entries({ rep1, rep2, manager, admin })) ids[k] = (await c('GET', '/api/me')).body.id;
 });
 
@@ -208,6 +213,7 @@ describe('call-back timer and lifecycle (SFA-3, SFA-5)', () => {
     expect(logged.status).toBe(201);
     expect(logged.body).toMatchObject({ status: 'contacted' });
     await advanceClock(48 * 3600 + 120);
+    await signIn();
     const reminders = async (email: string, id: string) => ((await sentMail(email)) as any[]).filter((m) => m.Body?.text_part?.includes(id) && !/新线索|New lead/.test(m.Subject));
     const toOwner = await until(() => reminders('rep1@demo.local', silent), (m) => m.length > 0);
     expect(toOwner).toHaveLength(1);
@@ -216,6 +222,7 @@ describe('call-back timer and lifecycle (SFA-3, SFA-5)', () => {
     expect(await reminders('rep1@demo.local', called)).toHaveLength(0);
     expect((await rep1('GET', `/api/leads/${silent}`)).body.callbackOverdueAt).toBeDefined();
     await advanceClock(48 * 3600);
+    await signIn();
     await sleep(500);
     expect(await reminders('rep1@demo.local', silent)).toHaveLength(1);
     expect(await reminders('manager@demo.local', silent)).toHaveLength(1);
