@@ -1,0 +1,5 @@
+import { ArrowDown, Expand, Fold, OfficeBuilding, Plus, Search, SwitchButton, User } from '@element-plus/icons-vue';
+
+/** Icons by name, so menu data can refer to them without pulling the whole icon set. */
+export const icons = { ArrowDown, Expand, Fold, OfficeBuilding, Plus, Search, SwitchButton, User } as const;
+export type IconName = keyof typeof icons;

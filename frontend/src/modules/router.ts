@@ -1,0 +1,69 @@
+import type { App } from 'vue';
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { hasSession } from '@/adapter/session';
+import { setUnauthorizedHandler } from '@/adapter/http';
+
+/**
+ * Routes. Everything under the layout needs a session; the menu is built from `meta.menu` entries so
+ * later modules (leads, deals, tickets, …) only add a route here.
+ */
+export const appRoutes: RouteRecordRaw[] = [
+  {
+    path: 'accounts',
+    name: 'accounts',
+    component: () => import('@/views/accounts/AccountList.vue'),
+    meta: { menu: { title: 'menu.accounts', icon: 'OfficeBuilding', order: 10 } },
+  },
+  { path: 'accounts/:id', name: 'account', component: () => import('@/views/accounts/AccountDetail.vue'), props: true, meta: { activeMenu: 'accounts' } },
+  {
+    path: 'contacts',
+    name: 'contacts',
+    component: () => import('@/views/contacts/ContactList.vue'),
+    meta: { menu: { title: 'menu.contacts', icon: 'User', order: 20 } },
+  },
+  { path: 'contacts/:id', name: 'contact', component: () => import('@/views/contacts/ContactDetail.vue'), props: true, meta: { activeMenu: 'contacts' } },
+];
+
+const routes: RouteRecordRaw[] = [
+  { path: '/sign-in', name: 'sign-in', component: () => import('@/views/auth/SignIn.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: () => import('@/views/layout/AppLayout.vue'),
+    redirect: { name: 'contacts' },
+    children: [
+      ...appRoutes,
+      { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/layout/NotFound.vue') },
+    ],
+  },
+];
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+});
+
+router.beforeEach((to) => {
+  if (to.meta.public) {
+    if (to.name === 'sign-in' && hasSession()) return { name: 'contacts' };
+    return true;
+  }
+  if (!hasSession()) return { name: 'sign-in', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+  return true;
+});
+
+export function installRouter(app: App): void {
+  setUnauthorizedHandler(() => {
+    const here = router.currentRoute.value;
+    if (!here.meta.public) void router.replace({ name: 'sign-in', query: { redirect: here.fullPath, expired: '1' } });
+  });
+  app.use(router);
+}
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean;
+    activeMenu?: string;
+    menu?: { title: string; icon: string; order: number };
+  }
+}
