@@ -5,6 +5,7 @@ import { contact, contactCreate, contactUpdate } from './contact.ts';
 import { assignmentRuleSet } from './assignment.ts';
 import { activityCreate, lead, leadConvert, leadCreate, leadListQuery, leadUpdate, partnerCreate, partnerLead } from './lead.ts';
 import { opportunity } from './opportunity.ts';
+import { formCreate } from './form.ts';
 
 /**
  * What each declared route takes and returns, for the OpenAPI document (PLT-3). Keyed by route name;
@@ -66,6 +67,9 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     summary: 'Partner lead webhook. Sign with Crm-Signature: t=<unix s>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>; optional Idempotency-Key. 202 {id, status: accepted|duplicate}',
     tag: 'webhooks', request: partnerLead, status: 202, response: z.object({ id: z.string(), status: z.enum(['accepted', 'duplicate']) }),
   },
+  'forms-create': { summary: 'Build a web-to-lead form; the answer holds its embeddable snippet', tag: 'forms', request: formCreate, status: 201 },
+  'forms-list': { summary: 'Web-to-lead forms with their snippets', tag: 'forms' },
+  'forms-submit': { summary: 'Public form submission (url-encoded or JSON); honeypot field `website`; rate-limited', tag: 'forms', status: 202 },
   'partners-create': { summary: 'Create a lead partner; the secret is shown only in this answer', tag: 'partners', request: partnerCreate, status: 201 },
   'partners-list': { summary: 'Lead partners (no secrets)', tag: 'partners' },
   'partners-rotate': { summary: 'Rotate a partner secret; the old one stays valid for 24 h', tag: 'partners' },

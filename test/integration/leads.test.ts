@@ -37,7 +37,7 @@ const person = (over: Record<string, unknown> = {}) => {
 };
 
 let rep1: Call, rep2: Call, manager: Call, admin: Call;
-let ids: Record<string, string> = {};
+const ids = {} as Record<'rep1' | 'rep2' | 'manager' | 'admin', string>;
 
 async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
   const end = Date.now() + ms;
@@ -65,7 +65,7 @@ async function signIn() {
 
 beforeAll(async () => {
   await signIn();
-  for (const [k, c] of Object.entries({ rep1, rep2, manager, admin })) ids[k] = (await c('GET', '/api/me')).body.id;
+  for (const [k, c] of Object.entries({ rep1, rep2, manager, admin })) ids[k as keyof typeof ids] = (await c('GET', '/api/me')).body.id;
 });
 
 describe('partner webhook intake (SFA-1)', () => {
