@@ -253,3 +253,30 @@ describe('call-back timer and lifecycle (SFA-3, SFA-5)', () => {
     expect((await rep1('POST', `/api/leads/${lead.id}/convert`, {})).status).toBe(409);
   });
 });
+
+describe('web-to-lead forms (SFA-1)', () => {
+  it('gives an embeddable snippet; a person’s submission becomes a lead, a bot’s (honeypot) does not', async () => {
+    const marketer = api(await login('marketer@demo.local')) as Call;
+    const created = await marketer('POST', '/api/forms', {
+      name: 'Expo sign-up', language: 'zh-CN', thankYouText: '谢谢，我们会尽快联系您。', source: 'Expo 2026',
+      fields: [{ name: 'lastName', required: true }, { name: 'email', required: true }, { name: 'company', required: false }],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.snippet).toContain(`/api/forms/${created.body.id}/submissions`);
+    expect(created.body.snippet).toContain('name="website"');
+    const post = (fields: Record<string, string>) => fetch(`${baseUrl()}/api/forms/${created.body.id}/submissions`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields),
+    });
+    const email = `expo.${unique()}@example.cn`;
+    const ok = await post({ lastName: '赵', email, company: '展会公司' });
+    expect(ok.status).toBe(202);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('*');
+    const found = await until(() => rep1('GET', `/api/leads?q=${encodeURIComponent(email)}`), (r) => r.body.items.length > 0);
+    expect(found.body.items[0]).toMatchObject({ source: 'Expo 2026', formId: created.body.id, language: 'zh-CN' });
+    const botEmail = `bot.${unique()}@example.cn`;
+    expect((await post({ lastName: 'Bot', email: botEmail, website: 'http://spam.example' })).status).toBe(202);
+    expect((await post({ email: `x.${unique()}@example.cn` })).status).toBe(400);
+    await sleep(300);
+    expect((await rep1('GET', `/api/leads?q=${encodeURIComponent(botEmail)}`)).body.items).toEqual([]);
+  });
+});
