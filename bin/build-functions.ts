@@ -2,7 +2,7 @@
  * Bundles every Lambda function declared in infra/declarations (allFunctions()) into
  * dist/functions/<name>/index.mjs with esbuild: ESM, node22, minified, tree-shaken, everything bundled
  * (including @aws-sdk, so bundle sizes are honest), a source map, and the esbuild metafile in meta.json.
- * All builds run in parallel in one process. The CDK api/events stacks deploy these directories as-is.
+ * One esbuild run bundles all entries in parallel in this process (each source file parsed once). The CDK api/events stacks deploy these directories as-is.
  *
  *   npm run build:functions                 # all functions
  *   npm run build:functions -- health me    # only the named functions
@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { allFunctions, type FunctionDeclaration } from '../infra/declarations/index.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,12 +42,15 @@ export function missingEntries(functions: readonly FunctionDeclaration[] = allFu
   return functions.filter((f) => !existsSync(path.join(repoRoot, f.entry)));
 }
 
-export function esbuildOptions(fn: FunctionDeclaration, outDir: string): BuildOptions {
+/** One esbuild run for all functions: each file is parsed once, entries bundle in parallel (code splitting off). */
+export function esbuildOptions(functions: readonly FunctionDeclaration[], outDir: string): BuildOptions & { metafile: true } {
   return {
     absWorkingDir: repoRoot,
-    entryPoints: [path.join(repoRoot, fn.entry)],
-    outfile: path.join(outDir, fn.name, 'index.mjs'),
+    entryPoints: functions.map((fn) => ({ in: path.join(repoRoot, fn.entry), out: `${fn.name}/index` })),
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
+    splitting: false,
     format: 'esm',
     platform: 'node',
     target: 'node22',
@@ -64,6 +67,14 @@ export function esbuildOptions(fn: FunctionDeclaration, outDir: string): BuildOp
   };
 }
 
+/** The part of the combined metafile that belongs to one function's output, in esbuild's metafile format. */
+function metafileOf(metafile: Metafile, outfile: string): Metafile {
+  const output = metafile.outputs[outfile];
+  if (!output) throw new Error(`esbuild produced no ${outfile}`);
+  const inputs = Object.fromEntries(Object.keys(output.inputs).map((k) => [k, metafile.inputs[k]!]));
+  return { inputs, outputs: { [outfile]: output } };
+}
+
 export async function buildFunctions(options: BuildFunctionsOptions = {}): Promise<BuildResult[]> {
   const functions = options.functions ?? allFunctions();
   const outDir = options.outDir ?? functionsDist;
@@ -77,20 +88,21 @@ export async function buildFunctions(options: BuildFunctionsOptions = {}): Promi
         '\nWrite the handler (exporting `handler`) or remove the declaration in infra/declarations.',
     );
   }
+  if (!functions.length) return [];
 
   const started = performance.now();
+  await Promise.all(functions.map((fn) => rm(path.join(outDir, fn.name), { recursive: true, force: true })));
+  const result = await build(esbuildOptions(functions, outDir)).catch((error: Error) => {
+    throw new Error(`esbuild failed: ${error.message}`);
+  });
   const results = await Promise.all(
     functions.map(async (fn): Promise<BuildResult> => {
-      const dir = path.join(outDir, fn.name);
-      await rm(dir, { recursive: true, force: true });
-      await mkdir(dir, { recursive: true });
-      const opts = esbuildOptions(fn, outDir);
-      const result = await build(opts).catch((error: Error) => {
-        throw new Error(`esbuild failed for ${fn.name} (${fn.entry}): ${error.message}`);
-      });
-      await writeFile(path.join(dir, 'meta.json'), JSON.stringify(result.metafile));
-      const output = result.metafile!.outputs[path.relative(repoRoot, opts.outfile!).split(path.sep).join('/')];
-      return { name: fn.name, outfile: opts.outfile!, bytes: output?.bytes ?? 0 };
+      const outfile = path.join(outDir, fn.name, 'index.mjs');
+      const key = path.relative(repoRoot, outfile).split(path.sep).join('/');
+      const meta = metafileOf(result.metafile, key);
+      await mkdir(path.dirname(outfile), { recursive: true });
+      await writeFile(path.join(outDir, fn.name, 'meta.json'), JSON.stringify(meta));
+      return { name: fn.name, outfile, bytes: meta.outputs[key]!.bytes };
     }),
   );
   const ms = Math.round(performance.now() - started);
