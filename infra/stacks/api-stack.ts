@@ -1,0 +1,149 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { acknowledge } from './nag.ts';
+import type { Construct } from 'constructs';
+import { routes as declaredRoutes, type RouteDeclaration } from '../declarations/index.ts';
+import { CirrusFunction, defaultFunctionsDir, functionArn, mergeAccess, type EmailSettings, type FunctionContext } from './function.ts';
+
+/** Stage-wide throttle; each route also gets its declared limits as a RouteSettings entry. */
+export const DEFAULT_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+export interface ApiStackProps extends StackProps {
+  readonly table: dynamodb.ITable;
+  /** GSI names of the table (from the table declaration). */
+  readonly indexNames: readonly string[];
+  readonly bus: events.IEventBus;
+  readonly scheduleGroupName: string;
+  readonly schedulerRole: iam.IRole;
+  /** Declared name → physical Lambda name of each schedule target (from the events stack). */
+  readonly scheduleTargetFunctionNames: ReadonlyMap<string, string>;
+  readonly email: EmailSettings;
+  /** JWT issuer (Cognito user pool URL) and audience (the SPA app client id). */
+  readonly jwtIssuer: string;
+  readonly jwtAudience: string;
+  /** Functions already created by the events stack, reused when the same function also serves a route. */
+  readonly sharedFunctions?: ReadonlyMap<string, CirrusFunction>;
+  /** Defaults to infra/declarations/routes.ts. */
+  readonly routes?: readonly RouteDeclaration[];
+  /** Defaults to dist/functions. */
+  readonly functionsDir?: string;
+}
+
+/** The HTTP API: one Lambda + one route per declared route, JWT-authorised unless declared public. */
+export class ApiStack extends Stack {
+  readonly httpApi: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly authorizer: HttpJwtAuthorizer;
+  /** execute-api host name, the /api/* origin of the CloudFront distribution. */
+  readonly apiDomainName: string;
+  readonly functions = new Map<string, CirrusFunction>();
+  readonly routes = new Map<string, apigw.HttpRoute>();
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const routes = props.routes ?? declaredRoutes;
+    const routeKeys = new Set<string>();
+    for (const r of routes) {
+      const key = `${r.method} ${r.path}`;
+      if (routeKeys.has(key)) throw new Error(`Route ${key} is declared twice`);
+      routeKeys.add(key);
+    }
+
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'Cirrus CRM API (served to the SPA through CloudFront under /api/*)',
+      createDefaultStage: false,
+    });
+    this.apiDomainName = `${this.httpApi.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: DEFAULT_THROTTLE,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sub: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+
+    this.authorizer = new HttpJwtAuthorizer('CognitoJwt', props.jwtIssuer, {
+      authorizerName: 'cognito-id-token',
+      jwtAudience: [props.jwtAudience],
+      identitySource: ['$request.header.Authorization'],
+    });
+
+    const context: FunctionContext = {
+      functionsDir: props.functionsDir ?? defaultFunctionsDir,
+      table: props.table,
+      indexNames: props.indexNames,
+      bus: props.bus,
+      scheduleGroupName: props.scheduleGroupName,
+      schedulerRole: props.schedulerRole,
+      scheduleTargetArns: new Map([...props.scheduleTargetFunctionNames].map(([name, physical]) => [name, functionArn(this, physical)])),
+      email: props.email,
+    };
+
+    // One function per declared name (several routes may share one; the events stack may own it already).
+    const declarations = new Map<string, RouteDeclaration>();
+    for (const r of routes) {
+      const seen = declarations.get(r.name);
+      declarations.set(r.name, seen ? { ...seen, access: mergeAccess(seen.access, r.access) } : r);
+    }
+    for (const [name, declaration] of declarations) {
+      const shared = props.sharedFunctions?.get(name);
+      this.functions.set(name, shared ?? new CirrusFunction(this, `Fn-${name}`, { declaration, context }));
+    }
+
+    const routeSettings: Record<string, apigw.CfnStage.RouteSettingsProperty> = {};
+    for (const r of routes) {
+      const key = `${r.method} ${r.path}`;
+      const id = key.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+/g, '-');
+      const route = new apigw.HttpRoute(this, `Route-${id}`, {
+        httpApi: this.httpApi,
+        routeKey: apigw.HttpRouteKey.with(r.path, apigw.HttpMethod[r.method]),
+        integration: new HttpLambdaIntegration(`Integration-${id}`, this.functions.get(r.name)!.fn),
+        ...(r.auth === 'jwt' ? { authorizer: this.authorizer } : {}),
+      });
+      this.routes.set(key, route);
+      routeSettings[key] = { throttlingRateLimit: r.throttle.rateLimit, throttlingBurstLimit: r.throttle.burstLimit };
+      this.stage.node.addDependency(route); // RouteSettings may only name routes that exist
+      if (r.auth === 'none') {
+        acknowledge(route, {
+          id: 'AwsSolutions-APIG4',
+          reason: `${key} is declared public (auth: 'none' in infra/declarations/routes.ts): unauthenticated callers such as the health probe, the OpenAPI document or partner webhooks that verify an HMAC signature themselves; throttled per route.`,
+        });
+      }
+    }
+    const cfnStage = this.stage.node.defaultChild as apigw.CfnStage;
+    cfnStage.routeSettings = routeSettings;
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+  }
+}
