@@ -121,7 +121,8 @@ export class ApiStack extends Stack {
       this.functions.set(name, shared ?? new CirrusFunction(this, `Fn-${name}`, { declaration, context }));
     }
 
-    const routeSettings: Record<string, apigw.CfnStage.RouteSettingsProperty> = {};
+    // CfnStage.RouteSettings is a raw JSON map (route key → settings) rendered as-is: CloudFormation casing.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const r of routes) {
       const key = `${r.method} ${r.path}`;
       const id = key.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+/g, '-');
@@ -132,7 +133,7 @@ export class ApiStack extends Stack {
         ...(r.auth === 'jwt' ? { authorizer: this.authorizer } : {}),
       });
       this.routes.set(key, route);
-      routeSettings[key] = { throttlingRateLimit: r.throttle.rateLimit, throttlingBurstLimit: r.throttle.burstLimit };
+      routeSettings[key] = { ThrottlingRateLimit: r.throttle.rateLimit, ThrottlingBurstLimit: r.throttle.burstLimit };
       this.stage.node.addDependency(route); // RouteSettings may only name routes that exist
       if (r.auth === 'none') {
         acknowledge(route, {
