@@ -44,8 +44,7 @@ export default defineConfig({
           groups: [
             { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 30 },
             { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@ctrl|async-validator|lodash-es|lodash-unified|dayjs|memoize-one|normalize-wheel-es|@sxzz|@popperjs)[\\/]/, priority: 20 },
-            { name: 'aws-auth', test: /node_modules[\\/](@aws-sdk|@smithy|@aws-crypto|@aws)[\\/]/, priority: 20 },
-            { name: 'echarts', test: /node_modules[\\/](echarts|zrender|vue-echarts)[\\/]/, priority: 20 },
+            // The Cognito SDK and echarts are reached only through dynamic import(), so they get their own lazy chunks.
           ],
         },
       },
