@@ -5,6 +5,8 @@ import elZhCn from 'element-plus/es/locale/lang/zh-cn.mjs';
 import elEn from 'element-plus/es/locale/lang/en.mjs';
 import en from '@/locales/en';
 import zhCN from '@/locales/zh-CN';
+import leadsEn from '@/locales/leads.en';
+import leadsZhCN from '@/locales/leads.zh-CN';
 
 /** PLT-8: zh-CN and English throughout; the choice is remembered, the default follows the browser. */
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -21,7 +23,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: detectLocale(),
   fallbackLocale: 'en',
-  messages: { en, 'zh-CN': zhCN },
+  messages: { en: { ...en, ...leadsEn }, 'zh-CN': { ...zhCN, ...leadsZhCN } },
   missingWarn: false,
   fallbackWarn: false,
 });

@@ -22,6 +22,26 @@ export const appRoutes: RouteRecordRaw[] = [
     meta: { menu: { title: 'menu.contacts', icon: 'User', order: 20 } },
   },
   { path: 'contacts/:id', name: 'contact', component: () => import('@/views/contacts/ContactDetail.vue'), props: true, meta: { activeMenu: 'contacts' } },
+  // Leads (SFA-1/2/3/5) and the lead admin pages; `group`/`roles` put entries in the role-gated "Admin" submenu.
+  {
+    path: 'leads',
+    name: 'leads',
+    component: () => import('@/views/leads/LeadInbox.vue'),
+    meta: { menu: { title: 'leads.menu', icon: 'Aim', order: 5 } },
+  },
+  { path: 'leads/:id', name: 'lead', component: () => import('@/views/leads/LeadDetail.vue'), props: true, meta: { activeMenu: 'leads' } },
+  {
+    path: 'admin/partners',
+    name: 'admin-partners',
+    component: () => import('@/views/admin/PartnersAdmin.vue'),
+    meta: { menu: { title: 'leadAdmin.partners.menu', icon: 'Connection', order: 900, group: 'admin', roles: ['admin'] } },
+  },
+  {
+    path: 'admin/assignment-rules',
+    name: 'admin-assignment-rules',
+    component: () => import('@/views/admin/AssignmentRules.vue'),
+    meta: { menu: { title: 'leadAdmin.rules.menu', icon: 'Guide', order: 910, group: 'admin', roles: ['admin', 'manager'] } },
+  },
 ];
 
 const routes: RouteRecordRaw[] = [
@@ -64,6 +84,6 @@ declare module 'vue-router' {
   interface RouteMeta {
     public?: boolean;
     activeMenu?: string;
-    menu?: { title: string; icon: string; order: number };
+    menu?: { title: string; icon: string; order: number; group?: 'admin'; roles?: string[] };
   }
 }
