@@ -1,0 +1,144 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { REGION, USER_POOL_CLIENT_ID, USER_POOL_ID } from './config.ts';
+import type { CognitoEmulator } from './cognito.ts';
+import type { EventBridgeEmulator } from './eventbridge.ts';
+import type { HttpApi } from './http-api.ts';
+import { busy, listInvocations, whenIdle } from './lambda.ts';
+import { AwsError, cors, parseJson, readBody, sendAwsJsonError, sendJson, sendRestJsonError } from './protocol.ts';
+import type { SchedulerEmulator } from './scheduler.ts';
+import type { SesEmulator } from './ses.ts';
+import { serveStatic } from './static.ts';
+import type { StreamPoller } from './stream.ts';
+
+/**
+ * The one request dispatcher of the local runtime:
+ *   X-Amz-Target AWSEvents.* / AWSCognitoIdentityProviderService.*  → EventBridge / Cognito (awsJson 1.1)
+ *   /schedules...  → Scheduler (restJson1)        /v2/email/... → SES v2 (restJson1)
+ *   /api/*         → the HTTP API (routes + JWT authorizer)
+ *   /_aws/*, /_local/*, /config.json, /<pool>/.well-known/jwks.json → local inspection and config
+ *   anything else  → the SPA in dist/web
+ */
+export interface AppDeps {
+  cognito: CognitoEmulator;
+  events: EventBridgeEmulator;
+  scheduler: SchedulerEmulator;
+  ses: SesEmulator;
+  httpApi: HttpApi;
+  stream: StreamPoller;
+  publicUrl: string;
+  webRoot: string;
+  advanceClock: (seconds: number) => void;
+  ready: () => boolean;
+}
+
+export function createApp(d: AppDeps) {
+  /** Waits until nothing runs: no invocation or delivery in flight and the stream drained, twice in a row. */
+  async function settle(timeoutMs = 30_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    let calm = 0;
+    while (calm < 2 && performance.now() < deadline) {
+      await Promise.race([whenIdle(), new Promise((r) => setTimeout(r, Math.max(0, deadline - performance.now())))]);
+      await d.stream.waitQuiet(2, Math.max(0, deadline - performance.now()));
+      await d.scheduler.tick();
+      calm = busy() ? 0 : calm + 1;
+    }
+  }
+
+  return async function app(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+    const path = url.pathname;
+    const target = req.headers['x-amz-target'];
+
+    if (method === 'OPTIONS') {
+      res.writeHead(204, cors);
+      return void res.end();
+    }
+
+    if (typeof target === 'string') {
+      const [service, operation = ''] = target.split('.');
+      try {
+        const input = parseJson(await readBody(req));
+        let out: unknown;
+        if (service === 'AWSEvents') out = await d.events.handle(operation, input);
+        else if (service === 'AWSCognitoIdentityProviderService') out = await d.cognito.handle(operation, input);
+        else throw new AwsError('UnknownOperationException', `The local runtime does not emulate ${target}`);
+        return sendJson(res, 200, out, 'application/x-amz-json-1.1');
+      } catch (error) {
+        if (!(error instanceof AwsError)) console.error(`[local] ${target} failed:`, error);
+        return sendAwsJsonError(res, error);
+      }
+    }
+
+    if (path === '/schedules' || path.startsWith('/schedules/')) {
+      try {
+        const body = method === 'GET' || method === 'DELETE' ? {} : parseJson(await readBody(req));
+        const [status, out] = await d.scheduler.handle(method, path, url.searchParams, body);
+        return sendJson(res, status, out);
+      } catch (error) {
+        if (!(error instanceof AwsError)) console.error('[local] scheduler failed:', error);
+        return sendRestJsonError(res, error);
+      }
+    }
+
+    if (path.startsWith('/v2/email/')) {
+      try {
+        const body = method === 'GET' || method === 'DELETE' ? {} : parseJson(await readBody(req));
+        const [status, out] = d.ses.handle(method, path, body);
+        return sendJson(res, status, out);
+      } catch (error) {
+        if (!(error instanceof AwsError)) console.error('[local] ses failed:', error);
+        return sendRestJsonError(res, error);
+      }
+    }
+
+    if (path.startsWith('/api/') || path === '/api') {
+      if (!d.ready()) {
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+        return void res.end(JSON.stringify({ message: 'Starting' }));
+      }
+      return d.httpApi.handle(req, res, url);
+    }
+
+    // Local inspection and control (not part of AWS).
+    if (path === '/_aws/ses' && method === 'GET') return sendJson(res, 200, d.ses.list(url.searchParams.get('email')));
+    if (path === '/_aws/events' && method === 'GET') return sendJson(res, 200, { events: d.events.events });
+    if (path === '/_aws/events/dead-letters' && method === 'GET') return sendJson(res, 200, { deadLetters: d.events.deadLetters });
+    if (path === '/_local/invocations' && method === 'GET') {
+      const fn = url.searchParams.get('function');
+      return sendJson(res, 200, { invocations: listInvocations(fn).map(({ result: _r, ...rest }) => rest) });
+    }
+    if (path === '/_local/clock') {
+      if (method === 'GET') return sendJson(res, 200, { now: new Date().toISOString() });
+      if (method === 'POST') {
+        let seconds: number;
+        try {
+          seconds = Number(parseJson(await readBody(req)).advanceSeconds);
+        } catch {
+          seconds = Number.NaN;
+        }
+        if (!Number.isFinite(seconds) || seconds < 0) return sendJson(res, 400, { message: 'Send {"advanceSeconds": <number ≥ 0>}' });
+        // Let work started before the jump finish first, so it happens "before" the new time.
+        await settle();
+        d.advanceClock(seconds);
+        await d.scheduler.tick();
+        await settle();
+        return sendJson(res, 200, { now: new Date().toISOString() });
+      }
+    }
+    if (path === '/_local/settle' && method === 'POST') {
+      await settle();
+      return sendJson(res, 200, { now: new Date().toISOString() });
+    }
+    if (path === '/config.json') {
+      return sendJson(res, 200, { region: REGION, userPoolId: USER_POOL_ID, userPoolClientId: USER_POOL_CLIENT_ID, cognitoEndpoint: d.publicUrl }, 'application/json', { 'cache-control': 'no-store' });
+    }
+    if (path === `/${USER_POOL_ID}/.well-known/jwks.json`) return sendJson(res, 200, d.cognito.jwksDocument());
+    if (path === `/${USER_POOL_ID}/.well-known/openid-configuration`) {
+      const iss = d.cognito.issuer;
+      return sendJson(res, 200, { issuer: iss, jwks_uri: `${iss}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['RS256'], subject_types_supported: ['public'], response_types_supported: ['code', 'token'] });
+    }
+    if (path.startsWith('/_aws/') || path.startsWith('/_local/')) return sendJson(res, 404, { message: 'Not Found' });
+    serveStatic(d.webRoot, path, method, res);
+  };
+}
