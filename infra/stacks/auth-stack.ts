@@ -43,13 +43,15 @@ export class AuthStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    for (const role of ROLES) {
+    // Precedence follows ROLES (strongest first), the same order principalFromClaims picks the role in.
+    ROLES.forEach((role, precedence) => {
       new cognito.CfnUserPoolGroup(this, `Group-${role}`, {
         userPoolId: this.userPool.userPoolId,
         groupName: role,
         description: `Cirrus ${role}s`,
+        precedence,
       });
-    }
+    });
 
     this.userPoolClient = this.userPool.addClient('WebClient', {
       userPoolClientName: 'cirrus-web',

@@ -76,8 +76,11 @@ describe('auth stack', () => {
   });
 
   it('has one group per role', () => {
-    const groups = resourcesOf(s.templates.auth, 'AWS::Cognito::UserPoolGroup').map(([, r]) => r.Properties.GroupName).sort();
-    expect(groups).toEqual([...ROLES].sort());
+    const groups = resourcesOf(s.templates.auth, 'AWS::Cognito::UserPoolGroup')
+      .map(([, r]) => r.Properties)
+      .sort((a, b) => a.Precedence - b.Precedence)
+      .map((g) => g.GroupName);
+    expect(groups).toEqual([...ROLES]);
   });
 
   it('SPA client: no secret, USER_PASSWORD_AUTH + SRP + refresh, reads custom:tenantId', () => {
