@@ -54,7 +54,8 @@ async function viaSdk(config: RuntimeConfig, flow: AuthFlow, params: Record<stri
     const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
     if (e instanceof CognitoError) throw e;
     // A service answer (4xx with an exception name) is final; network/SDK trouble falls back to fetch.
-    if (err.$metadata?.httpStatusCode && err.$metadata.httpStatusCode < 500 && err.name) throw new CognitoError(err.name, err.message ?? err.name);
+    const status = err.$metadata?.httpStatusCode ?? 0;
+    if (status >= 400 && status < 500 && err.name && /Exception$/.test(err.name)) throw new CognitoError(err.name, err.message ?? err.name);
     throw e;
   }
 }

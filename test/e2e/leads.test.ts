@@ -1,0 +1,206 @@
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/**
+ * SFA-1/2/3/5 and PLT-7 through the browser: a partner posts a signed lead from China, the seeded rules give
+ * it to rep1; rep1 sees it in the inbox and the bell, opens it, logs a call (→ contacted), converts it with an
+ * opportunity and lands on the new contact. Runs against the runtime the global setup started
+ * (or CIRRUS_E2E_BASE_URL when run without it). CIRRUS_E2E_SCREENSHOTS=<dir> keeps screenshots.
+ */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) => expect.poll(fn, { timeout, interval: 200 });
+const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const shots = process.env.CIRRUS_E2E_SCREENSHOTS;
+
+let baseUrl: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+const lead = {
+  firstName: 'Wei',
+  lastName: `Chen${unique}`,
+  email: `wei.chen.${unique}@example.cn`,
+  phone: '+8613800138000',
+  company: `Hangzhou Lanting ${unique}`,
+  title: 'Purchasing manager',
+  country: 'CN',
+  region: 'Zhejiang',
+  industry: 'Retail',
+  companySize: 120,
+  source: 'Partner',
+  message: 'We would like a demo for 30 stores.',
+};
+const leadName = `${lead.firstName} ${lead.lastName}`;
+let leadId = '';
+
+async function snap(name: string) {
+  if (!shots) return;
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+/** Posts the lead the way a partner does: HMAC-SHA256 over "<t>.<raw body>", t from the runtime's clock. */
+async function postPartnerLead(body: unknown): Promise<{ status: number; body: { id: string; status: string } }> {
+  const clock = (await (await fetch(`${baseUrl}/_local/clock`)).json()) as { now: string };
+  const t = Math.floor(Date.parse(clock.now) / 1000);
+  const raw = JSON.stringify(body);
+  const sig = createHmac('sha256', 'whsec_demo_secret').update(`${t}.${raw}`).digest('hex');
+  const res = await fetch(`${baseUrl}/api/webhooks/leads/demo-partner`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'crm-signature': `t=${t},v1=${sig}`, 'idempotency-key': `e2e-${unique}` },
+    body: raw,
+  });
+  return { status: res.status, body: (await res.json()) as { id: string; status: string } };
+}
+
+beforeAll(async () => {
+  const provided = inject('baseUrl') ?? process.env.CIRRUS_E2E_BASE_URL;
+  if (!provided) throw new Error('No runtime: run through the e2e project (global setup) or set CIRRUS_E2E_BASE_URL');
+  baseUrl = provided.replace(/\/$/, '');
+  browser = await chromium.launch({ executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined, headless: true, args: launchArgs });
+  context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'Asia/Shanghai' });
+  await context.addInitScript(() => localStorage.setItem('cirrus.locale', localStorage.getItem('cirrus.locale') ?? 'en'));
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('lead from a partner to a customer (SFA-1/2/3/5, PLT-7)', () => {
+  it('accepts the partner lead (202)', async () => {
+    const res = await postPartnerLead(lead);
+    expect(res.status).toBe(202);
+    expect(res.body.status).toBe('accepted');
+    leadId = res.body.id;
+  });
+
+  it('rep1 signs in and finds the lead in "Mine"', async () => {
+    await page.goto(`${baseUrl}/sign-in?redirect=/leads`);
+    await page.fill('[data-test=signin-email] input', 'rep1@demo.local');
+    await page.fill('[data-test=signin-password] input', 'Demo123!');
+    await page.click('[data-test=signin-submit]');
+    await page.waitForURL(/\/leads/);
+    await page.waitForSelector('[data-test=lead-inbox]');
+    // Assignment runs in the background: reload until the lead is there.
+    await poll(async () => {
+      if (await page.locator(`[data-test=lead-row][data-id="${leadId}"]`).count()) return true;
+      await page.reload();
+      await page.waitForSelector('[data-test=lead-table]');
+      await page.waitForTimeout(400);
+      return page.locator(`[data-test=lead-row][data-id="${leadId}"]`).count().then((n) => n > 0);
+    }, 20_000).toBe(true);
+    const row = page.locator('tr', { has: page.locator(`[data-test=lead-row][data-id="${leadId}"]`) });
+    await expect(row.locator('[data-test=row-status]').textContent()).resolves.toContain('Assigned');
+    // The call-back due time is shown (and not overdue yet).
+    await expect(row.locator('[data-test=row-callback]').count()).resolves.toBe(1);
+    await expect(page.locator('[data-test=callbacks-due]').textContent()).resolves.toContain(leadName);
+    await snap('01-inbox');
+  });
+
+  it('the bell shows the assignment notification', async () => {
+    await poll(async () => {
+      const text = (await page.locator('[data-test=notification-count] sup').textContent().catch(() => '')) ?? '';
+      if (!text.trim()) {
+        await page.reload();
+        await page.waitForSelector('[data-test=notification-bell]');
+        await page.waitForTimeout(500);
+      }
+      return Number((await page.locator('[data-test=notification-count] sup').textContent().catch(() => '0'))?.trim() || 0);
+    }, 20_000).toBeGreaterThan(0);
+    await page.click('[data-test=notification-bell]');
+    const item = page.locator('[data-test=notification-item][data-kind=lead-assigned]', { hasText: leadName });
+    await item.waitFor();
+    await expect(item.textContent()).resolves.toContain('New lead assigned to you');
+    await snap('02-bell');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test=notification-panel]').waitFor({ state: 'hidden' }).catch(() => undefined);
+  });
+
+  it('the rep opens the lead, logs a call and sees it contacted', async () => {
+    await page.locator(`[data-test=lead-row][data-id="${leadId}"]`).click();
+    await page.waitForURL(new RegExp(`/leads/${leadId}$`));
+    await expect(page.locator('[data-test=record-title]').textContent()).resolves.toContain(leadName);
+    await expect(page.locator('[data-test=lead-status]').getAttribute('data-status')).resolves.toBe('assigned');
+    await page.locator('[data-test=timeline-entry][data-type=assigned]').first().waitFor();
+    await snap('03-lead-assigned');
+
+    await page.click('[data-test=log-call]');
+    await page.locator('[data-test=activity-form]').waitFor();
+    await page.fill('[data-test=activity-subject] input', 'Intro call');
+    await page.fill('[data-test=activity-notes] textarea', 'Wants a demo next Tuesday for 30 stores.');
+    await page.click('[data-test=activity-save]');
+
+    await poll(() => page.locator('[data-test=lead-status]').getAttribute('data-status')).toBe('contacted');
+    const call = page.locator('[data-test=timeline-entry][data-type=call]').first();
+    await call.waitFor();
+    await expect(call.textContent()).resolves.toContain('Intro call');
+    await expect(call.locator('[data-test=timeline-notes]').textContent()).resolves.toContain('Wants a demo next Tuesday');
+    await expect(page.locator('[data-test=value-last-contacted]').textContent()).resolves.not.toBe('—');
+    await snap('04-lead-contacted');
+  });
+
+  it('converts the lead with an opportunity and lands on the new contact', async () => {
+    await page.click('[data-test=convert]');
+    await page.locator('[data-test=convert-form]').waitFor();
+    // Account from the lead's company (the default), opportunity ticked by default.
+    await expect(page.locator('[data-test=convert-account-create] input').isChecked()).resolves.toBe(true);
+    await expect(page.locator('[data-test=convert-create-opportunity] input').isChecked()).resolves.toBe(true);
+    await page.fill('[data-test=convert-opportunity-name] input', `Lanting stores ${unique}`);
+    await page.fill('[data-test=convert-amount] input', '88000');
+    await snap('05-convert-dialog');
+    await page.click('[data-test=convert-submit]');
+
+    const banner = page.locator('[data-test=converted-banner]');
+    await banner.waitFor();
+    await expect(page.locator('[data-test=lead-status]').getAttribute('data-status')).resolves.toBe('converted');
+    await expect(banner.textContent()).resolves.toContain(lead.company);
+    await expect(page.locator('[data-test=converted-opportunity]').textContent()).resolves.toContain(`Lanting stores ${unique}`);
+    await page.locator('[data-test=timeline-entry][data-type=converted]').first().waitFor();
+    await snap('06-lead-converted');
+
+    await page.click('[data-test=converted-contact]');
+    await page.waitForURL(/\/contacts\/[^/]+$/);
+    await page.locator('[data-test=contact-detail], [data-test=record-title]').first().waitFor();
+    await poll(() => page.locator('[data-test=record-title]').textContent()).toContain(lead.lastName);
+    await expect(page.locator('body').textContent()).resolves.toContain(lead.company);
+    await snap('07-contact');
+
+    // …and the contact's account is the one made from the lead's company.
+    await page.goBack();
+    await page.locator('[data-test=converted-account]').click();
+    await page.waitForURL(/\/accounts\/[^/]+$/);
+    await poll(() => page.locator('[data-test=record-title]').textContent()).toContain(lead.company);
+  });
+
+  it('a phone-sized inbox (390 px) still works', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', isMobile: true, hasTouch: true });
+    const storage = await context.storageState();
+    await phone.addInitScript((s: string) => {
+      for (const [k, v] of JSON.parse(s) as [string, string][]) localStorage.setItem(k, v);
+      localStorage.setItem('cirrus.locale', 'zh-CN');
+    }, JSON.stringify(storage.origins.find((o) => o.origin === baseUrl)?.localStorage.map((e) => [e.name, e.value]) ?? []));
+    const p = await phone.newPage();
+    await p.goto(`${baseUrl}/leads?status=converted`);
+    await p.locator(`[data-test=lead-row][data-id="${leadId}"]`).waitFor();
+    await expect(p.locator('[data-test=lead-tabs]').textContent()).resolves.toContain('我的');
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    if (shots) await p.screenshot({ path: join(shots, '08-inbox-390.png'), fullPage: true });
+    await p.goto(`${baseUrl}/leads/${leadId}`);
+    await p.locator('[data-test=converted-banner]').waitFor();
+    if (shots) await p.screenshot({ path: join(shots, '09-lead-390.png'), fullPage: true });
+    await phone.close();
+  });
+});
