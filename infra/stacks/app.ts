@@ -65,6 +65,7 @@ export function createCirrusStacks(app: App, options: CirrusAppOptions = {}): Ci
     indexNames,
     email: emailSettings,
     declarations: options.events ?? realEventDeclarations,
+    alsoDeclared: options.routes ?? declaredRoutes,
     functionsDir,
   });
   events.addStackDependency(email);

@@ -50,6 +50,11 @@ export interface EventsStackProps extends StackProps {
   readonly indexNames: readonly string[];
   readonly email: EmailSettings;
   readonly declarations?: EventDeclarations;
+  /**
+   * Functions declared elsewhere too (the routes): when a function created here also serves a route, the
+   * route's access is merged in, since the api stack reuses this Lambda.
+   */
+  readonly alsoDeclared?: readonly FunctionDeclaration[];
   /** Defaults to dist/functions. */
   readonly functionsDir?: string;
 }
@@ -128,6 +133,10 @@ export class EventsStack extends Stack {
     for (const f of [decls.streamForwarder, ...decls.rules.map((r) => r.target), ...decls.scheduleTargets, ...decls.schedules.map((s) => s.target)]) {
       const seen = byName.get(f.name);
       byName.set(f.name, seen ? { ...seen, access: mergeAccess(seen.access, f.access) } : f);
+    }
+    for (const f of props.alsoDeclared ?? []) {
+      const seen = byName.get(f.name);
+      if (seen) byName.set(f.name, { ...seen, access: mergeAccess(seen.access, f.access) });
     }
     for (const [name, declaration] of byName) {
       this.functions.set(

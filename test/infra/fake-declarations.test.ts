@@ -158,6 +158,9 @@ describe('access → environment and IAM', () => {
     const integrations = resourcesOf(s.templates.api, 'AWS::ApiGatewayV2::Integration');
     expect(integrations).toHaveLength(fakeRoutes.length);
     s.templates.api.resourceCountIs('AWS::Lambda::Function', 2);
+    // The route's extra access (putEvents) is merged into the shared function's role.
+    const actions = statementsOfFunction(s.templates.events, notifier.name).flatMap((st) => [st.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['events:PutEvents', 'ses:SendEmail', 'dynamodb:PutItem']));
   });
 
   it('route throttles are per route key', () => {

@@ -78,7 +78,11 @@ export const fakeRoutes: RouteDeclaration[] = [
     throttle: { rateLimit: 20, burstLimit: 40 }, access: { table: 'readwrite', schedules: true, putEvents: true },
   },
   // The same function as the rule target: one Lambda, created by the events stack, reused by the route.
-  { ...notifier, method: 'POST', path: '/api/notifications/test', auth: 'jwt', throttle: { rateLimit: 1, burstLimit: 2 } },
+  // As a route it also puts events: the shared Lambda gets the union of both accesses.
+  {
+    ...notifier, access: { ...notifier.access, putEvents: true },
+    method: 'POST', path: '/api/notifications/test', auth: 'jwt', throttle: { rateLimit: 1, burstLimit: 2 },
+  },
 ];
 
 export const fakeFunctions: FunctionDeclaration[] = [forwarder, notifier, callback, digest, ...fakeRoutes];
