@@ -171,6 +171,8 @@ describe('contacts in the web app', () => {
     expect(await page.inputValue('[data-test=contact-form] [data-test=field-title]')).toBe('Head of Testing');
     await page.click('[data-test=form-cancel]');
     await poll(() => page.textContent('[data-test=value-department]')).toBe('Quality');
+    await page.locator('.el-overlay-dialog').first().waitFor({ state: 'hidden' });
+    await page.waitForTimeout(400);
     await page.screenshot({ path: '/tmp/cirrus-contact-detail.png', fullPage: true });
   });
 
@@ -189,11 +191,13 @@ describe('contacts in the web app', () => {
     expect(overflow.body).toBeLessThanOrEqual(overflow.width);
     expect(await phone.isVisible('[data-test=list-search]')).toBe(true);
     expect(await phone.isVisible('[data-test=new-record]')).toBe(true);
+    await phone.screenshot({ path: '/tmp/cirrus-contacts-390.png' });
     // The menu opens as a drawer.
     await phone.click('[data-test=menu-toggle]');
     await phone.locator('[data-test=menu-accounts]').waitFor({ state: 'visible' });
-    await phone.keyboard.press('Escape');
-    await phone.screenshot({ path: '/tmp/cirrus-contacts-390.png' });
+    await phone.click('[data-test=menu-accounts]');
+    await phone.waitForURL(/\/accounts/);
+    await phone.waitForSelector('[data-test=accounts-list]');
     await phone.close();
   });
 });
