@@ -1,6 +1,6 @@
 import type { Principal } from '#commons/auth.ts';
 import { assertCanWrite } from '#commons/permissions.ts';
-import { badRequest, conflict, notFound } from '#commons/problem.ts';
+import { HttpProblem, badRequest, conflict, notFound } from '#commons/problem.ts';
 import { nameKey } from '#commons/keys.ts';
 import { DEFAULT_CALLBACK_HOURS } from '#schemas/assignment.ts';
 import { activityCreate, leadConvert, OPEN_LEAD_STATUSES, type LeadStatus } from '#schemas/lead.ts';
@@ -26,11 +26,20 @@ export async function claimLead(p: Principal, id: string, deps: RecordDeps): Pro
   const now = deps.clock();
   const owner = await deps.store.getUser(p.tenantId, p.userId);
   const { queueReason: _q, ...rest } = lead;
-  return commitChange(leadEntity, p, lead, {
-    ...rest, ownerId: p.userId, status: 'assigned', assignedAt: now.toISOString(),
-    ...(owner?.managerId ? { ownerManagerId: owner.managerId } : {}),
-    callbackDueAt: new Date(now.getTime() + DEFAULT_CALLBACK_HOURS * 3600_000).toISOString(),
-  }, deps, { verb: 'assigned', timelineType: 'claimed' });
+  try {
+    return await commitChange(leadEntity, p, lead, {
+      ...rest, ownerId: p.userId, status: 'assigned', assignedAt: now.toISOString(),
+      ...(owner?.managerId ? { ownerManagerId: owner.managerId } : {}),
+      callbackDueAt: new Date(now.getTime() + DEFAULT_CALLBACK_HOURS * 3600_000).toISOString(),
+    }, deps, { verb: 'assigned', timelineType: 'claimed' });
+  } catch (error) {
+    // Someone claimed (or changed) it a moment earlier: say who has it now.
+    if (error instanceof HttpProblem && error.status === 412) {
+      const now2 = await loadLead(p, id, deps);
+      throw conflict('Someone else claimed this lead first.', { ownerId: now2.ownerId });
+    }
+    throw error;
+  }
 }
 
 /** Logs a call, email, meeting or note; the first real contact moves the lead to `contacted` and stops the timer. */

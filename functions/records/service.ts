@@ -33,6 +33,23 @@ export function parse<T>(schema: z.ZodMiniType<T>, input: unknown): T {
   return result.data;
 }
 
+/** Parses a record body and converts its phones, reporting every bad field in one answer. */
+function parseRecordInput(def: EntityDefinition, schema: z.ZodMiniType<Record<string, unknown>>, body: unknown, country?: unknown): Fields {
+  const result = schema.safeParse(body ?? {});
+  const raw = (body && typeof body === 'object' ? body : {}) as Fields;
+  const phones: Fields = { country: typeof raw.country === 'string' ? raw.country : country };
+  for (const f of def.phoneFields) if (typeof raw[f] === 'string') phones[f] = raw[f];
+  const phoneErrors = normalisePhones(def, phones);
+  if (!result.success) {
+    const issues = toFieldIssues(result.error.issues);
+    throw badRequest([...issues, ...phoneErrors.filter((e) => !issues.some((i) => i.path === e.path))]);
+  }
+  if (phoneErrors.length) throw badRequest(phoneErrors);
+  const fields: Fields = { ...result.data };
+  for (const f of def.phoneFields) if (typeof fields[f] === 'string') fields[f] = phones[f];
+  return fields;
+}
+
 export const etag = (version: number) => `"${version}"`;
 
 /** If-Match holds when absent, `*`, or naming the current version (weak or strong form). */
@@ -214,11 +231,9 @@ export interface CreateOptions {
 }
 
 export async function createRecord(def: EntityDefinition, p: Principal, body: unknown, deps: RecordDeps, options: CreateOptions = {}): Promise<StoredRecord> {
-  const input = parse(def.createSchema, body);
+  const input = parseRecordInput(def, def.createSchema, body);
   assertFieldsWritable(p, def.type, Object.keys(input));
   const fields: Fields = { ...input, ...def.createDefaults, ...options.systemFields };
-  const errors = normalisePhones(def, fields);
-  if (errors.length) throw badRequest(errors);
   await resolveOwner(p, fields.ownerId, deps);
   await resolveParent(def, p, fields, deps);
 
