@@ -106,6 +106,11 @@ describe('contacts in the web app', () => {
     await page.fill('[data-test=contact-form] [data-test=field-lastName]', lastName);
     await page.fill('[data-test=contact-form] [data-test=field-firstName]', firstName);
     await page.fill('[data-test=contact-form] [data-test=field-email]', email);
+    // A number without a country cannot be stored in E.164: the server's 400 shows beside the field.
+    await page.fill('[data-test=contact-form] [data-test=field-phone]', '12345');
+    await page.click('[data-test=form-save]');
+    await poll(() => page.locator('[data-test=contact-form] .el-form-item.is-error').count()).toBe(1);
+    expect(await page.textContent('[data-test=contact-form] .el-form-item.is-error')).toMatch(/international/i);
     await page.fill('[data-test=contact-form] [data-test=field-phone]', '+44 20 7946 0123');
     await page.click('[data-test=form-save]');
     await page.waitForURL(/\/contacts\/[^/]+$/);
@@ -113,6 +118,19 @@ describe('contacts in the web app', () => {
     await poll(() => page.textContent('[data-test=record-title]')).toBe(`${firstName} ${lastName}`);
     await poll(() => page.textContent('[data-test=value-phone]')).toContain('+442079460123');
     await page.waitForSelector('[data-test=timeline-entry][data-type=created]');
+  });
+
+  it('refuses a second contact with the same email and links to the existing one', async () => {
+    await page.click('[data-test=menu-contacts]');
+    await page.click('[data-test=new-record]');
+    await page.fill('[data-test=contact-form] [data-test=field-lastName]', `Copy${unique}`);
+    await page.fill('[data-test=contact-form] [data-test=field-email]', email);
+    await page.click('[data-test=form-save]');
+    await page.waitForSelector('[data-test=duplicate-warning]');
+    expect(await page.textContent('[data-test=duplicate-warning]')).toContain(`${firstName} ${lastName}`);
+    await page.click('[data-test=duplicate-link]');
+    await page.waitForURL(new RegExp(`/contacts/${contactId}$`));
+    await poll(() => page.textContent('[data-test=record-title]')).toBe(`${firstName} ${lastName}`);
   });
 
   it('finds it by search and opens it from the list', async () => {
