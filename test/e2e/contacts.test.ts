@@ -194,6 +194,17 @@ describe('contacts in the web app', () => {
     await page.screenshot({ path: '/tmp/cirrus-contact-detail.png', fullPage: true });
   });
 
+  it('deletes it (banner with Restore) and restores it', async () => {
+    await page.click('[data-test=delete]');
+    await page.click('.el-message-box__btns button:last-child');
+    await page.waitForSelector('[data-test=deleted-banner]');
+    expect(await page.isVisible('[data-test=edit]')).toBe(false);
+    await page.click('[data-test=restore]');
+    await page.locator('[data-test=deleted-banner]').waitFor({ state: 'detached' });
+    await page.waitForSelector('[data-test=timeline-entry][data-type=restored]');
+    expect(await page.isVisible('[data-test=edit]')).toBe(true);
+  });
+
   it('keeps the contacts list usable on a 390 px wide phone', async () => {
     const phone = await context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
