@@ -1,11 +1,19 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { recordsApi, type User } from '@/adapter/records';
+import { onSessionChange } from '@/adapter/session';
 
 /** The workspace's users (owner filter, owner names on records), loaded once per session. */
 export const useUsersStore = defineStore('users', () => {
   const users = ref<User[]>([]);
   let loading: Promise<void> | undefined;
+  // Another user (maybe of another tenant) may sign in next: forget this one's directory.
+  onSessionChange((signedIn) => {
+    if (!signedIn) {
+      users.value = [];
+      loading = undefined;
+    }
+  });
 
   function load(force = false): Promise<void> {
     if (force) loading = undefined;
