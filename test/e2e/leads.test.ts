@@ -30,7 +30,7 @@ const lead = {
   firstName: 'Wei',
   lastName: `Chen${unique}`,
   email: `wei.chen.${unique}@example.cn`,
-  phone: '+8613800138000',
+  phone: `+86138${String(Date.now()).slice(-8)}`,
   company: `Hangzhou Lanting ${unique}`,
   title: 'Purchasing manager',
   country: 'CN',
@@ -42,6 +42,10 @@ const lead = {
 };
 const leadName = `${lead.firstName} ${lead.lastName}`;
 let leadId = '';
+
+/** An Element Plus field by its data-test (the attribute lands on the native input or on the wrapper). */
+const field = (name: string) =>
+  page.locator(`input[data-test=${name}], textarea[data-test=${name}], [data-test=${name}] input, [data-test=${name}] textarea`).first();
 
 async function snap(name: string) {
   if (!shots) return;
@@ -88,8 +92,8 @@ describe('lead from a partner to a customer (SFA-1/2/3/5, PLT-7)', () => {
 
   it('rep1 signs in and finds the lead in "Mine"', async () => {
     await page.goto(`${baseUrl}/sign-in?redirect=/leads`);
-    await page.fill('[data-test=signin-email] input', 'rep1@demo.local');
-    await page.fill('[data-test=signin-password] input', 'Demo123!');
+    await field('signin-email').fill('rep1@demo.local');
+    await field('signin-password').fill('Demo123!');
     await page.click('[data-test=signin-submit]');
     await page.waitForURL(/\/leads/);
     await page.waitForSelector('[data-test=lead-inbox]');
@@ -124,8 +128,8 @@ describe('lead from a partner to a customer (SFA-1/2/3/5, PLT-7)', () => {
     await item.waitFor();
     await expect(item.textContent()).resolves.toContain('New lead assigned to you');
     await snap('02-bell');
-    await page.keyboard.press('Escape');
-    await page.locator('[data-test=notification-panel]').waitFor({ state: 'hidden' }).catch(() => undefined);
+    await page.click('[data-test=notification-bell]');
+    await page.locator('[data-test=notification-panel]').waitFor({ state: 'hidden' });
   });
 
   it('the rep opens the lead, logs a call and sees it contacted', async () => {
@@ -138,8 +142,8 @@ describe('lead from a partner to a customer (SFA-1/2/3/5, PLT-7)', () => {
 
     await page.click('[data-test=log-call]');
     await page.locator('[data-test=activity-form]').waitFor();
-    await page.fill('[data-test=activity-subject] input', 'Intro call');
-    await page.fill('[data-test=activity-notes] textarea', 'Wants a demo next Tuesday for 30 stores.');
+    await field('activity-subject').fill('Intro call');
+    await field('activity-notes').fill('Wants a demo next Tuesday for 30 stores.');
     await page.click('[data-test=activity-save]');
 
     await poll(() => page.locator('[data-test=lead-status]').getAttribute('data-status')).toBe('contacted');
@@ -155,10 +159,10 @@ describe('lead from a partner to a customer (SFA-1/2/3/5, PLT-7)', () => {
     await page.click('[data-test=convert]');
     await page.locator('[data-test=convert-form]').waitFor();
     // Account from the lead's company (the default), opportunity ticked by default.
-    await expect(page.locator('[data-test=convert-account-create] input').isChecked()).resolves.toBe(true);
-    await expect(page.locator('[data-test=convert-create-opportunity] input').isChecked()).resolves.toBe(true);
-    await page.fill('[data-test=convert-opportunity-name] input', `Lanting stores ${unique}`);
-    await page.fill('[data-test=convert-amount] input', '88000');
+    await expect(field('convert-account-create').isChecked()).resolves.toBe(true);
+    await expect(field('convert-create-opportunity').isChecked()).resolves.toBe(true);
+    await field('convert-opportunity-name').fill(`Lanting stores ${unique}`);
+    await field('convert-amount').fill('88000');
     await snap('05-convert-dialog');
     await page.click('[data-test=convert-submit]');
 

@@ -40,12 +40,11 @@ export function formatInZone(iso: string | null | undefined, timeZone: string, w
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   try {
-    return new Intl.DateTimeFormat(currentLocale.value, {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-      timeZone,
-      ...(withZone ? { timeZoneName: 'short' as const } : {}),
-    }).format(d);
+    // dateStyle/timeStyle cannot be combined with timeZoneName, so the zone variant spells the parts out.
+    const opts: Intl.DateTimeFormatOptions = withZone
+      ? { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }
+      : { dateStyle: 'medium', timeStyle: 'short', timeZone };
+    return new Intl.DateTimeFormat(currentLocale.value, opts).format(d);
   } catch {
     return d.toLocaleString();
   }
