@@ -205,6 +205,18 @@ describe('contacts in the web app', () => {
     expect(await page.isVisible('[data-test=edit]')).toBe(true);
   });
 
+  it('refreshes the ID token with the refresh token after a 401, once', async () => {
+    await page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem('cirrus.session')!);
+      localStorage.setItem('cirrus.session', JSON.stringify({ ...s, idToken: 'not.a.token', expiresAt: Math.floor(Date.now() / 1000) + 3000 }));
+    });
+    const refreshed = page.waitForRequest((r) => r.method() === 'POST' && (r.postData() ?? '').includes('REFRESH_TOKEN_AUTH'));
+    await page.reload();
+    await refreshed;
+    await poll(() => page.textContent('[data-test=record-title]')).toBe(`${firstName} ${lastName}`);
+    expect(await page.evaluate(() => JSON.parse(localStorage.getItem('cirrus.session')!).idToken)).not.toBe('not.a.token');
+  });
+
   it('keeps the contacts list usable on a 390 px wide phone', async () => {
     const phone = await context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
