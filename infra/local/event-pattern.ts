@@ -57,8 +57,8 @@ function matchesValues(rules: readonly unknown[], value: unknown, present: boole
 }
 
 /** True when `event` (an EventBridge event object, detail parsed) matches `pattern`. */
-export function matchesPattern(pattern: Pattern, event: Record<string, unknown>): boolean {
-  for (const [field, rule] of Object.entries(pattern)) {
+export function matchesPattern(pattern: Pattern | object, event: Record<string, unknown>): boolean {
+  for (const [field, rule] of Object.entries(pattern as Pattern)) {
     const present = event !== null && typeof event === 'object' && Object.prototype.hasOwnProperty.call(event, field) && event[field] !== undefined;
     const value = present ? event[field] : undefined;
     if (Array.isArray(rule)) {

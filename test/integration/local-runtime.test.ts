@@ -192,7 +192,7 @@ describe('Scheduler emulator and the clock', () => {
     const got = await scheduler.send(new GetScheduleCommand({ Name, GroupName: group }));
     expect(got).toMatchObject({ Name, GroupName: group, State: 'ENABLED', ActionAfterCompletion: 'DELETE', Target: { Input: JSON.stringify({ key }) } });
     expect(got.CreationDate).toBeInstanceOf(Date);
-    expect((await scheduler.send(new ListSchedulesCommand({ ScheduleGroup: group, NamePrefix: Name }))).Schedules?.map((s) => s.Name)).toEqual([Name]);
+    expect((await scheduler.send(new ListSchedulesCommand({ GroupName: group, NamePrefix: Name }))).Schedules?.map((s) => s.Name)).toEqual([Name]);
     const again = await scheduler.send(new CreateScheduleCommand({ Name, GroupName: group, ScheduleExpression: at(now + 3600_000), FlexibleTimeWindow: { Mode: 'OFF' }, Target: target(key) })).catch((e) => e);
     expect(again).toBeInstanceOf(ConflictException);
 
