@@ -1,3 +1,4 @@
+import { appUrl, requestOrigin } from '#commons/app-url.ts';
 import { newId } from '#commons/ids.ts';
 import { httpHandler, json } from '#commons/http.ts';
 import { forbidden } from '#commons/problem.ts';
@@ -7,12 +8,12 @@ import { formSnippet } from './snippet.ts';
 import { putForm } from './store.ts';
 
 /** POST /api/forms (admins and marketers): a web-to-lead form and its embeddable snippet. */
-export const handler = httpHandler(async ({ principal, body }) => {
+export const handler = httpHandler(async ({ principal, body, headers }) => {
   if (principal.role !== 'admin' && principal.role !== 'marketer') throw forbidden('Only admins and marketers build forms.');
   const input = parse(formCreate, body);
   const now = new Date();
   const form = { ...input, id: `frm_${newId(now).toLowerCase()}`, tenantId: principal.tenantId, createdAt: now.toISOString(), createdBy: principal.userId };
   await putForm(form);
   const { tenantId: _t, ...shown } = form;
-  return json(201, { ...shown, snippet: formSnippet(form, process.env.APP_URL ?? '') });
+  return json(201, { ...shown, snippet: formSnippet(form, (await appUrl()) || requestOrigin(headers) || '') });
 });

@@ -1,5 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { appUrl } from '#commons/app-url.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
 import { logger } from '#commons/logger.ts';
@@ -40,7 +41,7 @@ async function tell(d: DomainEventDetail & { occurredAt: string }, to: Recipient
     id: String(lead.id), name: String(lead.name), company: lead.company as string | undefined, email: lead.email as string | undefined,
     phone: lead.phone as string | undefined, source: lead.source as string | undefined, callbackDueAt: lead.callbackDueAt as string | undefined, ownerName,
   };
-  const mail = leadMail(kind, facts, to.language, to.timeZone, process.env.APP_URL ?? '');
+  const mail = leadMail(kind, facts, to.language, to.timeZone, await appUrl());
   await sendMail(to.email, mail);
   await notifyOnce(d.tenantId, to.id, `${d.eventId}:${kind}`, {
     at: d.occurredAt, kind, subject: { type: 'lead', id: facts.id, name: facts.name }, data: { title: mail.subject, ...(facts.callbackDueAt ? { callbackDueAt: facts.callbackDueAt } : {}) },
