@@ -78,6 +78,7 @@ export class SesEmulator {
     const messages = wanted
       ? this.messages.filter((m) => [...m.Destination.ToAddresses, ...(m.Destination.CcAddresses ?? []), ...(m.Destination.BccAddresses ?? [])].some((a) => addressOf(a).toLowerCase() === wanted))
       : this.messages;
-    return { messages };
+    // Exactly LocalStack's fields; the configuration set and reply-to stay in the stored file only.
+    return { messages: messages.map(({ Id, Region, Source, Destination, Subject, Body, Timestamp }) => ({ Id, Region, Source, Destination, Subject, Body, Timestamp })) };
   }
 }

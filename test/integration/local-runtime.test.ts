@@ -130,7 +130,7 @@ describe('SES v2 emulator', () => {
   it('accepts SendEmail from the real client and lists it at /_aws/ses in LocalStack shape', async () => {
     const to = `someone.${unique()}@example.com`;
     const { MessageId } = await ses.send(new SendEmailCommand({
-      FromEmailAddress: 'no-reply@cirrus.local', Destination: { ToAddresses: [to] },
+      FromEmailAddress: 'no-reply@cirrus.local', Destination: { ToAddresses: [to] }, ConfigurationSetName: 'cirrus-local',
       Content: { Simple: { Subject: { Data: 'Hello 你好' }, Body: { Text: { Data: 'plain' }, Html: { Data: '<p>html</p>' } } } },
     }));
     expect(MessageId).toEqual(expect.any(String));
