@@ -52,7 +52,11 @@ export class MemoryStore implements RecordStore {
     return { items: items.reverse(), nextCursor: null };
   }
   async findByToken(t: string, type: string, token: string) {
-    return [...this.records.values()].filter((r) => !r.deletedAt && [r.email, r.phone].some((v) => typeof v === 'string' && (v.toLowerCase() === token || v.replace(/^\+/, '') === token)));
+    const values = (r: StoredRecord) => [r.name, r.email, r.phone, r.mobile].filter((v): v is string => typeof v === 'string');
+    return [...this.records.entries()]
+      .filter(([k, r]) => k.startsWith(`${t}/${type}/`) && !r.deletedAt)
+      .map(([, r]) => r)
+      .filter((r) => values(r).some((v) => v.toLowerCase() === token || v.replace(/^\+/, '') === token));
   }
   async children(): Promise<Page<Record<string, unknown>>> {
     return { items: [], nextCursor: null };
