@@ -102,6 +102,11 @@ export function createApp(d: AppDeps) {
 
     // Local inspection and control (not part of AWS).
     if (path === '/_aws/ses' && method === 'GET') return sendJson(res, 200, d.ses.list(url.searchParams.get('email')));
+    if (path === '/_aws/ses' && method === 'DELETE') {
+      d.ses.clear(url.searchParams.get('id'));
+      res.writeHead(204, cors);
+      return void res.end();
+    }
     if (path === '/_aws/events' && method === 'GET') return sendJson(res, 200, { events: d.events.events });
     if (path === '/_aws/events/dead-letters' && method === 'GET') return sendJson(res, 200, { deadLetters: d.events.deadLetters });
     if (path === '/_local/invocations' && method === 'GET') {

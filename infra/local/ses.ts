@@ -72,6 +72,13 @@ export class SesEmulator {
     return { MessageId: message.Id };
   }
 
+  /** LocalStack's `DELETE /_aws/ses[?id=]`: forget one message, or all. */
+  clear(id?: string | null): void {
+    const keep = id ? this.messages.filter((m) => m.Id !== id) : [];
+    this.messages.splice(0, this.messages.length, ...keep);
+    writeJson(this.file, this.messages);
+  }
+
   /** LocalStack's `GET /_aws/ses` (optionally `?email=` = a recipient, matched like LocalStack does on the addresses). */
   list(email?: string | null) {
     const wanted = email?.toLowerCase();
