@@ -111,6 +111,8 @@ describe('lead from a partner to a customer (SFA-1/2/3/5, PLT-7)', () => {
     await expect(row.locator('[data-test=row-callback]').count()).resolves.toBe(1);
     await expect(page.locator('[data-test=callbacks-due]').textContent()).resolves.toContain(leadName);
     await snap('01-inbox');
+    // Reps get no Admin menu (partners and rules are for admins; managers read the rules).
+    await expect(page.locator('[data-test=menu-admin]').count()).resolves.toBe(0);
   });
 
   it('the bell shows the assignment notification', async () => {
@@ -206,5 +208,64 @@ describe('lead from a partner to a customer (SFA-1/2/3/5, PLT-7)', () => {
     await p.locator('[data-test=converted-banner]').waitFor();
     if (shots) await p.screenshot({ path: join(shots, '09-lead-390.png'), fullPage: true });
     await phone.close();
+  });
+});
+
+describe('lead admin pages (SFA-1, SFA-2)', () => {
+  let admin: BrowserContext;
+  let p: Page;
+
+  beforeAll(async () => {
+    admin = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'Asia/Shanghai' });
+    await admin.addInitScript(() => localStorage.setItem('cirrus.locale', 'en'));
+    await admin.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+    p = await admin.newPage();
+    p.setDefaultTimeout(15_000);
+    await p.goto(`${baseUrl}/sign-in?redirect=/admin/partners`);
+    await p.locator('input[data-test=signin-email]').fill('admin@demo.local');
+    await p.locator('input[data-test=signin-password]').fill('Demo123!');
+    await p.click('[data-test=signin-submit]');
+    await p.waitForURL(/\/admin\/partners/);
+  });
+  afterAll(async () => {
+    await admin?.close();
+  });
+
+  it('an admin creates a partner: the secret is shown once, with the signing recipe for this origin', async () => {
+    await p.locator('[data-test=partner-row]', { hasText: 'Demo Partner' }).first().waitFor();
+    await p.click('[data-test=new-partner]');
+    await p.locator('input[data-test=partner-name], [data-test=partner-name] input').first().fill(`E2E Partner ${unique}`);
+    await p.click('[data-test=partner-save]');
+    const secret = p.locator('[data-test=partner-secret]');
+    await secret.waitFor();
+    expect(((await secret.textContent()) ?? '').trim().length).toBeGreaterThan(15);
+    await expect(p.locator('[data-test=secret-dialog]').textContent()).resolves.toMatch(/shown only once/i);
+    if (shots) await p.screenshot({ path: join(shots, '10-partner-secret.png') });
+    await p.click('[data-test=secret-done]');
+    await p.locator('[data-test=partner-row]', { hasText: `E2E Partner ${unique}` }).first().waitFor();
+    const curl = (await p.locator('[data-test=curl-example]').textContent()) ?? '';
+    expect(curl).toContain(`${baseUrl}/api/webhooks/leads/`);
+    expect(curl).toContain('Crm-Signature: t=$t,v1=$sig');
+    expect(curl).toContain('openssl dgst -sha256 -hmac');
+  });
+
+  it('the rules page shows the ordered rules and tests a sample lead against them', async () => {
+    await p.click('[data-test=menu-admin]');
+    await p.click('[data-test=menu-admin-assignment-rules]');
+    await p.waitForURL(/\/admin\/assignment-rules/);
+    const first = p.locator('[data-test=rule-item]').first();
+    await first.waitFor();
+    await expect(first.getAttribute('data-rule-id')).resolves.toBe('china');
+    await p.click('[data-test=run-test]'); // the sample lead defaults to CN
+    await p.locator('[data-test=rule-item][data-rule-id=china] [data-test=rule-matched]').waitFor();
+    await expect(p.locator('[data-test=test-result]').textContent()).resolves.toMatch(/would go to/);
+    if (shots) await p.screenshot({ path: join(shots, '11-rules.png'), fullPage: true });
+    // Reordering is local until saved: move the first rule down and back, nothing to save.
+    await p.locator('[data-test=rule-down]').first().click();
+    await expect(p.locator('[data-test=rule-item]').first().getAttribute('data-rule-id')).resolves.not.toBe('china');
+    await expect(p.locator('[data-test=rules-dirty]').count()).resolves.toBe(1);
+    await p.locator('[data-test=rule-up]').nth(1).click();
+    await expect(p.locator('[data-test=rule-item]').first().getAttribute('data-rule-id')).resolves.toBe('china');
+    await expect(p.locator('[data-test=rules-dirty]').count()).resolves.toBe(0);
   });
 });
