@@ -18,7 +18,6 @@ type Call = (method: string, path: string, body?: unknown, headers?: Record<stri
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 10_000, interval: 100 });
 
 let baseUrl: string;
-let stopMock: (() => Promise<void>) | undefined;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -57,15 +56,7 @@ async function apiAs(userEmail: string): Promise<Call> {
 const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 beforeAll(async () => {
-  const provided = inject('baseUrl');
-  if (provided) baseUrl = provided.replace(/\/$/, '');
-  else {
-    // No global setup (working on the web app alone): the in-memory stand-in runtime.
-    const { startMockRuntime } = await import('./support/mock-runtime.ts');
-    const rt = await startMockRuntime();
-    baseUrl = rt.baseUrl;
-    stopMock = rt.close;
-  }
+  baseUrl = inject('baseUrl').replace(/\/$/, '');
   browser = await chromium.launch({
     executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
     headless: true,
@@ -78,7 +69,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stopMock?.();
 });
 
 describe('contacts in the web app', () => {
