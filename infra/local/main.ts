@@ -96,7 +96,8 @@ async function main(cfg: ReturnType<typeof readConfig>) {
     APP_URL: publicUrl,
     USER_POOL_ID,
     USER_POOL_CLIENT_ID,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    // The bench routes the handlers' DynamoDB calls through a counting proxy; otherwise DynamoDB Local itself.
+    AWS_ENDPOINT_URL_DYNAMODB: process.env.CIRRUS_HANDLER_DYNAMODB_ENDPOINT ?? dynamo.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamo.endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: selfUrl,
     AWS_ENDPOINT_URL_SCHEDULER: selfUrl,
