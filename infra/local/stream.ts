@@ -37,8 +37,8 @@ export class StreamPoller {
   processed = 0;
   private failuresInARow = 0;
 
-  constructor(endpoint: string, private readonly streamArn: string, private readonly target: FunctionDeclaration, dataDir: string) {
-    this.client = new DynamoDBStreamsClient({ endpoint, region: REGION });
+  constructor(endpoint: string, private readonly streamArn: string, private readonly target: FunctionDeclaration, dataDir: string, client?: DynamoDBStreamsClient) {
+    this.client = client ?? new DynamoDBStreamsClient({ endpoint, region: REGION });
     this.file = join(dataDir, 'stream-checkpoints.json');
     this.cp = readJson<Checkpoints>(this.file, { shards: {} });
     // A new table (fresh DynamoDB Local data) has a new stream: old checkpoints mean nothing.
