@@ -115,7 +115,8 @@ async function main() {
     }));
     const seedSeconds = (performance.now() - t0) / 1000;
 
-    const raw = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${ddbPort}`, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    // The raw calls take the same path to DynamoDB Local as the handlers' (through the counting proxy).
+    const raw = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${proxy.port}`, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
     const table = process.env.BENCH_TABLE ?? 'cirrus-local';
     const me = await (await fetch(`${base}/api/me`, { headers })).json() as { tenantId: string };
     const pick = (i: number) => ids[(i * 7919) % ids.length]!;
@@ -189,25 +190,26 @@ async function main() {
     // The floor is bundled exactly like the functions (same esbuild options).
     const floorOptions = esbuildOptions([{ name: 'floor', entry: 'bench/floor-handler.ts', access: {} }], floorDir);
     await build({ ...floorOptions, sourcemap: false, metafile: true });
-    const initOf = (file: string) => {
-      const runs: number[] = [];
-      for (let i = 0; i < INIT_RUNS; i++) {
-        const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now()-t)`], {
-          env: { ...process.env, TABLE_NAME: 'cirrus', AWS_REGION: 'us-east-1', EVENT_BUS_NAME: 'cirrus' },
-        });
-        runs.push(Number(String(out).trim()));
-      }
-      return quantile(runs, 0.5);
-    };
+    const initOnce = (file: string) => Number(String(execFileSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now()-t)`], {
+      env: { ...process.env, TABLE_NAME: 'cirrus', AWS_REGION: 'us-east-1', EVENT_BUS_NAME: 'cirrus' },
+    })).trim());
     const floorFile = join(floorDir, 'floor', 'index.mjs');
-    const floor = { bytes: statSync(floorFile).size, initMs: initOf(floorFile) };
+    // Each function is timed alternately with the floor, so drifting machine load hits both alike.
+    const floorRuns: number[] = [];
     const fnDir = join(ROOT, 'dist/functions');
     const functions = readdirSync(fnDir).sort().map((name) => {
       const file = join(fnDir, name, 'index.mjs');
-      return { name, bytes: statSync(file).size, initMs: initOf(file) };
+      const own: number[] = [];
+      const paired: number[] = [];
+      for (let i = 0; i < INIT_RUNS; i++) {
+        paired.push(initOnce(floorFile));
+        own.push(initOnce(file));
+      }
+      floorRuns.push(...paired);
+      const initMs = quantile(own, 0.5);
+      return { name, bytes: statSync(file).size, initMs, ratio: initMs / quantile(paired, 0.5) };
     });
-    // Measured one after another, so load on the machine drifts: measure the floor again at the end and use the mean.
-    floor.initMs = (floor.initMs + initOf(floorFile)) / 2;
+    const floor = { bytes: statSync(floorFile).size, initMs: quantile(floorRuns, 0.5) };
 
     const result = {
       date: startedAt.toISOString(),
@@ -228,8 +230,8 @@ async function main() {
     console.log(line('GET /api/contacts/{id} vs GetItem', result.get));
     console.log(line('GET /api/contacts?limit=20 vs Query GSI1', result.list));
     console.log(`\n| lead intake | value |\n|---|---|\n| leads accepted by the webhook (8 concurrent partners' requests) | ${result.leads.perSecond.toFixed(0)} /s (${LEADS} in ${leadSeconds.toFixed(1)} s) |\n| 202 → assigned p50 | ${ms(result.leads.toAssigned.p50)} ms |\n| 202 → assigned p99 | ${ms(result.leads.toAssigned.p99)} ms |\n| leads assigned | ${assignLatency.length}/${LEADS} |`);
-    console.log(`\n| bundle | KB | init ms | init ÷ floor |\n|---|---|---|---|\n| floor (DynamoDB document client only) | ${(floor.bytes / 1024).toFixed(0)} | ${ms(floor.initMs)} | 1.00 |`);
-    for (const f of functions) console.log(`| ${f.name} | ${(f.bytes / 1024).toFixed(0)} | ${ms(f.initMs)} | ${(f.initMs / floor.initMs).toFixed(2)} |`);
+    console.log(`\n| bundle | KB | init ms (median) | init ÷ floor (paired medians) |\n|---|---|---|---|\n| floor (DynamoDB document client only) | ${(floor.bytes / 1024).toFixed(0)} | ${ms(floor.initMs)} | 1.00 |`);
+    for (const f of functions) console.log(`| ${f.name} | ${(f.bytes / 1024).toFixed(0)} | ${ms(f.initMs)} | ${f.ratio.toFixed(2)} |`);
   } finally {
     stop();
   }
