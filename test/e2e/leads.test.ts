@@ -130,8 +130,14 @@ describe('lead from a partner to a customer (SFA-1/2/3/5, PLT-7)', () => {
     await item.waitFor();
     await expect(item.textContent()).resolves.toContain('New lead assigned to you');
     await snap('02-bell');
-    await page.click('[data-test=notification-bell]');
-    await page.locator('[data-test=notification-panel]').waitFor({ state: 'hidden' });
+    const unreadBefore = Number((await page.locator('[data-test=notification-count] sup').textContent())?.trim() || 0);
+    // A click marks it read and opens the lead.
+    await item.click();
+    await page.waitForURL(new RegExp(`/leads/${leadId}$`));
+    await expect(page.locator('[data-test=record-title]').textContent()).resolves.toContain(leadName);
+    await poll(async () => Number((await page.locator('[data-test=notification-count] sup').textContent())?.trim() || 0)).toBe(unreadBefore - 1);
+    await page.goBack();
+    await page.waitForSelector('[data-test=lead-inbox]');
   });
 
   it('the rep opens the lead, logs a call and sees it contacted', async () => {
