@@ -93,6 +93,13 @@ export function searchTokens(def: EntityDefinition, record: Fields): string[] {
     if (typeof v !== 'string' || !v) continue;
     if (def.phoneFields.includes(f)) phoneSearchTokens(v).forEach(add);
     else add(v.toLowerCase());
+    // "zhang" should find wei.zhang@huawei.com, and "huawei" its domain.
+    const at = v.indexOf('@');
+    if (at > 0) {
+      const local = v.slice(0, at).toLowerCase();
+      for (const m of local.matchAll(/[._+-]/g)) add(v.slice(m.index! + 1).toLowerCase());
+      add(v.slice(at + 1).toLowerCase());
+    }
   }
   return [...tokens];
 }

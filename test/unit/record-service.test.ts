@@ -152,6 +152,8 @@ describe('search and preconditions', () => {
   it('matches phones by digits and names case-insensitively', () => {
     expect(searchPrefix(' +86 138-0013 ')).toBe('861380013');
     expect(searchPrefix('Ann LEE')).toBe('ann lee');
+    expect(searchTokens(contactEntity, { name: '张伟', email: 'Wei.Zhang@huawei.example.cn' }))
+      .toEqual(expect.arrayContaining(['wei.zhang@huawei.example.cn', 'zhang@huawei.example.cn', 'huawei.example.cn']));
     expect(searchTokens(accountEntity, { name: 'Acme Robotics', domain: 'acme.com', phone: '+15125550134' }))
       .toEqual(expect.arrayContaining(['acme robotics', 'acme', 'robotics', 'acme.com', '15125550134', '5125550134']));
   });
