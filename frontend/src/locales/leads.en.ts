@@ -80,6 +80,8 @@ export default {
     },
     form: {
       created: 'Lead created',
+      saved: 'Lead saved',
+      edit: 'Edit lead',
       emailOrPhone: 'Give an email or a phone number',
       ownerHint: 'You by default; pick a colleague to hand the lead over.',
     },

@@ -79,6 +79,8 @@ const zhCN: typeof en = {
     },
     form: {
       created: '线索已创建',
+      saved: '线索已保存',
+      edit: '编辑线索',
       emailOrPhone: '请填写邮箱或电话',
       ownerHint: '默认为你本人；也可以选择同事转交。',
     },
