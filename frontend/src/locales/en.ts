@@ -206,10 +206,13 @@ export default {
       restored: 'Restored',
       'contact-linked': 'Contact added',
       'contact-unlinked': 'Contact removed',
+      'lead-converted': 'Converted from a lead',
+      'lead-resubmitted': 'Submitted again as a lead',
       other: 'Activity',
     },
     subject: {
       contact: 'Contact {name}',
+      lead: 'Lead {name}',
       account: 'Account {name}',
       other: '{name}',
     },

@@ -208,10 +208,13 @@ const zhCN: typeof en = {
       restored: '恢复',
       'contact-linked': '新增联系人',
       'contact-unlinked': '移除联系人',
+      'lead-converted': '由线索转化',
+      'lead-resubmitted': '再次以线索提交',
       other: '动态',
     },
     subject: {
       contact: '联系人 {name}',
+      lead: '线索 {name}',
       account: '客户 {name}',
       other: '{name}',
     },
