@@ -30,6 +30,7 @@ const TEXT = {
     escalationSubject: (l: LeadFactsForMail) => `升级：${l.ownerName ?? ''} 未按时联系线索 ${l.name}`,
     escalationIntro: (l: LeadFactsForMail) => `${l.ownerName ?? '负责人'} 在回电时限内没有联系这条线索。`,
     labels: { company: '公司', email: '邮箱', phone: '电话', source: '来源' },
+    colon: '：',
     open: '打开线索',
     footer: 'Cirrus CRM 自动发送',
   },
@@ -42,6 +43,7 @@ const TEXT = {
     escalationSubject: (l: LeadFactsForMail) => `Escalation: ${l.ownerName ?? ''} has not contacted lead ${l.name}`,
     escalationIntro: (l: LeadFactsForMail) => `${l.ownerName ?? 'The owner'} did not contact this lead within the call-back window.`,
     labels: { company: 'Company', email: 'Email', phone: 'Phone', source: 'Source' },
+    colon: ': ',
     open: 'Open the lead',
     footer: 'Sent by Cirrus CRM',
   },
@@ -58,7 +60,7 @@ export function leadMail(kind: MailKind, lead: LeadFactsForMail, lang: Language,
     [t.labels.company, lead.company], [t.labels.email, lead.email], [t.labels.phone, lead.phone], [t.labels.source, lead.source],
   ];
   const due = when(lead.callbackDueAt, lang, timeZone);
-  const text = [intro, '', lead.name, ...rows.filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`), ...(due ? ['', `${t.callbackBy} ${due}`] : []), '', `${t.open}: ${link}`, '', t.footer].join('\n');
+  const text = [intro, '', lead.name, ...rows.filter(([, v]) => v).map(([k, v]) => `${k}${t.colon}${v}`), ...(due ? ['', `${t.callbackBy} ${due}`] : []), '', `${t.open}${t.colon}${link}`, '', t.footer].join('\n');
   const html = `<p>${esc(intro)}</p><h2>${esc(lead.name)}</h2><table>${rows.filter(([, v]) => v).map(([k, v]) => `<tr><th align="left">${esc(k)}</th><td>${esc(v!)}</td></tr>`).join('')}</table>${due ? `<p><strong>${esc(t.callbackBy)}</strong> ${esc(due)}</p>` : ''}<p><a href="${esc(link)}">${esc(t.open)}</a></p><p style="color:#888">${esc(t.footer)}</p>`;
   return { subject, text, html };
 }
