@@ -161,7 +161,7 @@ export default {
       intro: '{name} becomes a contact, linked to an account; an opportunity can be opened at the same time.',
       account: 'Account',
       fromCompany: 'Create from the company “{company}”',
-      noCompany: 'Create an account (the lead has no company)',
+      noCompany: 'No account — contact only (the lead has no company)',
       existing: 'Link to an existing account',
       reuseHint: 'If an account with this name already exists, it is reused rather than duplicated.',
       contact: 'Contact',

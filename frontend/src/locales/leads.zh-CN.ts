@@ -160,7 +160,7 @@ const zhCN: typeof en = {
       intro: '{name} 将成为联系人并关联到客户，同时可以创建商机。',
       account: '客户',
       fromCompany: '根据公司“{company}”新建客户',
-      noCompany: '新建客户（该线索没有公司信息）',
+      noCompany: '不关联客户——仅创建联系人（该线索没有公司信息）',
       existing: '关联到已有客户',
       reuseHint: '如果已存在同名客户，将直接复用，不会重复创建。',
       contact: '联系人',
