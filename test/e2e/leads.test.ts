@@ -116,28 +116,35 @@ describe('lead from a partner to a customer (SFA-1/2/3/5, PLT-7)', () => {
   });
 
   it('the bell shows the assignment notification', async () => {
+    const unread = async () => Number((await page.locator('[data-test=notification-bell]').getAttribute('data-unread')) ?? 0);
     await poll(async () => {
-      const text = (await page.locator('[data-test=notification-count] sup').textContent().catch(() => '')) ?? '';
-      if (!text.trim()) {
-        await page.reload();
-        await page.waitForSelector('[data-test=notification-bell]');
-        await page.waitForTimeout(500);
-      }
-      return Number((await page.locator('[data-test=notification-count] sup').textContent().catch(() => '0'))?.trim() || 0);
+      if ((await unread()) > 0) return unread();
+      await page.reload();
+      await page.waitForSelector('[data-test=notification-bell]');
+      await page.waitForTimeout(500);
+      return unread();
     }, 20_000).toBeGreaterThan(0);
+    // The badge shows the count.
+    await expect(page.locator('[data-test=notification-count] sup').textContent()).resolves.toBe(String(await unread()));
     await page.click('[data-test=notification-bell]');
     const item = page.locator('[data-test=notification-item][data-kind=lead-assigned]', { hasText: leadName });
     await item.waitFor();
     await expect(item.textContent()).resolves.toContain('New lead assigned to you');
     await snap('02-bell');
-    const unreadBefore = Number((await page.locator('[data-test=notification-count] sup').textContent())?.trim() || 0);
+    const unreadBefore = await unread();
     // A click marks it read and opens the lead.
     await item.click();
     await page.waitForURL(new RegExp(`/leads/${leadId}$`));
     await expect(page.locator('[data-test=record-title]').textContent()).resolves.toContain(leadName);
-    await poll(async () => Number((await page.locator('[data-test=notification-count] sup').textContent())?.trim() || 0)).toBe(unreadBefore - 1);
+    await poll(unread).toBe(unreadBefore - 1);
     await page.goBack();
     await page.waitForSelector('[data-test=lead-inbox]');
+    // …and the server kept it read.
+    await page.reload();
+    await page.click('[data-test=notification-bell]');
+    await poll(() => item.getAttribute('class')).not.toContain('unread');
+    await page.click('[data-test=notification-bell]');
+    await page.locator('[data-test=notification-panel]').waitFor({ state: 'hidden' });
   });
 
   it('the rep opens the lead, logs a call and sees it contacted', async () => {

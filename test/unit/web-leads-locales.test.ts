@@ -16,7 +16,9 @@ const flatten = (t: Tree, prefix = ''): Record<string, string> =>
 const ROOT = join(import.meta.dirname, '../../frontend/src');
 const FILES = [
   ...readdirSync(join(ROOT, 'views/leads')).map((f) => `views/leads/${f}`),
-  ...readdirSync(join(ROOT, 'views/admin')).map((f) => `views/admin/${f}`),
+  'views/admin/PartnersAdmin.vue',
+  'views/admin/AssignmentRules.vue',
+  'views/admin/RuleDialog.vue',
   'components/NotificationBell.vue',
   'components/AwayToggle.vue',
 ].filter((f) => /\.(vue|ts)$/.test(f));
