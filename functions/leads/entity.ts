@@ -35,7 +35,8 @@ export const leadEntity: EntityDefinition = {
     if (isOpen(after.status) && isPerson(after.ownerId)) counters.push({ userId: after.ownerId, field: 'openLeads', delta: 1 });
     const net = counters.filter((c) => !counters.some((o) => o !== c && o.userId === c.userId && o.delta === -c.delta));
     const verb = before.status !== after.status ? String(after.status) : undefined;
-    return { ...(net.length ? { counters: net } : {}), ...(verb ? { verb, timelineType: verb } : {}) };
+    const reason = verb === 'disqualified' ? { timelineData: { reason: after.disqualifiedReason } } : {};
+    return { ...(net.length ? { counters: net } : {}), ...(verb ? { verb, timelineType: verb } : {}), ...reason };
   },
   createDefaults: { status: 'new', ownerId: LEAD_QUEUE },
   listQuery: leadListQuery as EntityDefinition['listQuery'],

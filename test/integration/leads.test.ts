@@ -235,6 +235,7 @@ describe('call-back timer and lifecycle (SFA-3, SFA-5)', () => {
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors[0].path).toBe('disqualifiedReason');
     expect((await rep1('PATCH', `/api/leads/${lead.id}`, { status: 'disqualified', disqualifiedReason: 'No budget this year' })).status).toBe(200);
+    expect((await rep1('GET', `/api/leads/${lead.id}/timeline`)).body.items[0]).toMatchObject({ type: 'disqualified', reason: 'No budget this year' });
   });
 
   it('converts a lead into account, contact and opportunity, reusing a known contact, and links them', async () => {
