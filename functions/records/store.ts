@@ -59,6 +59,7 @@ export interface ChangeSet {
   linkRemoved?: { parentType: string; parentId: string };
 }
 
+/** A user of the tenant as the directory keeps them (functions/users/directory.ts reads and writes it). */
 export interface DirectoryUser {
   id: string;
   email: string;
@@ -66,6 +67,12 @@ export interface DirectoryUser {
   role: string;
   language?: string;
   managerId?: string;
+  /** Skipped by lead assignment while set. */
+  away?: boolean;
+  timeZone?: string;
+  /** Open leads owned, kept by the lead transactions (least-loaded assignment). */
+  openLeads?: number;
+  createdAt?: string;
 }
 
 export interface Page<T> {

@@ -2,23 +2,13 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '#commons/auth.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
+import type { DirectoryUser } from '../records/store.ts';
 
 /**
  * The tenant's user directory (names, roles, managers) kept in the table, so owners can be listed and
  * validated without calling Cognito on a request path. Filled on first sign-in and by the local seed.
  */
-export interface DirectoryEntry {
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-  language?: string;
-  managerId?: string;
-  away?: boolean;
-  timeZone?: string;
-  openLeads?: number;
-  createdAt?: string;
-}
+export type DirectoryEntry = DirectoryUser;
 
 const publicFields = ({ id, email, name, role, language, managerId, away, timeZone, openLeads }: DirectoryEntry) => ({
   id, email, name, role, ...(language ? { language } : {}), ...(managerId ? { managerId } : {}),
