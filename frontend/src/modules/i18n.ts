@@ -7,6 +7,8 @@ import en from '@/locales/en';
 import zhCN from '@/locales/zh-CN';
 import leadsEn from '@/locales/leads.en';
 import leadsZhCN from '@/locales/leads.zh-CN';
+import formsEn from '@/locales/forms.en';
+import formsZhCN from '@/locales/forms.zh-CN';
 
 /** PLT-8: zh-CN and English throughout; the choice is remembered, the default follows the browser. */
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -23,7 +25,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: detectLocale(),
   fallbackLocale: 'en',
-  messages: { en: { ...en, ...leadsEn }, 'zh-CN': { ...zhCN, ...leadsZhCN } },
+  messages: { en: { ...en, ...leadsEn, ...formsEn }, 'zh-CN': { ...zhCN, ...leadsZhCN, ...formsZhCN } },
   missingWarn: false,
   fallbackWarn: false,
 });

@@ -37,6 +37,12 @@ export const appRoutes: RouteRecordRaw[] = [
     meta: { menu: { title: 'leadAdmin.partners.menu', icon: 'Connection', order: 900, group: 'admin', roles: ['admin'] } },
   },
   {
+    path: 'admin/forms',
+    name: 'admin-forms',
+    component: () => import('@/views/admin/FormsAdmin.vue'),
+    meta: { menu: { title: 'webForms.menu', icon: 'Aim', order: 905, group: 'admin', roles: ['admin', 'marketer'] } },
+  },
+  {
     path: 'admin/assignment-rules',
     name: 'admin-assignment-rules',
     component: () => import('@/views/admin/AssignmentRules.vue'),
