@@ -161,7 +161,10 @@ describe('web-to-lead forms (SFA-1)', () => {
     await expect(row.textContent()).resolves.toContain(source);
     await row.locator('[data-test=show-snippet]').click();
     await poll(async () => (await page.textContent('[data-test=form-snippet]'))?.trim()).toBe(snippet);
+    await page.click('[data-test=snippet-done]');
+    await page.waitForTimeout(500);
     await snap(page, 'forms-04-list');
+    await row.locator('[data-test=show-snippet]').click();
     await page.click('[data-test=snippet-done]');
   });
 
@@ -188,7 +191,14 @@ describe('web-to-lead forms (SFA-1)', () => {
     await p.click('[data-test=new-form]');
     await p.locator('[data-test=form-builder]').waitFor();
     await expect(p.locator('[data-test=form-field-email]').textContent()).resolves.toContain('邮箱');
+    await p.waitForTimeout(500); // the dialog's opening transition
     await snap(p, 'forms-06-builder-390');
+    await p.click('.el-dialog__headerbtn');
+    await p.locator('[data-test=forms-cards] li', { hasText: formName }).locator('[data-test=show-snippet]').click();
+    await p.locator('[data-test=form-preview]').waitFor();
+    await p.waitForTimeout(500);
+    expect(await p.evaluate(() => document.querySelector('[data-test=snippet-dialog]')!.getBoundingClientRect().right)).toBeLessThanOrEqual(390);
+    await snap(p, 'forms-07-snippet-390');
     await phone.close();
   });
 });
