@@ -104,6 +104,6 @@ export async function assignLead(tenantId: string, leadId: string, eventId: stri
 export async function handler(event: EventBridgeEvent<string, DomainEventDetail>): Promise<AssignmentOutcome> {
   const { tenantId, subject, eventId } = event.detail;
   const outcome = await assignLead(tenantId, subject.id, eventId, recordDeps());
-  logger.info('lead assignment', { tenantId, leadId: subject.id, ...outcome });
+  await logger.info('lead assignment', { tenantId, leadId: subject.id, ...outcome });
   return outcome;
 }

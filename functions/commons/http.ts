@@ -99,7 +99,7 @@ export function httpHandler(fn: (req: HttpRequest) => Promise<HttpResult>, optio
       });
     } catch (error) {
       if (error instanceof HttpProblem) return problem(error);
-      logger.error('unhandled error', { error: error as Error, route: event.routeKey });
+      await logger.error('unhandled error', { error: error as Error, route: event.routeKey });
       return problem(new HttpProblem(500, 'Internal Server Error', 'Something went wrong on our side; it has been logged.'));
     }
   });

@@ -32,6 +32,6 @@ export async function checkCallback(input: CallbackInput, deps: RecordDeps): Pro
 /** Scheduler target: the event is the schedule's Input. */
 export async function handler(event: CallbackInput): Promise<string> {
   const result = await checkCallback(event, recordDeps());
-  logger.info('call-back check', { ...event, result });
+  await logger.info('call-back check', { ...event, result });
   return result;
 }

@@ -70,5 +70,5 @@ export async function handler(event: EventBridgeEvent<string, DomainEventDetail 
       await closeTask(d.tenantId, owner.id, lead.callbackDueAt, String(lead.id), name === 'lead.contacted' ? 'done' : 'cancelled');
     }
   }
-  logger.info('lead follow-up handled', { event: name, leadId: lead.id });
+  await logger.info('lead follow-up handled', { event: name, leadId: lead.id });
 }

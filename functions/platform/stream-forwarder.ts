@@ -36,11 +36,11 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
         if (e.ErrorCode) failures.push(batch[j]!.record.dynamodb!.SequenceNumber!);
       });
     } catch (error) {
-      logger.error('PutEvents failed', { error: error as Error });
+      await logger.error('PutEvents failed', { error: error as Error });
       failures.push(...batch.map((b) => b.record.dynamodb!.SequenceNumber!));
     }
   }
-  if (failures.length) logger.warn('some events not forwarded; the stream will retry', { count: failures.length });
+  if (failures.length) await logger.warn('some events not forwarded; the stream will retry', { count: failures.length });
   // The stream resumes from the earliest failure, so report it first.
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
 }
