@@ -37,6 +37,8 @@ export class HttpApi {
       .sort((a, b) => b.literalSegments - a.literalSegments);
   }
 
+  private readonly verified = new Map<string, JWTPayload>();
+
   match(method: string, path: string): { route: RouteDeclaration; pathParameters: Record<string, string> } | 'method' | undefined {
     let pathMatched = false;
     for (const c of this.compiled) {
@@ -57,11 +59,16 @@ export class HttpApi {
   async authorize(header: string | undefined): Promise<JWTPayload | undefined> {
     const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     if (!m) return undefined;
+    // A token verified once stays valid until it expires (by the runtime's clock); skip the RSA check then.
+    const cached = this.verified.get(m[1]!);
+    if (cached && typeof cached.exp === 'number' && cached.exp * 1000 > Date.now()) return cached;
     try {
       const claims = await this.cognito.verify(m[1]!);
       const aud = Array.isArray(claims.aud) ? claims.aud : claims.aud ? [claims.aud] : [];
       if (!aud.includes(USER_POOL_CLIENT_ID) && claims.client_id !== USER_POOL_CLIENT_ID) return undefined;
       if (claims.token_use !== 'id' && claims.token_use !== 'access') return undefined;
+      if (this.verified.size >= 1000) this.verified.clear();
+      this.verified.set(m[1]!, claims);
       return claims;
     } catch {
       return undefined;
