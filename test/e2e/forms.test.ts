@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './support/browser.ts';
 import { api, login } from '../support/client.ts';
 
 /**
@@ -17,7 +18,6 @@ declare module 'vitest' {
 }
 
 const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) => expect.poll(fn, { timeout, interval: 200 });
-const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const shots = process.env.CIRRUS_E2E_SCREENSHOTS;
 
 let baseUrl: string;
@@ -52,7 +52,7 @@ async function findLead(email: string): Promise<any> {
 
 beforeAll(async () => {
   baseUrl = inject('baseUrl').replace(/\/$/, '');
-  browser = await chromium.launch({ executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined, headless: true, args: launchArgs });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'Asia/Shanghai' });
   // The marketer's own language is zh-CN; this run reads the page in English.
   await context.addInitScript(() => localStorage.setItem('cirrus.locale', localStorage.getItem('cirrus.locale') ?? 'en'));

@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './support/browser.ts';
 
 /**
  * SFA-1/2/3/5 and PLT-7 through the browser: a partner posts a signed lead from China, the seeded rules give
@@ -17,7 +18,6 @@ declare module 'vitest' {
 }
 
 const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) => expect.poll(fn, { timeout, interval: 200 });
-const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const shots = process.env.CIRRUS_E2E_SCREENSHOTS;
 
 let baseUrl: string;
@@ -71,7 +71,7 @@ beforeAll(async () => {
   const provided = inject('baseUrl') ?? process.env.CIRRUS_E2E_BASE_URL;
   if (!provided) throw new Error('No runtime: run through the e2e project (global setup) or set CIRRUS_E2E_BASE_URL');
   baseUrl = provided.replace(/\/$/, '');
-  browser = await chromium.launch({ executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined, headless: true, args: launchArgs });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'Asia/Shanghai' });
   await context.addInitScript(() => localStorage.setItem('cirrus.locale', localStorage.getItem('cirrus.locale') ?? 'en'));
   page = await context.newPage();

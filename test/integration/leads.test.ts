@@ -1,14 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { advanceClock, api, baseUrl, login, sentMail } from '../support/client.ts';
+import { advanceClock, api, baseUrl, login, sentMail, sleep, unique, until } from '../support/client.ts';
 
 type Res = { status: number; headers: Headers | Record<string, string>; body: any };
 type Call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Res>;
 const header = (res: Res, name: string): string | undefined =>
   res.headers instanceof Headers ? (res.headers.get(name) ?? undefined) : (res.headers as Record<string, string>)[name.toLowerCase()];
 
-const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function runtimeNow(): Promise<number> {
   const res = await fetch(`${baseUrl()}/_local/clock`);
@@ -39,15 +37,6 @@ const person = (over: Record<string, unknown> = {}) => {
 let rep1: Call, rep2: Call, manager: Call, admin: Call;
 const ids = {} as Record<'rep1' | 'rep2' | 'manager' | 'admin', string>;
 
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v) && Date.now() < end) {
-    await sleep(100);
-    v = await fn();
-  }
-  return v;
-}
 const leadOf = (call: Call, id: string) => until(() => call('GET', `/api/leads/${id}`), (r) => r.status === 200 && r.body.status !== 'new');
 
 async function setRules(rules: unknown[]) {

@@ -4,25 +4,14 @@ import { ConflictException, CreateScheduleCommand, GetScheduleCommand, ListSched
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SignJWT, createRemoteJWKSet, decodeJwt, generateKeyPair, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { advanceClock, api, baseUrl, busEvents, login, sentMail } from '../support/client.ts';
+import { advanceClock, api, baseUrl, busEvents, login, sentMail, sleep, unique, until } from '../support/client.ts';
 
 /**
  * PLT-1: the local runtime itself. Real SDK v3 clients reach the emulators only through the standard
  * AWS_ENDPOINT_URL_<SERVICE> variables (no endpoint option), exactly as the functions do.
  */
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
 const CLIENT_ID = 'cirrus-local-client';
 
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v) && Date.now() < end) {
-    await sleep(100);
-    v = await fn();
-  }
-  return v;
-}
 
 async function invocations(fn: string): Promise<any[]> {
   const res = await fetch(`${baseUrl()}/_local/invocations?function=${fn}`);

@@ -75,3 +75,19 @@ export async function busEvents(): Promise<any[]> {
   const res = await fetch(`${baseUrl()}/_aws/events`);
   return ((await res.json()) as { events: any[] }).events;
 }
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A short random suffix so tests never collide with seed data or each other. */
+export const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
+
+/** Calls `fn` until `ok` holds or `ms` pass (for effects that arrive through the bus); returns the last value. */
+export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  let v = await fn();
+  while (!ok(v) && Date.now() < end) {
+    await sleep(100);
+    v = await fn();
+  }
+  return v;
+}
