@@ -42,6 +42,9 @@ export const leadEntity: EntityDefinition = {
   listQuery: leadListQuery as EntityDefinition['listQuery'],
   listFilters: { status: 'status', source: 'source', managerId: 'ownerManagerId' },
   phoneFields: ['phone'],
-  uniqueFields: [],
+  // One live lead per email, so two submissions racing each other cannot both become new people;
+  // leads marked duplicate share their original's address.
+  uniqueFields: ['email'],
+  uniqueWhen: (f) => f.status !== 'duplicate',
   searchFields: ['email', 'phone', 'company'],
 };

@@ -60,6 +60,16 @@ async function storedAnswer(tenantId: string, scope: string, key: string, bodyHa
 }
 
 export async function acceptLead(source: IntakeSource, body: unknown, rawBody: string, idempotencyKey: string | undefined, deps: RecordDeps): Promise<IntakeAnswer> {
+  try {
+    return await acceptOnce(source, body, rawBody, idempotencyKey, deps);
+  } catch (error) {
+    // Another submission of the same person won the race for their email: now it is a known person.
+    if (error instanceof HttpProblem && error.status === 409) return acceptOnce(source, body, rawBody, idempotencyKey, deps);
+    throw error;
+  }
+}
+
+async function acceptOnce(source: IntakeSource, body: unknown, rawBody: string, idempotencyKey: string | undefined, deps: RecordDeps): Promise<IntakeAnswer> {
   const input = parse(partnerLead, body);
   const bodyHash = createHash('sha256').update(rawBody).digest('hex');
   if (idempotencyKey) {

@@ -47,6 +47,8 @@ export interface EntityDefinition {
   readonly phoneFields: readonly string[];
   /** Fields unique within the tenant (case-insensitive), e.g. a contact's email. */
   readonly uniqueFields: readonly string[];
+  /** When only some records hold their unique values (a duplicate lead shares its original's email). */
+  uniqueWhen?(fields: Record<string, unknown>): boolean;
   /** Fields whose values are indexed for prefix search besides the name. */
   readonly searchFields: readonly string[];
   /** A parent record this one links to (a contact's account): its timeline gets linked/unlinked entries. */

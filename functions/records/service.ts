@@ -73,6 +73,7 @@ function normalisePhones(def: EntityDefinition, fields: Fields): FieldError[] {
 }
 
 function uniqueValues(def: EntityDefinition, fields: Fields): { field: string; value: string }[] {
+  if (def.uniqueWhen && !def.uniqueWhen(fields)) return [];
   return def.uniqueFields
     .filter((f) => typeof fields[f] === 'string' && fields[f] !== '')
     .map((f) => ({ field: f, value: (fields[f] as string).toLowerCase() }));

@@ -107,6 +107,18 @@ describe('partner webhook intake (SFA-1)', () => {
     expect((await rep1('GET', `/api/contacts/${contact.id}/timeline`)).body.items[0].type).toBe('lead-resubmitted');
   });
 
+  it('makes one new lead of a person submitted several times at once; the rest are duplicates of it', async () => {
+    const lead = person();
+    const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => postLead({ ...lead, title: `Try ${i}` })));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202]);
+    const statuses = answers.map((a) => a.body.status).sort();
+    expect(statuses).toEqual(['accepted', 'duplicate', 'duplicate', 'duplicate']);
+    const original = answers.find((a) => a.body.status === 'accepted')!.body.id;
+    for (const a of answers.filter((x) => x.body.status === 'duplicate')) {
+      expect((await rep1('GET', `/api/leads/${a.body.id}`)).body.duplicateOf).toEqual({ type: 'lead', id: original });
+    }
+  });
+
   it('answers 429 with Retry-After past the partner’s rate', async () => {
     const partner = (await admin('POST', '/api/partners', { name: `Slow ${unique()}`, rateLimitPerMinute: 2 })).body;
     expect(partner.secret).toMatch(/^whsec_/);
