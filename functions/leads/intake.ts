@@ -48,6 +48,11 @@ export async function findExistingPerson(tenantId: string, email: string | undef
   return hit ? { type: hit.type, id: hit.record.id, name: hit.record.name } : undefined;
 }
 
+/** The answer a request with this Idempotency-Key already got (422 when the body differs), if any. */
+export function previousAnswer(source: IntakeSource, key: string, rawBody: string): Promise<IntakeAnswer | undefined> {
+  return storedAnswer(source.tenantId, source.scope, key, createHash('sha256').update(rawBody).digest('hex'));
+}
+
 async function storedAnswer(tenantId: string, scope: string, key: string, bodyHash: string): Promise<IntakeAnswer | undefined> {
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.idempotency(tenantId, scope, key), sk: keys.idempotencySk } }));
   if (!Item) return undefined;
@@ -71,11 +76,8 @@ export async function acceptLead(source: IntakeSource, body: unknown, rawBody: s
 
 async function acceptOnce(source: IntakeSource, body: unknown, rawBody: string, idempotencyKey: string | undefined, deps: RecordDeps): Promise<IntakeAnswer> {
   const input = parse(partnerLead, body);
+  // The caller has already answered a replay from previousAnswer(); a concurrent one is caught below.
   const bodyHash = createHash('sha256').update(rawBody).digest('hex');
-  if (idempotencyKey) {
-    const previous = await storedAnswer(source.tenantId, source.scope, idempotencyKey, bodyHash);
-    if (previous) return previous;
-  }
   const phone = input.phone ? toE164(input.phone, input.country) : undefined;
   const existing = await findExistingPerson(source.tenantId, input.email, phone, deps);
   const actor: Principal = { tenantId: source.tenantId, userId: source.scope, email: '', name: source.actorName, role: 'rep', groups: ['rep'] };

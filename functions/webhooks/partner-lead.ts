@@ -1,7 +1,7 @@
 import { httpHandler, json, parseJsonBody } from '#commons/http.ts';
 import { HttpProblem, unauthorized } from '#commons/problem.ts';
 import { partnerLead } from '#schemas/lead.ts';
-import { acceptLead } from '../leads/intake.ts';
+import { acceptLead, previousAnswer } from '../leads/intake.ts';
 import { getPartner, partnerTenant, takeRateSlot, validSecrets } from '../partners/store.ts';
 import { verifySignature } from '../partners/signature.ts';
 import { recordDeps } from '../records/deps.ts';
@@ -9,7 +9,7 @@ import { parse } from '../records/service.ts';
 
 /**
  * POST /api/webhooks/leads/{partnerId} (SFA-1). No user token: the partner signs the raw body.
- * Order matters so that a refused request writes nothing: size → signature → body → rate → idempotency → lead.
+ * Order matters so that a refused request writes nothing: size → signature → body → idempotency → rate → lead.
  */
 export const handler = httpHandler(async ({ params, headers, rawBody }) => {
   const deps = recordDeps();
@@ -24,19 +24,20 @@ export const handler = httpHandler(async ({ params, headers, rawBody }) => {
   }
   const body = parseJsonBody(rawBody, headers);
   parse(partnerLead, body);
-  const slot = await takeRateSlot(partner.tenantId, `partner:${partner.id}`, partner.rateLimitPerMinute, now);
-  if (!slot.ok) {
-    throw new HttpProblem(429, 'Too Many Requests', `This partner may post ${partner.rateLimitPerMinute} leads a minute.`, {}, { 'retry-after': String(slot.retryAfter) });
-  }
   const key = headers['idempotency-key'];
   if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
     throw new HttpProblem(400, 'Bad Request', 'Idempotency-Key must be 1–255 visible ASCII characters.', {
       errors: [{ path: 'Idempotency-Key', message: 'Invalid key', code: 'invalid_format' }],
     });
   }
-  const answer = await acceptLead(
-    { tenantId: partner.tenantId, scope: `partner:${partner.id}`, actorName: partner.name, source: partner.name, systemFields: { partnerId: partner.id } },
-    body, rawBody, key, deps,
-  );
+  const source = { tenantId: partner.tenantId, scope: `partner:${partner.id}`, actorName: partner.name, source: partner.name, systemFields: { partnerId: partner.id } };
+  // A retry of a request we already answered gets that answer again without counting against the rate.
+  const previous = key ? await previousAnswer(source, key, rawBody) : undefined;
+  if (previous) return json(202, previous);
+  const slot = await takeRateSlot(partner.tenantId, `partner:${partner.id}`, partner.rateLimitPerMinute, now);
+  if (!slot.ok) {
+    throw new HttpProblem(429, 'Too Many Requests', `This partner may post ${partner.rateLimitPerMinute} leads a minute.`, {}, { 'retry-after': String(slot.retryAfter) });
+  }
+  const answer = await acceptLead(source, body, rawBody, key, deps);
   return json(202, answer);
 }, { auth: false, rawBody: true, maxBodyBytes: 64 * 1024 });

@@ -122,7 +122,12 @@ describe('partner webhook intake (SFA-1)', () => {
   it('answers 429 with Retry-After past the partner’s rate', async () => {
     const partner = (await admin('POST', '/api/partners', { name: `Slow ${unique()}`, rateLimitPerMinute: 2 })).body;
     expect(partner.secret).toMatch(/^whsec_/);
-    expect((await postLead(person(), { partnerId: partner.id, secret: partner.secret })).status).toBe(202);
+    const first = person();
+    const key = `slow-${unique()}`;
+    const answered = await postLead(first, { partnerId: partner.id, secret: partner.secret, key });
+    expect(answered.status).toBe(202);
+    // Replays of an answered request do not count against the rate.
+    for (let i = 0; i < 3; i++) expect((await postLead(first, { partnerId: partner.id, secret: partner.secret, key })).body).toEqual(answered.body);
     expect((await postLead(person(), { partnerId: partner.id, secret: partner.secret })).status).toBe(202);
     const limited = await postLead(person(), { partnerId: partner.id, secret: partner.secret });
     expect(limited.status).toBe(429);
