@@ -2,8 +2,8 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import type { Principal } from '#commons/auth.ts';
 import { logger } from '#commons/logger.ts';
 import { HttpProblem } from '#commons/problem.ts';
-import { DEFAULT_CALLBACK_HOURS, type AssignmentRule } from '#schemas/assignment.ts';
-import { LEAD_QUEUE, leadEntity } from '../leads/entity.ts';
+import type { AssignmentRule } from '#schemas/assignment.ts';
+import { LEAD_QUEUE, assignedTo, leadEntity } from '../leads/entity.ts';
 import type { StoredRecord } from '../records/entity.ts';
 import { recordDeps } from '../records/deps.ts';
 import { commitChange, type RecordDeps } from '../records/service.ts';
@@ -69,15 +69,8 @@ export async function assignLead(tenantId: string, leadId: string, eventId: stri
         });
         return { result: 'queued', reason, ...(rule ? { ruleId: rule.id } : {}) };
       }
-      const hours = rule.callbackHours ?? DEFAULT_CALLBACK_HOURS;
-      const { queueReason: _q, ...rest } = lead;
       await commitChange(leadEntity, assigner(tenantId), lead, {
-        ...rest,
-        ownerId: decision.ownerId,
-        ...(decision.managerId ? { ownerManagerId: decision.managerId } : {}),
-        status: 'assigned',
-        assignedAt: now.toISOString(),
-        callbackDueAt: new Date(now.getTime() + hours * 3600_000).toISOString(),
+        ...assignedTo(lead, decision.ownerId, decision.managerId, now, rule.callbackHours),
         assignmentRuleId: rule.id,
         assignmentEventId: eventId,
       }, deps, {

@@ -1,6 +1,7 @@
 import { contactDisplayName } from '#schemas/contact.ts';
+import { DEFAULT_CALLBACK_HOURS } from '#schemas/assignment.ts';
 import { LEAD_TRANSITIONS, OPEN_LEAD_STATUSES, leadCreate, leadListQuery, leadUpdate, type LeadStatus } from '#schemas/lead.ts';
-import type { EntityDefinition } from '../records/entity.ts';
+import type { EntityDefinition, StoredRecord } from '../records/entity.ts';
 
 /** The shared queue new and unassignable leads wait in (SFA-2 fallback). */
 export const LEAD_QUEUE = 'queue:default';
@@ -48,3 +49,16 @@ export const leadEntity: EntityDefinition = {
   uniqueWhen: (f) => f.status !== 'duplicate',
   searchFields: ['email', 'phone', 'company'],
 };
+
+/** The lead as handed to an owner (by a rule, a claim or by hand): out of the queue, with its call-back deadline. */
+export function assignedTo(lead: StoredRecord, ownerId: string, managerId: string | undefined, now: Date, callbackHours = DEFAULT_CALLBACK_HOURS): Record<string, unknown> {
+  const { queueReason: _queued, ...rest } = lead;
+  return {
+    ...rest,
+    ownerId,
+    ...(managerId ? { ownerManagerId: managerId } : {}),
+    status: 'assigned',
+    assignedAt: now.toISOString(),
+    callbackDueAt: new Date(now.getTime() + callbackHours * 3600_000).toISOString(),
+  };
+}

@@ -2,14 +2,13 @@ import type { Principal } from '#commons/auth.ts';
 import { assertCanWrite } from '#commons/permissions.ts';
 import { HttpProblem, badRequest, conflict, notFound } from '#commons/problem.ts';
 import { nameKey } from '#commons/keys.ts';
-import { DEFAULT_CALLBACK_HOURS } from '#schemas/assignment.ts';
 import { activityCreate, leadConvert, OPEN_LEAD_STATUSES, type LeadStatus } from '#schemas/lead.ts';
 import { accountEntity } from '../accounts/entity.ts';
 import { contactEntity } from '../contacts/entity.ts';
 import { opportunityEntity } from '../opportunities/entity.ts';
 import type { StoredRecord } from '../records/entity.ts';
 import { commitChange, createRecord, etag, ifMatchHolds, parse, type RecordDeps } from '../records/service.ts';
-import { LEAD_QUEUE, leadEntity } from './entity.ts';
+import { LEAD_QUEUE, assignedTo, leadEntity } from './entity.ts';
 
 /** The lead lifecycle beyond plain edits (SFA-3): claim from the queue, log contact, convert. */
 
@@ -25,13 +24,8 @@ export async function claimLead(p: Principal, id: string, deps: RecordDeps): Pro
   if (!String(lead.ownerId).startsWith('queue:') || lead.status !== 'new') throw conflict('This lead is no longer in the queue.', { ownerId: lead.ownerId });
   const now = deps.clock();
   const owner = await deps.store.getUser(p.tenantId, p.userId);
-  const { queueReason: _q, ...rest } = lead;
   try {
-    return await commitChange(leadEntity, p, lead, {
-      ...rest, ownerId: p.userId, status: 'assigned', assignedAt: now.toISOString(),
-      ...(owner?.managerId ? { ownerManagerId: owner.managerId } : {}),
-      callbackDueAt: new Date(now.getTime() + DEFAULT_CALLBACK_HOURS * 3600_000).toISOString(),
-    }, deps, { verb: 'assigned', timelineType: 'claimed' });
+    return await commitChange(leadEntity, p, lead, assignedTo(lead, p.userId, owner?.managerId, now), deps, { verb: 'assigned', timelineType: 'claimed' });
   } catch (error) {
     // Someone claimed (or changed) it a moment earlier: say who has it now.
     if (error instanceof HttpProblem && error.status === 412) {
@@ -136,9 +130,7 @@ export async function enterLead(p: Principal, body: unknown, deps: RecordDeps): 
   if (!owner) throw badRequest([{ path: 'ownerId', message: 'No such user in this workspace', code: 'unknown_user' }]);
   const now = deps.clock();
   const stored = (await deps.store.get(p.tenantId, 'lead', lead.id))!;
-  return commitChange(leadEntity, p, stored, {
-    ...stored, ownerId, status: 'assigned', assignedAt: now.toISOString(),
-    ...(owner.managerId ? { ownerManagerId: owner.managerId } : {}),
-    callbackDueAt: new Date(now.getTime() + DEFAULT_CALLBACK_HOURS * 3600_000).toISOString(),
-  }, deps, { verb: 'assigned', timelineType: 'assigned', timelineData: { ownerId } });
+  return commitChange(leadEntity, p, stored, assignedTo(stored, ownerId, owner.managerId, now), deps, {
+    verb: 'assigned', timelineType: 'assigned', timelineData: { ownerId },
+  });
 }
