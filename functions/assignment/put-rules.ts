@@ -6,7 +6,7 @@ import { listDirectory } from '../users/directory.ts';
 import { loadRuleSet, saveRuleSet } from './store.ts';
 
 /** PUT /api/assignment-rules (admins): replaces the ordered rule set; If-Match guards concurrent edits. */
-export const handler = httpHandler(async ({ principal, body, headers }) => {
+export const putAssignmentRules = httpHandler(async ({ principal, body, headers }) => {
   if (principal.role !== 'admin') throw forbidden('Only admins edit assignment rules.');
   const { rules } = parse(assignmentRuleSet, body);
   const users = new Set((await listDirectory(principal.tenantId)).map((u) => u.id));

@@ -18,7 +18,7 @@ const testRequest = z.strictObject({ lead: sampleLead, rules: z.optional(assignm
  * POST /api/assignment-rules/test: which rule a sample lead would match and who would get it, without
  * assigning anything (round-robin shows the team, since taking a turn would consume it).
  */
-export const handler = httpHandler(async ({ principal, body }) => {
+export const testAssignmentRules = httpHandler(async ({ principal, body }) => {
   if (!isManagerOrAdmin(principal)) throw forbidden('Only managers and admins test assignment rules.');
   const input = parse(testRequest, body) as { lead: Record<string, unknown>; rules?: Parameters<typeof firstMatchingRule>[0] };
   const rules = input.rules ?? (await loadRuleSet(principal.tenantId)).rules;

@@ -8,7 +8,7 @@ import { formSnippet } from './snippet.ts';
 import { putForm } from './store.ts';
 
 /** POST /api/forms (admins and marketers): a web-to-lead form and its embeddable snippet. */
-export const handler = httpHandler(async ({ principal, body, headers }) => {
+export const createForm = httpHandler(async ({ principal, body, headers }) => {
   if (principal.role !== 'admin' && principal.role !== 'marketer') throw forbidden('Only admins and marketers build forms.');
   const input = parse(formCreate, body);
   const now = new Date();

@@ -4,7 +4,7 @@ import { formSnippet } from './snippet.ts';
 import { listForms } from './store.ts';
 
 /** GET /api/forms: the tenant's web-to-lead forms with their snippets. */
-export const handler = httpHandler(async ({ principal, headers }) => {
+export const listFormsWithSnippets = httpHandler(async ({ principal, headers }) => {
   const base = (await appUrl()) || requestOrigin(headers) || '';
   return json(200, {
     items: (await listForms(principal.tenantId)).map(({ tenantId: _t, ...f }) => ({ ...f, snippet: formSnippet({ ...f, tenantId: principal.tenantId }, base) })),

@@ -14,7 +14,7 @@ const VISITOR_RATE_PER_MINUTE = 5;
  * POST /api/forms/{formId}/submissions (SFA-1 web-to-lead): url-encoded or JSON. A filled honeypot gets
  * the same 202 as a person but creates nothing; a form and each visitor address are rate-limited.
  */
-export const handler = httpHandler(async ({ params, headers, rawBody, event }) => {
+export const submitForm = httpHandler(async ({ params, headers, rawBody, event }) => {
   const form = await findForm(params.formId ?? '');
   if (!form) throw notFound('No such form.');
   const type = headers['content-type'] ?? '';

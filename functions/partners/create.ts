@@ -6,7 +6,7 @@ import { parse } from '../records/service.ts';
 import { DEFAULT_RATE_PER_MINUTE, newSecret, putNewPartner } from './store.ts';
 
 /** POST /api/partners (admins): the secret is in this answer and never again. */
-export const handler = httpHandler(async ({ principal, body }) => {
+export const createPartner = httpHandler(async ({ principal, body }) => {
   if (principal.role !== 'admin') throw forbidden('Only admins manage partners.');
   const input = parse(partnerCreate, body);
   const now = new Date();

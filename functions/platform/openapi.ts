@@ -2,7 +2,7 @@ import { httpHandler, json } from '#commons/http.ts';
 import { routes } from '#declarations/routes.ts';
 import { buildOpenApi } from '#schemas/openapi.ts';
 
-const document = buildOpenApi(routes);
+let document: Record<string, unknown> | undefined;
 
-/** GET /api/openapi.json: generated from the route declarations and the zod schemas. */
-export const handler = httpHandler(async () => json(200, document, { 'cache-control': 'public, max-age=300' }), { auth: false });
+/** GET /api/openapi.json: generated from the route declarations and the zod schemas (built on first request). */
+export const openApiDocument = httpHandler(async () => json(200, (document ??= buildOpenApi(routes)), { 'cache-control': 'public, max-age=300' }), { auth: false });

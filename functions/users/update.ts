@@ -16,7 +16,7 @@ const userUpdate = z.strictObject({
 });
 
 /** PATCH /api/users/{id}: away (skipped by assignment), language and time zone. Self, managers and admins. */
-export const handler = httpHandler(async ({ principal, params, body }) => {
+export const updateUserSettings = httpHandler(async ({ principal, params, body }) => {
   const id = params.id === 'me' ? principal.userId : params.id!;
   if (id !== principal.userId && !isManagerOrAdmin(principal)) throw forbidden('You may only change your own settings.');
   const input = parse(userUpdate, body);

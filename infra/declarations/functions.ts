@@ -22,3 +22,14 @@ export interface FunctionDeclaration {
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
 }
+
+/** The union of two accesses (a unit serving several routes, say). */
+export function mergeAccess(a: FunctionAccess, b: FunctionAccess): FunctionAccess {
+  const table = a.table === 'readwrite' || b.table === 'readwrite' ? 'readwrite' : (a.table ?? b.table);
+  return {
+    ...(table ? { table } : {}),
+    ...(a.putEvents || b.putEvents ? { putEvents: true } : {}),
+    ...(a.schedules || b.schedules ? { schedules: true } : {}),
+    ...(a.sendEmail || b.sendEmail ? { sendEmail: true } : {}),
+  };
+}

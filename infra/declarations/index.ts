@@ -1,16 +1,18 @@
 import type { FunctionDeclaration } from './functions.ts';
 import { routes } from './routes.ts';
+import { unitFunctions } from './units.ts';
 import { rules, scheduleTargets, schedules, streamForwarder } from './events.ts';
 
 export * from './functions.ts';
 export * from './routes.ts';
+export * from './units.ts';
 export * from './events.ts';
 export * from './table.ts';
 
-/** Every Lambda function of the product, each once (a function may serve a route and a rule). */
+/** Every Lambda function of the product, each once: the deploy units serving routes, then the event side. */
 export function allFunctions(): FunctionDeclaration[] {
   const byName = new Map<string, FunctionDeclaration>();
-  for (const f of [...routes, streamForwarder, ...rules.map((r) => r.target), ...scheduleTargets, ...schedules.map((s) => s.target)]) {
+  for (const f of [...unitFunctions(routes), streamForwarder, ...rules.map((r) => r.target), ...scheduleTargets, ...schedules.map((s) => s.target)]) {
     const seen = byName.get(f.name);
     if (seen && seen.entry !== f.entry) throw new Error(`Function name ${f.name} is declared twice with different entries`);
     byName.set(f.name, f);

@@ -1,10 +1,17 @@
-import type { FunctionDeclaration } from './functions.ts';
+import type { FunctionAccess } from './functions.ts';
+import type { UnitName } from './units.ts';
 
 /**
- * Every HTTP route, declared once. The CDK api stack builds one Lambda + one HTTP API route per entry;
- * the local runtime serves the same table on /api/*. test/infra/declarations.test.ts proves they agree.
+ * Every HTTP route, declared once. The CDK api stack builds one HTTP API route per entry (JWT authorizer and
+ * throttling per route) integrated with its deploy unit's Lambda; the local runtime serves the same table on
+ * /api/*. The code of a route is in its unit's router, functions/units/<unit>.ts, under the same route key
+ * (`GET /api/contacts/{id}`). test/infra/declarations.test.ts proves routers, declarations and template agree.
  */
-export interface RouteDeclaration extends FunctionDeclaration {
+export interface RouteDeclaration {
+  /** Unique operation id (OpenAPI operationId). */
+  readonly name: string;
+  /** The deploy unit whose Lambda serves this route (infra/declarations/units.ts). */
+  readonly unit: UnitName | (string & {});
   readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** API Gateway route path, e.g. /api/contacts/{id}. */
   readonly path: string;
@@ -12,7 +19,12 @@ export interface RouteDeclaration extends FunctionDeclaration {
   readonly auth: 'jwt' | 'none';
   /** Per-route throttling (requests per second, burst). */
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** What serving this route needs from AWS; the unit's IAM is the union over its routes. */
+  readonly access: FunctionAccess;
 }
+
+/** `METHOD /path`, the API Gateway route key that the unit routers are keyed on. */
+export const routeKey = (r: Pick<RouteDeclaration, 'method' | 'path'>) => `${r.method} ${r.path}`;
 
 const standard = { rateLimit: 50, burstLimit: 100 } as const;
 /** Public intake is throttled harder at the edge; per-partner limits are enforced in the function too. */
@@ -32,53 +44,51 @@ const recordOps: ReadonlyArray<{ op: Op; method: RouteDeclaration['method']; suf
   { op: 'audit', method: 'GET', suffix: '/{id}/audit', access: read },
 ];
 
-/** The standard record routes of an entity (accounts, contacts, ...): one handler file per operation. */
-function recordRoutes(plural: string): RouteDeclaration[] {
+/** The standard record routes of an entity (accounts, contacts, ...). */
+function recordRoutes(plural: string, unit: UnitName): RouteDeclaration[] {
   return recordOps.map(({ op, method, suffix, access }) => ({
-    name: `${plural}-${op}`,
-    entry: `functions/${plural}/${op}.ts`,
-    method,
-    path: `/api/${plural}${suffix}`,
-    auth: 'jwt',
-    throttle: standard,
-    access,
+    name: `${plural}-${op}`, unit, method, path: `/api/${plural}${suffix}`, auth: 'jwt', throttle: standard, access,
   }));
 }
+
+const route = (
+  name: string, unit: UnitName, method: RouteDeclaration['method'], path: string,
+  access: FunctionAccess, auth: RouteDeclaration['auth'] = 'jwt', throttle: RouteDeclaration['throttle'] = standard,
+): RouteDeclaration => ({ name, unit, method, path, auth, throttle, access });
 
 export const routes: readonly RouteDeclaration[] = [
-  { name: 'health', entry: 'functions/platform/health.ts', method: 'GET', path: '/api/health', auth: 'none', throttle: standard, access: {} },
-  { name: 'openapi', entry: 'functions/platform/openapi.ts', method: 'GET', path: '/api/openapi.json', auth: 'none', throttle: standard, access: {} },
-  { name: 'me', entry: 'functions/users/me.ts', method: 'GET', path: '/api/me', auth: 'jwt', throttle: standard, access: write },
-  { name: 'users-list', entry: 'functions/users/list.ts', method: 'GET', path: '/api/users', auth: 'jwt', throttle: standard, access: read },
-  ...recordRoutes('accounts'),
-  {
-    name: 'accounts-contacts', entry: 'functions/accounts/contacts.ts', method: 'GET', path: '/api/accounts/{id}/contacts',
-    auth: 'jwt', throttle: standard, access: read,
-  },
-  ...recordRoutes('contacts'),
-  ...recordRoutes('leads'),
-  ...leadWorkflow(),
-  { name: 'opportunities-get', entry: 'functions/opportunities/get.ts', method: 'GET', path: '/api/opportunities/{id}', auth: 'jwt', throttle: standard, access: read },
-  { name: 'opportunities-list', entry: 'functions/opportunities/list.ts', method: 'GET', path: '/api/opportunities', auth: 'jwt', throttle: standard, access: read },
-  { name: 'webhooks-leads', entry: 'functions/webhooks/partner-lead.ts', method: 'POST', path: '/api/webhooks/leads/{partnerId}', auth: 'none', throttle: intake, access: write },
-  { name: 'forms-create', entry: 'functions/forms/create.ts', method: 'POST', path: '/api/forms', auth: 'jwt', throttle: standard, access: write },
-  { name: 'forms-list', entry: 'functions/forms/list.ts', method: 'GET', path: '/api/forms', auth: 'jwt', throttle: standard, access: read },
-  { name: 'forms-submit', entry: 'functions/forms/submit.ts', method: 'POST', path: '/api/forms/{formId}/submissions', auth: 'none', throttle: intake, access: write },
-  { name: 'partners-create', entry: 'functions/partners/create.ts', method: 'POST', path: '/api/partners', auth: 'jwt', throttle: standard, access: write },
-  { name: 'partners-list', entry: 'functions/partners/list.ts', method: 'GET', path: '/api/partners', auth: 'jwt', throttle: standard, access: read },
-  { name: 'partners-rotate', entry: 'functions/partners/rotate.ts', method: 'POST', path: '/api/partners/{id}/rotate-secret', auth: 'jwt', throttle: standard, access: write },
-  { name: 'assignment-rules-get', entry: 'functions/assignment/get-rules.ts', method: 'GET', path: '/api/assignment-rules', auth: 'jwt', throttle: standard, access: read },
-  { name: 'assignment-rules-put', entry: 'functions/assignment/put-rules.ts', method: 'PUT', path: '/api/assignment-rules', auth: 'jwt', throttle: standard, access: write },
-  { name: 'assignment-rules-test', entry: 'functions/assignment/test-rules.ts', method: 'POST', path: '/api/assignment-rules/test', auth: 'jwt', throttle: standard, access: read },
-  { name: 'notifications-list', entry: 'functions/notifications/list.ts', method: 'GET', path: '/api/notifications', auth: 'jwt', throttle: standard, access: read },
-  { name: 'notifications-read', entry: 'functions/notifications/read.ts', method: 'POST', path: '/api/notifications/{id}/read', auth: 'jwt', throttle: standard, access: write },
-  { name: 'tasks-list', entry: 'functions/tasks/list.ts', method: 'GET', path: '/api/tasks', auth: 'jwt', throttle: standard, access: read },
-  { name: 'users-update', entry: 'functions/users/update.ts', method: 'PATCH', path: '/api/users/{id}', auth: 'jwt', throttle: standard, access: write },
-];
+  route('health', 'platform', 'GET', '/api/health', {}, 'none'),
+  route('openapi', 'platform', 'GET', '/api/openapi.json', {}, 'none'),
 
-function leadWorkflow(): RouteDeclaration[] {
-  return (['claim', 'activities', 'convert'] as const).map((op) => ({
-    name: `leads-${op}`, entry: `functions/leads/${op}.ts`, method: 'POST', path: `/api/leads/{id}/${op}`,
-    auth: 'jwt', throttle: standard, access: write,
-  }));
-}
+  route('me', 'directory', 'GET', '/api/me', write),
+  route('users-list', 'directory', 'GET', '/api/users', read),
+  route('users-update', 'directory', 'PATCH', '/api/users/{id}', write),
+
+  route('notifications-list', 'inbox', 'GET', '/api/notifications', read),
+  route('notifications-read', 'inbox', 'POST', '/api/notifications/{id}/read', write),
+  route('tasks-list', 'inbox', 'GET', '/api/tasks', read),
+
+  ...recordRoutes('accounts', 'records'),
+  route('accounts-contacts', 'records', 'GET', '/api/accounts/{id}/contacts', read),
+  ...recordRoutes('contacts', 'records'),
+
+  route('opportunities-get', 'sales', 'GET', '/api/opportunities/{id}', read),
+  route('opportunities-list', 'sales', 'GET', '/api/opportunities', read),
+
+  ...recordRoutes('leads', 'leads'),
+  route('leads-claim', 'leads', 'POST', '/api/leads/{id}/claim', write),
+  route('leads-activities', 'leads', 'POST', '/api/leads/{id}/activities', write),
+  route('leads-convert', 'leads', 'POST', '/api/leads/{id}/convert', write),
+
+  route('forms-create', 'settings', 'POST', '/api/forms', write),
+  route('forms-list', 'settings', 'GET', '/api/forms', read),
+  route('partners-create', 'settings', 'POST', '/api/partners', write),
+  route('partners-list', 'settings', 'GET', '/api/partners', read),
+  route('partners-rotate', 'settings', 'POST', '/api/partners/{id}/rotate-secret', write),
+  route('assignment-rules-get', 'settings', 'GET', '/api/assignment-rules', read),
+  route('assignment-rules-put', 'settings', 'PUT', '/api/assignment-rules', write),
+  route('assignment-rules-test', 'settings', 'POST', '/api/assignment-rules/test', read),
+
+  route('webhooks-leads', 'intake', 'POST', '/api/webhooks/leads/{partnerId}', write, 'none', intake),
+  route('forms-submit', 'intake', 'POST', '/api/forms/{formId}/submissions', write, 'none', intake),
+];

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
+import type { FunctionDeclaration } from '../declarations/functions.ts';
 import type { RouteDeclaration } from '../declarations/routes.ts';
+import { unitFunctions } from '../declarations/units.ts';
 import { ACCOUNT_ID, USER_POOL_CLIENT_ID } from './config.ts';
 import type { CognitoEmulator } from './cognito.ts';
 import { invoke } from './lambda.ts';
@@ -21,8 +23,11 @@ interface CompiledRoute {
 
 export class HttpApi {
   private readonly compiled: CompiledRoute[];
+  /** Deploy unit name → its function: a route is served by invoking its unit's Lambda, as on AWS. */
+  private readonly units: ReadonlyMap<string, FunctionDeclaration>;
 
   constructor(routes: readonly RouteDeclaration[], private readonly cognito: CognitoEmulator, private readonly domainName: string) {
+    this.units = new Map(unitFunctions(routes).map((f) => [f.name, f]));
     this.compiled = routes.map((route) => {
       const params: string[] = [];
       const parts = route.path.split('/').map((seg) => {
@@ -89,9 +94,9 @@ export class HttpApi {
     const event = this.event(req, url, route, pathParameters, body, claims);
     let result: unknown;
     try {
-      result = await invoke(route, event, `api ${event.routeKey}`);
+      result = await invoke(this.units.get(route.unit)!, event, `api ${event.routeKey}`);
     } catch (error) {
-      console.error(`[local] ${route.name} failed:`, error);
+      console.error(`[local] ${route.unit} ${event.routeKey} failed:`, error);
       return send(res, 500, { message: 'Internal Server Error' });
     }
     writeResult(res, result);

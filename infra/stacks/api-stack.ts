@@ -9,8 +9,8 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { acknowledge } from './nag.ts';
 import type { Construct } from 'constructs';
-import { routes as declaredRoutes, type RouteDeclaration } from '../declarations/index.ts';
-import { CirrusFunction, defaultFunctionsDir, functionArn, mergeAccess, type EmailSettings, type FunctionContext } from './function.ts';
+import { routeKey, routes as declaredRoutes, unitFunctions, units as declaredUnits, type RouteDeclaration, type UnitDeclaration } from '../declarations/index.ts';
+import { CirrusFunction, defaultFunctionsDir, functionArn, type EmailSettings, type FunctionContext } from './function.ts';
 
 /** Stage-wide throttle; each route also gets its declared limits as a RouteSettings entry. */
 export const DEFAULT_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
@@ -28,21 +28,27 @@ export interface ApiStackProps extends StackProps {
   /** JWT issuer (Cognito user pool URL) and audience (the SPA app client id). */
   readonly jwtIssuer: string;
   readonly jwtAudience: string;
-  /** Functions already created by the events stack, reused when the same function also serves a route. */
-  readonly sharedFunctions?: ReadonlyMap<string, CirrusFunction>;
   /** Defaults to infra/declarations/routes.ts. */
   readonly routes?: readonly RouteDeclaration[];
+  /** Defaults to infra/declarations/units.ts. */
+  readonly units?: Readonly<Record<string, UnitDeclaration>>;
   /** Defaults to dist/functions. */
   readonly functionsDir?: string;
 }
 
-/** The HTTP API: one Lambda + one route per declared route, JWT-authorised unless declared public. */
+/**
+ * The HTTP API: one HTTP API route per declared route (JWT-authorised unless declared public, throttled per
+ * route), integrated with its deploy unit's Lambda. A unit is one function, role, policy, log group, one
+ * integration shared by all its routes and one API-scoped invoke permission, so the stack grows by one
+ * resource per route, not seven.
+ */
 export class ApiStack extends Stack {
   readonly httpApi: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   readonly authorizer: HttpJwtAuthorizer;
   /** execute-api host name, the /api/* origin of the CloudFront distribution. */
   readonly apiDomainName: string;
+  /** Unit name → its Lambda. */
   readonly functions = new Map<string, CirrusFunction>();
   readonly routes = new Map<string, apigw.HttpRoute>();
 
@@ -110,26 +116,24 @@ export class ApiStack extends Stack {
       email: props.email,
     };
 
-    // One function per declared name (several routes may share one; the events stack may own it already).
-    const declarations = new Map<string, RouteDeclaration>();
-    for (const r of routes) {
-      const seen = declarations.get(r.name);
-      declarations.set(r.name, seen ? { ...seen, access: mergeAccess(seen.access, r.access) } : r);
-    }
-    for (const [name, declaration] of declarations) {
-      const shared = props.sharedFunctions?.get(name);
-      this.functions.set(name, shared ?? new CirrusFunction(this, `Fn-${name}`, { declaration, context }));
+    // One Lambda per deploy unit, its access the union of its routes'; one integration and one permission per unit.
+    const units: Readonly<Record<string, UnitDeclaration>> = props.units ?? declaredUnits;
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    for (const declaration of unitFunctions(routes, units)) {
+      const fn = new CirrusFunction(this, `Unit-${declaration.name}`, { declaration, context });
+      this.functions.set(declaration.name, fn);
+      integrations.set(declaration.name, new HttpLambdaIntegration(`Integration-${declaration.name}`, fn.fn, { scopePermissionToRoute: false }));
     }
 
     // CfnStage.RouteSettings is a raw JSON map (route key → settings) rendered as-is: CloudFormation casing.
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const r of routes) {
-      const key = `${r.method} ${r.path}`;
+      const key = routeKey(r);
       const id = key.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+/g, '-');
       const route = new apigw.HttpRoute(this, `Route-${id}`, {
         httpApi: this.httpApi,
         routeKey: apigw.HttpRouteKey.with(r.path, apigw.HttpMethod[r.method]),
-        integration: new HttpLambdaIntegration(`Integration-${id}`, this.functions.get(r.name)!.fn),
+        integration: integrations.get(units[r.unit]!.name)!,
         ...(r.auth === 'jwt' ? { authorizer: this.authorizer } : {}),
       });
       this.routes.set(key, route);

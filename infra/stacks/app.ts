@@ -1,6 +1,6 @@
 import { App, CfnOutput, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from './nag.ts';
-import { routes as declaredRoutes, table as declaredTable, type RouteDeclaration, type TableDeclaration } from '../declarations/index.ts';
+import { routes as declaredRoutes, table as declaredTable, units as declaredUnits, type RouteDeclaration, type TableDeclaration, type UnitDeclaration } from '../declarations/index.ts';
 import { ApiStack } from './api-stack.ts';
 import { AuthStack } from './auth-stack.ts';
 import { DataStack } from './data-stack.ts';
@@ -25,6 +25,7 @@ export interface CirrusAppOptions {
   /** Declarations; default to infra/declarations. Tests pass small fakes. */
   readonly table?: TableDeclaration;
   readonly routes?: readonly RouteDeclaration[];
+  readonly units?: Readonly<Record<string, UnitDeclaration>>;
   readonly events?: EventDeclarations;
   /** Apply cdk-nag AwsSolutionsChecks (default: context nag !== 'false'). */
   readonly nag?: boolean;
@@ -65,7 +66,6 @@ export function createCirrusStacks(app: App, options: CirrusAppOptions = {}): Ci
     indexNames,
     email: emailSettings,
     declarations: options.events ?? realEventDeclarations,
-    alsoDeclared: options.routes ?? declaredRoutes,
     functionsDir,
   });
   events.addStackDependency(email);
@@ -76,12 +76,12 @@ export function createCirrusStacks(app: App, options: CirrusAppOptions = {}): Ci
     scheduleGroupName: events.scheduleGroupName,
     schedulerRole: events.schedulerRole,
     scheduleTargetFunctionNames: events.scheduleTargetFunctionNames,
-    sharedFunctions: events.functions,
     indexNames,
     email: emailSettings,
     jwtIssuer: auth.issuerUrl,
     jwtAudience: auth.userPoolClient.userPoolClientId,
     routes: options.routes ?? declaredRoutes,
+    units: options.units ?? declaredUnits,
     functionsDir,
   });
   api.addStackDependency(email);

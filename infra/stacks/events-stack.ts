@@ -14,6 +14,7 @@ import {
   scheduleTargets as declaredScheduleTargets,
   schedules as declaredSchedules,
   streamForwarder as declaredStreamForwarder,
+  mergeAccess,
   type EventPattern,
   type FunctionDeclaration,
   type RuleDeclaration,
@@ -23,7 +24,6 @@ import {
   CirrusFunction,
   defaultFunctionsDir,
   functionArn,
-  mergeAccess,
   physicalFunctionName,
   type EmailSettings,
   type FunctionContext,
@@ -50,11 +50,6 @@ export interface EventsStackProps extends StackProps {
   readonly indexNames: readonly string[];
   readonly email: EmailSettings;
   readonly declarations?: EventDeclarations;
-  /**
-   * Functions declared elsewhere too (the routes): when a function created here also serves a route, the
-   * route's access is merged in, since the api stack reuses this Lambda.
-   */
-  readonly alsoDeclared?: readonly FunctionDeclaration[];
   /** Defaults to dist/functions. */
   readonly functionsDir?: string;
 }
@@ -80,7 +75,7 @@ function ruleEventPattern(pattern: EventPattern): events.EventPattern {
 /**
  * Custom bus, outbox relay (table stream → forwarder → bus), one rule per declared rule with a per-target DLQ,
  * and the Scheduler group, role and recurring schedules. Functions used by rules and schedules live here;
- * the api stack reuses one when the same function also serves a route.
+ * the routes' deploy units live in the api stack.
  */
 export class EventsStack extends Stack {
   readonly bus: events.EventBus;
@@ -133,10 +128,6 @@ export class EventsStack extends Stack {
     for (const f of [decls.streamForwarder, ...decls.rules.map((r) => r.target), ...decls.scheduleTargets, ...decls.schedules.map((s) => s.target)]) {
       const seen = byName.get(f.name);
       byName.set(f.name, seen ? { ...seen, access: mergeAccess(seen.access, f.access) } : f);
-    }
-    for (const f of props.alsoDeclared ?? []) {
-      const seen = byName.get(f.name);
-      if (seen) byName.set(f.name, { ...seen, access: mergeAccess(seen.access, f.access) });
     }
     for (const [name, declaration] of byName) {
       this.functions.set(

@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { acknowledge, iam5ResourceFinding, type Acknowledgement } from './nag.ts';
 import { Construct } from 'constructs';
-import { scheduleTargetEnvName, type FunctionAccess, type FunctionDeclaration } from '../declarations/index.ts';
+import { scheduleTargetEnvName, type FunctionDeclaration } from '../declarations/index.ts';
 
 export const DEFAULT_MEMORY_MB = 512;
 export const DEFAULT_TIMEOUT_SECONDS = 10;
@@ -80,17 +80,6 @@ export function functionEnvironment(decl: FunctionDeclaration, ctx: FunctionCont
     else env.APP_URL_PARAMETER = ctx.email.appUrlParameterName;
   }
   return env;
-}
-
-/** Merges the access of a function declared in several places (a route and a rule target, say). */
-export function mergeAccess(a: FunctionAccess, b: FunctionAccess): FunctionAccess {
-  const table = a.table === 'readwrite' || b.table === 'readwrite' ? 'readwrite' : (a.table ?? b.table);
-  return {
-    ...(table ? { table } : {}),
-    ...(a.putEvents || b.putEvents ? { putEvents: true } : {}),
-    ...(a.schedules || b.schedules ? { schedules: true } : {}),
-    ...(a.sendEmail || b.sendEmail ? { sendEmail: true } : {}),
-  };
 }
 
 export interface CirrusFunctionProps {

@@ -3,16 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildFunctions, missingEntries } from '../../bin/build-functions.ts';
-import { allFunctions, routes, streamForwarder } from '../../infra/declarations/index.ts';
+import { allFunctions, routes, streamForwarder, unitFunctions } from '../../infra/declarations/index.ts';
 
-const health = routes.find((r) => r.name === 'health')!;
+/** The smallest unit: health and the API documents. */
+const health = unitFunctions(routes).find((f) => f.name === 'platform')!;
 
 describe('bin/build-functions', () => {
   it('bundles functions into <out>/<name>/index.mjs as minified ESM with a createRequire banner, source map and metafile', async () => {
     const outDir = mkdtempSync(path.join(tmpdir(), 'cirrus-build-'));
     const results = await buildFunctions({ functions: [health, streamForwarder], outDir });
-    expect(results.map((r) => r.name).sort()).toEqual(['health', 'stream-forwarder']);
-    for (const name of ['health', 'stream-forwarder']) {
+    expect(results.map((r) => r.name).sort()).toEqual(['platform', 'stream-forwarder']);
+    for (const name of ['platform', 'stream-forwarder']) {
       const code = readFileSync(path.join(outDir, name, 'index.mjs'), 'utf8');
       expect(code.startsWith("import { createRequire as __cirrusCreateRequire } from 'node:module';")).toBe(true);
       expect(existsSync(path.join(outDir, name, 'index.mjs.map'))).toBe(true);
@@ -24,7 +25,7 @@ describe('bin/build-functions', () => {
     const forwarderMeta = JSON.parse(readFileSync(path.join(outDir, 'stream-forwarder', 'meta.json'), 'utf8'));
     expect(Object.keys(forwarderMeta.inputs).some((k) => k.includes('@aws-sdk/client-eventbridge'))).toBe(true);
     // The bundle runs.
-    const mod = await import(path.join(outDir, 'health', 'index.mjs'));
+    const mod = await import(path.join(outDir, 'platform', 'index.mjs'));
     expect(typeof mod.handler).toBe('function');
   });
 

@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allFunctions, routes, rules, scheduleTargets, schedules, table } from '../../infra/declarations/index.ts';
+import { allFunctions, routeKey, routes, rules, scheduleTargets, schedules, table, unitFunctions, units } from '../../infra/declarations/index.ts';
 import { synthesize, type Synthesized } from './support.ts';
 
 /**
@@ -23,9 +23,9 @@ describe('declarations agree with the templates', () => {
     expect(synthesized).toEqual(declared);
   });
 
-  it('every route integrates its own function (Lambda proxy, payload 2.0)', () => {
+  it('every route integrates its unit\'s function (Lambda proxy, payload 2.0), one integration per unit', () => {
     const integrations = resourcesOf(s.templates.api, 'AWS::ApiGatewayV2::Integration');
-    expect(integrations).toHaveLength(routes.length);
+    expect(integrations).toHaveLength(unitFunctions(routes).length);
     for (const i of integrations) expect(i.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
   });
 
@@ -61,5 +61,19 @@ describe('declarations agree with the templates', () => {
     const names = descriptions.map((d) => d.split(' ')[1]).sort();
     expect(names).toEqual(allFunctions().map((f) => f.name).sort());
     for (const t of scheduleTargets) expect(names).toContain(t.name);
+  });
+
+  it('each unit\'s router serves exactly the routes declared for that unit, keyed by route key', async () => {
+    for (const unit of Object.values(units)) {
+      const mod = (await import(/* @vite-ignore */ `../../${unit.entry}`)) as { routes: Record<string, unknown>; handler: unknown };
+      expect(typeof mod.handler, unit.entry).toBe('function');
+      const declared = routes.filter((r) => r.unit === unit.name).map(routeKey).sort();
+      expect(Object.keys(mod.routes).sort(), unit.name).toEqual(declared);
+    }
+  });
+
+  it('every route names a declared unit, and every unit serves a route', () => {
+    for (const r of routes) expect(Object.keys(units), `${r.name}`).toContain(r.unit);
+    expect(new Set(routes.map((r) => r.unit))).toEqual(new Set(Object.keys(units)));
   });
 });

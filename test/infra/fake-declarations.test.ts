@@ -2,13 +2,13 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scheduleTargetEnvName } from '../../infra/declarations/index.ts';
 import { AwsSolutionsChecks } from '../../infra/stacks/nag.ts';
-import { callback, digest, fakeEvents, fakeFunctions, fakeRoutes, fakeTable, notifier } from './fake-declarations.ts';
+import { callback, digest, fakeEvents, fakeFunctions, fakeRoutes, fakeTable, fakeUnits, notifier } from './fake-declarations.ts';
 import { synthesize, type Synthesized } from './support.ts';
 
 /** Rules, schedules and schedule targets are empty in today's declarations; prove the stacks handle them. */
 let s: Synthesized;
 beforeAll(() => {
-  s = synthesize({ table: fakeTable, routes: fakeRoutes, events: fakeEvents, appUrl: 'https://crm.example.org' }, fakeFunctions);
+  s = synthesize({ table: fakeTable, routes: fakeRoutes, units: fakeUnits, events: fakeEvents, appUrl: 'https://crm.example.org' }, fakeFunctions);
 });
 
 const resourcesOf = (t: Template, type: string) => Object.entries(t.findResources(type)) as [string, { Properties: any; DependsOn?: string[] }][];
@@ -102,7 +102,7 @@ describe('Scheduler from the declaration', () => {
 
 describe('access → environment and IAM', () => {
   it('functions with schedules access get the group, role and each target ARN, may create schedules in the group and pass the role', () => {
-    for (const [t, name] of [[s.templates.api, 'fake-tasks-create'], [s.templates.events, callback.name]] as const) {
+    for (const [t, name] of [[s.templates.api, 'fake-tasks'], [s.templates.events, callback.name]] as const) {
       const [, fn] = functionNamed(t, name)!;
       const env = fn.Properties.Environment.Variables;
       expect(env.SCHEDULE_GROUP_NAME).toBe('CirrusEvents-schedules');
@@ -136,7 +136,7 @@ describe('access → environment and IAM', () => {
       expect(send.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'crm@example.org' } });
       expect(JSON.stringify(send.Resource)).toContain(':configuration-set/CirrusEmail-mail');
     }
-    const [, plain] = functionNamed(s.templates.api, 'fake-tasks-create')!;
+    const [, plain] = functionNamed(s.templates.api, 'fake-tasks')!;
     expect(plain.Properties.Environment.Variables.MAIL_FROM).toBeUndefined();
   });
 
@@ -152,15 +152,17 @@ describe('access → environment and IAM', () => {
     expect(JSON.stringify(statements)).toContain('/index/ByOwner');
   });
 
-  it('a function serving a route and a rule is one Lambda (created by the events stack, used by the API)', () => {
-    expect(functionNamed(s.templates.api, notifier.name)).toBeUndefined();
-    expect(functionNamed(s.templates.events, notifier.name)).toBeDefined();
-    const integrations = resourcesOf(s.templates.api, 'AWS::ApiGatewayV2::Integration');
-    expect(integrations).toHaveLength(fakeRoutes.length);
+  it('a unit is one Lambda for all its routes, with the union of their access and the unit\'s memory and timeout', () => {
     s.templates.api.resourceCountIs('AWS::Lambda::Function', 2);
-    // The route's extra access (putEvents) is merged into the shared function's role.
-    const actions = statementsOfFunction(s.templates.events, notifier.name).flatMap((st) => [st.Action].flat());
-    expect(actions).toEqual(expect.arrayContaining(['events:PutEvents', 'ses:SendEmail', 'dynamodb:PutItem']));
+    expect(resourcesOf(s.templates.api, 'AWS::ApiGatewayV2::Integration')).toHaveLength(2);
+    expect(resourcesOf(s.templates.api, 'AWS::Lambda::Permission')).toHaveLength(2);
+    const [, fn] = functionNamed(s.templates.api, 'fake-tasks')!;
+    expect(fn.Properties.MemorySize).toBe(256);
+    expect(fn.Properties.Timeout).toBe(20);
+    const actions = statementsOfFunction(s.templates.api, 'fake-tasks').flatMap((st) => [st.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['events:PutEvents', 'scheduler:CreateSchedule', 'dynamodb:PutItem']));
+    const publicActions = statementsOfFunction(s.templates.api, 'fake-public').flatMap((st) => [st.Action].flat());
+    expect(publicActions.some((a: string) => a.startsWith('dynamodb:') || a.startsWith('events:'))).toBe(false);
   });
 
   it('route throttles are per route key', () => {

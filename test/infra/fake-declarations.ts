@@ -1,10 +1,10 @@
-import type { FunctionDeclaration, RouteDeclaration, TableDeclaration } from '../../infra/declarations/index.ts';
+import { unitFunctions, type FunctionDeclaration, type RouteDeclaration, type TableDeclaration, type UnitDeclaration } from '../../infra/declarations/index.ts';
 import type { EventDeclarations } from '../../infra/stacks/events-stack.ts';
 
 /**
  * A small declaration set exercising what today's real declarations leave empty: rules (two on one target),
  * a schedule target that itself creates schedules, a recurring schedule, functions that send email, and a
- * function that serves both a route and a rule (one Lambda).
+ * deploy unit whose routes need different access (its Lambda gets the union).
  */
 export const fakeTable: TableDeclaration = {
   logicalName: 'FakeTable',
@@ -71,18 +71,22 @@ export const fakeEvents: EventDeclarations = {
   ],
 };
 
+export const fakeUnits: Record<string, UnitDeclaration> = {
+  'fake-public': { name: 'fake-public', entry: 'functions/fake/public.ts', description: 'public documents' },
+  'fake-tasks': { name: 'fake-tasks', entry: 'functions/fake/tasks.ts', description: 'tasks', memoryMb: 256, timeoutSeconds: 20 },
+};
+
 export const fakeRoutes: RouteDeclaration[] = [
-  { name: 'fake-health', entry: 'functions/fake/health.ts', method: 'GET', path: '/api/health', auth: 'none', throttle: { rateLimit: 5, burstLimit: 10 }, access: {} },
+  { name: 'fake-health', unit: 'fake-public', method: 'GET', path: '/api/health', auth: 'none', throttle: { rateLimit: 5, burstLimit: 10 }, access: {} },
   {
-    name: 'fake-tasks-create', entry: 'functions/fake/tasks-create.ts', method: 'POST', path: '/api/tasks', auth: 'jwt',
-    throttle: { rateLimit: 20, burstLimit: 40 }, access: { table: 'readwrite', schedules: true, putEvents: true },
+    name: 'fake-tasks-create', unit: 'fake-tasks', method: 'POST', path: '/api/tasks', auth: 'jwt',
+    throttle: { rateLimit: 20, burstLimit: 40 }, access: { table: 'readwrite', schedules: true },
   },
-  // The same function as the rule target: one Lambda, created by the events stack, reused by the route.
-  // As a route it also puts events: the shared Lambda gets the union of both accesses.
+  // Same unit, other access: the unit's one Lambda gets the union (table readwrite, schedules, putEvents).
   {
-    ...notifier, access: { ...notifier.access, putEvents: true },
-    method: 'POST', path: '/api/notifications/test', auth: 'jwt', throttle: { rateLimit: 1, burstLimit: 2 },
+    name: 'fake-notifications-test', unit: 'fake-tasks', method: 'POST', path: '/api/notifications/test', auth: 'jwt',
+    throttle: { rateLimit: 1, burstLimit: 2 }, access: { table: 'read', putEvents: true },
   },
 ];
 
-export const fakeFunctions: FunctionDeclaration[] = [forwarder, notifier, callback, digest, ...fakeRoutes];
+export const fakeFunctions: FunctionDeclaration[] = [forwarder, notifier, callback, digest, ...unitFunctions(fakeRoutes, fakeUnits)];

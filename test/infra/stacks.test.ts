@@ -5,7 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../functions/commons/auth.ts';
-import { routes, streamForwarder, table } from '../../infra/declarations/index.ts';
+import { routes, streamForwarder, table, unitFunctions } from '../../infra/declarations/index.ts';
 import { createCirrusStacks } from '../../infra/stacks/app.ts';
 import { DEFAULT_THROTTLE } from '../../infra/stacks/api-stack.ts';
 import { FORWARDER_RETRY_ATTEMPTS } from '../../infra/stacks/events-stack.ts';
@@ -94,11 +94,11 @@ describe('auth stack', () => {
 });
 
 describe('api stack', () => {
-  const routeFunctionNames = [...new Set(routes.map((r) => r.name))];
+  const unitFns = unitFunctions(routes);
 
-  it('one arm64 nodejs22.x function per route function, code from its bundle, X-Ray on, JSON logs to its own log group', () => {
+  it('one arm64 nodejs22.x function per deploy unit, code from its bundle, X-Ray on, JSON logs to its own log group', () => {
     const fns = resourcesOf(s.templates.api, 'AWS::Lambda::Function');
-    expect(fns).toHaveLength(routeFunctionNames.length);
+    expect(fns).toHaveLength(unitFns.length);
     for (const [, fn] of fns) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -108,12 +108,12 @@ describe('api stack', () => {
         LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.anything() },
       });
     }
-    s.templates.api.resourceCountIs('AWS::Logs::LogGroup', routeFunctionNames.length + 1); // + access logs
+    s.templates.api.resourceCountIs('AWS::Logs::LogGroup', unitFns.length + 1); // + access logs
   });
 
   it('memory and timeout come from the declaration or the defaults', () => {
     const fns = resourcesOf(s.templates.api, 'AWS::Lambda::Function');
-    for (const r of routes) {
+    for (const r of unitFns) {
       const match = fns.find(([, fn]) => String(fn.Properties.Description).startsWith(`Cirrus ${r.name} (`));
       expect(match, r.name).toBeDefined();
       expect(match![1].Properties.MemorySize).toBe(r.memoryMb ?? DEFAULT_MEMORY_MB);
@@ -175,21 +175,46 @@ describe('api stack', () => {
     expect(stage.DependsOn?.length).toBeGreaterThanOrEqual(routes.length); // route settings need the routes first
   });
 
-  it('least privilege: read routes cannot write, no function can Scan, index access is per index (no index/*)', () => {
+  it('least privilege: a unit has the union of its routes\' access and no more, no function can Scan, index access is per index (no index/*)', () => {
     const t = s.templates.api;
     const policies = resourcesOf(t, 'AWS::IAM::Policy');
     const json = JSON.stringify(policies);
     expect(json).not.toContain('dynamodb:Scan');
     expect(json).not.toContain('/index/*');
-    const read = routes.find((r) => r.access.table === 'read')!;
-    const fnEntry = resourcesOf(t, 'AWS::Lambda::Function').find(([, fn]) => String(fn.Properties.Description).startsWith(`Cirrus ${read.name} (`))!;
-    const roleRef = fnEntry[1].Properties.Role['Fn::GetAtt'][0];
-    const actions = policies
-      .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleRef))
-      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement.flatMap((st: any) => [st.Action].flat()));
+    const actionsOf = (unit: string) => {
+      const fnEntry = resourcesOf(t, 'AWS::Lambda::Function').find(([, fn]) => String(fn.Properties.Description).startsWith(`Cirrus ${unit} (`))!;
+      const roleRef = fnEntry[1].Properties.Role['Fn::GetAtt'][0];
+      return policies
+        .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleRef))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement.flatMap((st: any) => [st.Action].flat()));
+    };
+    // platform serves only public documents: no table access at all.
+    expect(actionsOf('platform').filter((a: string) => a.startsWith('dynamodb:'))).toEqual([]);
+    // sales serves only reads today: it may read the table and nothing more.
+    const read = unitFns.find((u) => u.access.table === 'read')!;
+    expect(read.name).toBe('sales');
+    const actions = actionsOf(read.name);
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem']));
     expect(actions).not.toContain('dynamodb:PutItem');
     expect(actions).not.toContain('events:PutEvents');
+  });
+
+  it('all routes of a unit share one integration and one API-scoped invoke permission', () => {
+    const t = s.templates.api;
+    const integrations = resourcesOf(t, 'AWS::ApiGatewayV2::Integration');
+    expect(integrations).toHaveLength(unitFns.length);
+    const permissions = resourcesOf(t, 'AWS::Lambda::Permission');
+    expect(permissions).toHaveLength(unitFns.length);
+    for (const [, p] of permissions) expect(JSON.stringify(p.Properties.SourceArn)).toContain('/*/*/*');
+    const byIntegration = new Map<string, string[]>();
+    for (const [, r] of resourcesOf(t, 'AWS::ApiGatewayV2::Route')) {
+      const target = JSON.stringify(r.Properties.Target);
+      byIntegration.set(target, [...(byIntegration.get(target) ?? []), r.Properties.RouteKey]);
+    }
+    expect(byIntegration.size).toBe(unitFns.length);
+    // The routes of the records unit all go to one integration.
+    const recordsRoutes = routes.filter((r) => r.unit === 'records').map((r) => `${r.method} ${r.path}`).sort();
+    expect([...byIntegration.values()].map((keys) => keys.sort())).toContainEqual(recordsRoutes);
   });
 
   it('outputs ApiUrl', () => {

@@ -67,7 +67,7 @@ describe('HTTP API and JWT authorizer', () => {
     const token = await login('manager@demo.local');
     const res = await api(token)('GET', '/api/me?x=1&x=2');
     expect(res.status).toBe(200);
-    const call = (await invocations('me')).at(-1)!;
+    const call = (await invocations('directory')).at(-1)!;
     expect(call.event).toMatchObject({
       version: '2.0', routeKey: 'GET /api/me', rawPath: '/api/me', rawQueryString: 'x=1&x=2', queryStringParameters: { x: '1,2' },
       requestContext: { http: { method: 'GET', path: '/api/me' }, stage: '$default', authorizer: { jwt: { claims: { 'cognito:groups': '[manager]', 'custom:tenantId': 'demo', token_use: 'id', aud: CLIENT_ID } } } },

@@ -1,4 +1,0 @@
-import { deleteHandler } from '../records/handlers.ts';
-import { accountEntity } from './entity.ts';
-
-export const handler = deleteHandler(accountEntity);

@@ -1,4 +1,0 @@
-import { getHandler } from '../records/handlers.ts';
-import { accountEntity } from './entity.ts';
-
-export const handler = getHandler(accountEntity);

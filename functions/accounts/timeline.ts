@@ -1,4 +1,0 @@
-import { timelineHandler } from '../records/handlers.ts';
-import { accountEntity } from './entity.ts';
-
-export const handler = timelineHandler(accountEntity);

@@ -1,4 +1,0 @@
-import { getHandler } from '../records/handlers.ts';
-import { contactEntity } from './entity.ts';
-
-export const handler = getHandler(contactEntity);

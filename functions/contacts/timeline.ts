@@ -1,4 +1,0 @@
-import { timelineHandler } from '../records/handlers.ts';
-import { contactEntity } from './entity.ts';
-
-export const handler = timelineHandler(contactEntity);

@@ -1,0 +1,55 @@
+import { mergeAccess, type FunctionAccess, type FunctionDeclaration } from './functions.ts';
+
+/**
+ * Deploy units: one Lambda per bounded context serves all of that context's routes through a router keyed
+ * on the API Gateway `routeKey` (functions/units/<unit>.ts). Grouping keeps the API stack within its
+ * CloudFormation budget (a unit is a function, role, policy, log group, integration and one permission,
+ * whatever its number of routes) and lets one warm container answer a whole page (record, timeline, audit).
+ * Public intake stays apart: it scales with partners' traffic, not with staff.
+ */
+export interface UnitDeclaration {
+  /** Kebab-case; the Lambda bundle is dist/functions/<name>/index.mjs. */
+  readonly name: string;
+  /** The router module; it exports `handler` and `routes` (route key → handler). */
+  readonly entry: string;
+  readonly description: string;
+  readonly memoryMb?: number;
+  readonly timeoutSeconds?: number;
+}
+
+export const units = {
+  platform: { name: 'platform', entry: 'functions/units/platform.ts', description: 'health and the API documents (public)' },
+  directory: { name: 'directory', entry: 'functions/units/directory.ts', description: 'the signed-in user and the tenant\'s users' },
+  inbox: { name: 'inbox', entry: 'functions/units/inbox.ts', description: 'notifications and tasks of the signed-in user' },
+  records: { name: 'records', entry: 'functions/units/records.ts', description: 'accounts and contacts (CD-1, CD-2)' },
+  sales: { name: 'sales', entry: 'functions/units/sales.ts', description: 'opportunities (SFA-4)' },
+  leads: { name: 'leads', entry: 'functions/units/leads.ts', description: 'leads and their workflow: claim, log contact, convert (SFA-3)' },
+  settings: { name: 'settings', entry: 'functions/units/settings.ts', description: 'admin settings: partners, web-to-lead forms, assignment rules' },
+  intake: { name: 'intake', entry: 'functions/units/intake.ts', description: 'public lead intake: partner webhooks and web-to-lead submissions' },
+} as const satisfies Record<string, UnitDeclaration>;
+
+export type UnitName = keyof typeof units;
+
+/**
+ * The Lambda function of each unit that serves at least one route: its access is the union of its routes'
+ * access (least privilege per unit).
+ */
+export function unitFunctions(
+  routes: ReadonlyArray<{ readonly unit: string; readonly access: FunctionAccess }>,
+  declaredUnits: Readonly<Record<string, UnitDeclaration>> = units,
+): FunctionDeclaration[] {
+  const byUnit = new Map<string, FunctionDeclaration>();
+  for (const r of routes) {
+    const unit = declaredUnits[r.unit];
+    if (!unit) throw new Error(`A route names unit "${r.unit}", which is not declared in infra/declarations/units.ts`);
+    const seen = byUnit.get(unit.name);
+    byUnit.set(unit.name, seen
+      ? { ...seen, access: mergeAccess(seen.access, r.access) }
+      : {
+          name: unit.name, entry: unit.entry, access: r.access,
+          ...(unit.memoryMb ? { memoryMb: unit.memoryMb } : {}),
+          ...(unit.timeoutSeconds ? { timeoutSeconds: unit.timeoutSeconds } : {}),
+        });
+  }
+  return [...byUnit.values()];
+}
