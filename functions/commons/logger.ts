@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from '@aws-lambda-powertools/logger';
 
 /**
@@ -12,8 +13,22 @@ const load = () =>
 
 type Extra = Record<string, unknown>;
 
+/**
+ * Keys that every log line of the current invocation carries (its `correlation_id`), set by
+ * withObservability() in observability.ts. They are merged into each line rather than given to the
+ * Logger's appendKeys(): appendKeys lives on the one Logger of the container and is only scoped per
+ * invocation on Lambda managed instances, while the local runtime runs concurrent invocations of every
+ * function in one process; an AsyncLocalStorage keeps each invocation's keys its own in both.
+ */
+export const logContext = new AsyncLocalStorage<Readonly<Extra>>();
+
+const line = (level: 'info' | 'warn' | 'error') => async (message: string, extra: Extra = {}) => {
+  const keys = logContext.getStore();
+  (await load())[level](message, keys ? { ...keys, ...extra } : extra);
+};
+
 export const logger = {
-  info: async (message: string, extra: Extra = {}) => (await load()).info(message, extra),
-  warn: async (message: string, extra: Extra = {}) => (await load()).warn(message, extra),
-  error: async (message: string, extra: Extra = {}) => (await load()).error(message, extra),
+  info: line('info'),
+  warn: line('warn'),
+  error: line('error'),
 };
