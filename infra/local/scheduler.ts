@@ -3,16 +3,30 @@ import type { ScheduleDeclaration } from '../declarations/events.ts';
 import { ACCOUNT_ID, REGION, SCHEDULE_GROUP_NAME, SCHEDULER_ROLE_ARN, lambdaArn } from './config.ts';
 import { findFunction, functionNameFromArn, invoke, track } from './lambda.ts';
 import { AwsError } from './protocol.ts';
-import { ExpressionError, assertTimeZone, nextFiring, parseExpression } from './schedule-expression.ts';
+import { ExpressionError, type ParsedExpression, isTimeZone, nextFiring, parseExpression } from './schedule-expression.ts';
 import { readJson, writeJson } from './store.ts';
 
 /**
- * EventBridge Scheduler emulator (restJson1 on `/schedules/...`): Create/Get/Update/Delete/ListSchedules
- * in the Cirrus group (and `default`), firing `at()`, `rate()` and `cron()` schedules on the runtime's
- * clock. A schedule's target is a declared function, called with `JSON.parse(Target.Input)`.
- * State is persisted in DATA_DIR; a one-time schedule is marked done before its target runs, so it never
- * fires twice, even across a restart.
+ * EventBridge Scheduler emulator (restJson1, the 2021-06-30 API):
+ *   POST/GET/PUT/DELETE /schedules/{Name}, GET /schedules,
+ *   POST/GET/DELETE /schedule-groups/{Name}, GET /schedule-groups.
+ * Requests are validated as the service model (aws-sdk-js-v3 codegen/sdk-codegen/aws-models/scheduler.json)
+ * constrains them, with AWS's error codes: ValidationException 400, ResourceNotFoundException 404,
+ * ConflictException 409. Schedules fire `at()`, `rate()` and `cron()` on the runtime's clock
+ * (schedule-expression.ts). A Lambda target that names a function of this deployment is invoked with
+ * `JSON.parse(Target.Input)`; any other target is accepted (as AWS does) and its firings are recorded as
+ * failures. State is persisted in DATA_DIR; a one-time schedule is marked done before its target runs,
+ * so it never fires twice, even across a restart.
  */
+interface StoredTarget {
+  Arn: string;
+  RoleArn: string;
+  Input?: string;
+  RetryPolicy: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
+  DeadLetterConfig?: { Arn?: string };
+  [other: string]: unknown;
+}
+
 interface StoredSchedule {
   Name: string;
   GroupName: string;
@@ -20,27 +34,109 @@ interface StoredSchedule {
   ScheduleExpressionTimezone: string;
   State: 'ENABLED' | 'DISABLED';
   Description?: string;
+  /** Epoch seconds, as restJson1 carries timestamps. */
   StartDate?: number;
   EndDate?: number;
-  FlexibleTimeWindow: { Mode: string; MaximumWindowInMinutes?: number };
-  Target: { Arn: string; RoleArn: string; Input?: string; RetryPolicy?: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number } };
+  KmsKeyArn?: string;
+  FlexibleTimeWindow: { Mode: 'OFF' | 'FLEXIBLE'; MaximumWindowInMinutes?: number };
+  Target: StoredTarget;
   ActionAfterCompletion: 'NONE' | 'DELETE';
   CreationDate: number;
   LastModificationDate: number;
   /** Local bookkeeping: epoch ms of the next firing (undefined = nothing more to do). */
   nextFireAt?: number;
+  /** When a rate() schedule first fires (StartDate, or creation); later firings follow every period. */
   anchorMs: number;
   lastFiredAt?: number;
   completed?: boolean;
+  clientToken?: string;
+}
+
+interface StoredGroup {
+  Name: string;
+  CreationDate: number;
+  LastModificationDate: number;
 }
 
 interface State {
   schedules: StoredSchedule[];
+  groups?: StoredGroup[];
 }
 
-const GROUPS = new Set([SCHEDULE_GROUP_NAME, 'default']);
-const NAME = /^[0-9a-zA-Z-_.]{1,64}$/;
+/** Groups that always exist: AWS's `default` and the Cirrus group the CDK stack creates. */
+const BUILT_IN_GROUPS = ['default', SCHEDULE_GROUP_NAME];
+const NAME_PATTERN = /^[0-9a-zA-Z-_.]+$/;
+const ROLE_ARN = /^arn:aws(-[a-z]+)?:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const SQS_ARN = /^arn:aws(-[a-z]+)?:sqs:[a-z0-9-]+:\d{12}:[a-zA-Z0-9\-_]+$/;
+const KMS_ARN = /^arn:aws(-[a-z]+)?:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[0-9a-zA-Z-_]*$/;
+const CLIENT_TOKEN = /^[a-zA-Z0-9-_]+$/;
+/** Target types whose Input must be well-formed JSON (CreateSchedule API reference, Target.Input). */
+const JSON_INPUT_TARGET = /^arn:aws(-[a-z]+)?:(lambda|states|events):/;
+const FIVE_MINUTES = 5 * 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Json = Record<string, unknown>;
+
+/**
+ * Request validation in the shape AWS answers it ("1 validation error detected: Value 'x' at 'name'
+ * failed to satisfy constraint: Member must ..."): constraints of the service model first, all at once.
+ */
+class Constraints {
+  readonly errors: string[] = [];
+
+  private add(value: unknown, path: string, constraint: string) {
+    const shown = value === undefined || value === null ? 'null' : `'${typeof value === 'object' ? JSON.stringify(value) : String(value)}'`;
+    this.errors.push(`Value ${shown} at '${path}' failed to satisfy constraint: Member must ${constraint}`);
+  }
+
+  type(value: unknown, path: string, type: 'string' | 'number' | 'object'): boolean {
+    if (value === undefined || value === null) return false;
+    const ok = type === 'object' ? typeof value === 'object' && !Array.isArray(value) : typeof value === type;
+    if (!ok) throw new AwsError('SerializationException', `Expected ${type} at '${path}'`);
+    return true;
+  }
+
+  required(value: unknown, path: string): boolean {
+    if (value === undefined || value === null) {
+      this.add(value, path, 'not be null');
+      return false;
+    }
+    return true;
+  }
+
+  string(value: unknown, path: string, opts: { min?: number; max?: number; pattern?: RegExp; required?: boolean; oneOf?: readonly string[] }): void {
+    if (opts.required && !this.required(value, path)) return;
+    if (!this.type(value, path, 'string')) return;
+    const s = value as string;
+    if (opts.min !== undefined && s.length < opts.min) this.add(s, path, `have length greater than or equal to ${opts.min}`);
+    if (opts.max !== undefined && s.length > opts.max) this.add(s, path, `have length less than or equal to ${opts.max}`);
+    if (opts.pattern && s.length > 0 && !opts.pattern.test(s)) this.add(s, path, `satisfy regular expression pattern: ${opts.pattern.source}`);
+    if (opts.oneOf && !opts.oneOf.includes(s)) this.add(s, path, `satisfy enum value set: [${opts.oneOf.join(', ')}]`);
+  }
+
+  integer(value: unknown, path: string, min: number, max: number): void {
+    if (!this.type(value, path, 'number')) return;
+    const n = value as number;
+    if (!Number.isInteger(n)) throw new AwsError('SerializationException', `Expected an integer at '${path}'`);
+    if (n < min) this.add(n, path, `have value greater than or equal to ${min}`);
+    if (n > max) this.add(n, path, `have value less than or equal to ${max}`);
+  }
+
+  timestamp(value: unknown, path: string): number | undefined {
+    if (value === undefined || value === null) return undefined;
+    const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+    if (!Number.isFinite(ms)) throw new AwsError('SerializationException', `Expected a timestamp at '${path}'`);
+    return ms;
+  }
+
+  throwIfAny(): void {
+    const n = this.errors.length;
+    if (n > 0) throw new AwsError('ValidationException', `${n} validation error${n === 1 ? '' : 's'} detected: ${this.errors.join('; ')}`);
+  }
+}
+
+const validation = (message: string) => new AwsError('ValidationException', message);
+const notFound = (message: string) => new AwsError('ResourceNotFoundException', message, 404);
 
 export class SchedulerEmulator {
   private state: State;
@@ -51,6 +147,7 @@ export class SchedulerEmulator {
   constructor(dataDir: string) {
     this.file = join(dataDir, 'schedules.json');
     this.state = readJson<State>(this.file, { schedules: [] });
+    this.state.groups ??= [];
   }
 
   private save() {
@@ -61,20 +158,28 @@ export class SchedulerEmulator {
     return `arn:aws:scheduler:${REGION}:${ACCOUNT_ID}:schedule/${s.GroupName}/${s.Name}`;
   }
 
+  private groupArn(name: string) {
+    return `arn:aws:scheduler:${REGION}:${ACCOUNT_ID}:schedule-group/${name}`;
+  }
+
   private find(group: string, name: string) {
     return this.state.schedules.find((s) => s.GroupName === group && s.Name === name);
   }
 
-  private group(name: unknown): string {
-    const g = name === undefined || name === null || name === '' ? 'default' : String(name);
-    if (!GROUPS.has(g)) throw new AwsError('ResourceNotFoundException', `Schedule group ${g} does not exist.`, 404);
+  private groupExists(name: string) {
+    return BUILT_IN_GROUPS.includes(name) || this.state.groups!.some((g) => g.Name === name);
+  }
+
+  private group(name: string | undefined): string {
+    const g = name ?? 'default';
+    if (!this.groupExists(g)) throw notFound(`Schedule group ${g} does not exist.`);
     return g;
   }
 
   /** Installs (or refreshes) the declared recurring schedules. */
   installDeclared(schedules: readonly ScheduleDeclaration[]): void {
     for (const d of schedules) {
-      const input = { Name: d.name, GroupName: SCHEDULE_GROUP_NAME, ScheduleExpression: d.expression, ScheduleExpressionTimezone: d.timezone, FlexibleTimeWindow: { Mode: 'OFF' }, Description: d.description, Target: { Arn: lambdaArn(d.target.name), RoleArn: SCHEDULER_ROLE_ARN, Input: '{}' } };
+      const input = { GroupName: SCHEDULE_GROUP_NAME, ScheduleExpression: d.expression, ScheduleExpressionTimezone: d.timezone, FlexibleTimeWindow: { Mode: 'OFF' }, ...(d.description ? { Description: d.description } : {}), Target: { Arn: lambdaArn(d.target.name), RoleArn: SCHEDULER_ROLE_ARN, Input: '{}' } };
       const existing = this.find(SCHEDULE_GROUP_NAME, d.name);
       if (existing && existing.ScheduleExpression === d.expression && existing.ScheduleExpressionTimezone === d.timezone) continue;
       this.upsert(d.name, input, Boolean(existing));
@@ -82,11 +187,34 @@ export class SchedulerEmulator {
   }
 
   async handle(method: string, path: string, query: URLSearchParams, body: Record<string, any>): Promise<[number, unknown]> {
-    const m = /^\/schedules(?:\/([^/]+))?\/?$/.exec(path);
-    if (!m) throw new AwsError('UnknownOperationException', `No Scheduler operation at ${method} ${path}`, 404);
-    const name = m[1] ? decodeURIComponent(m[1]) : undefined;
-    if (!name) {
-      if (method !== 'GET') throw new AwsError('UnknownOperationException', `No Scheduler operation at ${method} ${path}`, 404);
+    const unknownOperation = () => new AwsError('UnknownOperationException', `No Scheduler operation at ${method} ${path}`, 404);
+    const m = /^\/(schedules|schedule-groups)(?:\/([^/]+))?\/?$/.exec(path);
+    if (!m) throw unknownOperation();
+    let name: string | undefined;
+    try {
+      name = m[2] === undefined ? undefined : decodeURIComponent(m[2]);
+    } catch {
+      throw validation('The request path is not a valid URI.');
+    }
+    if (m[1] === 'schedule-groups') {
+      if (name === undefined) {
+        if (method !== 'GET') throw unknownOperation();
+        return [200, this.listGroups(query)];
+      }
+      this.checkName(name, 'name');
+      switch (method) {
+        case 'POST':
+          return [200, this.createGroup(name, body)];
+        case 'GET':
+          return [200, this.getGroup(name)];
+        case 'DELETE':
+          return [200, this.deleteGroup(name, query)];
+        default:
+          throw unknownOperation();
+      }
+    }
+    if (name === undefined) {
+      if (method !== 'GET') throw unknownOperation();
       return [200, this.list(query)];
     }
     switch (method) {
@@ -95,101 +223,294 @@ export class SchedulerEmulator {
       case 'PUT':
         return [200, this.upsert(name, body, true)];
       case 'GET': {
-        const s = this.find(this.group(query.get('groupName')), name);
-        if (!s) throw new AwsError('ResourceNotFoundException', `Schedule ${name} does not exist.`, 404);
+        const s = this.lookup(name, query);
         return [200, this.describe(s)];
       }
       case 'DELETE': {
-        const group = this.group(query.get('groupName'));
-        const s = this.find(group, name);
-        if (!s) throw new AwsError('ResourceNotFoundException', `Schedule ${name} does not exist.`, 404);
+        const s = this.lookup(name, query);
         this.state.schedules = this.state.schedules.filter((x) => x !== s);
         this.save();
         return [200, {}];
       }
       default:
-        throw new AwsError('UnknownOperationException', `No Scheduler operation at ${method} ${path}`, 404);
+        throw unknownOperation();
     }
+  }
+
+  private checkName(name: string, path: string, c = new Constraints()) {
+    c.string(name, path, { min: 1, max: 64, pattern: NAME_PATTERN });
+    c.throwIfAny();
+  }
+
+  /** GetSchedule / DeleteSchedule: `Name` label and `groupName` query, then the group, then the schedule. */
+  private lookup(name: string, query: URLSearchParams): StoredSchedule {
+    const c = new Constraints();
+    c.string(name, 'name', { min: 1, max: 64, pattern: NAME_PATTERN });
+    const groupName = query.get('groupName') ?? undefined;
+    c.string(groupName, 'groupName', { min: 1, max: 64, pattern: NAME_PATTERN });
+    const token = query.get('clientToken') ?? undefined;
+    c.string(token, 'clientToken', { min: 1, max: 64, pattern: CLIENT_TOKEN });
+    c.throwIfAny();
+    const group = this.group(groupName);
+    const s = this.find(group, name);
+    if (!s) throw notFound(`Schedule ${name} does not exist.`);
+    return s;
   }
 
   private describe(s: StoredSchedule) {
-    const { nextFireAt: _n, anchorMs: _a, lastFiredAt: _l, completed: _c, ...rest } = s;
-    return { ...rest, Arn: this.arn(s) };
-  }
-
-  private list(query: URLSearchParams) {
-    const group = query.get('ScheduleGroup');
-    const prefix = query.get('NamePrefix') ?? '';
-    const state = query.get('State');
-    const max = Math.min(Number(query.get('MaxResults') ?? 100) || 100, 100);
-    const start = Number(query.get('NextToken') ?? 0) || 0;
-    const all = this.state.schedules
-      .filter((s) => (!group || s.GroupName === group) && s.Name.startsWith(prefix) && (!state || s.State === state))
-      .sort((a, b) => a.Name.localeCompare(b.Name));
-    const page = all.slice(start, start + max);
     return {
-      Schedules: page.map((s) => ({ Arn: this.arn(s), CreationDate: s.CreationDate, GroupName: s.GroupName, LastModificationDate: s.LastModificationDate, Name: s.Name, State: s.State, Target: { Arn: s.Target.Arn } })),
-      ...(start + max < all.length ? { NextToken: String(start + max) } : {}),
+      Arn: this.arn(s),
+      Name: s.Name,
+      GroupName: s.GroupName,
+      ScheduleExpression: s.ScheduleExpression,
+      ScheduleExpressionTimezone: s.ScheduleExpressionTimezone,
+      State: s.State,
+      ...(s.Description !== undefined ? { Description: s.Description } : {}),
+      ...(s.StartDate !== undefined ? { StartDate: s.StartDate } : {}),
+      ...(s.EndDate !== undefined ? { EndDate: s.EndDate } : {}),
+      ...(s.KmsKeyArn !== undefined ? { KmsKeyArn: s.KmsKeyArn } : {}),
+      FlexibleTimeWindow: s.FlexibleTimeWindow,
+      Target: s.Target,
+      ActionAfterCompletion: s.ActionAfterCompletion,
+      CreationDate: s.CreationDate,
+      LastModificationDate: s.LastModificationDate,
     };
   }
 
-  private upsert(name: string, body: Record<string, any>, update: boolean) {
-    if (!NAME.test(name)) throw new AwsError('ValidationException', `Invalid schedule name ${name}`);
-    const group = this.group(body.GroupName);
-    const existing = this.find(group, name);
-    if (update && !existing) throw new AwsError('ResourceNotFoundException', `Schedule ${name} does not exist.`, 404);
-    if (!update && existing) throw new AwsError('ConflictException', `Schedule ${name} already exists.`, 409);
-    const expression = String(body.ScheduleExpression ?? '');
-    const timezone = String(body.ScheduleExpressionTimezone ?? 'UTC');
-    let parsed;
+  private page<T>(all: T[], query: URLSearchParams, c: Constraints): { items: T[]; NextToken?: string } {
+    const maxText = query.get('MaxResults');
+    let max = 100;
+    if (maxText !== null) {
+      max = Number(maxText);
+      if (!/^-?\d+$/.test(maxText)) throw new AwsError('SerializationException', "Expected an integer at 'maxResults'");
+      c.integer(max, 'maxResults', 1, 100);
+    }
+    const token = query.get('NextToken');
+    c.string(token ?? undefined, 'nextToken', { min: 1, max: 2048 });
+    c.throwIfAny();
+    let start = 0;
+    if (token !== null) {
+      start = Number(token);
+      if (!/^\d+$/.test(token) || start > all.length) throw validation('The NextToken is not valid.');
+    }
+    const items = all.slice(start, start + max);
+    return { items, ...(start + max < all.length ? { NextToken: String(start + max) } : {}) };
+  }
+
+  private list(query: URLSearchParams) {
+    const c = new Constraints();
+    const group = query.get('ScheduleGroup') ?? undefined;
+    c.string(group, 'groupName', { min: 1, max: 64, pattern: NAME_PATTERN });
+    const prefix = query.get('NamePrefix') ?? undefined;
+    c.string(prefix, 'namePrefix', { min: 1, max: 64, pattern: NAME_PATTERN });
+    const state = query.get('State') ?? undefined;
+    c.string(state, 'state', { oneOf: ['ENABLED', 'DISABLED'] });
+    const all = this.state.schedules
+      .filter((s) => (!group || s.GroupName === group) && (!prefix || s.Name.startsWith(prefix)) && (!state || s.State === state))
+      .sort((a, b) => a.GroupName.localeCompare(b.GroupName) || a.Name.localeCompare(b.Name));
+    const { items, NextToken } = this.page(all, query, c);
+    if (group) this.group(group);
+    return {
+      Schedules: items.map((s) => ({ Arn: this.arn(s), CreationDate: s.CreationDate, GroupName: s.GroupName, LastModificationDate: s.LastModificationDate, Name: s.Name, State: s.State, Target: { Arn: s.Target.Arn } })),
+      ...(NextToken ? { NextToken } : {}),
+    };
+  }
+
+  // ---- schedule groups ------------------------------------------------------------------------
+
+  private describeGroup(name: string) {
+    const stored = this.state.groups!.find((g) => g.Name === name);
+    return {
+      Arn: this.groupArn(name),
+      Name: name,
+      State: 'ACTIVE',
+      ...(stored ? { CreationDate: stored.CreationDate, LastModificationDate: stored.LastModificationDate } : {}),
+    };
+  }
+
+  private createGroup(name: string, body: Json) {
+    const c = new Constraints();
+    c.string(body.ClientToken, 'clientToken', { min: 1, max: 64, pattern: CLIENT_TOKEN });
+    if (body.Tags !== undefined && (!Array.isArray(body.Tags) || body.Tags.length > 200)) throw validation('Tags must be a list of at most 200 tags.');
+    c.throwIfAny();
+    if (this.groupExists(name)) throw new AwsError('ConflictException', `Schedule group ${name} already exists.`, 409);
+    const now = Date.now() / 1000;
+    this.state.groups!.push({ Name: name, CreationDate: now, LastModificationDate: now });
+    this.save();
+    return { ScheduleGroupArn: this.groupArn(name) };
+  }
+
+  private getGroup(name: string) {
+    if (!this.groupExists(name)) throw notFound(`Schedule group ${name} does not exist.`);
+    return this.describeGroup(name);
+  }
+
+  private deleteGroup(name: string, query: URLSearchParams) {
+    const c = new Constraints();
+    c.string(query.get('clientToken') ?? undefined, 'clientToken', { min: 1, max: 64, pattern: CLIENT_TOKEN });
+    c.throwIfAny();
+    if (name === 'default') throw validation('You cannot delete the default schedule group.');
+    if (!this.groupExists(name)) throw notFound(`Schedule group ${name} does not exist.`);
+    // Deleting a group deletes its schedules (DeleteScheduleGroup API reference).
+    this.state.groups = this.state.groups!.filter((g) => g.Name !== name);
+    this.state.schedules = this.state.schedules.filter((s) => s.GroupName !== name);
+    this.save();
+    return {};
+  }
+
+  private listGroups(query: URLSearchParams) {
+    const c = new Constraints();
+    const prefix = query.get('NamePrefix') ?? undefined;
+    c.string(prefix, 'namePrefix', { min: 1, max: 64, pattern: NAME_PATTERN });
+    const names = [...new Set([...BUILT_IN_GROUPS, ...this.state.groups!.map((g) => g.Name)])]
+      .filter((n) => !prefix || n.startsWith(prefix))
+      .sort();
+    const { items, NextToken } = this.page(names, query, c);
+    return { ScheduleGroups: items.map((n) => this.describeGroup(n)), ...(NextToken ? { NextToken } : {}) };
+  }
+
+  // ---- CreateSchedule / UpdateSchedule --------------------------------------------------------
+
+  /** Validates a Create/UpdateSchedule request as AWS does; returns the parsed pieces. */
+  private validate(name: string, body: Json, nowMs: number) {
+    const c = new Constraints();
+    c.string(name, 'name', { min: 1, max: 64, pattern: NAME_PATTERN });
+    c.string(body.GroupName, 'groupName', { min: 1, max: 64, pattern: NAME_PATTERN });
+    c.string(body.ScheduleExpression, 'scheduleExpression', { min: 1, max: 256, required: true });
+    c.string(body.ScheduleExpressionTimezone, 'scheduleExpressionTimezone', { min: 1, max: 50 });
+    c.string(body.Description, 'description', { max: 512 });
+    c.string(body.State, 'state', { oneOf: ['ENABLED', 'DISABLED'] });
+    c.string(body.ActionAfterCompletion, 'actionAfterCompletion', { oneOf: ['NONE', 'DELETE'] });
+    c.string(body.KmsKeyArn, 'kmsKeyArn', { min: 1, max: 2048, pattern: KMS_ARN });
+    c.string(body.ClientToken, 'clientToken', { min: 1, max: 64, pattern: CLIENT_TOKEN });
+    const startMs = c.timestamp(body.StartDate, 'startDate');
+    const endMs = c.timestamp(body.EndDate, 'endDate');
+
+    const ftw = body.FlexibleTimeWindow as Json | undefined;
+    if (c.required(ftw, 'flexibleTimeWindow') && c.type(ftw, 'flexibleTimeWindow', 'object')) {
+      c.string(ftw!.Mode, 'flexibleTimeWindow.mode', { required: true, oneOf: ['OFF', 'FLEXIBLE'] });
+      c.integer(ftw!.MaximumWindowInMinutes, 'flexibleTimeWindow.maximumWindowInMinutes', 1, 1440);
+    }
+
+    const target = body.Target as Json | undefined;
+    if (c.required(target, 'target') && c.type(target, 'target', 'object')) {
+      c.string(target!.Arn, 'target.arn', { min: 1, max: 1600, required: true });
+      c.string(target!.RoleArn, 'target.roleArn', { min: 1, max: 1600, pattern: ROLE_ARN, required: true });
+      c.string(target!.Input, 'target.input', { min: 1 });
+      const retry = target!.RetryPolicy as Json | undefined;
+      if (c.type(retry, 'target.retryPolicy', 'object')) {
+        c.integer(retry!.MaximumEventAgeInSeconds, 'target.retryPolicy.maximumEventAgeInSeconds', 60, 86_400);
+        c.integer(retry!.MaximumRetryAttempts, 'target.retryPolicy.maximumRetryAttempts', 0, 185);
+      }
+      const dlq = target!.DeadLetterConfig as Json | undefined;
+      if (c.type(dlq, 'target.deadLetterConfig', 'object')) c.string(dlq!.Arn, 'target.deadLetterConfig.arn', { min: 1, max: 1600, pattern: SQS_ARN });
+    }
+    c.throwIfAny();
+
+    // Then the service's own checks.
+    const expression = body.ScheduleExpression as string;
+    let parsed: ParsedExpression;
     try {
       parsed = parseExpression(expression);
-      assertTimeZone(timezone);
     } catch (error) {
-      if (error instanceof ExpressionError) throw new AwsError('ValidationException', `Invalid Schedule Expression ${expression}: ${error.message}`);
+      if (error instanceof ExpressionError) throw validation(`Invalid Schedule Expression ${expression}.`);
       throw error;
     }
-    if (!body.FlexibleTimeWindow?.Mode) throw new AwsError('ValidationException', 'FlexibleTimeWindow is required');
-    const target = body.Target;
-    if (!target?.Arn || !target?.RoleArn) throw new AwsError('ValidationException', 'Target.Arn and Target.RoleArn are required');
-    const fnName = functionNameFromArn(target.Arn);
-    if (!fnName || !findFunction(fnName)) throw new AwsError('ValidationException', `Target ${target.Arn} is not a declared function of this deployment`);
-    if (target.Input !== undefined) {
+    const timezone = (body.ScheduleExpressionTimezone as string | undefined) ?? 'UTC';
+    if (!isTimeZone(timezone)) throw validation(`Invalid Schedule Expression Timezone ${timezone}.`);
+    if (ftw!.Mode === 'OFF' && ftw!.MaximumWindowInMinutes !== undefined && ftw!.MaximumWindowInMinutes !== null) {
+      throw validation('MaximumWindowInMinutes must not be provided when the FlexibleTimeWindow Mode is OFF.');
+    }
+    if (ftw!.Mode === 'FLEXIBLE' && (ftw!.MaximumWindowInMinutes === undefined || ftw!.MaximumWindowInMinutes === null)) {
+      throw validation('MaximumWindowInMinutes must be provided when the FlexibleTimeWindow Mode is FLEXIBLE.');
+    }
+    if (!/^arn:aws(-[a-z]+)?:[a-z0-9-]+:/.test(target!.Arn as string)) throw validation('Provided Arn is not in correct format.');
+    if (target!.Input !== undefined && JSON_INPUT_TARGET.test(target!.Arn as string)) {
       try {
-        JSON.parse(String(target.Input));
+        JSON.parse(target!.Input as string);
       } catch {
-        throw new AwsError('ValidationException', 'Target.Input must be valid JSON');
+        throw validation('Target Input must be a well-formed JSON for this target type.');
       }
     }
+    // StartDate and EndDate apply to recurring schedules only; at() ignores them.
+    if (parsed.kind !== 'at') {
+      if (startMs !== undefined && startMs < nowMs - FIVE_MINUTES) throw validation('The StartDate you specify cannot be earlier than 5 minutes ago.');
+      if (endMs !== undefined && endMs <= nowMs) throw validation('The EndDate you specify cannot be earlier than the current time.');
+      if (startMs !== undefined && endMs !== undefined && endMs <= startMs) throw validation('The StartDate must come before the EndDate.');
+    }
+    return { parsed, expression, timezone, startMs, endMs, ftw: ftw!, target: target! };
+  }
+
+  private upsert(name: string, body: Json, update: boolean) {
     const nowMs = Date.now();
-    const toMs = (v: unknown) => (v === undefined || v === null ? undefined : typeof v === 'number' ? v * 1000 : Date.parse(String(v)));
-    const startMs = toMs(body.StartDate);
-    const endMs = toMs(body.EndDate);
-    const anchorMs = startMs ?? nowMs;
+    const v = this.validate(name, body, nowMs);
+    const group = this.group(body.GroupName as string | undefined);
+    const existing = this.find(group, name);
+    if (update && !existing) throw notFound(`Schedule ${name} does not exist.`);
+    if (!update && existing) {
+      // A retried CreateSchedule with the same ClientToken is answered as the first one was.
+      if (body.ClientToken !== undefined && existing.clientToken === body.ClientToken) return { ScheduleArn: this.arn(existing) };
+      throw new AwsError('ConflictException', `Schedule ${name} already exists.`, 409);
+    }
+    const { parsed, expression, timezone, startMs, endMs, ftw, target } = v;
+    const retry = (target.RetryPolicy as Json | undefined) ?? {};
+    const storedTarget: StoredTarget = {
+      ...(target as Json),
+      Arn: target.Arn as string,
+      RoleArn: target.RoleArn as string,
+      // AWS fills in the default retry policy (GetSchedule shows it).
+      RetryPolicy: { MaximumEventAgeInSeconds: (retry.MaximumEventAgeInSeconds as number | undefined) ?? 86_400, MaximumRetryAttempts: (retry.MaximumRetryAttempts as number | undefined) ?? 185 },
+    };
+    // Updating a schedule without changing when it runs keeps its rate() phase.
+    const sameTiming = existing && existing.ScheduleExpression === expression && existing.StartDate === (startMs === undefined ? undefined : startMs / 1000);
+    const anchorMs = sameTiming ? existing.anchorMs : (startMs ?? nowMs);
     const s: StoredSchedule = {
       Name: name,
       GroupName: group,
       ScheduleExpression: expression,
       ScheduleExpressionTimezone: timezone,
-      State: body.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
-      ...(body.Description ? { Description: String(body.Description) } : {}),
+      State: (body.State as 'ENABLED' | 'DISABLED' | undefined) ?? 'ENABLED',
+      ...(body.Description !== undefined ? { Description: body.Description as string } : {}),
       ...(startMs !== undefined ? { StartDate: startMs / 1000 } : {}),
       ...(endMs !== undefined ? { EndDate: endMs / 1000 } : {}),
-      FlexibleTimeWindow: body.FlexibleTimeWindow,
-      Target: target,
-      ActionAfterCompletion: body.ActionAfterCompletion === 'DELETE' ? 'DELETE' : 'NONE',
+      ...(body.KmsKeyArn !== undefined ? { KmsKeyArn: body.KmsKeyArn as string } : {}),
+      FlexibleTimeWindow: { Mode: ftw.Mode as 'OFF' | 'FLEXIBLE', ...(ftw.MaximumWindowInMinutes !== undefined ? { MaximumWindowInMinutes: ftw.MaximumWindowInMinutes as number } : {}) },
+      Target: storedTarget,
+      ActionAfterCompletion: (body.ActionAfterCompletion as 'NONE' | 'DELETE' | undefined) ?? 'NONE',
       CreationDate: existing?.CreationDate ?? nowMs / 1000,
       LastModificationDate: nowMs / 1000,
       anchorMs,
-      nextFireAt: nextFiring(parsed, Math.max(nowMs, (startMs ?? nowMs) - 1), timezone, anchorMs),
+      ...(typeof body.ClientToken === 'string' ? { clientToken: body.ClientToken } : existing?.clientToken ? { clientToken: existing.clientToken } : {}),
     };
-    // AWS accepts an at() in the past at creation time (it fires right away).
-    if (parsed.kind === 'at' && s.nextFireAt === undefined) s.nextFireAt = nowMs;
+    s.nextFireAt = this.firstFiring(s, parsed, nowMs, sameTiming ? existing : undefined);
+    if (s.nextFireAt === undefined) s.completed = true;
     if (existing) this.state.schedules = this.state.schedules.filter((x) => x !== existing);
     this.state.schedules.push(s);
     this.save();
     this.tickSoon();
     return { ScheduleArn: this.arn(s) };
+  }
+
+  /**
+   * When a new (or updated) schedule first fires. rate(): at StartDate, or right away without one
+   * (schedule types, "Rate-based schedules"); cron(): the first matching time on or after StartDate.
+   * An update that keeps the timing continues after the last firing, without replaying what was
+   * missed while the schedule was disabled.
+   */
+  private firstFiring(s: StoredSchedule, parsed: ParsedExpression, nowMs: number, previous?: StoredSchedule): number | undefined {
+    if (parsed.kind === 'at') {
+      // AWS accepts an at() in the past (it fires right away); an unchanged, completed one stays done.
+      if (previous?.completed && previous.lastFiredAt !== undefined) return undefined;
+      return nextFiring(parsed, nowMs, s.ScheduleExpressionTimezone) ?? nowMs;
+    }
+    let after = parsed.kind === 'rate' ? s.anchorMs - 1 : Math.max(nowMs, s.anchorMs) - 1;
+    if (previous) after = Math.max(after, previous.lastFiredAt ?? after, nowMs - 1);
+    return this.withinEnd(s, nextFiring(parsed, after, s.ScheduleExpressionTimezone, s.anchorMs));
+  }
+
+  /** EndDate: "the date before which the schedule can invoke its target". */
+  private withinEnd(s: StoredSchedule, t: number | undefined) {
+    return t !== undefined && s.EndDate !== undefined && t >= s.EndDate * 1000 ? undefined : t;
   }
 
   start(intervalMs = 1000): void {
@@ -205,7 +526,7 @@ export class SchedulerEmulator {
     setTimeout(() => void this.tick(), 0).unref();
   }
 
-  /** Fires every due schedule; recurring ones that missed several periods fire once. Returns the invocations. */
+  /** Fires every due schedule; recurring ones that missed several periods fire once. */
   async tick(): Promise<void> {
     // The collection below is synchronous, so concurrent ticks never pick the same firing twice.
     const runs: Promise<void>[] = [];
@@ -213,17 +534,17 @@ export class SchedulerEmulator {
       const nowMs = Date.now();
       for (const s of [...this.state.schedules]) {
         if (s.State !== 'ENABLED' || s.completed || s.nextFireAt === undefined || s.nextFireAt > nowMs) continue;
-        const parsed = parseExpression(s.ScheduleExpression);
-        const firedAt = s.nextFireAt;
-        s.lastFiredAt = nowMs;
-        if (parsed.kind === 'at') {
+        let parsed: ParsedExpression;
+        try {
+          parsed = parseExpression(s.ScheduleExpression);
+        } catch {
           s.completed = true;
-          s.nextFireAt = undefined;
-        } else {
-          s.nextFireAt = nextFiring(parsed, nowMs, s.ScheduleExpressionTimezone, s.anchorMs);
-          if (s.EndDate !== undefined && s.nextFireAt !== undefined && s.nextFireAt > s.EndDate * 1000) s.nextFireAt = undefined;
-          if (s.nextFireAt === undefined) s.completed = true;
+          continue;
         }
+        const firedAt = s.nextFireAt;
+        s.lastFiredAt = Math.max(nowMs, firedAt);
+        s.nextFireAt = parsed.kind === 'at' ? undefined : this.withinEnd(s, nextFiring(parsed, s.lastFiredAt, s.ScheduleExpressionTimezone, s.anchorMs));
+        if (s.nextFireAt === undefined) s.completed = true;
         if (s.completed && s.ActionAfterCompletion === 'DELETE') this.state.schedules = this.state.schedules.filter((x) => x !== s);
         // Persist before invoking: a one-time schedule must never fire twice.
         this.save();
@@ -236,7 +557,9 @@ export class SchedulerEmulator {
   private async fire(s: StoredSchedule, firedAt: number): Promise<void> {
     const fn = findFunction(functionNameFromArn(s.Target.Arn) ?? '');
     if (!fn) {
-      this.failures.push({ schedule: s.Name, error: `No function for ${s.Target.Arn}`, at: new Date().toISOString() });
+      const error = `Target ${s.Target.Arn} is not a function of this deployment; the local runtime cannot invoke it`;
+      console.error(`[local] schedule ${s.GroupName}/${s.Name}: ${error}`);
+      this.failures.push({ schedule: s.Name, error, at: new Date().toISOString() });
       return;
     }
     let event: unknown = {};
@@ -255,7 +578,7 @@ export class SchedulerEmulator {
         return;
       } catch (error) {
         last = error;
-        await sleep(Math.min(200 * 2 ** (attempt - 1), 2000));
+        if (attempt < Math.min(attempts, 10)) await sleep(Math.min(200 * 2 ** (attempt - 1), 2000));
       }
     }
     console.error(`[local] schedule ${s.Name}: ${fn.name} failed:`, (last as Error)?.message ?? last);
