@@ -1,7 +1,8 @@
 import { forbidden, unauthorized } from './problem.ts';
 
-export const ROLES = ['admin', 'manager', 'rep', 'marketer', 'agent'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '#contracts/roles.ts';
+
+export { ROLES, type Role };
 
 /** Who is calling. Comes only from the verified token's claims (rule 5), never from the body or a header. */
 export interface Principal {

@@ -1,5 +1,5 @@
 import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { scheduleTargetEnvName } from '#declarations/index.ts';
+import { scheduleTargetEnvName, scheduleTargetNames } from '#contracts/schedules.ts';
 
 /**
  * The 48 h call-back timer (SFA-5) is one EventBridge Scheduler one-time schedule per lead assignment.
@@ -7,7 +7,7 @@ import { scheduleTargetEnvName } from '#declarations/index.ts';
  * it fired are both harmless.
  */
 const scheduler = new SchedulerClient({});
-export const CALLBACK_CHECK_FUNCTION = 'lead-callback-check';
+export const CALLBACK_CHECK_FUNCTION = scheduleTargetNames.leadCallbackCheck;
 
 export const callbackScheduleName = (leadId: string, assignedAt: string) => `lead-callback-${leadId}-${Math.floor(Date.parse(assignedAt) / 1000)}`;
 

@@ -1,5 +1,5 @@
 import { httpHandler, json } from '#commons/http.ts';
-import { routes } from '#declarations/routes.ts';
+import { routes } from '#contracts/routes.ts';
 import { buildOpenApi } from '#schemas/openapi.ts';
 
 let document: Record<string, unknown> | undefined;

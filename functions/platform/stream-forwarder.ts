@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { EVENT_SOURCE } from '#declarations/events.ts';
+import { EVENT_SOURCE } from '#contracts/events.ts';
 import { logger } from '#commons/logger.ts';
 
 const events = new EventBridgeClient({});

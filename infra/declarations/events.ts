@@ -1,4 +1,8 @@
+import { EVENT_SOURCE } from '../../contracts/events.ts';
+import { scheduleTargetNames } from '../../contracts/schedules.ts';
 import type { FunctionDeclaration } from './functions.ts';
+
+export { EVENT_SOURCE };
 
 /**
  * The event side, declared once: the custom bus, the stream-to-bus forwarder, the EventBridge rules and
@@ -6,8 +10,6 @@ import type { FunctionDeclaration } from './functions.ts';
  * EventBridge/Scheduler emulators.
  */
 
-/** `source` of every Cirrus domain event on the bus; `detail-type` is the event name, e.g. contact.created. */
-export const EVENT_SOURCE = 'cirrus.crm';
 export const eventBus = { logicalName: 'CirrusBus' } as const;
 export const scheduleGroup = { logicalName: 'CirrusSchedules' } as const;
 
@@ -75,7 +77,7 @@ export const rules: readonly RuleDeclaration[] = [
 
 /** Targets of one-time schedules that functions create at run time (e.g. call-back timers). */
 export const scheduleTargets: readonly FunctionDeclaration[] = [
-  { name: 'lead-callback-check', entry: 'functions/leads/callback-check.ts', access: { table: 'readwrite' }, timeoutSeconds: 30 },
+  { name: scheduleTargetNames.leadCallbackCheck, entry: 'functions/leads/callback-check.ts', access: { table: 'readwrite' }, timeoutSeconds: 30 },
 ];
 
 export const schedules: readonly ScheduleDeclaration[] = [];

@@ -1,35 +1,6 @@
 /**
- * What a Lambda function needs from AWS, declared next to where it is wired (routes, rules, stream).
- * The CDK api/events stacks turn `access` into least-privilege IAM; the local runtime ignores it.
+ * What a Lambda function needs from AWS (`access`), declared next to where it is wired (routes, rules,
+ * stream). The types live in contracts/access.ts, shared with the route declarations.
  */
-export interface FunctionAccess {
-  /** DynamoDB table access. */
-  readonly table?: 'read' | 'readwrite';
-  /** events:PutEvents on the Cirrus bus. */
-  readonly putEvents?: boolean;
-  /** scheduler:CreateSchedule/DeleteSchedule in the Cirrus schedule group (+ iam:PassRole of the scheduler role). */
-  readonly schedules?: boolean;
-  /** ses:SendEmail through the Cirrus configuration set. */
-  readonly sendEmail?: boolean;
-}
-
-export interface FunctionDeclaration {
-  /** Unique kebab-case name; the bundle is dist/functions/<name>/index.mjs. */
-  readonly name: string;
-  /** Source file relative to the repository root; it exports `handler`. */
-  readonly entry: string;
-  readonly access: FunctionAccess;
-  readonly memoryMb?: number;
-  readonly timeoutSeconds?: number;
-}
-
-/** The union of two accesses (a unit serving several routes, say). */
-export function mergeAccess(a: FunctionAccess, b: FunctionAccess): FunctionAccess {
-  const table = a.table === 'readwrite' || b.table === 'readwrite' ? 'readwrite' : (a.table ?? b.table);
-  return {
-    ...(table ? { table } : {}),
-    ...(a.putEvents || b.putEvents ? { putEvents: true } : {}),
-    ...(a.schedules || b.schedules ? { schedules: true } : {}),
-    ...(a.sendEmail || b.sendEmail ? { sendEmail: true } : {}),
-  };
-}
+export type { DeployedFunction as FunctionDeclaration, FunctionAccess } from '../../contracts/access.ts';
+export { mergeAccess } from '../../contracts/access.ts';

@@ -1,13 +1,15 @@
 import type { FunctionDeclaration } from './functions.ts';
-import { routes } from './routes.ts';
-import { unitFunctions } from './units.ts';
+import { routes } from '../../contracts/routes.ts';
+import { unitFunctions } from '../../contracts/units.ts';
 import { rules, scheduleTargets, schedules, streamForwarder } from './events.ts';
 
 export * from './functions.ts';
-export * from './routes.ts';
-export * from './units.ts';
+export * from '../../contracts/routes.ts';
+export * from '../../contracts/units.ts';
 export * from './events.ts';
 export * from './table.ts';
+export { scheduleTargetEnvName, scheduleTargetNames } from '../../contracts/schedules.ts';
+export { EVENT_SOURCE } from '../../contracts/events.ts';
 
 /** Every Lambda function of the product, each once: the deploy units serving routes, then the event side. */
 export function allFunctions(): FunctionDeclaration[] {
@@ -20,5 +22,3 @@ export function allFunctions(): FunctionDeclaration[] {
   return [...byName.values()];
 }
 
-/** Environment variable under which a schedule target's Lambda ARN reaches the functions that create schedules. */
-export const scheduleTargetEnvName = (name: string) => `SCHEDULE_TARGET_${name.toUpperCase().replace(/-/g, '_')}_ARN`;

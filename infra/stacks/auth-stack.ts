@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { acknowledge } from './nag.ts';
 import type { Construct } from 'constructs';
-import { ROLES } from '../../functions/commons/auth.ts';
+import { ROLES } from '../../contracts/roles.ts';
 
 /**
  * Cognito sign-in (PLT-2): admins create users (no self sign-up), each with an immutable custom:tenantId and

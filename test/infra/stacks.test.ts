@@ -4,7 +4,7 @@ import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROLES } from '../../functions/commons/auth.ts';
+import { ROLES } from '../../contracts/roles.ts';
 import { routes, streamForwarder, table, unitFunctions } from '../../infra/declarations/index.ts';
 import { createCirrusStacks } from '../../infra/stacks/app.ts';
 import { DEFAULT_THROTTLE } from '../../infra/stacks/api-stack.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { principalFromClaims } from '../../functions/commons/auth.ts';
 import { HttpProblem } from '../../functions/commons/problem.ts';
-import { routes } from '../../infra/declarations/routes.ts';
+import { routes } from '../../contracts/routes.ts';
 import { buildOpenApi } from '../../schemas/openapi.ts';
 
 describe('principal from verified claims', () => {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SchedulerEmulator } from '../../infra/local/scheduler.ts';
 import { registerFunction, whenIdle } from '../../infra/local/lambda.ts';
 import { HttpApi, flattenClaims } from '../../infra/local/http-api.ts';
-import { routes } from '../../infra/declarations/routes.ts';
+import { routes } from '../../contracts/routes.ts';
 import type { CognitoEmulator } from '../../infra/local/cognito.ts';
 
 const calls = () => ((globalThis as unknown as { __cirrusCounter?: unknown[] }).__cirrusCounter ??= []);

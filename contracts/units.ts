@@ -1,4 +1,4 @@
-import { mergeAccess, type FunctionAccess, type FunctionDeclaration } from './functions.ts';
+import { mergeAccess, type DeployedFunction, type FunctionAccess } from './access.ts';
 
 /**
  * Deploy units: one Lambda per bounded context serves all of that context's routes through a router keyed
@@ -37,11 +37,11 @@ export type UnitName = keyof typeof units;
 export function unitFunctions(
   routes: ReadonlyArray<{ readonly unit: string; readonly access: FunctionAccess }>,
   declaredUnits: Readonly<Record<string, UnitDeclaration>> = units,
-): FunctionDeclaration[] {
-  const byUnit = new Map<string, FunctionDeclaration>();
+): DeployedFunction[] {
+  const byUnit = new Map<string, DeployedFunction>();
   for (const r of routes) {
     const unit = declaredUnits[r.unit];
-    if (!unit) throw new Error(`A route names unit "${r.unit}", which is not declared in infra/declarations/units.ts`);
+    if (!unit) throw new Error(`A route names unit "${r.unit}", which is not declared in contracts/units.ts`);
     const seen = byUnit.get(unit.name);
     byUnit.set(unit.name, seen
       ? { ...seen, access: mergeAccess(seen.access, r.access) }

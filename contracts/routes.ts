@@ -1,8 +1,9 @@
-import type { FunctionAccess } from './functions.ts';
+import type { FunctionAccess } from './access.ts';
 import type { UnitName } from './units.ts';
 
 /**
- * Every HTTP route, declared once. The CDK api stack builds one HTTP API route per entry (JWT authorizer and
+ * Every HTTP route, declared once (read by the CDK, the local runtime and the OpenAPI document, so it lives in
+ * contracts/, which imports nothing from infra/ or functions/). The CDK api stack builds one HTTP API route per entry (JWT authorizer and
  * throttling per route) integrated with its deploy unit's Lambda; the local runtime serves the same table on
  * /api/*. The code of a route is in its unit's router, functions/units/<unit>.ts, under the same route key
  * (`GET /api/contacts/{id}`). test/infra/declarations.test.ts proves routers, declarations and template agree.
@@ -10,7 +11,7 @@ import type { UnitName } from './units.ts';
 export interface RouteDeclaration {
   /** Unique operation id (OpenAPI operationId). */
   readonly name: string;
-  /** The deploy unit whose Lambda serves this route (infra/declarations/units.ts). */
+  /** The deploy unit whose Lambda serves this route (contracts/units.ts). */
   readonly unit: UnitName | (string & {});
   readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** API Gateway route path, e.g. /api/contacts/{id}. */

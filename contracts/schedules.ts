@@ -1,0 +1,11 @@
+/**
+ * What functions that create one-time schedules need to know about their targets, shared by the
+ * declarations (infra/declarations/events.ts wires the targets) and the functions (which name them).
+ */
+export const scheduleTargetNames = {
+  /** Fires when a lead's call-back window passes (SFA-5). */
+  leadCallbackCheck: 'lead-callback-check',
+} as const;
+
+/** Environment variable under which a schedule target's Lambda ARN reaches the functions that create schedules. */
+export const scheduleTargetEnvName = (name: string) => `SCHEDULE_TARGET_${name.toUpperCase().replace(/-/g, '_')}_ARN`;
