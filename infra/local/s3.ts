@@ -1103,10 +1103,10 @@ function parseTagging(raw: string | undefined): [string, string][] {
  * Chunk signatures are not verified (header signatures are not, locally).
  */
 function awsChunkedDecoder(trailers: Record<string, string>): Transform {
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   let remaining = -1; // bytes of chunk data still expected; -1 = reading a size line
   let done = false;
-  const bad = () => new S3Error('InvalidChunkSizeError', 'Only the last chunk is allowed to have a size less than 8192 bytes', 400);
+  const bad = () => new S3Error('InvalidRequest', 'The aws-chunked request body is malformed.', 400);
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
       buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
