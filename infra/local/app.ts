@@ -5,6 +5,7 @@ import type { EventBridgeEmulator } from './eventbridge.ts';
 import type { HttpApi } from './http-api.ts';
 import { busy, listInvocations, whenIdle } from './lambda.ts';
 import { AwsError, cors, parseJson, readBody, sendAwsJsonError, sendJson, sendRestJsonError } from './protocol.ts';
+import type { S3Emulator } from './s3.ts';
 import type { SchedulerEmulator } from './scheduler.ts';
 import type { SesEmulator } from './ses.ts';
 import { serveStatic } from './static.ts';
@@ -23,6 +24,7 @@ export interface AppDeps {
   events: EventBridgeEmulator;
   scheduler: SchedulerEmulator;
   ses: SesEmulator;
+  s3: S3Emulator;
   httpApi: HttpApi;
   stream: StreamPoller;
   publicUrl: string;
@@ -54,6 +56,9 @@ export function createApp(d: AppDeps) {
       res.writeHead(204, cors);
       return void res.end();
     }
+
+    // S3 (REST-XML, path style): /<bucket>/<key> for a bucket the emulator holds, or any request signed for s3.
+    if (d.s3.accepts(req, url)) return d.s3.handle(req, res, url);
 
     if (typeof target === 'string') {
       const [service, operation = ''] = target.split('.');

@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole product on a laptop, one process tree, one port (PLT-1).
  *
- * DynamoDB Local (child process) + in-process emulators for Cognito, EventBridge, Scheduler and SES that
+ * DynamoDB Local (child process) + in-process emulators for Cognito, EventBridge, Scheduler, SES and S3 that
  * speak the AWS wire protocols on the same port, the HTTP API in front of the route handlers, the table
  * stream → forwarder mapping, and the built SPA. Handlers are the declared `entry` files, imported
  * in-process and reached by the SDK through the standard AWS_ENDPOINT_URL_<SERVICE> variables; there is
@@ -82,6 +82,7 @@ async function main(cfg: ReturnType<typeof readConfig>) {
     rules = [...rules, ...(mod.rules ?? [])];
     scheduleTargets = [...scheduleTargets, ...(mod.scheduleTargets ?? [])];
   }
+  const { S3Emulator, LOCAL_FILES_BUCKET } = await import('./s3.ts');
   Object.assign(process.env, {
     AWS_REGION: REGION,
     AWS_DEFAULT_REGION: REGION,
@@ -103,6 +104,10 @@ async function main(cfg: ReturnType<typeof readConfig>) {
     AWS_ENDPOINT_URL_SCHEDULER: selfUrl,
     AWS_ENDPOINT_URL_SESV2: selfUrl,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: selfUrl,
+    // S3 at the URL the browser uses, so presigned URLs made by handlers are same-origin for the SPA.
+    AWS_ENDPOINT_URL_S3: publicUrl,
+    S3_FORCE_PATH_STYLE: 'true',
+    FILES_BUCKET: LOCAL_FILES_BUCKET,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
     POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'false',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -133,11 +138,13 @@ async function main(cfg: ReturnType<typeof readConfig>) {
   const scheduler = new SchedulerEmulator(cfg.dataDir);
   scheduler.installDeclared(schedules);
   const ses = new SesEmulator(cfg.dataDir, REGION);
+  const s3 = new S3Emulator({ dataDir: cfg.dataDir, region: REGION, credentials: { [process.env.AWS_ACCESS_KEY_ID!]: process.env.AWS_SECRET_ACCESS_KEY! } });
+  s3.createBucket(LOCAL_FILES_BUCKET);
   const httpApi = new HttpApi(routes, cognito, new URL(publicUrl).host);
   const stream = new StreamPoller(dynamo.endpoint, streamArn, streamForwarder, cfg.dataDir);
 
   // 5. Serve the AWS endpoints (the seed's record service publishes events through them), then seed.
-  app = createApp({ cognito, events, scheduler, ses, httpApi, stream, publicUrl, advanceClock, webRoot: join(ROOT, 'dist/web'), ready: () => ready });
+  app = createApp({ cognito, events, scheduler, ses, s3, httpApi, stream, publicUrl, advanceClock, webRoot: join(ROOT, 'dist/web'), ready: () => ready });
   let ready = false;
   stream.start();
   scheduler.start();
