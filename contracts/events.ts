@@ -1,2 +1,183 @@
+import * as z from 'zod/mini';
+import { LEAD_STATUSES } from '../schemas/lead.ts';
+
+/**
+ * The event catalogue (architecture rule 2: events are a typed catalogue): every domain event Cirrus puts on
+ * its bus, by name and version, with the zod schema of its payload (the EventBridge `detail`). The record
+ * service stamps each outbox item with its name and current version and refuses an uncatalogued one;
+ * consumers read `detail` through `parseEvent` instead of casting a record snapshot; the declared EventBridge
+ * rules name catalogue events; integrators read it as AsyncAPI at `GET /api/events.json`.
+ *
+ * A breaking change to a payload is a new version next to the old one (consumers parse what they get); a
+ * field added with `optional` is not breaking.
+ */
+
 /** `source` of every Cirrus domain event on the bus; `detail-type` is the event name, e.g. contact.created. */
 export const EVENT_SOURCE = 'cirrus.crm';
+
+/** What every event says, whatever it is about. */
+const envelope = {
+  eventId: z.string(),
+  name: z.string(),
+  version: z.int(),
+  tenantId: z.string(),
+  occurredAt: z.string(),
+  /** A person (user id) or a system actor (`system:assignment`, `system:callback-timer`, ...). */
+  actor: z.looseObject({ id: z.string(), name: z.string() }),
+  subject: z.looseObject({ type: z.string(), id: z.string() }),
+  /** Fields changed, on `*.updated` and workflow events. */
+  changes: z.optional(z.array(z.string())),
+  /** Follows a request into the events it causes and the emails they send. */
+  correlationId: z.optional(z.string()),
+};
+
+/** A record as it was after the change; records have custom fields, so the snapshot stays open. */
+const snapshot = {
+  id: z.string(),
+  version: z.int(),
+  createdAt: z.string(),
+  updatedAt: z.optional(z.string()),
+  ownerId: z.optional(z.string()),
+  deletedAt: z.optional(z.string()),
+};
+const accountData = z.looseObject({ ...snapshot, name: z.string() });
+const contactData = z.looseObject({ ...snapshot, firstName: z.optional(z.string()), lastName: z.optional(z.string()), email: z.optional(z.string()), accountId: z.optional(z.string()) });
+const opportunityData = z.looseObject({ ...snapshot, name: z.string(), accountId: z.optional(z.string()) });
+const leadData = z.looseObject({
+  ...snapshot,
+  status: z.enum(LEAD_STATUSES),
+  name: z.optional(z.string()),
+  email: z.optional(z.string()),
+  phone: z.optional(z.string()),
+  company: z.optional(z.string()),
+  source: z.optional(z.string()),
+  ownerManagerId: z.optional(z.string()),
+  /** Set when an owner was given the lead; the call-back timer is named after it. */
+  assignedAt: z.optional(z.string()),
+  callbackDueAt: z.optional(z.string()),
+  lastContactedAt: z.optional(z.string()),
+  callbackOverdueAt: z.optional(z.string()),
+});
+
+const event = <D extends z.ZodMiniType>(data: D) => z.looseObject({ ...envelope, data });
+
+interface CatalogueEntry<S extends z.ZodMiniType = z.ZodMiniType> {
+  readonly summary: string;
+  /** Version → payload schema; the highest is what Cirrus publishes today. */
+  readonly versions: Readonly<Record<number, S>>;
+}
+const v1 = <S extends z.ZodMiniType>(summary: string, schema: S): CatalogueEntry<S> => ({ summary, versions: { 1: schema } });
+
+const recordEvents = <P extends string, D extends z.ZodMiniType>(type: P, label: string, data: D) => ({
+  [`${type}.created`]: v1(`A ${label} was created.`, event(data)),
+  [`${type}.updated`]: v1(`A ${label} was changed; \`changes\` names the fields.`, event(data)),
+  [`${type}.deleted`]: v1(`A ${label} was moved to the trash (soft delete; it can be restored).`, event(data)),
+  [`${type}.restored`]: v1(`A ${label} was restored from the trash.`, event(data)),
+}) as Record<`${P}.${'created' | 'updated' | 'deleted' | 'restored'}`, CatalogueEntry<ReturnType<typeof event<D>>>>;
+
+export const eventCatalogue = {
+  ...recordEvents('account', 'account', accountData),
+  ...recordEvents('contact', 'contact', contactData),
+  ...recordEvents('opportunity', 'opportunity', opportunityData),
+  ...recordEvents('lead', 'lead', leadData),
+  'lead.assigned': v1('A lead was given to an owner (by a rule, a claim or by hand); the call-back window starts.', event(leadData)),
+  'lead.queued': v1('No rule or no available owner: the lead waits in the shared queue to be claimed.', event(leadData)),
+  'lead.contacted': v1('The owner logged contact with the lead (or moved it to contacted).', event(leadData)),
+  'lead.activity-logged': v1('A call, email, meeting or note was logged on a lead that was already contacted.', event(leadData)),
+  'lead.qualified': v1('The lead was qualified.', event(leadData)),
+  'lead.disqualified': v1('The lead was disqualified; `data.disqualifiedReason` says why.', event(leadData)),
+  'lead.converted': v1('The lead became an account, a contact and optionally an opportunity; `data.convertedTo` links them.', event(leadData)),
+  'lead.callback-overdue': v1('The call-back window passed without contact: the owner is reminded and their manager told.', event(leadData)),
+} as const;
+
+export type EventName = keyof typeof eventCatalogue;
+export const eventNames = Object.keys(eventCatalogue) as EventName[];
+/** The payload of an event, as its current version's schema reads it. */
+export type EventPayload<N extends EventName> = z.infer<(typeof eventCatalogue)[N]['versions'][1]>;
+
+export const isCatalogued = (name: string): name is EventName => Object.hasOwn(eventCatalogue, name);
+
+/** The version Cirrus publishes today (the highest in the catalogue). */
+export function currentVersion(name: EventName): number {
+  return Math.max(...Object.keys(eventCatalogue[name].versions).map(Number));
+}
+
+/** An event that is not in the catalogue, or whose payload does not match its version's schema. */
+export class EventContractError extends Error {
+  constructor(message: string, readonly issues: readonly string[] = []) {
+    super(issues.length ? `${message}: ${issues.join('; ')}` : message);
+    this.name = 'EventContractError';
+  }
+}
+
+/** Throws unless `name` is catalogued: the outbox refuses to publish anything else. */
+export function assertCatalogued(name: string): asserts name is EventName {
+  if (!isCatalogued(name)) throw new EventContractError(`Event ${name} is not in the event catalogue (contracts/events.ts)`);
+}
+
+/**
+ * Reads an EventBridge `detail` as the catalogue says: the consumer names the events it accepts, and gets the
+ * payload typed. Items written before versions existed count as version 1.
+ */
+export function parseEvent<N extends EventName>(detail: unknown, accepted: readonly N[]): EventPayload<N> {
+  const d = (detail ?? {}) as { name?: unknown; version?: unknown };
+  const name = String(d.name);
+  if (!(accepted as readonly string[]).includes(name)) throw new EventContractError(`Expected one of ${accepted.join(', ')}, got ${name}`);
+  const entry = eventCatalogue[name as N] as CatalogueEntry;
+  const version = d.version === undefined ? 1 : Number(d.version);
+  const schema = entry.versions[version];
+  if (!schema) throw new EventContractError(`Event ${name} has no version ${String(d.version)} in the catalogue`);
+  const parsed = z.safeParse(schema, { ...(detail as object), version });
+  if (!parsed.success) {
+    throw new EventContractError(`Event ${name} v${version} does not match the catalogue`, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return parsed.data as EventPayload<N>;
+}
+
+/** Detail-type values for an EventBridge rule, checked against the catalogue at compile time. */
+export const detailTypes = <N extends EventName>(...names: N[]): N[] => names;
+
+const jsonSchema = (s: z.ZodMiniType) => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+/**
+ * The catalogue as an AsyncAPI 3.0 document: one channel per event (its EventBridge detail-type on the
+ * Cirrus bus, source `cirrus.crm`), one message per version with the JSON Schema of `detail`.
+ */
+export function asyncApiDocument(): Record<string, unknown> {
+  const channels: Record<string, unknown> = {};
+  const operations: Record<string, unknown> = {};
+  const messages: Record<string, unknown> = {};
+  for (const name of eventNames) {
+    const entry = eventCatalogue[name] as CatalogueEntry;
+    const refs: Record<string, unknown> = {};
+    for (const [version, schema] of Object.entries(entry.versions)) {
+      const id = `${name}.v${version}`;
+      messages[id] = {
+        name,
+        title: `${name} v${version}`,
+        summary: entry.summary,
+        contentType: 'application/json',
+        payload: jsonSchema(schema),
+        'x-eventbridge': { source: EVENT_SOURCE, detailType: name, version: Number(version) },
+      };
+      refs[id] = { $ref: `#/components/messages/${id}` };
+    }
+    channels[name] = { address: name, description: entry.summary, messages: refs };
+    operations[`on.${name}`] = { action: 'receive', channel: { $ref: `#/channels/${name}` }, summary: `Receive ${name} from the Cirrus event bus` };
+  }
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Cirrus CRM events',
+      version: '1.0.0',
+      description: `Domain events on the Cirrus EventBridge bus. Each is an EventBridge event with source "${EVENT_SOURCE}", detail-type = the event name, and detail = the payload below; consumers should accept fields they do not know.`,
+    },
+    defaultContentType: 'application/json',
+    channels,
+    operations,
+    components: { messages },
+  };
+}

@@ -60,6 +60,7 @@ const route = (
 export const routes: readonly RouteDeclaration[] = [
   route('health', 'platform', 'GET', '/api/health', {}, 'none'),
   route('openapi', 'platform', 'GET', '/api/openapi.json', {}, 'none'),
+  route('events', 'platform', 'GET', '/api/events.json', {}, 'none'),
 
   route('me', 'directory', 'GET', '/api/me', write),
   route('users-list', 'directory', 'GET', '/api/users', read),

@@ -51,6 +51,7 @@ function recordDocs(plural: string, label: string, schemas: { record: z.ZodMiniT
 export const operations: Readonly<Record<string, OperationDoc>> = {
   health: { summary: 'Liveness', tag: 'platform', response: z.object({ status: z.literal('ok') }) },
   openapi: { summary: 'This document', tag: 'platform' },
+  events: { summary: 'The event catalogue: every domain event on the bus, as AsyncAPI 3.0', tag: 'platform' },
   me: { summary: 'The signed-in user', tag: 'users', response: z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), tenantId: z.string(), language: z.string() }) },
   'users-list': { summary: 'Users of the workspace', tag: 'users', response: z.object({ items: z.array(user) }) },
   ...recordDocs('accounts', 'account', { record: account, create: accountCreate, update: accountUpdate }),

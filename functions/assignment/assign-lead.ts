@@ -1,4 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
+import { parseEvent } from '#contracts/events.ts';
 import type { Principal } from '#commons/auth.ts';
 import { logger } from '#commons/logger.ts';
 import { HttpProblem } from '#commons/problem.ts';
@@ -11,6 +12,7 @@ import { CounterConflict } from '../records/store.ts';
 import { firstMatchingRule, leastLoadedPick, roundRobinPick, type LeadFacts } from './rules.ts';
 import { loadCandidates, loadRuleSet, nextTurn } from './store.ts';
 
+/** @deprecated read events through parseEvent (contracts/events.ts). */
 export interface DomainEventDetail {
   eventId: string;
   tenantId: string;
@@ -94,8 +96,8 @@ export async function assignLead(tenantId: string, leadId: string, eventId: stri
 }
 
 /** EventBridge target of the `lead-assignment` rule (lead.created with status new). */
-export async function handler(event: EventBridgeEvent<string, DomainEventDetail>): Promise<AssignmentOutcome> {
-  const { tenantId, subject, eventId } = event.detail;
+export async function handler(event: EventBridgeEvent<string, unknown>): Promise<AssignmentOutcome> {
+  const { tenantId, subject, eventId } = parseEvent(event.detail, ['lead.created']);
   const outcome = await assignLead(tenantId, subject.id, eventId, recordDeps());
   await logger.info('lead assignment', { tenantId, leadId: subject.id, ...outcome });
   return outcome;

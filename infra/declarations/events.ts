@@ -1,4 +1,4 @@
-import { EVENT_SOURCE } from '../../contracts/events.ts';
+import { detailTypes, EVENT_SOURCE } from '../../contracts/events.ts';
 import { scheduleTargetNames } from '../../contracts/schedules.ts';
 import type { FunctionDeclaration } from './functions.ts';
 
@@ -57,7 +57,7 @@ export const rules: readonly RuleDeclaration[] = [
   {
     name: 'lead-assignment',
     description: 'SFA-2: a new lead in the queue is assigned by the tenant\'s rules',
-    eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['lead.created'], detail: { data: { status: ['new'] } } },
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': detailTypes('lead.created'), detail: { data: { status: ['new'] } } },
     target: { name: 'lead-assignment', entry: 'functions/assignment/assign-lead.ts', access: { table: 'readwrite' }, timeoutSeconds: 30 },
     retryAttempts: 8,
     maxEventAgeSeconds: 3600,
@@ -67,7 +67,7 @@ export const rules: readonly RuleDeclaration[] = [
     description: 'SFA-5/PLT-7: owner email, notification, call-back task and timer; reminder and escalation; timer cancelled on contact',
     eventPattern: {
       source: [EVENT_SOURCE],
-      'detail-type': ['lead.assigned', 'lead.callback-overdue', 'lead.contacted', 'lead.qualified', 'lead.converted', 'lead.disqualified'],
+      'detail-type': detailTypes('lead.assigned', 'lead.callback-overdue', 'lead.contacted', 'lead.qualified', 'lead.converted', 'lead.disqualified'),
     },
     target: { name: 'lead-follow-up', entry: 'functions/leads/notify.ts', access: { table: 'readwrite', sendEmail: true, schedules: true }, timeoutSeconds: 30 },
     retryAttempts: 8,
