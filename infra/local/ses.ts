@@ -1,12 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { ACCOUNT_ID } from './config.ts';
 import { AwsError } from './protocol.ts';
 import { readJson, writeJson } from './store.ts';
 
 /**
- * SES v2 emulator (restJson1, `POST /v2/email/outbound-emails`): SendEmail with Simple content. Nothing is
- * delivered; messages are kept in DATA_DIR and listed at `GET /_aws/ses` in LocalStack's shape.
+ * SES v2 emulator (restJson1). `SendEmail` (`POST /v2/email/outbound-emails`) with each of the three
+ * `EmailContent` kinds of the API reference: `Simple` (Subject, Text/Html body, `Attachments`), `Raw`
+ * (a whole MIME message, base64 in JSON) and `Template` (a stored template by name or ARN, or inline
+ * `TemplateContent`, with `TemplateData`), plus `CreateEmailTemplate`, `GetEmailTemplate`,
+ * `UpdateEmailTemplate`, `DeleteEmailTemplate` and `ListEmailTemplates`. It refuses what SES refuses
+ * with SES's error types (`BadRequestException`, `MessageRejected`, `NotFoundException`,
+ * `AlreadyExistsException`). Nothing is delivered: messages are kept in DATA_DIR and listed at
+ * `GET /_aws/ses` in LocalStack's shape.
  */
+export interface StoredAttachment {
+  FileName: string;
+  ContentType: string;
+  ContentDisposition: 'ATTACHMENT' | 'INLINE';
+  ContentTransferEncoding?: string;
+  ContentId?: string;
+  ContentDescription?: string;
+  Size: number;
+  /** base64 */
+  RawContent: string;
+}
+
 export interface SentMessage {
   Id: string;
   Region: string;
@@ -17,18 +36,52 @@ export interface SentMessage {
   Timestamp: string;
   ConfigurationSetName?: string;
   ReplyToAddresses?: string[];
+  /** Content.Raw: the message exactly as sent (base64), as LocalStack lists it. */
+  RawData?: string;
+  Attachments?: StoredAttachment[];
+  /** Content.Template: which template and data rendered Subject and Body. */
+  Template?: { TemplateName?: string; TemplateArn?: string; TemplateData?: string; Inline?: boolean };
+  /** Set when SES would accept the call but not deliver (a template variable without data). */
+  RenderingFailure?: string;
 }
 
+interface TemplateContent { Subject?: string; Text?: string; Html?: string }
+interface StoredTemplate { TemplateName: string; TemplateContent: TemplateContent; CreatedTimestamp: string }
+
+/** SES quotas (ses/latest/dg/quotas.html and the attachments guide): 50 recipients, 40 MB per message. */
+export const MAX_RECIPIENTS = 50;
+export const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+/** "Unsupported attachment types" (ses/latest/dg/mime-types.html): SES refuses these extensions. */
+const BLOCKED_EXTENSIONS = new Set(`ade adp app asp bas bat cer chm cmd com cpl crt csh der exe fxp gadget hlp hta inf ins isp its js jse ksh
+  lib lnk mad maf mag mam maq mar mas mat mau mav maw mda mdb mde mdt mdw mdz msc msh msh1 msh2 mshxml msh1xml msh2xml msi msp mst
+  ops pcd pif plg prf prg reg scf scr sct shb shs sys ps1 ps1xml ps2 ps2xml psc1 psc2 tmp url vb vbe vbs vps vsmacros vss vst vsw
+  vxd ws wsc wsf wsh xnk`.split(/\s+/));
+const TYPES: Record<string, string> = {
+  pdf: 'application/pdf', csv: 'text/csv', txt: 'text/plain', html: 'text/html', htm: 'text/html', json: 'application/json',
+  xml: 'application/xml', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp',
+  svg: 'image/svg+xml', ics: 'text/calendar', zip: 'application/zip', gz: 'application/gzip',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+};
+
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
-const addressOf = (a: string) => /<([^>]+)>\s*$/.exec(a)?.[1] ?? a.trim();
+const addressOf = (a: string) => /<([^>]+)>\s*$/.exec(a)?.[1]?.trim() ?? a.trim();
+const TEMPLATE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const bad = (message: string) => new AwsError('BadRequestException', message);
+const rejected = (message: string) => new AwsError('MessageRejected', message);
+const notFound = (message: string) => new AwsError('NotFoundException', message, 404);
 
 export class SesEmulator {
   private readonly file: string;
+  private readonly templatesFile: string;
   readonly messages: SentMessage[];
+  private readonly templates: Record<string, StoredTemplate>;
 
   constructor(dataDir: string, private readonly region: string) {
     this.file = join(dataDir, 'ses-messages.json');
+    this.templatesFile = join(dataDir, 'ses-templates.json');
     this.messages = readJson<SentMessage[]>(this.file, []);
+    this.templates = readJson<Record<string, StoredTemplate>>(this.templatesFile, {});
   }
 
   handle(method: string, path: string, body: Record<string, any>): [number, unknown] {
@@ -36,40 +89,199 @@ export class SesEmulator {
     if (method === 'GET' && path === '/v2/email/account') {
       return [200, { DedicatedIpAutoWarmupEnabled: false, EnforcementStatus: 'HEALTHY', ProductionAccessEnabled: true, SendQuota: { Max24HourSend: 1e6, MaxSendRate: 1e3, SentLast24Hours: this.messages.length }, SendingEnabled: true }];
     }
+    if (path === '/v2/email/templates') {
+      if (method === 'POST') return [200, this.createTemplate(body)];
+      if (method === 'GET') {
+        return [200, { TemplatesMetadata: Object.values(this.templates).map((t) => ({ TemplateName: t.TemplateName, CreatedTimestamp: Date.parse(t.CreatedTimestamp) / 1000 })) }];
+      }
+    }
+    const t = /^\/v2\/email\/templates\/([^/]+)$/.exec(path);
+    if (t) {
+      let name: string;
+      try {
+        name = decodeURIComponent(t[1]!);
+      } catch {
+        throw bad('Invalid template name');
+      }
+      if (method === 'GET') {
+        const found = this.templateOrThrow(name);
+        return [200, { TemplateName: found.TemplateName, TemplateContent: found.TemplateContent }];
+      }
+      if (method === 'PUT') {
+        const found = this.templateOrThrow(name);
+        found.TemplateContent = templateContent(body.TemplateContent);
+        this.saveTemplates();
+        return [200, {}];
+      }
+      if (method === 'DELETE') {
+        this.templateOrThrow(name);
+        delete this.templates[name];
+        this.saveTemplates();
+        return [200, {}];
+      }
+    }
     throw new AwsError('NotFoundException', `The local SES emulator does not implement ${method} ${path}`, 404);
   }
 
+  private createTemplate(body: Record<string, any>) {
+    const name = body.TemplateName;
+    if (typeof name !== 'string' || !TEMPLATE_NAME.test(name)) throw bad('TemplateName is required: 1-64 letters, digits, underscores or dashes');
+    if (this.templates[name]) throw new AwsError('AlreadyExistsException', `Template ${name} already exists.`);
+    this.templates[name] = { TemplateName: name, TemplateContent: templateContent(body.TemplateContent), CreatedTimestamp: new Date().toISOString() };
+    this.saveTemplates();
+    return {};
+  }
+
+  private templateOrThrow(name: string): StoredTemplate {
+    const found = Object.hasOwn(this.templates, name) ? this.templates[name] : undefined;
+    if (!found) throw notFound(`Template ${name} does not exist.`);
+    return found;
+  }
+
+  private saveTemplates() {
+    writeJson(this.templatesFile, this.templates);
+  }
+
   private send(body: Record<string, any>) {
-    const from = body.FromEmailAddress;
-    if (typeof from !== 'string' || !EMAIL.test(addressOf(from))) throw new AwsError('BadRequestException', 'Missing or invalid FromEmailAddress');
+    const content = body.Content;
+    if (!content || typeof content !== 'object') throw bad('Missing required field Content');
+    const kinds = (['Simple', 'Raw', 'Template'] as const).filter((k) => content[k] !== undefined && content[k] !== null);
+    if (kinds.length !== 1) throw bad('Content must contain exactly one of Simple, Raw or Template');
     const dest = body.Destination ?? {};
     const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
-    const to = list(dest.ToAddresses);
-    const cc = list(dest.CcAddresses);
-    const bcc = list(dest.BccAddresses);
-    if (to.length + cc.length + bcc.length === 0) throw new AwsError('BadRequestException', 'Missing required field Destination');
-    if (to.length + cc.length + bcc.length > 50) throw new AwsError('BadRequestException', 'Recipient count exceeds 50');
-    for (const a of [...to, ...cc, ...bcc]) if (!EMAIL.test(addressOf(a))) throw new AwsError('BadRequestException', `Invalid email address ${a}`);
-    const simple = body.Content?.Simple;
-    if (!simple) throw new AwsError('BadRequestException', 'The local SES emulator supports Content.Simple only');
-    if (typeof simple.Subject?.Data !== 'string') throw new AwsError('BadRequestException', 'Missing required field Subject');
-    const text = simple.Body?.Text?.Data;
-    const html = simple.Body?.Html?.Data;
-    if (text === undefined && html === undefined) throw new AwsError('BadRequestException', 'Missing required field Body');
+    let to = list(dest.ToAddresses);
+    let cc = list(dest.CcAddresses);
+    let bcc = list(dest.BccAddresses);
+    let from = body.FromEmailAddress;
+    let subject: string;
+    let text: string | null = null;
+    let html: string | null = null;
+    let attachments: StoredAttachment[] | undefined;
+    let rawData: string | undefined;
+    let template: SentMessage['Template'];
+    let renderingFailure: string | undefined;
+    let size = 0;
+
+    if (kinds[0] === 'Raw') {
+      rawData = base64Field(content.Raw.Data, 'Content.Raw.Data');
+      const raw = Buffer.from(rawData, 'base64');
+      if (raw.length === 0) throw bad('Missing required field Content.Raw.Data');
+      size = raw.length;
+      const mail = parseMime(raw);
+      const header = (n: string) => mail.headers.find(([k]) => k === n)?.[1];
+      if (from === undefined) {
+        from = header('from') === undefined ? undefined : decodeWords(header('from')!);
+        if (from === undefined) throw rejected("Missing required header 'From'.");
+      }
+      if (body.Destination === undefined) {
+        // Without a Destination SES sends to the addresses in the message's To, Cc and Bcc headers.
+        to = addressList(header('to'));
+        cc = addressList(header('cc'));
+        bcc = addressList(header('bcc'));
+      }
+      subject = decodeWords(header('subject') ?? '');
+      text = mail.text;
+      html = mail.html;
+      if (mail.attachments.length) attachments = mail.attachments;
+    } else if (kinds[0] === 'Simple') {
+      const simple = content.Simple;
+      if (typeof simple.Subject?.Data !== 'string') throw bad('Missing required field Subject');
+      text = simple.Body?.Text?.Data ?? null;
+      html = simple.Body?.Html?.Data ?? null;
+      if (text === null && html === null) throw bad('Missing required field Body');
+      subject = simple.Subject.Data;
+      attachments = this.attachments(simple.Attachments);
+    } else {
+      const t = content.Template;
+      const byName = t.TemplateName !== undefined;
+      const byArn = t.TemplateArn !== undefined;
+      const inline = t.TemplateContent !== undefined;
+      if (Number(byName) + Number(byArn) + Number(inline) === 0) throw bad('Template requires TemplateName, TemplateArn or TemplateContent');
+      if (inline && (byName || byArn)) throw bad('Specify either the TemplateContent or a TemplateName/TemplateArn, not both');
+      let tc: TemplateContent;
+      if (inline) tc = templateContent(t.TemplateContent);
+      else {
+        const name = byName ? String(t.TemplateName) : templateNameFromArn(String(t.TemplateArn), this.region);
+        if (byName && byArn && templateNameFromArn(String(t.TemplateArn), this.region) !== name) throw bad('TemplateName and TemplateArn name different templates');
+        tc = this.templateOrThrow(name).TemplateContent;
+      }
+      let data: Record<string, unknown> = {};
+      if (t.TemplateData !== undefined) {
+        try {
+          data = JSON.parse(String(t.TemplateData));
+        } catch {
+          throw bad('TemplateData is not valid JSON');
+        }
+        if (data === null || typeof data !== 'object' || Array.isArray(data)) throw bad('TemplateData must be a JSON object');
+      }
+      const missing = new Set<string>();
+      subject = render(tc.Subject ?? '', data, missing);
+      text = tc.Text === undefined ? null : render(tc.Text, data, missing);
+      html = tc.Html === undefined ? null : render(tc.Html, data, missing);
+      if (!subject && text === null && html === null) throw rejected('The template has no content');
+      // SES accepts the call and then does not deliver: a Rendering Failure event instead of the mail.
+      if (missing.size) renderingFailure = `Attribute '${[...missing][0]}' is not present in the rendering data.`;
+      template = { ...(byName ? { TemplateName: String(t.TemplateName) } : {}), ...(byArn ? { TemplateArn: String(t.TemplateArn) } : {}), ...(inline ? { Inline: true } : {}), ...(t.TemplateData !== undefined ? { TemplateData: String(t.TemplateData) } : {}) };
+      attachments = this.attachments(t.Attachments);
+    }
+
+    if (typeof from !== 'string' || !EMAIL.test(addressOf(from))) throw bad('Missing or invalid FromEmailAddress');
+    const recipients = [...to, ...cc, ...bcc];
+    if (recipients.length === 0) throw bad('Missing required field Destination');
+    if (recipients.length > MAX_RECIPIENTS) throw bad(`Recipient count exceeds ${MAX_RECIPIENTS}.`);
+    for (const a of recipients) if (!EMAIL.test(addressOf(a))) throw bad(`Invalid email address ${a}`);
+    if (!rawData) size = Buffer.byteLength(subject) + Buffer.byteLength(text ?? '') + Buffer.byteLength(html ?? '') + (attachments ?? []).reduce((n, a) => n + a.RawContent.length, 0);
+    if (size > MAX_MESSAGE_BYTES) throw rejected(`Message length is more than ${MAX_MESSAGE_BYTES} bytes long: '${size}'.`);
+
     const message: SentMessage = {
       Id: `${randomUUID().replace(/-/g, '')}-local`,
       Region: this.region,
       Source: from,
       Destination: { ToAddresses: to, ...(cc.length ? { CcAddresses: cc } : {}), ...(bcc.length ? { BccAddresses: bcc } : {}) },
-      Subject: simple.Subject.Data,
-      Body: { text_part: text ?? null, html_part: html ?? null },
+      Subject: subject,
+      Body: { text_part: text, html_part: html },
       Timestamp: new Date().toISOString(),
       ...(body.ConfigurationSetName ? { ConfigurationSetName: String(body.ConfigurationSetName) } : {}),
       ...(Array.isArray(body.ReplyToAddresses) ? { ReplyToAddresses: body.ReplyToAddresses.map(String) } : {}),
+      ...(rawData ? { RawData: rawData } : {}),
+      ...(attachments?.length ? { Attachments: attachments } : {}),
+      ...(template ? { Template: template } : {}),
+      ...(renderingFailure ? { RenderingFailure: renderingFailure } : {}),
     };
+    if (renderingFailure) console.warn(`[local] SES: message ${message.Id} not delivered (Rendering Failure): ${renderingFailure}`);
     this.messages.push(message);
     writeJson(this.file, this.messages);
     return { MessageId: message.Id };
+  }
+
+  /** `Simple.Attachments` / `Template.Attachments` (API_Attachment): checked field by field. */
+  private attachments(input: unknown): StoredAttachment[] | undefined {
+    if (input === undefined || input === null) return undefined;
+    if (!Array.isArray(input)) throw bad('Attachments must be a list');
+    return input.map((a: Record<string, unknown>, i) => {
+      const at = `Attachments[${i}]`;
+      if (typeof a?.FileName !== 'string' || a.FileName === '') throw bad(`Missing required field ${at}.FileName`);
+      if (a.FileName.length > 255) throw bad(`${at}.FileName is longer than 255 characters`);
+      if (a.RawContent === undefined || a.RawContent === null) throw bad(`Missing required field ${at}.RawContent`);
+      const raw = base64Field(a.RawContent, `${at}.RawContent`);
+      const disposition = a.ContentDisposition ?? 'ATTACHMENT';
+      if (disposition !== 'ATTACHMENT' && disposition !== 'INLINE') throw bad(`${at}.ContentDisposition must be ATTACHMENT or INLINE`);
+      const encoding = a.ContentTransferEncoding;
+      if (encoding !== undefined && !['BASE64', 'QUOTED_PRINTABLE', 'SEVEN_BIT'].includes(String(encoding))) throw bad(`${at}.ContentTransferEncoding must be BASE64, QUOTED_PRINTABLE or SEVEN_BIT`);
+      if (a.ContentId !== undefined && (typeof a.ContentId !== 'string' || a.ContentId.length < 1 || a.ContentId.length > 78)) throw bad(`${at}.ContentId must be 1-78 characters`);
+      if (a.ContentDescription !== undefined && (typeof a.ContentDescription !== 'string' || a.ContentDescription.length > 1000)) throw bad(`${at}.ContentDescription is longer than 1000 characters`);
+      blockExtension(a.FileName);
+      return {
+        FileName: a.FileName,
+        ContentType: typeof a.ContentType === 'string' && a.ContentType ? a.ContentType : typeFor(a.FileName),
+        ContentDisposition: disposition,
+        ...(encoding !== undefined ? { ContentTransferEncoding: String(encoding) } : {}),
+        ...(a.ContentId !== undefined ? { ContentId: a.ContentId as string } : {}),
+        ...(a.ContentDescription !== undefined ? { ContentDescription: a.ContentDescription as string } : {}),
+        Size: Buffer.from(raw, 'base64').length,
+        RawContent: raw,
+      };
+    });
   }
 
   /** LocalStack's `DELETE /_aws/ses[?id=]`: forget one message, or all. */
@@ -79,13 +291,231 @@ export class SesEmulator {
     writeJson(this.file, this.messages);
   }
 
-  /** LocalStack's `GET /_aws/ses` (optionally `?email=` = a recipient, matched like LocalStack does on the addresses). */
-  list(email?: string | null) {
+  /**
+   * LocalStack's `GET /_aws/ses`: `?id=` keeps that message only; `?email=` keeps messages to that
+   * recipient (To/Cc/Bcc). Messages SES would not deliver (rendering failures) are not listed.
+   */
+  list(filter: string | null | { email?: string | null; id?: string | null } = {}) {
+    const { email, id } = typeof filter === 'object' && filter !== null ? filter : { email: filter, id: null };
     const wanted = email?.toLowerCase();
-    const messages = wanted
-      ? this.messages.filter((m) => [...m.Destination.ToAddresses, ...(m.Destination.CcAddresses ?? []), ...(m.Destination.BccAddresses ?? [])].some((a) => addressOf(a).toLowerCase() === wanted))
-      : this.messages;
-    // Exactly LocalStack's fields; the configuration set and reply-to stay in the stored file only.
-    return { messages: messages.map(({ Id, Region, Source, Destination, Subject, Body, Timestamp }) => ({ Id, Region, Source, Destination, Subject, Body, Timestamp })) };
+    const messages = this.messages.filter((m) => !m.RenderingFailure
+      && (!id || m.Id === id)
+      && (!wanted || [...m.Destination.ToAddresses, ...(m.Destination.CcAddresses ?? []), ...(m.Destination.BccAddresses ?? [])].some((a) => addressOf(a).toLowerCase() === wanted)));
+    // LocalStack's fields; RawData for raw messages, attachment metadata (not content) when there are any.
+    return {
+      messages: messages.map(({ Id, Region, Source, Destination, Subject, Body, Timestamp, RawData, Attachments }) => ({
+        Id, Region, Source, Destination, Subject, Body, Timestamp,
+        ...(RawData ? { RawData } : {}),
+        ...(Attachments?.length ? { Attachments: Attachments.map(({ RawContent: _c, ...meta }) => meta) } : {}),
+      })),
+    };
   }
+}
+
+function templateContent(input: unknown): TemplateContent {
+  if (!input || typeof input !== 'object') throw bad('Missing required field TemplateContent');
+  const c = input as Record<string, unknown>;
+  const out: TemplateContent = {};
+  for (const k of ['Subject', 'Text', 'Html'] as const) {
+    if (c[k] === undefined || c[k] === null) continue;
+    if (typeof c[k] !== 'string') throw bad(`TemplateContent.${k} must be a string`);
+    out[k] = c[k] as string;
+  }
+  if (out.Subject === undefined && out.Text === undefined && out.Html === undefined) throw bad('TemplateContent needs a Subject, Text or Html part');
+  return out;
+}
+
+function templateNameFromArn(arn: string, region: string): string {
+  const m = /^arn:aws:ses:([^:]+):(\d{12}):template\/([^/]+)$/.exec(arn);
+  if (!m) throw bad(`Invalid TemplateArn ${arn}`);
+  if (m[1] !== region || m[2] !== ACCOUNT_ID) throw notFound(`Template ${m[3]} does not exist.`);
+  return m[3]!;
+}
+
+/** A blob member of the JSON request (the SDK base64-encodes Uint8Array fields). */
+function base64Field(value: unknown, name: string): string {
+  if (typeof value !== 'string') throw bad(`${name} must be base64-encoded data`);
+  const compact = value.replace(/\s+/g, '');
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) throw bad(`${name} is not valid base64`);
+  return compact;
+}
+
+function blockExtension(fileName: string) {
+  const ext = /\.([^.]+)$/.exec(fileName)?.[1]?.toLowerCase();
+  if (ext && BLOCKED_EXTENSIONS.has(ext)) throw rejected(`Attachments with the file extension .${ext} are not supported: ${fileName}`);
+}
+
+const typeFor = (fileName: string) => TYPES[/\.([^.]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? ''] ?? 'application/octet-stream';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' };
+
+/**
+ * SES templates are Handlebars: `{{name}}` / `{{a.b}}` are replaced HTML-escaped, `{{{name}}}` as is.
+ * Only these simple substitutions are emulated (block helpers such as `{{#if}}` stay literal). A name
+ * without data is collected in `missing` (SES: a Rendering Failure, the mail is not sent).
+ */
+export function render(template: string, data: Record<string, unknown>, missing: Set<string>): string {
+  return template.replace(/\{\{\{\s*([\w.-]+)\s*\}\}\}|\{\{\s*([\w.-]+)\s*\}\}/g, (_m, raw: string | undefined, escaped: string | undefined) => {
+    const path = (raw ?? escaped)!;
+    let v: unknown = data;
+    for (const part of path.split('.')) v = v !== null && typeof v === 'object' && Object.hasOwn(v, part) ? (v as Record<string, unknown>)[part] : undefined;
+    if (v === undefined || v === null) {
+      missing.add(path);
+      return '';
+    }
+    const s = typeof v === 'object' ? '[object Object]' : String(v);
+    return raw !== undefined ? s : s.replace(/[&<>"'`=]/g, (c) => ESCAPES[c]!);
+  });
+}
+
+// ---- MIME (RFC 5322 / 2045 / 2047): enough to list recipients, subject, bodies and attachments. ----
+
+export interface ParsedMail {
+  headers: [string, string][];
+  text: string | null;
+  html: string | null;
+  attachments: StoredAttachment[];
+}
+
+/** Splits a raw message into headers and body and walks multipart bodies; malformed messages are MessageRejected. */
+export function parseMime(raw: Buffer): ParsedMail {
+  const out: ParsedMail = { headers: [], text: null, html: null, attachments: [] };
+  const source = raw.toString('latin1');
+  for (const line of source.split(/\r?\n/)) if (line.length > 998) throw rejected('Message lines may not be longer than 1000 characters (RFC 5321).');
+  const { headers, body } = splitEntity(source, true);
+  out.headers = headers;
+  walk(headers, body, out, 0);
+  return out;
+}
+
+function splitEntity(source: string, top: boolean): { headers: [string, string][]; body: string } {
+  if (!top && /^\r?\n/.test(source)) return { headers: [], body: source.replace(/^\r?\n/, '') };
+  const m = /\r?\n\r?\n/.exec(source);
+  if (!m) {
+    if (top) throw rejected('The message has to contain a header and a body, separated by one blank line.');
+    return { headers: parseHeaders(source), body: '' };
+  }
+  return { headers: parseHeaders(source.slice(0, m.index)), body: source.slice(m.index + m[0].length) };
+}
+
+function parseHeaders(block: string): [string, string][] {
+  const headers: [string, string][] = [];
+  for (const line of block.split(/\r?\n/)) {
+    if (line === '') continue;
+    if (/^[ \t]/.test(line) && headers.length) {
+      headers[headers.length - 1]![1] += ` ${line.trim()}`;
+      continue;
+    }
+    const i = line.indexOf(':');
+    if (i <= 0 || !/^[\x21-\x39\x3b-\x7e]+$/.test(line.slice(0, i))) throw rejected(`Illegal header line: ${line.slice(0, 80)}`);
+    headers.push([line.slice(0, i).toLowerCase(), utf8Header(line.slice(i + 1).trim())]);
+  }
+  return headers;
+}
+
+/** Header bytes (read as latin1) that form valid UTF-8 are UTF-8 (RFC 6532); others stay as they are. */
+function utf8Header(value: string): string {
+  if (!/[\x80-\xff]/.test(value)) return value;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(value, 'latin1'));
+  } catch {
+    return value;
+  }
+}
+
+/** `type/subtype; a=b; c="d"` → { value, params } */
+function headerParams(value: string | undefined): { value: string; params: Record<string, string> } {
+  const [first = '', ...rest] = (value ?? '').split(';');
+  const params: Record<string, string> = {};
+  for (const p of rest) {
+    const i = p.indexOf('=');
+    if (i < 0) continue;
+    params[p.slice(0, i).trim().toLowerCase()] = p.slice(i + 1).trim().replace(/^"(.*)"$/, '$1');
+  }
+  return { value: first.trim().toLowerCase(), params };
+}
+
+function walk(headers: [string, string][], body: string, out: ParsedMail, depth: number) {
+  if (depth > 20) throw rejected('MIME parts are nested too deeply');
+  const h = (n: string) => headers.find(([k]) => k === n)?.[1];
+  const type = headerParams(h('content-type') ?? 'text/plain');
+  if (type.value.startsWith('multipart/')) {
+    const boundary = type.params.boundary;
+    if (!boundary) throw rejected('A multipart part has no boundary');
+    const escaped = boundary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pieces = body.split(new RegExp(`(?:^|\\r?\\n)--${escaped}`));
+    if (!pieces.slice(1).some((p) => p.startsWith('--'))) throw rejected(`The multipart boundary ${boundary} is never closed`);
+    for (const piece of pieces.slice(1)) {
+      if (piece.startsWith('--')) break; // the close delimiter
+      const part = splitEntity(piece.replace(/^[ \t]*\r?\n/, ''), false);
+      walk(part.headers, part.body, out, depth + 1);
+    }
+    return;
+  }
+  const content = decodeTransfer(body, h('content-transfer-encoding'));
+  const disposition = headerParams(h('content-disposition'));
+  const fileName = disposition.params.filename ?? type.params.name;
+  const isAttachment = disposition.value === 'attachment' || fileName !== undefined || !type.value.startsWith('text/');
+  if (!isAttachment && type.value === 'text/plain' && out.text === null) out.text = decodeCharset(content, type.params.charset);
+  else if (!isAttachment && type.value === 'text/html' && out.html === null) out.html = decodeCharset(content, type.params.charset);
+  else {
+    const name = decodeWords(fileName ?? 'attachment');
+    blockExtension(name);
+    const cid = h('content-id')?.replace(/^<|>$/g, '');
+    out.attachments.push({
+      FileName: name, ContentType: type.value, ContentDisposition: disposition.value === 'inline' ? 'INLINE' : 'ATTACHMENT',
+      ...(cid ? { ContentId: cid } : {}), Size: content.length, RawContent: content.toString('base64'),
+    });
+  }
+}
+
+function decodeTransfer(body: string, encoding: string | undefined): Buffer {
+  const e = (encoding ?? '7bit').trim().toLowerCase();
+  if (e === 'base64') return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+  if (e === 'quoted-printable') {
+    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    return Buffer.from(bytes, 'latin1');
+  }
+  return Buffer.from(body, 'latin1');
+}
+
+function decodeCharset(bytes: Buffer, charset = 'us-ascii'): string {
+  const label = charset.toLowerCase() === 'us-ascii' ? 'utf-8' : charset;
+  try {
+    return new TextDecoder(label).decode(bytes).replace(/\r\n/g, '\n').replace(/\n$/, '');
+  } catch {
+    return bytes.toString('utf8');
+  }
+}
+
+/** RFC 2047 encoded words (`=?utf-8?B?...?=`, `=?gb2312?Q?...?=`) in a header value. */
+export function decodeWords(value: string): string {
+  return value
+    .replace(/(=\?[^?]+\?[BbQq]\?[^?]*\?=)\s+(?==\?)/g, '$1')
+    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_m, charset: string, kind: string, text: string) => {
+      const bytes = kind.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64')
+        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+      return decodeCharset(bytes, charset.replace(/\*.*$/, ''));
+    });
+}
+
+/** `"Name, Inc." <a@x>, b@y` → the addresses, as given (display names kept). */
+function addressList(value: string | undefined): string[] {
+  if (!value) return [];
+  const out: string[] = [];
+  let current = '';
+  let quoted = false;
+  let angle = 0;
+  for (const ch of decodeWords(value)) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch === '<') angle++;
+    else if (!quoted && ch === '>') angle = Math.max(0, angle - 1);
+    if (ch === ',' && !quoted && angle === 0) {
+      if (current.trim()) out.push(current.trim());
+      current = '';
+    } else current += ch;
+  }
+  if (current.trim()) out.push(current.trim());
+  return out.filter((a) => !/^[^<]*:;?$/.test(a)); // group syntax "undisclosed-recipients:;"
 }
