@@ -113,6 +113,10 @@ export class EventBridgeEmulator {
     return bus === EVENT_BUS_NAME || (typeof bus === 'string' && bus === `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/${EVENT_BUS_NAME}`);
   }
 
+  private static isDefaultBus(bus: unknown): boolean {
+    return bus === undefined || bus === null || bus === '' || bus === 'default' || bus === `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/default`;
+  }
+
   /**
    * The documented PutEvents entry size (eb-putevent-size): 14 bytes for Time if present, plus the UTF-8 bytes of
    * Source, DetailType, Detail and each of Resources.
@@ -156,12 +160,14 @@ export class EventBridgeEmulator {
         detail: JSON.parse(String(e.Detail)),
       };
       results.push({ EventId: event.id });
-      // Only the Cirrus bus has rules. AWS accepts an entry for `default` or for a bus that does not exist (it answers
-      // an EventId and delivers it nowhere: localstack test_events.snapshot.json, test_put_events_nonexistent_event_bus).
-      if (!EventBridgeEmulator.isCirrusBus(e.EventBusName)) continue;
+      // Only the Cirrus bus has rules; events on `default` are kept for /_aws/events but trigger nothing. AWS accepts
+      // an entry for a bus that does not exist (an EventId, delivered nowhere: localstack test_events.snapshot.json,
+      // test_put_events_nonexistent_event_bus), so such an entry is answered and dropped.
+      const cirrus = EventBridgeEmulator.isCirrusBus(e.EventBusName);
+      if (!cirrus && !EventBridgeEmulator.isDefaultBus(e.EventBusName)) continue;
       this.events.push(event);
       if (this.events.length > 50_000) this.events.splice(0, 10_000);
-      this.route(event, JSON.stringify({ ...event, detail: null }).replace(/"detail":null}$/, `"detail":${e.Detail}}`));
+      if (cirrus) this.route(event, JSON.stringify({ ...event, detail: null }).replace(/"detail":null}$/, `"detail":${e.Detail}}`));
     }
     return { FailedEntryCount: failed, Entries: results };
   }
