@@ -7,6 +7,7 @@ import { DataStack } from './data-stack.ts';
 import { EmailStack } from './email-stack.ts';
 import { EventsStack, realEventDeclarations, type EventDeclarations } from './events-stack.ts';
 import { defaultFunctionsDir } from './function.ts';
+import { MonitoringStack, queuesIn } from './monitoring-stack.ts';
 import { WebStack, defaultWebAssetPath } from './web-stack.ts';
 
 export const STACK_PREFIX = 'Cirrus';
@@ -38,6 +39,7 @@ export interface CirrusStacks {
   readonly events: EventsStack;
   readonly api: ApiStack;
   readonly web: WebStack;
+  readonly monitoring: MonitoringStack;
 }
 
 /** Builds every Cirrus stack into `app`. Used by bin/cirrus.ts and by test/infra. */
@@ -99,7 +101,17 @@ export function createCirrusStacks(app: App, options: CirrusAppOptions = {}): Ci
   new CfnOutput(auth, 'Region', { value: auth.region });
   new CfnOutput(data, 'TableName', { value: data.table.tableName });
 
+  // Alarms on every function, DLQ, the API and the outbox relay; an email subscription with -c alarmEmail=….
+  const monitoring = new MonitoringStack(app, `${prefix}Monitoring`, {
+    ...common,
+    functions: [...api.functions, ...events.functions].map(([name, f]) => [name, f.fn] as const),
+    deadLetterQueues: queuesIn(events, api),
+    httpApi: api.httpApi,
+    httpStage: api.stage,
+    streamConsumers: [[events.forwarder.declaration.name, events.forwarder.fn]],
+  });
+
   const nag = options.nag ?? app.node.tryGetContext('nag') !== 'false';
   if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { data, auth, email, events, api, web };
+  return { data, auth, email, events, api, web, monitoring };
 }
