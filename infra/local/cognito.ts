@@ -24,10 +24,43 @@ export interface LocalUser {
 interface State {
   key?: { kid: string; privateJwk: JWK; publicJwk: JWK };
   users: LocalUser[];
-  refreshTokens: Record<string, { username: string; issuedAt: string }>;
+  /** A refresh token keeps the authentication it came from: its auth_time and origin_jti carry over. */
+  refreshTokens: Record<string, { username: string; issuedAt: string; authTime?: number; originJti?: string }>;
 }
 
 const TOKEN_TTL_SECONDS = 3600;
+/** The app client's refreshTokenValidity (infra/stacks/auth-stack.ts): 30 days. */
+const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * Cognito's default password policy (8 characters, lower and upper case, digits, symbols), refused with
+ * InvalidPasswordException as Cognito words it. The deployed pool asks for 12 characters; the local pool
+ * keeps the default so the documented demo password (Demo123!) works.
+ */
+export function checkPassword(password: string): void {
+  const fail = (why: string) => {
+    throw new AwsError('InvalidPasswordException', `Password does not conform to policy: ${why}`);
+  };
+  if (password.length < 8) fail('Password not long enough');
+  if (!/[a-z]/.test(password)) fail('Password must have lowercase characters');
+  if (!/[A-Z]/.test(password)) fail('Password must have uppercase characters');
+  if (!/[0-9]/.test(password)) fail('Password must have numeric characters');
+  if (!/[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/.test(password)) fail('Password must have symbol characters');
+}
+
+/** The pool's schema (auth-stack.ts): standard attributes, and custom:tenantId of 1-63 characters; nothing else. */
+const STANDARD_ATTRIBUTES = new Set(['address', 'birthdate', 'email', 'email_verified', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name', 'nickname', 'phone_number', 'phone_number_verified', 'picture', 'preferred_username', 'profile', 'updated_at', 'website', 'zoneinfo']);
+function checkAttributes(attrs: Record<string, string>): void {
+  const fail = (why: string) => {
+    throw new AwsError('InvalidParameterException', `Attributes did not conform to the schema: ${why}`);
+  };
+  for (const [name, value] of Object.entries(attrs)) {
+    if (name === 'custom:tenantId') {
+      if (value.length < 1 || value.length > 63) fail(`${name}: Attribute value must be between 1 and 63 characters`);
+    } else if (!STANDARD_ATTRIBUTES.has(name)) fail(`${name}: Attribute does not exist in the schema.`);
+  }
+  if (!attrs.email) fail('email: The attribute email is required');
+}
 
 export class CognitoEmulator {
   private state: State;
@@ -115,30 +148,62 @@ export class CognitoEmulator {
     if (input.UserPoolId !== USER_POOL_ID) throw new AwsError('ResourceNotFoundException', `User pool ${input.UserPoolId} does not exist.`);
   }
 
-  private async tokens(user: LocalUser, withRefresh: boolean) {
+  /**
+   * Cognito's token shapes (cognito/latest/developerguide amazon-cognito-user-pools-using-the-id-token /
+   * -access-token): each token has its own `jti`; both share `origin_jti` and `event_id` of the
+   * authentication; the ID token has `aud` = the client, `token_use: id`, `cognito:username` and the
+   * user's attributes; the access token has `client_id` (no `aud`), `token_use: access`, `scope`,
+   * `username`. `cognito:groups` is present only when the user is in a group. A refresh keeps the
+   * original `auth_time` and `origin_jti`.
+   */
+  private async tokens(user: LocalUser, withRefresh: boolean, from?: { authTime?: number; originJti?: string }) {
     const now = Math.floor(Date.now() / 1000);
-    const authTime = now;
-    const common = { sub: user.sub, 'cognito:groups': user.groups, iss: this.issuer, auth_time: authTime, iat: now, exp: now + TOKEN_TTL_SECONDS, jti: randomUUID(), origin_jti: randomUUID(), event_id: randomUUID() };
+    const authTime = from?.authTime ?? now;
+    const originJti = from?.originJti ?? randomUUID();
+    const eventId = randomUUID();
+    const groups = user.groups.length ? { 'cognito:groups': [...user.groups] } : {};
     const header = { alg: 'RS256', kid: this.state.key!.kid };
     const custom = Object.fromEntries(Object.entries(user.attributes).filter(([k]) => k.startsWith('custom:')));
     const idClaims: JWTPayload = {
-      ...common,
-      aud: USER_POOL_CLIENT_ID,
-      token_use: 'id',
+      sub: user.sub,
+      ...groups,
+      ...(user.attributes.email !== undefined ? { email_verified: user.attributes.email_verified !== 'false' } : {}),
+      iss: this.issuer,
       'cognito:username': user.username,
-      email: user.attributes.email,
-      email_verified: user.attributes.email_verified !== 'false',
+      origin_jti: originJti,
+      aud: USER_POOL_CLIENT_ID,
+      event_id: eventId,
+      token_use: 'id',
+      auth_time: authTime,
       ...(user.attributes.name ? { name: user.attributes.name } : {}),
       ...(user.attributes.locale ? { locale: user.attributes.locale } : {}),
       ...custom,
+      exp: now + TOKEN_TTL_SECONDS,
+      iat: now,
+      jti: randomUUID(),
+      ...(user.attributes.email !== undefined ? { email: user.attributes.email } : {}),
     };
-    const accessClaims: JWTPayload = { ...common, client_id: USER_POOL_CLIENT_ID, token_use: 'access', scope: 'aws.cognito.signin.user.admin', username: user.username };
+    const accessClaims: JWTPayload = {
+      sub: user.sub,
+      ...groups,
+      iss: this.issuer,
+      client_id: USER_POOL_CLIENT_ID,
+      origin_jti: originJti,
+      event_id: eventId,
+      token_use: 'access',
+      scope: 'aws.cognito.signin.user.admin',
+      auth_time: authTime,
+      exp: now + TOKEN_TTL_SECONDS,
+      iat: now,
+      jti: randomUUID(),
+      username: user.username,
+    };
     const IdToken = await new SignJWT(idClaims).setProtectedHeader(header).sign(this.signingKey!);
     const AccessToken = await new SignJWT(accessClaims).setProtectedHeader(header).sign(this.signingKey!);
     let RefreshToken: string | undefined;
     if (withRefresh) {
       RefreshToken = randomBytes(48).toString('base64url');
-      this.state.refreshTokens[RefreshToken] = { username: user.username, issuedAt: new Date().toISOString() };
+      this.state.refreshTokens[RefreshToken] = { username: user.username, issuedAt: new Date().toISOString(), authTime, originJti };
       this.save();
     }
     return { IdToken, AccessToken, ...(RefreshToken ? { RefreshToken } : {}), ExpiresIn: TOKEN_TTL_SECONDS, TokenType: 'Bearer' };
@@ -177,10 +242,12 @@ export class CognitoEmulator {
           return { ChallengeParameters: {}, AuthenticationResult: await this.tokens(user, true) };
         }
         if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') {
-          const entry = this.state.refreshTokens[params.REFRESH_TOKEN ?? ''];
+          const token = params.REFRESH_TOKEN ?? '';
+          const entry = Object.hasOwn(this.state.refreshTokens, token) ? this.state.refreshTokens[token] : undefined;
           const user = entry && this.find(entry.username);
           if (!user || !user.enabled) throw new AwsError('NotAuthorizedException', 'Invalid Refresh Token');
-          return { ChallengeParameters: {}, AuthenticationResult: await this.tokens(user, false) };
+          if (Date.parse(entry.issuedAt) + REFRESH_TOKEN_TTL_MS <= Date.now()) throw new AwsError('NotAuthorizedException', 'Refresh Token has expired');
+          return { ChallengeParameters: {}, AuthenticationResult: await this.tokens(user, false, entry) };
         }
         throw new AwsError('InvalidParameterException', `Auth flow ${flow} is not supported by the local Cognito emulator (use USER_PASSWORD_AUTH or REFRESH_TOKEN_AUTH).`);
       }
@@ -197,19 +264,24 @@ export class CognitoEmulator {
       }
       case 'AdminCreateUser': {
         this.checkPool(input);
-        const attrs = Object.fromEntries(((input.UserAttributes ?? []) as { Name: string; Value: string }[]).map((a) => [a.Name, a.Value]));
-        const user = this.createUser(String(input.Username), attrs, input.TemporaryPassword);
+        if (typeof input.Username !== 'string' || input.Username.trim() === '') throw new AwsError('InvalidParameterException', "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must not be null");
+        const attrs = Object.fromEntries(((input.UserAttributes ?? []) as { Name: string; Value: string }[]).map((a) => [String(a?.Name), String(a?.Value ?? '')]));
+        checkAttributes(attrs);
+        if (input.TemporaryPassword !== undefined) checkPassword(String(input.TemporaryPassword));
+        const user = this.createUser(input.Username, attrs, input.TemporaryPassword);
         return { User: this.userType(user) };
       }
       case 'AdminSetUserPassword': {
         this.checkPool(input);
         const user = this.userOrThrow(input.Username);
-        user.passwordHash = this.hash(String(input.Password ?? ''));
+        checkPassword(String(input.Password ?? ''));
+        user.passwordHash = this.hash(String(input.Password));
         this.save();
         return {};
       }
       case 'AdminAddUserToGroup': {
         this.checkPool(input);
+        if (typeof input.GroupName !== 'string' || input.GroupName === '') throw new AwsError('InvalidParameterException', "1 validation error detected: Value at 'groupName' failed to satisfy constraint: Member must not be null");
         const user = this.userOrThrow(input.Username);
         if (!user.groups.includes(input.GroupName)) user.groups.push(String(input.GroupName));
         this.save();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import type { JWTPayload } from 'jose';
+import { decodeProtectedHeader, type JWTPayload } from 'jose';
 import type { FunctionDeclaration } from '../declarations/functions.ts';
 import type { RouteDeclaration } from '../../contracts/routes.ts';
 import { unitFunctions } from '../../contracts/units.ts';
@@ -42,7 +42,10 @@ export class HttpApi {
       .sort((a, b) => b.literalSegments - a.literalSegments);
   }
 
-  private readonly verified = new Map<string, JWTPayload>();
+  /** Tokens whose signature was checked, with the key that checked it; claims are re-checked on every use. */
+  private readonly verified = new Map<string, { claims: JWTPayload; kid: string }>();
+  /** The authorizer's audience list (the CDK gives it the one app client id). */
+  readonly audiences: readonly string[] = [USER_POOL_CLIENT_ID];
 
   match(method: string, path: string): { route: RouteDeclaration; pathParameters: Record<string, string> } | 'method' | undefined {
     let pathMatched = false;
@@ -60,24 +63,88 @@ export class HttpApi {
     return pathMatched ? 'method' : undefined;
   }
 
-  /** API Gateway's JWT authorizer: signature against the JWKS, iss, exp/nbf, aud or client_id = the app client. */
-  async authorize(header: string | undefined): Promise<JWTPayload | undefined> {
-    const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-    if (!m) return undefined;
-    // A token verified once stays valid until it expires (by the runtime's clock); skip the RSA check then.
-    const cached = this.verified.get(m[1]!);
-    if (cached && typeof cached.exp === 'number' && cached.exp * 1000 > Date.now()) return cached;
-    try {
-      const claims = await this.cognito.verify(m[1]!);
-      const aud = Array.isArray(claims.aud) ? claims.aud : claims.aud ? [claims.aud] : [];
-      if (!aud.includes(USER_POOL_CLIENT_ID) && claims.client_id !== USER_POOL_CLIENT_ID) return undefined;
-      if (claims.token_use !== 'id' && claims.token_use !== 'access') return undefined;
-      if (this.verified.size >= 1000) this.verified.clear();
-      this.verified.set(m[1]!, claims);
-      return claims;
-    } catch {
-      return undefined;
+  /** The claims of a token the JWT authorizer accepts (see authorizeToken), or undefined. */
+  async authorize(header: string | undefined, routeScopes: readonly string[] = []): Promise<JWTPayload | undefined> {
+    const verdict = await this.authorizeToken(header, routeScopes);
+    return verdict.ok ? verdict.claims : undefined;
+  }
+
+  /**
+   * API Gateway's HTTP API JWT authorizer, step by step as its guide describes it ("Authorizing API
+   * requests with a JWT authorizer", http-api-jwt-authorizer.html):
+   *  1. the identity source holds the token, alone or prefixed with `Bearer`;
+   *  2. decode it; 3. check algorithm and signature with the issuer's JWKS (RSA only; here RS256, as published);
+   *  4. claims: `kid` must name a JWKS key, `iss` = the issuer, `aud` — or `client_id` only when there is
+   *     no `aud` — one of the audiences, `exp` after now, `nbf` and `iat` before now, and `scope`/`scp`
+   *     holding one of the route's authorization scopes when the route declares any.
+   * `token_use` is not looked at (API Gateway has no notion of it). A failure is 401 with a
+   * `www-authenticate: Bearer … error="invalid_token"` header; missing scopes are 403 `insufficient_scope`.
+   * A token verified once skips step 3 next time (same bytes, same key) but never step 4.
+   */
+  async authorizeToken(header: string | undefined, routeScopes: readonly string[] = []): Promise<AuthVerdict> {
+    const token = tokenFrom(header);
+    if (!token) return refuse('the token is missing or is not a JWT');
+    const now = Math.floor(Date.now() / 1000);
+    const keys = this.cognito.jwksDocument().keys;
+    let entry = this.verified.get(token);
+    if (entry && !keys.some((k) => k.kid === entry!.kid)) {
+      this.verified.delete(token);
+      entry = undefined;
     }
+    if (!entry) {
+      let kid: unknown;
+      let alg: unknown;
+      try {
+        ({ kid, alg } = decodeProtectedHeader(token));
+      } catch {
+        return refuse('the token could not be decoded');
+      }
+      if (typeof kid !== 'string' || kid === '') return refuse('the token has no kid header');
+      const key = keys.find((k) => k.kid === kid);
+      if (!key) return refuse(`the kid ${kid} is not in the issuer's JWKS`);
+      if (alg !== 'RS256' || (key.alg && key.alg !== alg)) return refuse(`signing method ${String(alg)} is invalid`);
+      let claims: JWTPayload;
+      try {
+        claims = await this.cognito.verify(token);
+      } catch (error) {
+        return refuse(joseReason(error));
+      }
+      entry = { claims, kid };
+      const problem = this.claimProblem(claims, now);
+      if (problem) return refuse(problem);
+      if (this.verified.size >= 1000) this.pruneVerified(now);
+      this.verified.set(token, entry);
+    }
+    const problem = this.claimProblem(entry.claims, now);
+    if (problem) {
+      this.verified.delete(token);
+      return refuse(problem);
+    }
+    if (routeScopes.length && !tokenScopes(entry.claims).some((s) => routeScopes.includes(s))) {
+      return { ok: false, status: 403, challenge: `Bearer scope="${routeScopes.join(' ')}" error="insufficient_scope" error_description="expected scopes: [${routeScopes.join(' ')}]"` };
+    }
+    return { ok: true, claims: entry.claims };
+  }
+
+  /** Step 4 without the signature: what is checked on every request, cached or not. */
+  private claimProblem(claims: JWTPayload, now: number): string | undefined {
+    if (claims.iss !== this.cognito.issuer) return 'the token does not have a valid issuer';
+    if (claims.aud !== undefined) {
+      // API Gateway validates client_id only if aud is not present; when both are there, aud decides.
+      const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+      if (!aud.some((a) => this.audiences.includes(a))) return 'the token does not have a valid audience';
+    } else if (typeof claims.client_id !== 'string' || !this.audiences.includes(claims.client_id)) {
+      return 'the token does not have a valid audience';
+    }
+    if (typeof claims.exp !== 'number' || claims.exp <= now) return 'the token has expired';
+    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > now)) return 'the token is not valid yet (nbf)';
+    if (claims.iat !== undefined && (typeof claims.iat !== 'number' || claims.iat > now)) return 'the token was issued in the future (iat)';
+    return undefined;
+  }
+
+  private pruneVerified(now: number) {
+    for (const [t, e] of this.verified) if (typeof e.claims.exp !== 'number' || e.claims.exp <= now) this.verified.delete(t);
+    if (this.verified.size >= 1000) this.verified.clear();
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -87,8 +154,9 @@ export class HttpApi {
     const { route, pathParameters } = matched;
     let claims: JWTPayload | undefined;
     if (route.auth === 'jwt') {
-      claims = await this.authorize(req.headers.authorization);
-      if (!claims) return send(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+      const verdict = await this.authorizeToken(req.headers.authorization, routeScopes(route));
+      if (!verdict.ok) return send(res, verdict.status, { message: verdict.status === 403 ? 'Forbidden' : 'Unauthorized' }, { 'www-authenticate': verdict.challenge });
+      claims = verdict.claims;
     }
     const body = await readBody(req);
     const event = this.event(req, url, route, pathParameters, body, claims);
@@ -150,6 +218,39 @@ export class HttpApi {
     } as APIGatewayProxyEventV2WithJWTAuthorizer;
   }
 }
+
+export type AuthVerdict = { ok: true; claims: JWTPayload } | { ok: false; status: 401 | 403; challenge: string };
+
+const refuse = (description: string): AuthVerdict => ({ ok: false, status: 401, challenge: `Bearer scope="" error="invalid_token" error_description="${description.replace(/"/g, "'")}"` });
+
+/** The identity source `$request.header.Authorization`: the token alone, or `Bearer <token>`. */
+function tokenFrom(header: string | undefined): string | undefined {
+  const value = (header ?? '').trim();
+  const m = /^Bearer\s+(\S+)$/i.exec(value) ?? /^([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(value);
+  return m?.[1];
+}
+
+function joseReason(error: unknown): string {
+  const e = error as { code?: string; claim?: string };
+  if (e.code === 'ERR_JWT_EXPIRED') return 'the token has expired';
+  if (e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && e.claim === 'iss') return 'the token does not have a valid issuer';
+  if (e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && e.claim === 'nbf') return 'the token is not valid yet (nbf)';
+  if (e.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') return 'the token signature is invalid';
+  return 'the token is not valid';
+}
+
+/** `scope` (space-separated, as Cognito access tokens carry it) or `scp` (a list or a string). */
+function tokenScopes(claims: JWTPayload): string[] {
+  const out: string[] = [];
+  for (const v of [claims.scope, claims.scp]) {
+    if (typeof v === 'string') out.push(...v.split(' ').filter(Boolean));
+    else if (Array.isArray(v)) out.push(...v.filter((x): x is string => typeof x === 'string'));
+  }
+  return out;
+}
+
+/** A route's `authorizationScopes`, when its declaration has them (none do today). */
+const routeScopes = (route: RouteDeclaration): readonly string[] => (route as { authorizationScopes?: readonly string[] }).authorizationScopes ?? [];
 
 /** API Gateway hands claims to the integration as strings; arrays become "[a b]". */
 export function flattenClaims(claims: JWTPayload): Record<string, string> {
