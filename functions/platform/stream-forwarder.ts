@@ -8,26 +8,36 @@ const events = new EventBridgeClient({});
 
 /**
  * The outbox relay (rule 4): every outbox item a transaction wrote reaches the bus exactly as stored.
- * Entries that fail are reported back so the stream retries from them; consumers dedupe on eventId.
+ * Each record stands alone: one that cannot be read or forwarded is reported by its SequenceNumber
+ * (ReportBatchItemFailures) while every other record of the batch is still forwarded, so a poison record
+ * never holds the rest back. The mapping checkpoints before the lowest reported record and retries from
+ * it (records after it are forwarded again: consumers dedupe on eventId), bisects, and after its retry
+ * limit sends the failing record to the on-failure destination.
  */
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const outbox: { record: DynamoDBRecord; entry: PutEventsRequestEntry }[] = [];
+  const failures: string[] = [];
   for (const record of event.Records) {
     const image = record.dynamodb?.NewImage;
     if (record.eventName !== 'INSERT' || !image || image.sk?.S !== '~event') continue;
-    const { pk: _pk, sk: _sk, entityType: _t, expiresAt: _e, ...detail } = unmarshall(image as Parameters<typeof unmarshall>[0]);
-    outbox.push({
-      record,
-      entry: {
+    let entry: PutEventsRequestEntry;
+    try {
+      const { pk: _pk, sk: _sk, entityType: _t, expiresAt: _e, ...detail } = unmarshall(image as Parameters<typeof unmarshall>[0]);
+      const time = new Date(String(detail.occurredAt));
+      entry = {
         EventBusName: process.env.EVENT_BUS_NAME,
         Source: EVENT_SOURCE,
         DetailType: String(detail.name),
-        Time: new Date(String(detail.occurredAt)),
+        ...(Number.isNaN(time.getTime()) ? {} : { Time: time }),
         Detail: JSON.stringify(detail),
-      },
-    });
+      };
+    } catch (error) {
+      await logger.error('unreadable outbox record', { error: error as Error, sequenceNumber: record.dynamodb?.SequenceNumber });
+      failures.push(record.dynamodb!.SequenceNumber!);
+      continue;
+    }
+    outbox.push({ record, entry });
   }
-  const failures: string[] = [];
   for (let i = 0; i < outbox.length; i += 10) {
     const batch = outbox.slice(i, i + 10);
     try {
@@ -41,6 +51,6 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     }
   }
   if (failures.length) await logger.warn('some events not forwarded; the stream will retry', { count: failures.length });
-  // The stream resumes from the earliest failure, so report it first.
+  // The mapping resumes from the lowest reported sequence number, whatever the order.
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
 }
