@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { logger } from './logger.ts';
 import { principalFromClaims, type Principal } from './auth.ts';
-import { HttpProblem, badRequest } from './problem.ts';
+import { isId } from './ids.ts';
+import { HttpProblem, badRequest, contentTooLarge } from './problem.ts';
 
 export { logger };
 
@@ -48,17 +49,62 @@ export function problem(p: HttpProblem): HttpResult {
   };
 }
 
-function lowerCaseHeaders(headers: HttpEvent['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
+/** A map from caller-chosen names (headers, path and query parameters) with no prototype to trip over. */
+function plainMap(entries: Iterable<[string, string | undefined]>, key: (k: string) => string = (k) => k): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const [k, v] of entries) if (v !== undefined) out[key(k)] = v;
   return out;
 }
 
-function rawBodyOf(event: HttpEvent, maxBytes: number): string {
+const lowerCaseHeaders = (headers: HttpEvent['headers']) => plainMap(Object.entries(headers ?? {}), (k) => k.toLowerCase());
+
+/**
+ * Path parameters are ids (`{id}`, `{partnerId}`, `{formId}`): anything else — too long for a DynamoDB key,
+ * a space, a `%`-escape that decoded to something odd — is refused here, naming the parameter, before any
+ * route looks it up.
+ */
+export function pathParams(event: Pick<HttpEvent, 'pathParameters'>): Record<string, string> {
+  const params = plainMap(Object.entries(event.pathParameters ?? {}));
+  const errors = Object.entries(params)
+    .filter(([, v]) => !isId(v))
+    .map(([k]) => ({ path: k, message: 'Not a valid id: 1–128 letters, digits, _, - or :', code: 'invalid_id' }));
+  if (errors.length) throw badRequest(errors, 'The URL names an id that cannot exist.');
+  return params;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** The body as text: at most `maxBytes` (413 past that) and valid UTF-8 (400 otherwise). */
+export function rawBodyOf(event: Pick<HttpEvent, 'body' | 'isBase64Encoded'>, maxBytes: number): string {
   if (event.body === undefined || event.body === null) return '';
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw) > maxBytes) throw new HttpProblem(413, 'Content Too Large', `The body is larger than ${maxBytes} bytes.`);
-  return raw;
+  // A base64 body is at most 4/3 of its bytes: refuse a huge one before decoding it.
+  if (event.body.length > (event.isBase64Encoded ? Math.ceil(maxBytes / 3) * 4 + 4 : maxBytes)) throw contentTooLarge(maxBytes);
+  if (!event.isBase64Encoded) {
+    if (Buffer.byteLength(event.body) > maxBytes) throw contentTooLarge(maxBytes);
+    return event.body;
+  }
+  const bytes = Buffer.from(event.body, 'base64');
+  if (bytes.length > maxBytes) throw contentTooLarge(maxBytes);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw badRequest([{ path: '', message: 'The body is not valid UTF-8 text.', code: 'invalid_encoding' }]);
+  }
+}
+
+/** Where a JSON value holds a key named `__proto__` (dotted path), if anywhere; iterative, so any depth is fine. */
+function protoKeyPath(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    for (const [k, child] of Object.entries(v)) {
+      const at = path ? `${path}.${k}` : k;
+      if (k === '__proto__') return at;
+      if (child && typeof child === 'object') stack.push([child, at]);
+    }
+  }
+  return undefined;
 }
 
 export function parseJsonBody(raw: string, headers: Record<string, string>): unknown {
@@ -67,11 +113,16 @@ export function parseJsonBody(raw: string, headers: Record<string, string>): unk
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
     throw new HttpProblem(415, 'Unsupported Media Type', 'Send the body as application/json.');
   }
+  let body: unknown;
   try {
-    return JSON.parse(raw);
+    body = JSON.parse(raw);
   } catch {
     throw badRequest([{ path: '', message: 'The body is not valid JSON.', code: 'invalid_json' }]);
   }
+  // JSON.parse keeps "__proto__" as an own key; code that copies it would set a prototype instead.
+  const proto = protoKeyPath(body);
+  if (proto) throw badRequest([{ path: proto, message: 'A key may not be named __proto__', code: 'reserved_key' }]);
+  return body;
 }
 
 /**
@@ -94,8 +145,8 @@ export function httpHandler(fn: (req: HttpRequest) => Promise<HttpResult>, optio
         headers,
         body,
         rawBody,
-        params: (event.pathParameters ?? {}) as Record<string, string>,
-        query: (event.queryStringParameters ?? {}) as Record<string, string>,
+        params: pathParams(event),
+        query: plainMap(Object.entries(event.queryStringParameters ?? {})),
       });
     } catch (error) {
       if (error instanceof HttpProblem) return problem(error);

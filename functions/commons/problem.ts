@@ -42,3 +42,5 @@ export const conflict = (detail: string, extensions: Record<string, unknown> = {
   new HttpProblem(409, 'Conflict', detail, extensions);
 export const preconditionFailed = (detail: string, extensions: Record<string, unknown>, headers: Record<string, string>) =>
   new HttpProblem(412, 'Precondition Failed', detail, extensions, headers);
+export const contentTooLarge = (maxBytes: number) =>
+  new HttpProblem(413, 'Content Too Large', `The body is larger than ${maxBytes} bytes.`);
