@@ -3,14 +3,32 @@ import * as z from 'zod/mini';
 /** Shared field shapes (functions and the web app use the same ones). */
 export const shortText = (max = 200) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 export const longText = (max = 4000) => z.string().check(z.maxLength(max));
-export const email = z.email().check(z.maxLength(254));
-/** Free-form phone as typed; the domain converts it to E.164 (see phone.ts) and names the field if it cannot. */
-export const phoneInput = z.string().check(z.trim(), z.minLength(3), z.maxLength(40));
+/**
+ * At most 254 characters, of which at most 64 before the @ (RFC 5321 §4.5.3.1): longer addresses cannot be
+ * delivered, and each `.`/`_`/`+`/`-` in the local part is a search token.
+ */
+export const MAX_EMAIL_LENGTH = 254;
+export const MAX_EMAIL_LOCAL_PART = 64;
+export const email = z.email().check(
+  z.maxLength(MAX_EMAIL_LENGTH),
+  z.refine((v) => v.lastIndexOf('@') <= MAX_EMAIL_LOCAL_PART, `At most ${MAX_EMAIL_LOCAL_PART} characters before the @`),
+);
+/** Free-form phone as typed (3–40 characters); the domain converts it to E.164 (see phone.ts) and names the field if it cannot. */
+export const MAX_PHONE_LENGTH = 40;
+export const phoneInput = z.string().check(z.trim(), z.minLength(3), z.maxLength(MAX_PHONE_LENGTH));
+/** First and last names: 1–100 characters each. */
+export const MAX_NAME_LENGTH = 100;
+export const personName = shortText(MAX_NAME_LENGTH);
 export const countryCode = z.string().check(z.regex(/^[A-Z]{2}$/, 'Use an ISO 3166-1 alpha-2 code, e.g. CN or US'));
 export const currencyCode = z.string().check(z.regex(/^[A-Z]{3}$/, 'Use an ISO 4217 code, e.g. CNY or USD'));
 export const tag = z.string().check(z.trim(), z.minLength(1), z.maxLength(40));
 export const tags = z.array(tag).check(z.maxLength(20));
-export const id = z.string().check(z.regex(/^[0-9A-Za-z_-]{1,64}$/, 'Not a valid id'));
+export const id = z.string().check(z.regex(/^[0-9A-Za-z_-]{1,64}$/, 'Not a valid id: 1–64 letters, digits, _ or -'));
+/** Keys a client may choose (UTM parameters...) but that would become a prototype if copied naively. */
+export const RESERVED_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+export const freeKey = (max: number) => z.string().check(
+  z.minLength(1), z.maxLength(max), z.refine((k) => !RESERVED_KEYS.includes(k), 'This name is reserved; use another'),
+);
 export const language = z.enum(['zh-CN', 'en']);
 
 /** Money is integer minor units with a currency (rule 6): 12345 CNY = ¥123.45. */

@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
-import { countryCode, email, id, language, longText, phoneInput, recordMeta, shortText, tags } from './common.ts';
+import { countryCode, email, id, language, longText, personName, phoneInput, recordMeta, shortText, tags } from './common.ts';
 
 /** CD-1: a person. `nationalId` is sensitive (CD-7): only managers and admins see or set it. */
 const contactFields = {
-  firstName: z.optional(shortText(100)),
-  lastName: z.optional(shortText(100)),
+  firstName: z.optional(personName),
+  lastName: z.optional(personName),
   email: z.optional(email),
   phone: z.optional(phoneInput),
   mobile: z.optional(phoneInput),

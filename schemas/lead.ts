@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { countryCode, email, id, language, listQueryWith, longText, phoneInput, recordMeta, shortText, tags } from './common.ts';
+import { countryCode, email, freeKey, id, language, listQueryWith, longText, personName, phoneInput, recordMeta, shortText, tags } from './common.ts';
 
 /** SFA-3 lifecycle. `duplicate` marks a submission linked to a person we already had. */
 export const LEAD_STATUSES = ['new', 'assigned', 'contacted', 'qualified', 'converted', 'disqualified', 'duplicate'] as const;
@@ -18,14 +18,14 @@ export const LEAD_TRANSITIONS: Readonly<Record<LeadStatus, readonly LeadStatus[]
   duplicate: [],
 };
 
-const utm = z.record(z.string().check(z.maxLength(40)), z.string().check(z.maxLength(200))).check(
+const utm = z.record(freeKey(40), z.string().check(z.maxLength(200))).check(
   z.refine((v) => Object.keys(v).length <= 10, 'At most 10 UTM parameters'),
 );
 
 /** What a partner (SFA-1) or a person entering a lead by hand sends. */
 const leadFields = {
-  firstName: z.optional(shortText(100)),
-  lastName: z.optional(shortText(100)),
+  firstName: z.optional(personName),
+  lastName: z.optional(personName),
   email: z.optional(email),
   phone: z.optional(phoneInput),
   company: z.optional(shortText(200)),
