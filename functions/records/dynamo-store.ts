@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -5,7 +6,7 @@ import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys, nameKey, tenantPrefix } from '#commons/keys.ts';
 import type { StoredRecord } from './entity.ts';
 import {
-  CounterConflict, IdempotencyConflict, InvalidCursor, UniqueConflict, VersionConflict,
+  ChangeTooLarge, CounterConflict, IdempotencyConflict, InvalidCursor, UniqueConflict, VersionConflict,
   type AuditEntry, type ChangeSet, type DirectoryUser, type ListSpec, type Page, type RecordStore, type TimelineEntry,
 } from './store.ts';
 
@@ -43,26 +44,63 @@ const INDEX_KEYS: Record<string, string[]> = {
   GSI3: ['pk', 'sk', 'gsi3pk', 'gsi3sk'],
 };
 
-/** Cursors are the opaque base64url of a key; one naming another tenant is refused. */
-export function encodeCursor(key: Item | undefined): string | null {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+/** The list a Query reads: its index, key condition, filters and direction (not its page size). */
+export interface ListIdentity {
+  readonly index: string;
+  readonly input: Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues' | 'ExpressionAttributeNames' | 'FilterExpression' | 'ScanIndexForward'>;
 }
 
-export function decodeCursor(tenantId: string, cursor: string | undefined, index: string): Item | undefined {
+const INDEX_PARTITION: Record<string, string> = { table: 'pk', GSI1: 'gsi1pk', GSI2: 'gsi2pk', GSI3: 'gsi3pk' };
+
+function listId(list: ListIdentity): string {
+  const { KeyConditionExpression, ExpressionAttributeValues, ExpressionAttributeNames, FilterExpression, ScanIndexForward } = list.input;
+  return createHash('sha256')
+    .update(JSON.stringify([list.index, KeyConditionExpression, ExpressionAttributeValues, ExpressionAttributeNames ?? null, FilterExpression ?? null, ScanIndexForward ?? true]))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+/**
+ * Cursors are the opaque base64url of `{k: last key, l: list id}`. A cursor is good only for the list that
+ * gave it out: another tenant's, another record type's, another owner's or another record's timeline is
+ * refused as InvalidCursor (400), never handed to DynamoDB as a start key outside the query.
+ */
+export function encodeCursor(key: Item | undefined, list: ListIdentity): string | null {
+  return key ? Buffer.from(JSON.stringify({ k: key, l: listId(list) })).toString('base64url') : null;
+}
+
+export function decodeCursor(tenantId: string, cursor: string | undefined, list: ListIdentity): Item | undefined {
   if (!cursor) return undefined;
-  let key: unknown;
+  let parsed: unknown;
   try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw new InvalidCursor();
   }
-  if (!key || typeof key !== 'object' || Array.isArray(key)) throw new InvalidCursor();
-  const expected = INDEX_KEYS[index]!;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidCursor();
+  const { k: key, l } = parsed as { k?: unknown; l?: unknown };
+  if (l !== listId(list) || !key || typeof key !== 'object' || Array.isArray(key)) throw new InvalidCursor();
+  const expected = INDEX_KEYS[list.index]!;
   const entries = Object.entries(key as Item);
-  if (entries.length !== expected.length || !expected.every((k) => typeof (key as Item)[k] === 'string')) throw new InvalidCursor();
+  if (entries.length !== expected.length || !expected.every((k) => typeof (key as Item)[k] === 'string' && (key as Item)[k] !== '')) throw new InvalidCursor();
   for (const [k, v] of entries) if (k.endsWith('pk') && !(v as string).startsWith(tenantPrefix(tenantId))) throw new InvalidCursor();
+  // Even a forged list id cannot start the Query outside its key condition.
+  const values = list.input.ExpressionAttributeValues ?? {};
+  if ((key as Item)[INDEX_PARTITION[list.index]!] !== values[':pk']) throw new InvalidCursor();
+  for (const prefix of [values[':prefix'], values[':q']]) {
+    if (typeof prefix === 'string' && !String((key as Item).sk).startsWith(prefix)) throw new InvalidCursor();
+  }
   return key as Item;
 }
+
+/** DynamoDB's key limits: a key over them cannot name an item, so it is not sent (it would be refused). */
+const MAX_PK_BYTES = 2048;
+const MAX_SK_BYTES = 1024;
+const keyFits = (pk: string, sk: string) => Buffer.byteLength(pk) <= MAX_PK_BYTES && Buffer.byteLength(sk) <= MAX_SK_BYTES && pk !== '' && sk !== '';
+
+/** DynamoDB's transaction limits. */
+const MAX_TRANSACTION_ITEMS = 100;
+const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 
 function keyOf(item: Item, index: string): Item {
   return Object.fromEntries(INDEX_KEYS[index]!.map((k) => [k, item[k]]));
@@ -72,19 +110,22 @@ export class DynamoRecordStore implements RecordStore {
   constructor(private readonly client = documentClient, private readonly table = tableName()) {}
 
   async get(tenantId: string, type: string, id: string): Promise<StoredRecord | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: keys.record(tenantId, type, id), sk: keys.recordSk } }));
+    const pk = keys.record(tenantId, type, id);
+    if (!id || !keyFits(pk, keys.recordSk)) return undefined;
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk, sk: keys.recordSk } }));
     return Item && Item.entityType === type ? strip<StoredRecord>(Item) : undefined;
   }
 
   async getUser(tenantId: string, userId: string): Promise<DirectoryUser | undefined> {
+    if (!keyFits(keys.users(tenantId), userId)) return undefined;
     const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: keys.users(tenantId), sk: userId } }));
     return Item ? strip<DirectoryUser>(Item) : undefined;
   }
 
   async uniqueOwner(tenantId: string, type: string, field: string, value: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(new GetCommand({
-      TableName: this.table, Key: { pk: keys.unique(tenantId, type, field, value.toLowerCase()), sk: keys.uniqueSk },
-    }));
+    const pk = keys.unique(tenantId, type, field, value.toLowerCase());
+    if (!value || !keyFits(pk, keys.uniqueSk)) return undefined;
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk, sk: keys.uniqueSk } }));
     return Item?.id as string | undefined;
   }
 
@@ -132,15 +173,17 @@ export class DynamoRecordStore implements RecordStore {
       items.push({ Put: { TableName: T, Item: { ...t.entry, pk: keys.record(tenantId, t.type, t.id), sk: keys.timelineSk(t.entry.at, t.entry.id), entityType: 'timeline' } } });
     }
     items.push({ Put: { TableName: T, Item: { ...change.audit, pk: keys.record(tenantId, type, record.id), sk: keys.auditSk(change.audit.at, change.audit.id), entityType: 'audit' } } });
-    items.push({
-      Put: {
-        TableName: T,
-        Item: {
-          ...change.event, pk: keys.event(tenantId, change.event.eventId), sk: keys.eventSk, entityType: 'event',
-          expiresAt: Math.floor(Date.parse(change.event.occurredAt) / 1000) + EVENT_TTL_SECONDS,
+    if (!change.internal) {
+      items.push({
+        Put: {
+          TableName: T,
+          Item: {
+            ...change.event, pk: keys.event(tenantId, change.event.eventId), sk: keys.eventSk, entityType: 'event',
+            expiresAt: Math.floor(Date.parse(change.event.occurredAt) / 1000) + EVENT_TTL_SECONDS,
+          },
         },
-      },
-    });
+      });
+    }
     let idempotencySlot = -1;
     if (change.idempotency) {
       const i = change.idempotency;
@@ -182,6 +225,10 @@ export class DynamoRecordStore implements RecordStore {
       });
     }
 
+    // The record service caps what a change writes; this is the last line before DynamoDB would refuse it.
+    if (items.length > MAX_TRANSACTION_ITEMS) throw new ChangeTooLarge(`It needs ${items.length} writes; one change holds ${MAX_TRANSACTION_ITEMS}.`);
+    if (Buffer.byteLength(JSON.stringify(items)) > MAX_TRANSACTION_BYTES) throw new ChangeTooLarge('It is larger than 4 MB.');
+
     for (let attempt = 0; ; attempt++) {
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -210,6 +257,7 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async findByToken(tenantId: string, type: string, token: string): Promise<StoredRecord[]> {
+    if (!token || Buffer.byteLength(token) > MAX_SK_BYTES - 64) return [];
     const res = await this.client.send(new QueryCommand({
       TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
       ExpressionAttributeValues: { ':pk': keys.search(tenantId, type), ':t': `${token}#` }, Limit: 10,
@@ -220,7 +268,8 @@ export class DynamoRecordStore implements RecordStore {
   /** Pages a Query; filtered queries read on (a few requests at most) to fill the page. */
   private async page(tenantId: string, input: QueryCommandInput, index: string, limit: number, cursor: string | undefined, dedupe = false): Promise<Page<Item>> {
     const filtered = Boolean(input.FilterExpression) || dedupe;
-    let start = decodeCursor(tenantId, cursor, index);
+    const list: ListIdentity = { index, input };
+    let start = decodeCursor(tenantId, cursor, list);
     const out: Item[] = [];
     const seen = new Set<string>();
     let last: Item | undefined;
@@ -237,12 +286,12 @@ export class DynamoRecordStore implements RecordStore {
       if (out.length === limit) {
         // Stopped inside or at the end of a DynamoDB page: resume after the last item taken.
         const more = res.LastEvaluatedKey !== undefined || (res.Items ?? []).indexOf(last!) < (res.Items ?? []).length - 1;
-        return { items: out, nextCursor: more ? encodeCursor(keyOf(last!, index)) : null };
+        return { items: out, nextCursor: more ? encodeCursor(keyOf(last!, index), list) : null };
       }
       if (!res.LastEvaluatedKey) return { items: out, nextCursor: null };
       start = res.LastEvaluatedKey;
     }
-    return { items: out, nextCursor: encodeCursor(start) };
+    return { items: out, nextCursor: encodeCursor(start, list) };
   }
 
   async list(tenantId: string, type: string, spec: ListSpec): Promise<Page<StoredRecord>> {

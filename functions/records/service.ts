@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import type { Principal } from '#commons/auth.ts';
 import type { Clock } from '#commons/clock.ts';
+import { isId } from '#commons/ids.ts';
 import { nameKey } from '#commons/keys.ts';
 import {
   assertCanAssign, assertCanWrite, assertFieldsWritable, canSeeSensitive, redact, SENSITIVE_FIELDS,
@@ -11,7 +12,7 @@ import { phoneSearchTokens, toE164 } from '#schemas/phone.ts';
 import { toFieldIssues } from '#schemas/validation.ts';
 import { SYSTEM_FIELDS, type EntityDefinition, type StoredRecord } from './entity.ts';
 import {
-  InvalidCursor, UniqueConflict, VersionConflict,
+  ChangeTooLarge, InvalidCursor, UniqueConflict, VersionConflict,
   type AuditEntry, type ChangeSet, type DomainEvent, type Page, type RecordStore, type TimelineEntry,
 } from './store.ts';
 
@@ -79,30 +80,53 @@ function uniqueValues(def: EntityDefinition, fields: Fields): { field: string; v
     .map((f) => ({ field: f, value: (fields[f] as string).toLowerCase() }));
 }
 
+/**
+ * Search tokens are written as items in the same transaction as the record (one per token, each a copy of
+ * the record), and DynamoDB allows 100 items and 4 MB per transaction: so a field gives at most
+ * MAX_TOKENS_PER_FIELD tokens and a record at most MAX_TOKENS_PER_RECORD, whatever its values look like
+ * (an email with 120 dots). The most useful tokens come first, so the cap only drops the least useful.
+ */
+export const MAX_TOKENS_PER_FIELD = 8;
+export const MAX_TOKENS_PER_RECORD = 24;
+const MAX_TOKEN_LENGTH = 100;
+
 /** Prefix-search tokens: the whole name, each word of it, and the declared search fields. */
 export function searchTokens(def: EntityDefinition, record: Fields): string[] {
   const tokens = new Set<string>();
-  const add = (t: string) => {
-    const clean = t.replace(/#/g, '').trim().slice(0, 100);
-    if (clean) tokens.add(clean);
+  const addField = (candidates: Iterable<string>) => {
+    let taken = 0;
+    for (const t of candidates) {
+      if (taken >= MAX_TOKENS_PER_FIELD || tokens.size >= MAX_TOKENS_PER_RECORD) return;
+      const clean = t.replace(/#/g, '').trim().slice(0, MAX_TOKEN_LENGTH);
+      if (clean && !tokens.has(clean)) {
+        tokens.add(clean);
+        taken++;
+      }
+    }
   };
   const name = nameKey(String(record.name ?? ''));
-  add(name);
-  for (const word of name.split(' ')) add(word);
+  addField([name, ...name.split(' ')]);
   for (const f of def.searchFields) {
     const v = record[f];
     if (typeof v !== 'string' || !v) continue;
-    if (def.phoneFields.includes(f)) phoneSearchTokens(v).forEach(add);
-    else add(v.toLowerCase());
-    // "zhang" should find wei.zhang@huawei.com, and "huawei" its domain.
-    const at = v.indexOf('@');
-    if (at > 0) {
-      const local = v.slice(0, at).toLowerCase();
-      for (const m of local.matchAll(/[._+-]/g)) add(v.slice(m.index! + 1).toLowerCase());
-      add(v.slice(at + 1).toLowerCase());
-    }
+    addField(fieldTokens(v, def.phoneFields.includes(f)));
   }
   return [...tokens];
+}
+
+function* fieldTokens(v: string, phone: boolean): Generator<string> {
+  if (phone) {
+    yield* phoneSearchTokens(v);
+    return;
+  }
+  const lower = v.toLowerCase();
+  yield lower;
+  // "huawei" should find wei.zhang@huawei.com by its domain, and "zhang" by a part of the local name.
+  const at = lower.indexOf('@');
+  if (at > 0) {
+    yield lower.slice(at + 1);
+    for (const m of lower.slice(0, at).matchAll(/[._+-]/g)) yield lower.slice(m.index! + 1);
+  }
 }
 
 /** How a typed query is matched against tokens: phones by digits, the rest lower-cased. */
@@ -138,15 +162,30 @@ function withoutSensitive(type: string, record: Fields): Fields {
   return copy;
 }
 
+/**
+ * The record with this id, or 404. An id that cannot exist (too long for a key, odd characters) is a 404
+ * without a read, so no caller's id ever reaches DynamoDB unchecked.
+ */
+export async function loadRecord(def: Pick<EntityDefinition, 'type'>, p: Principal, id: string, deps: RecordDeps): Promise<StoredRecord> {
+  const record = isId(id) ? await deps.store.get(p.tenantId, def.type, id) : undefined;
+  if (!record) throw notFound(`No ${def.type} with id ${isId(id) ? id : '(invalid)'}.`);
+  return record;
+}
+
 async function loadForWrite(def: EntityDefinition, p: Principal, id: string, deps: RecordDeps): Promise<StoredRecord> {
-  const current = await deps.store.get(p.tenantId, def.type, id);
-  if (!current) throw notFound(`No ${def.type} with id ${id}.`);
+  const current = await loadRecord(def, p, id, deps);
   assertCanWrite(p, current);
   return current;
 }
 
-async function resolveOwner(p: Principal, ownerId: unknown, deps: RecordDeps): Promise<void> {
-  if (typeof ownerId !== 'string' || ownerId === p.userId) return;
+/**
+ * Checks that `p` may give a record to `ownerId` and that the owner is in the tenant's directory; throws a
+ * 400/403 naming ownerId otherwise. Reads only; call it before writing anything.
+ */
+export async function resolveOwner(p: Principal, ownerId: unknown, deps: RecordDeps): Promise<void> {
+  if (ownerId === undefined) return;
+  if (!isId(ownerId)) throw badRequest([{ path: 'ownerId', message: 'Expected a user id', code: 'invalid_id' }]);
+  if (ownerId === p.userId) return;
   if (ownerId.startsWith('queue:')) return; // a shared queue (unassigned leads), not a person
   assertCanAssign(p, ownerId);
   const user = await deps.store.getUser(p.tenantId, ownerId);
@@ -161,7 +200,7 @@ async function resolveParent(def: EntityDefinition, p: Principal, fields: Fields
     delete fields[def.parent.nameField];
     return;
   }
-  const parent = await deps.store.get(p.tenantId, def.parent.type, parentId);
+  const parent = isId(parentId) ? await deps.store.get(p.tenantId, def.parent.type, parentId) : undefined;
   if (!parent || parent.deletedAt) {
     throw badRequest([{ path: def.parent.field, message: `No such ${def.parent.type}`, code: 'unknown_reference' }]);
   }
@@ -188,6 +227,9 @@ async function commit(def: EntityDefinition, p: Principal, change: ChangeSet, de
     if (error instanceof VersionConflict) {
       const current = await deps.store.get(p.tenantId, def.type, change.record.id);
       throw staleVersion(def, p, current);
+    }
+    if (error instanceof ChangeTooLarge) {
+      throw badRequest([{ path: '', message: error.message, code: 'too_large' }], `This ${def.type} is too large to save in one change.`);
     }
     throw error;
   }
@@ -236,6 +278,10 @@ export interface CreateOptions {
   readonly extraTimeline?: (record: StoredRecord) => ChangeSet['timeline'];
   readonly timelineData?: Record<string, unknown>;
   readonly counters?: ChangeSet['counters'];
+  /** The new record's id when a retried step must find what an earlier attempt wrote (see derivedId). */
+  readonly id?: string;
+  /** Event verb (default `created`), e.g. `assigned` for a lead entered with its owner. */
+  readonly verb?: string;
 }
 
 export async function createRecord(def: EntityDefinition, p: Principal, body: unknown, deps: RecordDeps, options: CreateOptions = {}): Promise<StoredRecord> {
@@ -249,7 +295,7 @@ export async function createRecord(def: EntityDefinition, p: Principal, body: un
   const at = now.toISOString();
   const record: StoredRecord = {
     ...fields,
-    id: deps.newId(now),
+    id: options.id ?? deps.newId(now),
     name: def.displayName(fields),
     ownerId: typeof fields.ownerId === 'string' ? fields.ownerId : p.userId,
     version: 1,
@@ -272,7 +318,7 @@ export async function createRecord(def: EntityDefinition, p: Principal, body: un
     tokensPut: searchTokens(def, record), tokensRemoved: [],
     timeline: entries,
     audit: audit(def, p, 'create', record.id, now, deps, undefined, systemFree(record)),
-    event: event(def, p, 'created', record, now, deps),
+    event: event(def, p, options.verb ?? 'created', record, now, deps),
     ...(options.idempotency ? { idempotency: options.idempotency(record) } : {}),
     ...(options.counters ? { counters: options.counters } : {}),
     ...(def.parent && typeof parentId === 'string'
@@ -283,9 +329,7 @@ export async function createRecord(def: EntityDefinition, p: Principal, body: un
 }
 
 export async function getRecord(def: EntityDefinition, p: Principal, id: string, deps: RecordDeps): Promise<StoredRecord> {
-  const record = await deps.store.get(p.tenantId, def.type, id);
-  if (!record) throw notFound(`No ${def.type} with id ${id}.`);
-  return redact(p, def.type, record);
+  return redact(p, def.type, await loadRecord(def, p, id, deps));
 }
 
 export async function updateRecord(
@@ -332,6 +376,11 @@ export interface ChangeOptions {
   readonly extraTimeline?: ChangeSet['timeline'];
   /** Commit even when no field changed (e.g. a logged call on a lead already contacted). */
   readonly force?: boolean;
+  /**
+   * A workflow's internal step (e.g. claiming a lead for conversion): audited and version-checked, but no
+   * timeline entry and no domain event, because nothing happened yet that anyone should react to.
+   */
+  readonly silent?: boolean;
 }
 
 /**
@@ -359,7 +408,7 @@ export async function commitChange(
   const newUniques = uniqueValues(def, record);
   const sameUnique = (a: { field: string; value: string }) => (b: { field: string; value: string }) => a.field === b.field && a.value === b.value;
 
-  const entries: ChangeSet['timeline'] = [
+  const entries: ChangeSet['timeline'] = options.silent ? [] : [
     { type: def.type, id, entry: timeline(options.timelineType ?? 'updated', p, now, deps, { ...(changes.length ? { changes } : {}), ...options.timelineData }) },
     ...(options.extraTimeline ?? []),
   ];
@@ -372,6 +421,7 @@ export async function commitChange(
     timeline: entries,
     audit: audit(def, p, 'update', id, now, deps, pick(current, changes), pick(record, changes)),
     event: options.eventData ? { ...ev, data: { ...ev.data, ...options.eventData } } : ev,
+    ...(options.silent ? { internal: true } : {}),
     ...(options.counters ? { counters: options.counters } : {}),
   };
   if (def.parent) {
@@ -453,11 +503,14 @@ export async function listRecords(def: EntityDefinition, p: Principal, query: un
   const q = parse(def.listQuery ?? listQuery, query) as ListQuery & Record<string, string | undefined>;
   const filters: Record<string, string> = {};
   for (const [param, attribute] of Object.entries(def.listFilters ?? {})) if (q[param]) filters[attribute] = q[param]!;
+  const prefix = q.q ? searchPrefix(q.q) : undefined;
+  // A query of nothing but `#` or spaces matches no token (and an empty key condition is not a query).
+  if (prefix === '') return { items: [], nextCursor: null };
   const page = await paged(() => deps.store.list(p.tenantId, def.type, {
     ...(Object.keys(filters).length ? { filters } : {}),
     limit: q.limit ? Number(q.limit) : 20,
     ...(q.cursor ? { cursor: q.cursor } : {}),
-    ...(q.q ? { q: searchPrefix(q.q) } : {}),
+    ...(prefix ? { q: prefix } : {}),
     ...(q.ownerId ? { ownerId: q.ownerId } : {}),
     ...(q.tag ? { tag: q.tag } : {}),
     sort: q.sort ?? 'name',
@@ -469,16 +522,14 @@ export async function listRecords(def: EntityDefinition, p: Principal, query: un
 /** The 360° timeline, newest first, one Query per page. */
 export async function recordTimeline(def: EntityDefinition, p: Principal, id: string, query: unknown, deps: RecordDeps): Promise<Page<TimelineEntry>> {
   const { limit, cursor } = pageArgs(query);
-  const record = await deps.store.get(p.tenantId, def.type, id);
-  if (!record) throw notFound(`No ${def.type} with id ${id}.`);
+  await loadRecord(def, p, id, deps);
   return paged(() => deps.store.timeline(p.tenantId, def.type, id, limit, cursor));
 }
 
 /** The audit trail of one record; sensitive values are masked for those who may not see them. */
 export async function recordAudit(def: EntityDefinition, p: Principal, id: string, query: unknown, deps: RecordDeps): Promise<Page<AuditEntry>> {
   const { limit, cursor } = pageArgs(query);
-  const record = await deps.store.get(p.tenantId, def.type, id);
-  if (!record) throw notFound(`No ${def.type} with id ${id}.`);
+  await loadRecord(def, p, id, deps);
   const page = await paged(() => deps.store.audit(p.tenantId, def.type, id, limit, cursor));
   if (canSeeSensitive(p)) return page;
   const mask = (v?: Fields) => (v ? redact(p, def.type, v) : v);
@@ -487,8 +538,7 @@ export async function recordAudit(def: EntityDefinition, p: Principal, id: strin
 
 export async function childRecords(parent: EntityDefinition, childType: string, p: Principal, id: string, query: unknown, deps: RecordDeps) {
   const { limit, cursor } = pageArgs(query);
-  const record = await deps.store.get(p.tenantId, parent.type, id);
-  if (!record) throw notFound(`No ${parent.type} with id ${id}.`);
+  await loadRecord(parent, p, id, deps);
   const page = await paged(() => deps.store.children(p.tenantId, parent.type, id, limit, cursor));
   return { items: page.items.map((c) => redact(p, childType, c)), nextCursor: page.nextCursor };
 }

@@ -50,6 +50,8 @@ export interface ChangeSet {
   timeline: { type: string; id: string; entry: TimelineEntry }[];
   audit: AuditEntry;
   event: DomainEvent;
+  /** A workflow's internal step (ChangeOptions.silent): the event is not written to the outbox. */
+  internal?: boolean;
   /** A caller's idempotency key and the answer it got, written with the change (webhooks). */
   idempotency?: { scope: string; key: string; bodyHash: string; response: Record<string, unknown>; expiresAt: number };
   /** Atomic counters on user directory entries, e.g. open leads per owner for least-loaded assignment. */
@@ -99,6 +101,8 @@ export class UniqueConflict extends Error {
   }
 }
 export class InvalidCursor extends Error {}
+/** A change needs more items or bytes than one DynamoDB transaction holds (100 items, 4 MB). */
+export class ChangeTooLarge extends Error {}
 /** The idempotency key was used by a concurrent request that won. */
 export class IdempotencyConflict extends Error {}
 /** A counter moved between read and write (least-loaded assignment retries). */
