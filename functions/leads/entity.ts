@@ -43,9 +43,10 @@ export const leadEntity: EntityDefinition = {
   listQuery: leadListQuery as EntityDefinition['listQuery'],
   listFilters: { status: 'status', source: 'source', managerId: 'ownerManagerId' },
   phoneFields: ['phone'],
-  // One live lead per email, so two submissions racing each other cannot both become new people;
-  // leads marked duplicate share their original's address.
-  uniqueFields: ['email'],
+  // One live lead per email and one per phone (E.164), so submissions of one person racing each other cannot
+  // both become new people: the guard items are written in the lead's transaction. Leads marked duplicate
+  // share their original's address and number.
+  uniqueFields: ['email', 'phone'],
   uniqueWhen: (f) => f.status !== 'duplicate',
   searchFields: ['email', 'phone', 'company'],
 };

@@ -64,22 +64,30 @@ async function storedAnswer(tenantId: string, scope: string, key: string, bodyHa
   return Item.response as IntakeAnswer;
 }
 
+type KnownPerson = { type: string; id: string; name: string };
+
 export async function acceptLead(source: IntakeSource, body: unknown, rawBody: string, idempotencyKey: string | undefined, deps: RecordDeps): Promise<IntakeAnswer> {
-  try {
-    return await acceptOnce(source, body, rawBody, idempotencyKey, deps);
-  } catch (error) {
-    // Another submission of the same person won the race for their email: now it is a known person.
-    if (error instanceof HttpProblem && error.status === 409) return acceptOnce(source, body, rawBody, idempotencyKey, deps);
-    throw error;
+  let known: KnownPerson | undefined;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await acceptOnce(source, body, rawBody, idempotencyKey, deps, known);
+    } catch (error) {
+      // Another submission of the same person won the race for their email or phone (the guard items are in
+      // the lead's transaction): the lead holding the guard is the person we know now.
+      if (!(error instanceof HttpProblem && error.status === 409) || attempt >= 2) throw error;
+      const holder = error.extensions.existingId;
+      const lead = typeof holder === 'string' && holder ? await deps.store.get(source.tenantId, 'lead', holder) : undefined;
+      known = lead ? { type: 'lead', id: lead.id, name: lead.name } : undefined;
+    }
   }
 }
 
-async function acceptOnce(source: IntakeSource, body: unknown, rawBody: string, idempotencyKey: string | undefined, deps: RecordDeps): Promise<IntakeAnswer> {
+async function acceptOnce(source: IntakeSource, body: unknown, rawBody: string, idempotencyKey: string | undefined, deps: RecordDeps, known?: KnownPerson): Promise<IntakeAnswer> {
   const input = parse(partnerLead, body);
   // The caller has already answered a replay from previousAnswer(); a concurrent one is caught below.
   const bodyHash = createHash('sha256').update(rawBody).digest('hex');
   const phone = input.phone ? toE164(input.phone, input.country) : undefined;
-  const existing = await findExistingPerson(source.tenantId, input.email, phone, deps);
+  const existing = known ?? await findExistingPerson(source.tenantId, input.email, phone, deps);
   const actor: Principal = { tenantId: source.tenantId, userId: source.scope, email: '', name: source.actorName, role: 'rep', groups: ['rep'] };
   const now = deps.clock();
   let answer: IntakeAnswer | undefined;

@@ -1,19 +1,22 @@
+import type * as z from 'zod/mini';
 import type { Principal } from '#commons/auth.ts';
+import { derivedId, isId } from '#commons/ids.ts';
 import { assertCanWrite } from '#commons/permissions.ts';
 import { HttpProblem, badRequest, conflict, notFound } from '#commons/problem.ts';
 import { nameKey } from '#commons/keys.ts';
-import { activityCreate, leadConvert, OPEN_LEAD_STATUSES, type LeadStatus } from '#schemas/lead.ts';
+import { activityCreate, leadConvert, leadCreate, OPEN_LEAD_STATUSES, type LeadStatus } from '#schemas/lead.ts';
 import { accountEntity } from '../accounts/entity.ts';
 import { contactEntity } from '../contacts/entity.ts';
 import { opportunityEntity } from '../opportunities/entity.ts';
 import type { StoredRecord } from '../records/entity.ts';
-import { commitChange, createRecord, etag, ifMatchHolds, parse, type RecordDeps } from '../records/service.ts';
+import { commitChange, createRecord, etag, ifMatchHolds, parse, resolveOwner, type RecordDeps } from '../records/service.ts';
+import { CounterConflict } from '../records/store.ts';
 import { LEAD_QUEUE, assignedTo, leadEntity } from './entity.ts';
 
 /** The lead lifecycle beyond plain edits (SFA-3): claim from the queue, log contact, convert. */
 
 async function loadLead(p: Principal, id: string, deps: RecordDeps): Promise<StoredRecord> {
-  const lead = await deps.store.get(p.tenantId, 'lead', id);
+  const lead = isId(id) ? await deps.store.get(p.tenantId, 'lead', id) : undefined;
   if (!lead || lead.deletedAt) throw notFound(`No lead with id ${id}.`);
   return lead;
 }
@@ -51,86 +54,179 @@ export async function logActivity(p: Principal, id: string, body: unknown, deps:
   });
 }
 
+type ConvertInput = z.infer<typeof leadConvert>;
+
+/** A conversion under way, kept on the lead until it is done: whoever converts the lead next resumes it. */
+interface PendingConversion {
+  readonly id: string;
+  readonly by: string;
+  readonly startedAt: string;
+  readonly ownerId: string;
+  readonly input: ConvertInput;
+}
+
+const isStale = (error: unknown) => error instanceof HttpProblem && error.status === 412;
+
+/**
+ * Creates a record with an id derived from the conversion, or finds the one an earlier attempt (a crash, a
+ * concurrent resume) already created under that id.
+ */
+async function createOnce(type: string, create: (id: string) => Promise<StoredRecord>, id: string, p: Principal, deps: RecordDeps): Promise<StoredRecord> {
+  const earlier = await deps.store.get(p.tenantId, type, id);
+  if (earlier) return earlier;
+  try {
+    return await create(id);
+  } catch (error) {
+    if (!isStale(error)) throw error;
+    const now = await deps.store.get(p.tenantId, type, id);
+    if (!now) throw conflict('This lead is being converted right now; try again in a moment.');
+    return now;
+  }
+}
+
 /**
  * Converts a lead into an account, a contact and optionally an opportunity, reusing what already exists
- * (account by name, contact by email or phone). The lead is written last, so a failed conversion can
- * simply be retried: what was created is found and reused.
+ * (account by name, contact by email or phone). Safe under races and crashes:
+ * 1. the conversion is claimed first: a version-checked write puts a pending conversion (its id, input and
+ *    owner) on the lead, so of requests racing each other exactly one goes on and the others get 409;
+ * 2. account, contact and opportunity get ids derived from the conversion id, so a repeated step (after a
+ *    crash, or a resume racing the first attempt) finds what was written instead of writing it again;
+ * 3. the lead is written last, converted, with the event; until then, converting it again resumes the
+ *    pending conversion with its original input.
  */
 export async function convertLead(p: Principal, id: string, body: unknown, ifMatch: string | undefined, deps: RecordDeps) {
   const input = parse(leadConvert, body ?? {});
-  const lead = await loadLead(p, id, deps);
+  let lead = await loadLead(p, id, deps);
   assertCanWrite(p, lead);
   if (!ifMatchHolds(ifMatch, lead.version)) throw conflict('The lead changed; reload it.', { currentVersion: lead.version });
   if (!OPEN_LEAD_STATUSES.includes(lead.status as LeadStatus)) throw conflict(`A ${lead.status} lead cannot be converted.`);
-  const ownerId = String(lead.ownerId).startsWith('queue:') ? p.userId : String(lead.ownerId);
+  if (input.accountId) {
+    const account = await deps.store.get(p.tenantId, 'account', input.accountId);
+    if (!account || account.deletedAt) throw badRequest([{ path: 'accountId', message: 'No such account', code: 'unknown_reference' }]);
+  }
+
+  let pending = lead.conversion as PendingConversion | undefined;
+  if (!pending) {
+    const now = deps.clock();
+    pending = {
+      id: deps.newId(now), by: p.userId, startedAt: now.toISOString(), input,
+      ownerId: String(lead.ownerId).startsWith('queue:') ? p.userId : String(lead.ownerId),
+    };
+    try {
+      lead = await commitChange(leadEntity, p, lead, { ...lead, conversion: pending }, deps, { silent: true, force: true });
+    } catch (error) {
+      if (isStale(error)) throw conflict('Someone else is converting this lead right now.');
+      throw error;
+    }
+  }
+  return finishConversion(p, lead, pending, deps);
+}
+
+async function finishConversion(p: Principal, lead: StoredRecord, pending: PendingConversion, deps: RecordDeps) {
+  const { input, ownerId } = pending;
   const owner = p; // may assign the lead's owner: they own the lead, or p is a manager/admin
+  const from = { timelineData: { subject: { type: 'lead', id: lead.id, name: lead.name } } };
 
   let account: StoredRecord | undefined;
   if (input.accountId) {
     account = await deps.store.get(p.tenantId, 'account', input.accountId);
     if (!account || account.deletedAt) throw badRequest([{ path: 'accountId', message: 'No such account', code: 'unknown_reference' }]);
   } else if (typeof lead.company === 'string' && lead.company.trim()) {
+    const accountId = derivedId(pending.id, 'account');
     const key = nameKey(lead.company);
-    account = (await deps.store.findByToken(p.tenantId, 'account', key)).find((a) => nameKey(a.name) === key && !a.deletedAt);
-    account ??= await createRecord(accountEntity, owner, {
-      name: lead.company, ...(lead.industry ? { industry: lead.industry } : {}), ...(lead.country ? { country: lead.country } : {}),
-      ...(lead.region ? { region: lead.region } : {}), ...(lead.companySize !== undefined ? { employees: lead.companySize } : {}),
-      source: lead.source ?? 'lead', ownerId,
-    }, deps, { timelineData: { subject: { type: 'lead', id: lead.id, name: lead.name } } });
+    account = await deps.store.get(p.tenantId, 'account', accountId)
+      ?? (await deps.store.findByToken(p.tenantId, 'account', key)).find((a) => nameKey(a.name) === key && !a.deletedAt)
+      ?? await createOnce('account', (rid) => createRecord(accountEntity, owner, {
+        name: lead.company, ...(lead.industry ? { industry: lead.industry } : {}), ...(lead.country ? { country: lead.country } : {}),
+        ...(lead.region ? { region: lead.region } : {}), ...(lead.companySize !== undefined ? { employees: lead.companySize } : {}),
+        source: lead.source ?? 'lead', ownerId,
+      }, deps, { ...from, id: rid }), accountId, p, deps);
   }
 
+  const contactId = derivedId(pending.id, 'contact');
+  let contact = await deps.store.get(p.tenantId, 'contact', contactId);
   const email = typeof lead.email === 'string' ? lead.email.toLowerCase() : undefined;
-  let contact: StoredRecord | undefined;
-  if (email) {
+  if (!contact && email) {
     const existingId = await deps.store.uniqueOwner(p.tenantId, 'contact', 'email', email);
     if (existingId) contact = await deps.store.get(p.tenantId, 'contact', existingId);
   }
   if (!contact && typeof lead.phone === 'string') {
     contact = (await deps.store.findByToken(p.tenantId, 'contact', lead.phone.replace(/^\+/, ''))).find((c) => c.phone === lead.phone && !c.deletedAt);
   }
-  contact ??= await createRecord(contactEntity, owner, {
-    ...(lead.firstName ? { firstName: lead.firstName } : {}), ...(lead.lastName ? { lastName: lead.lastName } : {}),
-    ...(lead.email ? { email: lead.email } : {}), ...(lead.phone ? { phone: lead.phone } : {}), ...(lead.title ? { title: lead.title } : {}),
-    ...(lead.country ? { country: lead.country } : {}), ...(lead.language ? { language: lead.language } : {}),
-    ...(account ? { accountId: account.id } : {}), source: lead.source ?? 'lead', ownerId,
-  }, deps, { timelineData: { subject: { type: 'lead', id: lead.id, name: lead.name } } });
+  if (!contact) {
+    try {
+      contact = await createOnce('contact', (rid) => createRecord(contactEntity, owner, {
+        ...(lead.firstName ? { firstName: lead.firstName } : {}), ...(lead.lastName ? { lastName: lead.lastName } : {}),
+        ...(lead.email ? { email: lead.email } : {}), ...(lead.phone ? { phone: lead.phone } : {}), ...(lead.title ? { title: lead.title } : {}),
+        ...(lead.country ? { country: lead.country } : {}), ...(lead.language ? { language: lead.language } : {}),
+        ...(account ? { accountId: account.id } : {}), source: lead.source ?? 'lead', ownerId,
+      }, deps, { ...from, id: rid }), contactId, p, deps);
+    } catch (error) {
+      // A contact with this email appeared meanwhile (someone created it by hand): use it.
+      const existingId = error instanceof HttpProblem && error.status === 409 ? error.extensions.existingId : undefined;
+      const existing = typeof existingId === 'string' && existingId ? await deps.store.get(p.tenantId, 'contact', existingId) : undefined;
+      if (!existing) throw error;
+      contact = existing;
+    }
+  }
 
   let opportunity: StoredRecord | undefined;
   if (input.createOpportunity) {
-    opportunity = await createRecord(opportunityEntity, owner, {
+    opportunity = await createOnce('opportunity', (rid) => createRecord(opportunityEntity, owner, {
       name: input.opportunityName ?? `${account?.name ?? contact.name} – ${lead.source ?? 'lead'}`,
       ...(account ? { accountId: account.id } : {}), contactId: contact.id, leadId: lead.id, ownerId,
       ...(input.amount ? { amount: input.amount } : {}),
-    }, deps);
+    }, deps, { id: rid }), derivedId(pending.id, 'opportunity'), p, deps);
   }
 
   const now = deps.clock();
   const convertedTo = { ...(account ? { accountId: account.id } : {}), contactId: contact.id, ...(opportunity ? { opportunityId: opportunity.id } : {}) };
   const subject = { type: 'lead', id: lead.id, name: lead.name };
   const note = (type: string, rid: string) => ({ type, id: rid, entry: { id: deps.newId(now), at: now.toISOString(), type: 'lead-converted', actor: { id: p.userId, name: p.name }, subject } });
-  const converted = await commitChange(leadEntity, p, lead, { ...lead, status: 'converted', convertedAt: now.toISOString(), convertedTo }, deps, {
-    verb: 'converted', timelineType: 'converted', timelineData: { convertedTo },
-    extraTimeline: [...(account ? [note('account', account.id)] : []), note('contact', contact.id)],
-  });
-  return { lead: converted, account, contact, opportunity, etag: etag(converted.version) };
+  const { conversion: _pending, ...rest } = lead;
+  try {
+    const converted = await commitChange(leadEntity, p, lead, { ...rest, status: 'converted', convertedAt: now.toISOString(), convertedTo, conversionId: pending.id }, deps, {
+      verb: 'converted', timelineType: 'converted', timelineData: { convertedTo },
+      extraTimeline: [...(account ? [note('account', account.id)] : []), note('contact', contact.id)],
+    });
+    return { lead: converted, account, contact, opportunity, etag: etag(converted.version) };
+  } catch (error) {
+    if (!isStale(error)) throw error;
+    // A resume of the same conversion finished first: its result is this one's.
+    const current = await deps.store.get(p.tenantId, 'lead', lead.id);
+    if (current?.status === 'converted' && current.conversionId === pending.id) {
+      return { lead: current, account, contact, opportunity, etag: etag(current.version) };
+    }
+    throw conflict('The lead changed while it was being converted; reload it and convert it again.');
+  }
 }
 
 export { LEAD_QUEUE };
 
-/** Manual entry: the lead is created in the queue; with an owner named, it is assigned to them at once. */
+/**
+ * Manual entry: the lead is created in the queue; with an owner named, it is created assigned to them, in
+ * the same transaction (and published as lead.assigned, so the owner is told). Everything — the fields, the
+ * right to assign, that the owner exists — is checked before anything is written.
+ */
 export async function enterLead(p: Principal, body: unknown, deps: RecordDeps): Promise<StoredRecord> {
-  const { ownerId, ...fields } = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const lead = await createRecord(leadEntity, p, fields, deps);
-  if (ownerId === undefined) return lead;
-  if (typeof ownerId !== 'string') throw badRequest([{ path: 'ownerId', message: 'Expected a user id', code: 'invalid_type' }]);
-  if (ownerId !== p.userId && p.role !== 'admin' && p.role !== 'manager') {
-    throw badRequest([{ path: 'ownerId', message: 'You may only assign leads to yourself', code: 'forbidden_field' }]);
-  }
+  const input = parse(leadCreate, body);
+  const { ownerId, ...fields } = input as Record<string, unknown> & { ownerId?: string };
+  if (ownerId === undefined) return createRecord(leadEntity, p, fields, deps);
+  await resolveOwner(p, ownerId, deps);
   const owner = await deps.store.getUser(p.tenantId, ownerId);
   if (!owner) throw badRequest([{ path: 'ownerId', message: 'No such user in this workspace', code: 'unknown_user' }]);
   const now = deps.clock();
-  const stored = (await deps.store.get(p.tenantId, 'lead', lead.id))!;
-  return commitChange(leadEntity, p, stored, assignedTo(stored, ownerId, owner.managerId, now), deps, {
-    verb: 'assigned', timelineType: 'assigned', timelineData: { ownerId },
-  });
+  const assignment = assignedTo({} as StoredRecord, ownerId, owner.managerId, now);
+  try {
+    return await createRecord(leadEntity, p, fields, deps, {
+      systemFields: assignment,
+      verb: 'assigned',
+      counters: [{ userId: ownerId, field: 'openLeads', delta: 1 }],
+      extraTimeline: (record) => [{ type: 'lead', id: record.id, entry: { id: deps.newId(now), at: now.toISOString(), type: 'assigned', actor: { id: p.userId, name: p.name }, ownerId } }],
+    });
+  } catch (error) {
+    // The owner left the directory between the check and the write.
+    if (error instanceof CounterConflict) throw badRequest([{ path: 'ownerId', message: 'No such user in this workspace', code: 'unknown_user' }]);
+    throw error;
+  }
 }
