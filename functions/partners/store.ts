@@ -42,6 +42,23 @@ export async function partnerTenant(partnerId: string): Promise<string | undefin
   return Item?.tenantId as string | undefined;
 }
 
+/** What a partner id looks like (ids are chosen at creation); anything else names no partner. */
+export const isPartnerId = (id: string) => /^[A-Za-z0-9_-]{1,64}$/.test(id);
+/** Stands in for an id that names no partner: the reads are made all the same, and find nothing. */
+const NO_PARTNER = '~none';
+
+/**
+ * The partner a webhook URL names, found with the same work whether it exists or not: always the routing
+ * read and the partner read (the second for an item that cannot exist when the id is unknown), so the
+ * time an answer takes does not tell whether an id exists.
+ */
+export async function lookupPartner(partnerId: string): Promise<Partner | undefined> {
+  const known = isPartnerId(partnerId);
+  const tenantId = await partnerTenant(known ? partnerId : NO_PARTNER);
+  const partner = await getPartner(tenantId ?? NO_PARTNER, tenantId ? partnerId : NO_PARTNER);
+  return tenantId ? partner : undefined;
+}
+
 export async function getPartner(tenantId: string, id: string): Promise<Partner | undefined> {
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: partnerKey(tenantId, id) }));
   if (!Item) return undefined;

@@ -1,11 +1,23 @@
+import { randomBytes } from 'node:crypto';
 import { httpHandler, json, parseJsonBody } from '#commons/http.ts';
 import { HttpProblem, unauthorized } from '#commons/problem.ts';
 import { partnerLead } from '#schemas/lead.ts';
 import { acceptLead, previousAnswer } from '../leads/intake.ts';
-import { getPartner, partnerTenant, takeRateSlot, validSecrets } from '../partners/store.ts';
+import { lookupPartner, takeRateSlot, validSecrets } from '../partners/store.ts';
 import { verifySignature } from '../partners/signature.ts';
 import { recordDeps } from '../records/deps.ts';
 import { parse } from '../records/service.ts';
+
+/** Stand-ins checked when there is no (second) secret: random per container, so no signature matches them. */
+const NO_SECRETS = [`whsec_${randomBytes(24).toString('base64url')}`, `whsec_${randomBytes(24).toString('base64url')}`] as const;
+
+/**
+ * The secrets a signature is checked against: always two (the current and the previous one during a rotation,
+ * padded with stand-ins), so a known partner, a partner mid-rotation and an unknown id cost the same HMACs.
+ */
+export function secretsToCheck(secrets: readonly string[]): string[] {
+  return [...secrets, ...NO_SECRETS].slice(0, 2);
+}
 
 /**
  * POST /api/webhooks/leads/{partnerId} (SFA-1). No user token: the partner signs the raw body.
@@ -14,11 +26,11 @@ import { parse } from '../records/service.ts';
 export const handler = httpHandler(async ({ params, headers, rawBody }) => {
   const deps = recordDeps();
   const now = deps.clock();
-  const partnerId = params.partnerId ?? '';
-  const tenantId = /^[A-Za-z0-9_-]{1,64}$/.test(partnerId) ? await partnerTenant(partnerId) : undefined;
-  const partner = tenantId ? await getPartner(tenantId, partnerId) : undefined;
-  // An unknown partner looks exactly like a bad signature, so ids cannot be probed.
-  const verdict = partner ? verifySignature(headers['crm-signature'], rawBody, validSecrets(partner, now), Math.floor(now.getTime() / 1000)) : 'mismatch';
+  // An unknown partner looks exactly like a bad signature, so ids cannot be probed: the same two reads,
+  // the same HMAC over the body (with a secret nobody has), the same answer, stale timestamps included.
+  const partner = await lookupPartner(params.partnerId ?? '');
+  const secrets = secretsToCheck(partner ? validSecrets(partner, now) : []);
+  const verdict = verifySignature(headers['crm-signature'], rawBody, secrets, Math.floor(now.getTime() / 1000));
   if (!partner || verdict !== 'ok') {
     throw unauthorized(verdict === 'stale' ? 'The signature timestamp is outside the 300 s window.' : 'Missing or invalid Crm-Signature.');
   }
