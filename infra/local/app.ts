@@ -4,7 +4,7 @@ import type { CognitoEmulator } from './cognito.ts';
 import type { EventBridgeEmulator } from './eventbridge.ts';
 import type { HttpApi } from './http-api.ts';
 import { busy, listInvocations, whenIdle } from './lambda.ts';
-import { AwsError, cors, parseJson, readBody, sendAwsJsonError, sendJson, sendRestJsonError } from './protocol.ts';
+import { AwsError, parseJson, readBody, sendAwsJsonError, sendJson, sendRestJsonError } from './protocol.ts';
 import type { S3Emulator } from './s3.ts';
 import type { SchedulerEmulator } from './scheduler.ts';
 import type { SesEmulator } from './ses.ts';
@@ -33,6 +33,49 @@ export interface AppDeps {
   ready: () => boolean;
 }
 
+/** SES v2 takes messages up to 40 MB (attachments included); its JSON request carries them base64-encoded. */
+const SES_BODY_LIMIT = 56 * 1024 * 1024;
+
+/**
+ * DNS rebinding defence: the runtime answers only requests addressed to the loopback names (with or
+ * without its port) or to the host of CIRRUS_PUBLIC_URL. Anything else is 421 Misdirected Request.
+ */
+export function allowedHosts(publicUrl: string, port: number): Set<string> {
+  const hosts = new Set<string>();
+  for (const name of ['localhost', '127.0.0.1', '[::1]']) {
+    hosts.add(name);
+    hosts.add(`${name}:${port}`);
+  }
+  try {
+    const u = new URL(publicUrl);
+    hosts.add(u.host.toLowerCase());
+    if (!u.port) hosts.add(`${u.hostname.toLowerCase()}:${port}`);
+  } catch {
+    /* no public URL: loopback only */
+  }
+  return hosts;
+}
+
+/** The Host header (or HTTP/2 :authority) is one of the allowed hosts; a missing Host is refused too. */
+export function hostAllowed(host: string | undefined, publicUrl: string, port: number): boolean {
+  return !!host && allowedHosts(publicUrl, port).has(host.trim().toLowerCase().replace(/\.$/, '').replace(/\.:/, ':'));
+}
+
+/**
+ * A browser names the page that sent a request in `Origin`. The emulators and the local control plane
+ * (everything but /api/*) take requests from the runtime's own origin or from non-browser clients only:
+ * a page elsewhere cannot create Cognito users, move the clock or read mail even with a "simple" request.
+ */
+export function originAllowed(origin: string | undefined, publicUrl: string, port: number): boolean {
+  if (origin === undefined) return true;
+  try {
+    const u = new URL(origin);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && allowedHosts(publicUrl, port).has(u.host.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
 export function createApp(d: AppDeps) {
   /** Waits until nothing runs: no invocation or delivery in flight and the stream drained, twice in a row. */
   async function settle(timeoutMs = 30_000): Promise<void> {
@@ -51,9 +94,16 @@ export function createApp(d: AppDeps) {
     const method = req.method ?? 'GET';
     const path = url.pathname;
     const target = req.headers['x-amz-target'];
+    const port = req.socket.localPort ?? 0;
 
-    if (method === 'OPTIONS') {
-      res.writeHead(204, cors);
+    if (!hostAllowed(req.headers.host, d.publicUrl, port)) return sendJson(res, 421, { message: 'Misdirected Request: this runtime answers only to localhost, 127.0.0.1, [::1] or the host of CIRRUS_PUBLIC_URL' });
+    const isApi = path.startsWith('/api/') || path === '/api';
+    if (!isApi && !originAllowed(req.headers.origin, d.publicUrl, port)) return sendJson(res, 403, { message: 'Forbidden: cross-origin requests to the local emulators are refused' });
+
+    // No CORS: a preflight outside /api gets no access-control-* headers, so a browser on another origin
+    // sends nothing after it. /api/* answers OPTIONS like the HTTP API without a CORS configuration.
+    if (method === 'OPTIONS' && !isApi) {
+      res.writeHead(204, { allow: 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS', 'content-length': '0' });
       return void res.end();
     }
 
@@ -88,7 +138,7 @@ export function createApp(d: AppDeps) {
 
     if (path.startsWith('/v2/email/')) {
       try {
-        const body = method === 'GET' || method === 'DELETE' ? {} : parseJson(await readBody(req));
+        const body = method === 'GET' || method === 'DELETE' ? {} : parseJson(await readBody(req, SES_BODY_LIMIT));
         const [status, out] = d.ses.handle(method, path, body);
         return sendJson(res, status, out);
       } catch (error) {
@@ -97,7 +147,7 @@ export function createApp(d: AppDeps) {
       }
     }
 
-    if (path.startsWith('/api/') || path === '/api') {
+    if (isApi) {
       if (!d.ready()) {
         res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
         return void res.end(JSON.stringify({ message: 'Starting' }));
@@ -106,10 +156,10 @@ export function createApp(d: AppDeps) {
     }
 
     // Local inspection and control (not part of AWS).
-    if (path === '/_aws/ses' && method === 'GET') return sendJson(res, 200, d.ses.list(url.searchParams.get('email')));
+    if (path === '/_aws/ses' && method === 'GET') return sendJson(res, 200, d.ses.list({ email: url.searchParams.get('email'), id: url.searchParams.get('id') }));
     if (path === '/_aws/ses' && method === 'DELETE') {
       d.ses.clear(url.searchParams.get('id'));
-      res.writeHead(204, cors);
+      res.writeHead(204);
       return void res.end();
     }
     if (path === '/_aws/events' && method === 'GET') return sendJson(res, 200, { events: d.events.events });

@@ -8,7 +8,7 @@ import { unitFunctions } from '../../contracts/units.ts';
 import { ACCOUNT_ID, USER_POOL_CLIENT_ID } from './config.ts';
 import type { CognitoEmulator } from './cognito.ts';
 import { invoke } from './lambda.ts';
-import { readBody } from './protocol.ts';
+import { BodyTooLargeError, MAX_BODY_BYTES, closeHeaders, readBody } from './protocol.ts';
 
 /**
  * The HTTP API (API Gateway v2) in front of the route handlers: route matching on `{param}` segments,
@@ -55,9 +55,13 @@ export class HttpApi {
       pathMatched = true;
       if (c.route.method !== method) continue;
       const pathParameters: Record<string, string> = {};
-      c.params.forEach((p, i) => {
-        pathParameters[p] = decodeURIComponent(m[i + 1]!);
-      });
+      try {
+        c.params.forEach((p, i) => {
+          pathParameters[p] = decodeURIComponent(m[i + 1]!);
+        });
+      } catch {
+        return undefined; // a malformed %-escape: handle() answers 400 before it gets here
+      }
       return { route: c.route, pathParameters };
     }
     return pathMatched ? 'method' : undefined;
@@ -149,6 +153,8 @@ export class HttpApi {
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
+    const refused = requestRefusal(req, url);
+    if (refused) return send(res, refused.status, { message: refused.message }, refused.headers);
     const matched = this.match(method, url.pathname);
     if (!matched || matched === 'method') return send(res, 404, { message: 'Not Found' });
     const { route, pathParameters } = matched;
@@ -158,7 +164,13 @@ export class HttpApi {
       if (!verdict.ok) return send(res, verdict.status, { message: verdict.status === 403 ? 'Forbidden' : 'Unauthorized' }, { 'www-authenticate': verdict.challenge });
       claims = verdict.claims;
     }
-    const body = await readBody(req);
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_BODY_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return send(res, 413, { message: 'Request Entity Too Large' }, closeHeaders(error));
+      return void res.destroy(); // the client went away mid-body
+    }
     const event = this.event(req, url, route, pathParameters, body, claims);
     let result: unknown;
     try {
@@ -251,6 +263,31 @@ function tokenScopes(claims: JWTPayload): string[] {
 
 /** A route's `authorizationScopes`, when its declaration has them (none do today). */
 const routeScopes = (route: RouteDeclaration): readonly string[] => (route as { authorizationScopes?: readonly string[] }).authorizationScopes ?? [];
+
+/** HTTP API quota: "Total combined size of request line and header values: 10240 bytes" (http-api-quotas). */
+export const MAX_REQUEST_LINE_AND_HEADERS = 10240;
+
+/**
+ * What the HTTP API refuses before routing: a declared body over the 10 MB payload quota (413), a request
+ * line plus header values over 10240 bytes (414 when the request line is the larger part, else 431),
+ * and a path whose %-escapes do not decode to UTF-8 (400) — never a 500.
+ */
+export function requestRefusal(req: IncomingMessage, url: URL): { status: number; message: string; headers?: Record<string, string> } | undefined {
+  let size = Buffer.byteLength(`${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/${req.httpVersion}`);
+  const line = size;
+  for (let i = 1; i < req.rawHeaders.length; i += 2) size += Buffer.byteLength(req.rawHeaders[i]!);
+  if (size > MAX_REQUEST_LINE_AND_HEADERS) {
+    return line > size - line ? { status: 414, message: 'Request-URI Too Long' } : { status: 431, message: 'Request Header Fields Too Large' };
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return { status: 413, message: 'Request Entity Too Large', headers: { connection: 'close' } };
+  try {
+    decodeURIComponent(url.pathname);
+  } catch {
+    return { status: 400, message: 'Bad Request' };
+  }
+  return undefined;
+}
 
 /** API Gateway hands claims to the integration as strings; arrays become "[a b]". */
 export function flattenClaims(claims: JWTPayload): Record<string, string> {

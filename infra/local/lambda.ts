@@ -101,9 +101,47 @@ export async function invoke(fn: FunctionDeclaration, event: unknown, trigger: s
   }
 }
 
+/** Kept for `GET /_local/invocations` with credentials redacted (the handler got the real event). */
 function record(r: InvocationRecord): void {
-  invocations.push(r);
+  invocations.push({ ...r, event: redact(r.event), ...(r.result !== undefined ? { result: redact(r.result) } : {}) });
   if (invocations.length > 2000) invocations.splice(0, invocations.length - 2000);
+}
+
+export const REDACTED = '[redacted]';
+/** Header and field names whose values are credentials: bearer tokens, cookies, signatures, passwords, secrets. */
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-amz-security-token)$|signature/i;
+const SECRET_FIELD = /passw(or)?d|secret|^(id|access|refresh|session)?_?token$|api_?key|signature|^cookies?$|^authorization$/i;
+
+/**
+ * A copy of an invocation's event or result with credentials replaced by `[redacted]`: `Authorization`
+ * keeps its scheme (`Bearer [redacted]`), cookies keep their names, JSON bodies lose password/secret/token
+ * fields. Nothing else changes, so the record still shows what happened.
+ */
+export function redact(value: unknown, key = '', seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') {
+    if (/^authorization$/i.test(key)) return value.replace(/^(\S+\s+)?\S.*$/s, (_m, scheme: string | undefined) => `${scheme ?? ''}${REDACTED}`);
+    if (/^cookies$/i.test(key)) return value.replace(/=.*$/s, `=${REDACTED}`);
+    if (SECRET_HEADER.test(key) || SECRET_FIELD.test(key)) return REDACTED;
+    if (key === 'body' && /^\s*[{[]/.test(value)) {
+      try {
+        const parsed: unknown = JSON.parse(value);
+        const cleaned = redact(parsed, '', seen);
+        return JSON.stringify(cleaned) === JSON.stringify(parsed) ? value : JSON.stringify(cleaned);
+      } catch {
+        return value;
+      }
+    }
+    return value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[circular]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => redact(v, /^(cookies|set-cookie)$/i.test(key) ? 'cookies' : '', seen));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = Array.isArray(v) && (SECRET_HEADER.test(k) || SECRET_FIELD.test(k)) && !/^(cookies|set-cookie)$/i.test(k) ? v.map(() => REDACTED) : redact(v, k, seen);
+  }
+  return out;
 }
 
 /** Work started outside an invocation that must count as "busy" too (retry back-offs, pending deliveries). */
