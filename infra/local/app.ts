@@ -191,7 +191,12 @@ export function createApp(d: AppDeps) {
       return sendJson(res, 200, { now: new Date().toISOString() });
     }
     if (path === '/config.json') {
-      return sendJson(res, 200, { region: REGION, userPoolId: USER_POOL_ID, userPoolClientId: USER_POOL_CLIENT_ID, cognitoEndpoint: d.publicUrl }, 'application/json', { 'cache-control': 'no-store' });
+      // The browser SDK calls Cognito on the page's own origin (there is no CORS): the public URL, or the
+      // loopback name the page was opened under (the Host was checked above, so it is one of ours).
+      const publicHost = new URL(d.publicUrl).host.toLowerCase();
+      const host = String(req.headers.host).toLowerCase();
+      const cognitoEndpoint = host === publicHost ? d.publicUrl : `http://${host}`;
+      return sendJson(res, 200, { region: REGION, userPoolId: USER_POOL_ID, userPoolClientId: USER_POOL_CLIENT_ID, cognitoEndpoint }, 'application/json', { 'cache-control': 'no-store' });
     }
     if (path === `/${USER_POOL_ID}/.well-known/jwks.json`) return sendJson(res, 200, d.cognito.jwksDocument());
     if (path === `/${USER_POOL_ID}/.well-known/openid-configuration`) {

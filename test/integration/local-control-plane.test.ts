@@ -92,6 +92,14 @@ describe('Host header (DNS rebinding)', () => {
       expect((await raw('/api/health', { headers: { host } })).status, host).toBe(200);
     }
   });
+
+  it('points the SPA at Cognito on the origin it was opened under, since there is no CORS', async () => {
+    const port = new URL(baseUrl()).port;
+    const asLocalhost = await raw('/config.json', { headers: { host: `localhost:${port}` } });
+    expect(JSON.parse(asLocalhost.body).cognitoEndpoint).toBe(`http://localhost:${port}`);
+    const asPublic = await raw('/config.json', { headers: { host: new URL(baseUrl()).host } });
+    expect(JSON.parse(asPublic.body).cognitoEndpoint).toBe(baseUrl());
+  });
 });
 
 describe('/_local/invocations keeps no credentials', () => {
