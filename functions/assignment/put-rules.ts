@@ -1,5 +1,6 @@
+import { assertCan } from '../policy/policy.ts';
 import { httpHandler, json } from '#commons/http.ts';
-import { badRequest, forbidden, preconditionFailed } from '#commons/problem.ts';
+import { badRequest, preconditionFailed } from '#commons/problem.ts';
 import { assignmentRuleSet } from '#schemas/assignment.ts';
 import { parse } from '../records/service.ts';
 import { listDirectory } from '../users/directory.ts';
@@ -7,7 +8,7 @@ import { loadRuleSet, saveRuleSet } from './store.ts';
 
 /** PUT /api/assignment-rules (admins): replaces the ordered rule set; If-Match guards concurrent edits. */
 export const putAssignmentRules = httpHandler(async ({ principal, body, headers }) => {
-  if (principal.role !== 'admin') throw forbidden('Only admins edit assignment rules.');
+  assertCan(principal, 'assignment-rules:manage');
   const { rules } = parse(assignmentRuleSet, body);
   const users = new Set((await listDirectory(principal.tenantId)).map((u) => u.id));
   const errors = rules.flatMap((r, i) => {

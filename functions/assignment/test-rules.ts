@@ -1,6 +1,5 @@
+import { assertCan } from '../policy/policy.ts';
 import { httpHandler, json } from '#commons/http.ts';
-import { isManagerOrAdmin } from '#commons/auth.ts';
-import { forbidden } from '#commons/problem.ts';
 import { assignmentRuleSet } from '#schemas/assignment.ts';
 import { countryCode, shortText } from '#schemas/common.ts';
 import * as z from 'zod/mini';
@@ -19,7 +18,7 @@ const testRequest = z.strictObject({ lead: sampleLead, rules: z.optional(assignm
  * assigning anything (round-robin shows the team, since taking a turn would consume it).
  */
 export const testAssignmentRules = httpHandler(async ({ principal, body }) => {
-  if (!isManagerOrAdmin(principal)) throw forbidden('Only managers and admins test assignment rules.');
+  assertCan(principal, 'assignment-rules:read');
   const input = parse(testRequest, body) as { lead: Record<string, unknown>; rules?: Parameters<typeof firstMatchingRule>[0] };
   const rules = input.rules ?? (await loadRuleSet(principal.tenantId)).rules;
   const rule = firstMatchingRule(rules, input.lead);

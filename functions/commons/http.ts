@@ -3,7 +3,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { logger } from './logger.ts';
 import { principalFromClaims, type Principal } from './auth.ts';
 import { isId } from './ids.ts';
-import { HttpProblem, badRequest, contentTooLarge } from './problem.ts';
+import { PolicyDenied } from '../policy/policy.ts';
+import { HttpProblem, badRequest, contentTooLarge, forbidden } from './problem.ts';
 
 export { logger };
 
@@ -150,6 +151,7 @@ export function httpHandler(fn: (req: HttpRequest) => Promise<HttpResult>, optio
       });
     } catch (error) {
       if (error instanceof HttpProblem) return problem(error);
+      if (error instanceof PolicyDenied) return problem(forbidden(error.message, error.fields.map((f) => ({ ...f, code: 'forbidden' }))));
       await logger.error('unhandled error', { error: error as Error, route: event.routeKey });
       return problem(new HttpProblem(500, 'Internal Server Error', 'Something went wrong on our side; it has been logged.'));
     }

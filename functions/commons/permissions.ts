@@ -1,69 +1,44 @@
-import { isManagerOrAdmin, type Principal } from './auth.ts';
+import {
+  PolicyDenied, SENSITIVE_FIELDS, assertCan, assertFieldsWritable as policyFieldsWritable, can, visibleFields, type Actor,
+} from '../policy/policy.ts';
 import { forbidden } from './problem.ts';
 
 /**
- * Record- and field-level permissions, all in one place (CD-7, rule 5). Handlers and services ask here;
- * nothing else decides who may see or change what.
+ * The record service's questions, answered by the policy module (functions/policy/policy.ts), which is the
+ * one place that decides. Kept as the record service's vocabulary; a refusal becomes a 403 problem.
  */
+export { SENSITIVE_FIELDS };
 
 export interface OwnedRecord {
   readonly ownerId: string;
 }
 
-/** Sensitive fields per record type: returned only to managers and admins, refused on write to others. */
-export const SENSITIVE_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  account: [],
-  contact: ['nationalId'],
-};
-
-/** Every signed-in user of a tenant may read its accounts and contacts (the key already scopes the tenant). */
-export function canRead(_principal: Principal, _type: string): boolean {
-  return true;
-}
-
-/** Only the owner, a manager or an admin may change a record. */
-export function canWrite(principal: Principal, record: OwnedRecord): boolean {
-  return record.ownerId === principal.userId || isManagerOrAdmin(principal);
-}
-
-export function assertCanWrite(principal: Principal, record: OwnedRecord): void {
-  if (!canWrite(principal, record)) {
-    throw forbidden('Only the owner, a manager or an admin may change this record.');
+function asProblem(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof PolicyDenied) {
+      throw forbidden(error.message, error.fields.map((f) => ({ ...f, code: 'forbidden_field' })));
+    }
+    throw error;
   }
 }
 
-/** Reps may only give records to themselves; managers and admins may assign anyone in the tenant. */
-export function assertCanAssign(principal: Principal, ownerId: string): void {
-  if (ownerId !== principal.userId && !isManagerOrAdmin(principal)) {
-    throw forbidden('Only a manager or an admin may assign a record to someone else.', [
-      { path: 'ownerId', message: 'You may only assign records to yourself', code: 'forbidden_field' },
-    ]);
-  }
-}
+/** Every signed-in user of a tenant may read its records (the key already scopes the tenant). */
+export const canRead = (actor: Actor, type: string): boolean => can(actor, 'record:read', { type });
 
-export function canSeeSensitive(principal: Principal): boolean {
-  return isManagerOrAdmin(principal);
-}
+export const canWrite = (actor: Actor, record: OwnedRecord): boolean => can(actor, 'record:update', { record });
 
-/** Refuses a write that touches a sensitive field the caller may not set, naming each field. */
-export function assertFieldsWritable(principal: Principal, type: string, fields: Iterable<string>): void {
-  if (canSeeSensitive(principal)) return;
-  const sensitive = SENSITIVE_FIELDS[type] ?? [];
-  const refused = [...fields].filter((f) => sensitive.includes(f));
-  if (refused.length > 0) {
-    throw forbidden(
-      'Only managers and admins may set these fields.',
-      refused.map((path) => ({ path, message: 'Only managers and admins may set this field', code: 'forbidden_field' })),
-    );
-  }
-}
+export const assertCanWrite = (actor: Actor, record: OwnedRecord): void => asProblem(() => assertCan(actor, 'record:update', { record }));
 
-/** The record as this caller may see it: sensitive fields removed for everyone but managers and admins. */
-export function redact<T extends Record<string, unknown>>(principal: Principal, type: string, record: T): T {
-  if (canSeeSensitive(principal)) return record;
-  const sensitive = SENSITIVE_FIELDS[type] ?? [];
-  if (sensitive.length === 0) return record;
-  const copy: Record<string, unknown> = { ...record };
-  for (const f of sensitive) delete copy[f];
-  return copy as T;
-}
+export const assertCanAssign = (actor: Actor, ownerId: string): void => asProblem(() => assertCan(actor, 'record:assign', { ownerId }));
+
+/** May the actor read every field of `type` (nothing to redact)? */
+export const canSeeSensitive = (actor: Actor, type = 'contact'): boolean =>
+  (SENSITIVE_FIELDS[type] ?? []).every((f) => can(actor, 'field:read', { type }, f));
+
+export const assertFieldsWritable = (actor: Actor, type: string, fields: Iterable<string>): void =>
+  asProblem(() => policyFieldsWritable(actor, type, fields));
+
+/** The record as this caller may see it (sensitive fields for managers and admins; internals for nobody). */
+export const redact = <T extends Record<string, unknown>>(actor: Actor, type: string, record: T): T => visibleFields(actor, type, record);

@@ -1,15 +1,15 @@
 import { appUrl, requestOrigin } from '#commons/app-url.ts';
 import { newId } from '#commons/ids.ts';
 import { httpHandler, json } from '#commons/http.ts';
-import { forbidden } from '#commons/problem.ts';
 import { formCreate } from '#schemas/form.ts';
+import { assertCan } from '../policy/policy.ts';
 import { parse } from '../records/service.ts';
 import { formSnippet } from './snippet.ts';
 import { putForm } from './store.ts';
 
 /** POST /api/forms (admins and marketers): a web-to-lead form and its embeddable snippet. */
 export const createForm = httpHandler(async ({ principal, body, headers }) => {
-  if (principal.role !== 'admin' && principal.role !== 'marketer') throw forbidden('Only admins and marketers build forms.');
+  assertCan(principal, 'forms:manage');
   const input = parse(formCreate, body);
   const now = new Date();
   const form = { ...input, id: `frm_${newId(now).toLowerCase()}`, tenantId: principal.tenantId, createdAt: now.toISOString(), createdBy: principal.userId };

@@ -1,13 +1,13 @@
 import { newId } from '#commons/ids.ts';
+import { assertCan } from '../policy/policy.ts';
 import { httpHandler, json } from '#commons/http.ts';
-import { forbidden } from '#commons/problem.ts';
 import { partnerCreate } from '#schemas/lead.ts';
 import { parse } from '../records/service.ts';
 import { DEFAULT_RATE_PER_MINUTE, newSecret, putNewPartner } from './store.ts';
 
 /** POST /api/partners (admins): the secret is in this answer and never again. */
 export const createPartner = httpHandler(async ({ principal, body }) => {
-  if (principal.role !== 'admin') throw forbidden('Only admins manage partners.');
+  assertCan(principal, 'partners:manage');
   const input = parse(partnerCreate, body);
   const now = new Date();
   const partner = {

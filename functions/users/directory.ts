@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '#commons/auth.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
+import { can, type Actor } from '../policy/policy.ts';
 import type { DirectoryUser } from '../records/store.ts';
 
 /**
@@ -26,6 +27,18 @@ export async function ensureDirectoryEntry(p: Principal, now: Date): Promise<Dir
   };
   await documentClient.send(new PutCommand({ TableName: tableName(), Item: { ...key, entityType: 'user', ...entry } }));
   return publicFields(entry);
+}
+
+/** One user of the tenant as the directory keeps them, or undefined. */
+export async function directoryEntry(tenantId: string, userId: string): Promise<DirectoryEntry | undefined> {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.users(tenantId), sk: userId } }));
+  return Item ? publicFields(Item as DirectoryEntry) : undefined;
+}
+
+/** The directory as `actor` may see it: workload, away flag and reporting line only for those who manage. */
+export function directoryFor(actor: Actor, entries: readonly ReturnType<typeof publicFields>[]) {
+  if (can(actor, 'users:read-workload')) return entries;
+  return entries.map(({ openLeads: _o, managerId: _m, away: _a, ...rest }) => (rest.id === actor.userId ? { ...rest, away: _a } : rest));
 }
 
 export async function listDirectory(tenantId: string): Promise<ReturnType<typeof publicFields>[]> {

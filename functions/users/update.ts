@@ -1,11 +1,12 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
-import { isManagerOrAdmin } from '#commons/auth.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { httpHandler, json } from '#commons/http.ts';
 import { keys } from '#commons/keys.ts';
-import { forbidden, notFound } from '#commons/problem.ts';
+import { notFound } from '#commons/problem.ts';
+import { assertCan } from '../policy/policy.ts';
+import { directoryEntry } from './directory.ts';
 import { language } from '#schemas/common.ts';
 import { parse } from '../records/service.ts';
 
@@ -15,12 +16,15 @@ const userUpdate = z.strictObject({
   timeZone: z.optional(z.string().check(z.regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'An IANA time zone, e.g. Asia/Shanghai'), z.maxLength(64))),
 });
 
-/** PATCH /api/users/{id}: away (skipped by assignment), language and time zone. Self, managers and admins. */
+/** PATCH /api/users/{id}: away (skipped by assignment), language and time zone: yourself; an admin anyone; a manager marks their team away. */
 export const updateUserSettings = httpHandler(async ({ principal, params, body }) => {
   const id = params.id === 'me' ? principal.userId : params.id!;
-  if (id !== principal.userId && !isManagerOrAdmin(principal)) throw forbidden('You may only change your own settings.');
   const input = parse(userUpdate, body);
   const sets = Object.entries(input).filter(([, v]) => v !== undefined);
+  // The policy decides per field and per target: self, an admin, or a manager marking their team away.
+  const target = id === principal.userId ? { id } : await directoryEntry(principal.tenantId, id);
+  if (!target) throw notFound('No such user.');
+  for (const [field] of sets.length ? sets : [['away']]) assertCan(principal, 'users:update', { target }, field);
   if (sets.length === 0) return json(200, {});
   try {
     const res = await documentClient.send(new UpdateCommand({

@@ -1,0 +1,236 @@
+import type { Role } from '#contracts/roles.ts';
+
+/**
+ * The one policy module (architecture rule 5): who may do what to which record, field and setting, for
+ * people and for system actors alike. Every route, workflow and event consumer asks `can` (or `assertCan`);
+ * nothing else in the code decides access. `/api/me` hands the same answers to the web app, so it never
+ * offers a button the server would refuse. The table of decisions is tested in test/unit/policy.test.ts.
+ */
+
+/** A signed-in person of a tenant, from the verified token. */
+export interface UserActor {
+  readonly kind?: 'user';
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly role: Role;
+  readonly name: string;
+  readonly email: string;
+}
+
+/** The product itself, acting on its own: never a fake admin or rep. */
+export type SystemName = 'assignment' | 'callback-timer' | 'intake' | 'stream' | 'seed';
+export interface SystemActor {
+  readonly kind: 'system';
+  readonly tenantId: string;
+  readonly system: SystemName;
+  /** Audit and timeline show it: `system:assignment`. */
+  readonly userId: `system:${SystemName}`;
+  readonly name: string;
+}
+
+export type Actor = UserActor | SystemActor;
+
+export const systemActor = (tenantId: string, system: SystemName, name: string): SystemActor => ({
+  kind: 'system', tenantId, system, userId: `system:${system}`, name,
+});
+export const isSystem = (a: Actor): a is SystemActor => a.kind === 'system';
+
+/** Staff records of the CRM core (custom objects join them in the metadata issue). */
+export type RecordType = 'account' | 'contact' | 'lead' | 'opportunity' | (string & {});
+
+export type Action =
+  | 'record:read' | 'record:create' | 'record:update' | 'record:delete' | 'record:restore'
+  /** Give a record to `ownerId` (create with an owner, change the owner). */
+  | 'record:assign'
+  | 'field:read' | 'field:write'
+  | 'lead:claim' | 'lead:log-activity' | 'lead:convert'
+  | 'partners:manage'
+  | 'forms:read' | 'forms:manage'
+  | 'assignment-rules:read' | 'assignment-rules:manage'
+  /** Everyone's name and role (owner pickers). */
+  | 'users:list'
+  /** Workload (open leads), away flag and reporting line of others. */
+  | 'users:read-workload'
+  /** Change a user's settings: `field` is away, language or timeZone; `target` the user. */
+  | 'users:update';
+
+export interface Resource {
+  readonly type?: RecordType;
+  /** The record as stored (ownerId matters). */
+  readonly record?: { readonly ownerId?: unknown };
+  /** The owner a record is being given to. */
+  readonly ownerId?: string;
+  /** The user whose settings change. */
+  readonly target?: { readonly id: string; readonly role?: string; readonly managerId?: string };
+}
+
+/** Fields only managers and admins read and write (CD-7; custom fields get per-role permissions as metadata). */
+export const SENSITIVE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  contact: ['nationalId'],
+};
+
+/**
+ * Workflow bookkeeping on records: kept for the system (idempotency, timers, assignment), never shown to or
+ * set by people.
+ */
+export const INTERNAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  lead: ['assignmentEventId', 'assignmentRuleId', 'callbackOverdueAt', 'conversionId'],
+};
+
+const SALES: readonly Role[] = ['admin', 'manager', 'rep'];
+const managerOrAdmin = (role: Role) => role === 'admin' || role === 'manager';
+const ownedBy = (r: Resource, userId: string) => r.record?.ownerId === userId;
+
+/** What each system actor may do; anything else is refused like a person's would be. */
+const SYSTEM_GRANTS: Readonly<Record<SystemName, readonly Action[]>> = {
+  // Rules give new leads owners (SFA-2).
+  assignment: ['record:read', 'record:update', 'record:assign', 'field:read', 'field:write', 'assignment-rules:read', 'users:read-workload', 'users:list'],
+  // Marks an unanswered lead overdue (SFA-5).
+  'callback-timer': ['record:read', 'record:update', 'field:read', 'field:write', 'users:list'],
+  // Partner webhooks and web forms create leads (SFA-1); they never read people's data back.
+  intake: ['record:create', 'record:read', 'record:update', 'field:write'],
+  // The outbox relay only forwards what was written.
+  stream: [],
+  // `npm start` seeds demo data.
+  seed: ['record:create', 'record:read', 'record:update', 'record:assign', 'field:read', 'field:write', 'assignment-rules:manage'],
+};
+
+/**
+ * May `actor` do `action` on `resource` (and `field`)? Tenant isolation is not decided here: every key
+ * starts with the actor's tenant, so another tenant's record is never found.
+ */
+export function can(actor: Actor, action: Action, resource: Resource = {}, field?: string): boolean {
+  if (isSystem(actor)) {
+    if (!SYSTEM_GRANTS[actor.system].includes(action)) return false;
+    // Intake creates leads only.
+    if (actor.system === 'intake' && action === 'record:create') return resource.type === 'lead';
+    return true;
+  }
+  const { role, userId } = actor;
+  switch (action) {
+    case 'record:read':
+    case 'record:create':
+      return true;
+    case 'record:update':
+    case 'record:delete':
+    case 'record:restore':
+      return ownedBy(resource, userId) || managerOrAdmin(role);
+    case 'record:assign':
+      return resource.ownerId === userId || managerOrAdmin(role);
+    case 'field:read':
+      if (field && INTERNAL_FIELDS[resource.type ?? '']?.includes(field)) return false;
+      if (field && SENSITIVE_FIELDS[resource.type ?? '']?.includes(field)) return managerOrAdmin(role);
+      return true;
+    case 'field:write':
+      if (field && INTERNAL_FIELDS[resource.type ?? '']?.includes(field)) return false;
+      if (field && SENSITIVE_FIELDS[resource.type ?? '']?.includes(field)) return managerOrAdmin(role);
+      return true;
+    case 'lead:claim':
+      return SALES.includes(role);
+    case 'lead:log-activity':
+    case 'lead:convert':
+      return SALES.includes(role) && (ownedBy(resource, userId) || managerOrAdmin(role));
+    case 'partners:manage':
+      return role === 'admin';
+    case 'forms:read':
+    case 'forms:manage':
+      return role === 'admin' || role === 'marketer';
+    case 'assignment-rules:read':
+      return managerOrAdmin(role);
+    case 'assignment-rules:manage':
+      return role === 'admin';
+    case 'users:list':
+      return true;
+    case 'users:read-workload':
+      return managerOrAdmin(role);
+    case 'users:update': {
+      const target = resource.target;
+      if (!target) return false;
+      if (target.id === userId || role === 'admin') return true;
+      // A manager may mark their team away (holidays, sick leave), never another manager or an admin,
+      // and never change someone else's language or time zone.
+      return role === 'manager' && field === 'away' && target.role !== 'admin' && target.role !== 'manager';
+    }
+    default:
+      return false;
+  }
+}
+
+/** Refused: carries what was refused so the edge can say it (403 problem naming fields). */
+export class PolicyDenied extends Error {
+  constructor(
+    message: string,
+    readonly action: Action,
+    readonly fields: readonly { path: string; message: string }[] = [],
+  ) {
+    super(message);
+    this.name = 'PolicyDenied';
+  }
+}
+
+const WHY: Partial<Record<Action, string>> = {
+  'record:update': 'Only the owner, a manager or an admin may change this record.',
+  'record:delete': 'Only the owner, a manager or an admin may delete this record.',
+  'record:restore': 'Only the owner, a manager or an admin may restore this record.',
+  'record:assign': 'Only a manager or an admin may assign a record to someone else.',
+  'lead:claim': 'Only sales reps, managers and admins claim leads.',
+  'lead:log-activity': 'Only the lead\'s owner, a manager or an admin may log contact on this lead.',
+  'lead:convert': 'Only the lead\'s owner, a manager or an admin may convert this lead.',
+  'partners:manage': 'Only admins manage partners.',
+  'forms:read': 'Only admins and marketers manage web-to-lead forms.',
+  'forms:manage': 'Only admins and marketers build forms.',
+  'assignment-rules:read': 'Only managers and admins see assignment rules.',
+  'assignment-rules:manage': 'Only admins edit assignment rules.',
+  'users:update': 'You may only change your own settings; a manager may mark their team away.',
+};
+
+export function assertCan(actor: Actor, action: Action, resource: Resource = {}, field?: string): void {
+  if (can(actor, action, resource, field)) return;
+  const fields = action === 'record:assign'
+    ? [{ path: 'ownerId', message: 'You may only assign records to yourself' }]
+    : field ? [{ path: field, message: 'You may not change this field' }] : [];
+  throw new PolicyDenied(WHY[action] ?? 'You may not do this.', action, fields);
+}
+
+/** Refuses a write that touches fields the actor may not set, naming every one. */
+export function assertFieldsWritable(actor: Actor, type: RecordType, fields: Iterable<string>): void {
+  const refused = [...fields].filter((f) => !can(actor, 'field:write', { type }, f));
+  if (refused.length === 0) return;
+  const sensitive = refused.every((f) => SENSITIVE_FIELDS[type]?.includes(f));
+  throw new PolicyDenied(
+    sensitive ? 'Only managers and admins may set these fields.' : 'These fields are kept by Cirrus and cannot be set.',
+    'field:write',
+    refused.map((path) => ({ path, message: sensitive ? 'Only managers and admins may set this field' : 'This field cannot be set' })),
+  );
+}
+
+/** The record as this actor may see it: fields it may not read removed. */
+export function visibleFields<T extends Record<string, unknown>>(actor: Actor, type: RecordType, record: T): T {
+  const hidden = [...(SENSITIVE_FIELDS[type] ?? []), ...(INTERNAL_FIELDS[type] ?? [])].filter((f) => f in record && !can(actor, 'field:read', { type }, f));
+  if (hidden.length === 0) return record;
+  const copy: Record<string, unknown> = { ...record };
+  for (const f of hidden) delete copy[f];
+  return copy as T;
+}
+
+/**
+ * What the web app may offer this person (served in `/api/me`): the answers of `can` for the actions that
+ * do not depend on one record, and the rule for those that do (`own` = records they own, `any` = all).
+ */
+export function capabilities(actor: UserActor) {
+  const recordRule = (action: 'record:update' | 'record:delete') =>
+    can(actor, action, { record: { ownerId: '\u0000someone-else' } }) ? 'any' : can(actor, action, { record: { ownerId: actor.userId } }) ? 'own' : 'none';
+  return {
+    records: { update: recordRule('record:update'), delete: recordRule('record:delete'), assignToOthers: can(actor, 'record:assign', { ownerId: '\u0000someone-else' }) },
+    fields: Object.fromEntries(Object.entries(SENSITIVE_FIELDS).map(([type, fields]) => [type, Object.fromEntries(fields.map((f) => [f, can(actor, 'field:write', { type }, f)]))])),
+    leads: { claim: can(actor, 'lead:claim'), logActivity: can(actor, 'lead:log-activity', { record: { ownerId: actor.userId } }), convert: can(actor, 'lead:convert', { record: { ownerId: actor.userId } }) },
+    settings: {
+      partners: can(actor, 'partners:manage'),
+      forms: can(actor, 'forms:manage'),
+      assignmentRulesRead: can(actor, 'assignment-rules:read'),
+      assignmentRulesManage: can(actor, 'assignment-rules:manage'),
+    },
+    users: { readWorkload: can(actor, 'users:read-workload'), markTeamAway: actor.role === 'admin' || actor.role === 'manager' },
+  } as const;
+}
+export type Capabilities = ReturnType<typeof capabilities>;
