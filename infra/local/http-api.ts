@@ -201,12 +201,14 @@ export class HttpApi {
     const now = new Date();
     const requestId = randomUUID();
     const routeKey = `${route.method} ${route.path}`;
+    const decodedPath = decodeURIComponent(url.pathname); // handle() refused paths that do not decode
     const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
     const scopes = typeof claims?.scope === 'string' ? claims.scope.split(' ') : null;
     return {
       version: '2.0',
       routeKey,
-      rawPath: url.pathname,
+      // HTTP APIs hand the integration the path percent-decoded, in rawPath as in http.path (unlike REST APIs).
+      rawPath: decodedPath,
       rawQueryString,
       ...(cookies ? { cookies } : {}),
       headers,
@@ -218,7 +220,7 @@ export class HttpApi {
         ...(claims ? { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: flattenClaims(claims), scopes: scopes as string[] } } } : {}),
         domainName: this.domainName,
         domainPrefix: this.domainName.split('.')[0]!.split(':')[0]!,
-        http: { method: route.method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp, userAgent: headers['user-agent'] ?? '' },
+        http: { method: route.method, path: decodedPath, protocol: `HTTP/${req.httpVersion}`, sourceIp, userAgent: headers['user-agent'] ?? '' },
         requestId,
         routeKey,
         stage: '$default',

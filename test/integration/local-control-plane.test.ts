@@ -129,6 +129,16 @@ describe('/_local/invocations keeps no credentials', () => {
 });
 
 describe('HTTP layer limits: 4xx like API Gateway, never 500', () => {
+  it('hands the handler the path percent-decoded (rawPath and http.path), as HTTP APIs do', async () => {
+    // Seen on live HTTP APIs: middleapi/standard-server#93 (captures in hotsock/voker#8), aws/aws-lambda-dotnet#1901.
+    const marker = unique();
+    await raw(`/api/contacts/caf%C3%A9-${marker}`, { headers: { authorization: `Bearer ${token}` } });
+    const calls = ((await (await fetch(`${baseUrl()}/_local/invocations`)).json()) as { invocations: any[] }).invocations;
+    const call = calls.find((i) => i.event?.pathParameters?.id === `café-${marker}`);
+    expect(call.event.rawPath).toBe(`/api/contacts/café-${marker}`);
+    expect(call.event.requestContext.http.path).toBe(`/api/contacts/café-${marker}`);
+  });
+
   it('answers 400 to a malformed %-escape in the path', async () => {
     for (const path of ['/api/contacts/%E0%A4%A', '/api/contacts/%', '/api/contacts/%zz', '/api/notifications/%FF/read']) {
       const res = await raw(path, { headers: { authorization: `Bearer ${token}` } });
