@@ -31,7 +31,9 @@ async function formSubmit(formId: string, fields: Record<string, string>): Promi
   const text = await res.text();
   let body: unknown = text;
   try { body = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, headers: Object.fromEntries(res.headers), body };
+  const headers: Record<string, string> = {};
+  res.headers.forEach((v, k) => { headers[k] = v; });
+  return { status: res.status, headers, body };
 }
 
 /** The problem+json answer names `field` (exactly, or as the parent of a nested path). */
