@@ -37,28 +37,24 @@ export interface AppDeps {
 const SES_BODY_LIMIT = 56 * 1024 * 1024;
 
 /**
- * DNS rebinding defence: the runtime answers only requests addressed to the loopback names (with or
- * without its port) or to the host of CIRRUS_PUBLIC_URL. Anything else is 421 Misdirected Request.
+ * DNS rebinding defence: the runtime answers only requests addressed to a loopback name — localhost,
+ * 127.0.0.1 or [::1], with or without a port — or to the host of CIRRUS_PUBLIC_URL. A rebound name
+ * (evil.example → 127.0.0.1) keeps the attacker's hostname in Host, so it gets 421 Misdirected Request.
+ * Any port is fine on a loopback name: the runtime's own, and that of a dev server proxying to it
+ * (frontend/vite.config.ts serves the SPA on :5173 and forwards Host and Origin unchanged).
  */
-export function allowedHosts(publicUrl: string, port: number): Set<string> {
-  const hosts = new Set<string>();
-  for (const name of ['localhost', '127.0.0.1', '[::1]']) {
-    hosts.add(name);
-    hosts.add(`${name}:${port}`);
-  }
+const LOOPBACK = /^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
+
+export function hostAllowed(host: string | undefined, publicUrl: string, port: number): boolean {
+  if (!host) return false;
+  const h = host.trim().toLowerCase();
+  if (LOOPBACK.test(h)) return true;
   try {
     const u = new URL(publicUrl);
-    hosts.add(u.host.toLowerCase());
-    if (!u.port) hosts.add(`${u.hostname.toLowerCase()}:${port}`);
+    return h === u.host.toLowerCase() || (!u.port && h === `${u.hostname.toLowerCase()}:${port}`);
   } catch {
-    /* no public URL: loopback only */
+    return false;
   }
-  return hosts;
-}
-
-/** The Host header (or HTTP/2 :authority) is one of the allowed hosts; a missing Host is refused too. */
-export function hostAllowed(host: string | undefined, publicUrl: string, port: number): boolean {
-  return !!host && allowedHosts(publicUrl, port).has(host.trim().toLowerCase().replace(/\.$/, '').replace(/\.:/, ':'));
 }
 
 /**
@@ -70,7 +66,7 @@ export function originAllowed(origin: string | undefined, publicUrl: string, por
   if (origin === undefined) return true;
   try {
     const u = new URL(origin);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && allowedHosts(publicUrl, port).has(u.host.toLowerCase());
+    return (u.protocol === 'http:' || u.protocol === 'https:') && hostAllowed(u.host, publicUrl, port);
   } catch {
     return false;
   }

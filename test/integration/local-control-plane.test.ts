@@ -71,6 +71,8 @@ describe('same origin only: no CORS on any answer', () => {
     expect((await fetch(`${baseUrl()}/_aws/ses`, { headers: { origin: 'null' } })).status).toBe(403);
     // The runtime's own origin (the SPA) is fine, and /api takes any origin as API Gateway does.
     expect((await fetch(`${baseUrl()}/_aws/ses`, { headers: { origin: baseUrl() } })).status).toBe(200);
+    expect((await fetch(`${baseUrl()}/_aws/ses`, { headers: { origin: 'http://localhost:5173' } })).status).toBe(200);
+    expect((await fetch(`${baseUrl()}/_aws/ses`, { headers: { origin: 'http://localhost.evil.example' } })).status).toBe(403);
     expect((await fetch(`${baseUrl()}/api/health`, { headers: { origin: 'http://evil.example' } })).status).toBe(200);
   });
 });
@@ -86,9 +88,9 @@ describe('Host header (DNS rebinding)', () => {
     }
   });
 
-  it('answers the loopback names with or without the port', async () => {
+  it('answers the loopback names with or without a port (the runtime\'s, or a dev server\'s proxying to it)', async () => {
     const port = new URL(baseUrl()).port;
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost', '127.0.0.1', `[::1]:${port}`, `LOCALHOST:${port}`]) {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost', '127.0.0.1', `[::1]:${port}`, `LOCALHOST:${port}`, 'localhost:5173']) {
       expect((await raw('/api/health', { headers: { host } })).status, host).toBe(200);
     }
   });
