@@ -12,6 +12,8 @@ export interface FunctionAccess {
   readonly schedules?: boolean;
   /** ses:SendEmail through the Cirrus configuration set. */
   readonly sendEmail?: boolean;
+  /** Tenant files in the S3 bucket (keys start with the tenant): read, or read and write. */
+  readonly files?: 'read' | 'readwrite';
 }
 
 /** A Lambda function to bundle and deploy: a unit's router, or an event consumer. */
@@ -28,10 +30,12 @@ export interface DeployedFunction {
 /** The union of two accesses (a unit serving several routes, say). */
 export function mergeAccess(a: FunctionAccess, b: FunctionAccess): FunctionAccess {
   const table = a.table === 'readwrite' || b.table === 'readwrite' ? 'readwrite' : (a.table ?? b.table);
+  const files = a.files === 'readwrite' || b.files === 'readwrite' ? 'readwrite' : (a.files ?? b.files);
   return {
     ...(table ? { table } : {}),
     ...(a.putEvents || b.putEvents ? { putEvents: true } : {}),
     ...(a.schedules || b.schedules ? { schedules: true } : {}),
     ...(a.sendEmail || b.sendEmail ? { sendEmail: true } : {}),
+    ...(files ? { files } : {}),
   };
 }

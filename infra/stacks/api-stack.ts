@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { acknowledge } from './nag.ts';
 import type { Construct } from 'constructs';
@@ -25,6 +26,7 @@ export interface ApiStackProps extends StackProps {
   /** Declared name → physical Lambda name of each schedule target (from the events stack). */
   readonly scheduleTargetFunctionNames: ReadonlyMap<string, string>;
   readonly email: EmailSettings;
+  readonly filesBucket?: s3.IBucket;
   /** JWT issuer (Cognito user pool URL) and audience (the SPA app client id). */
   readonly jwtIssuer: string;
   readonly jwtAudience: string;
@@ -114,6 +116,7 @@ export class ApiStack extends Stack {
       schedulerRole: props.schedulerRole,
       scheduleTargetArns: new Map([...props.scheduleTargetFunctionNames].map(([name, physical]) => [name, functionArn(this, physical)])),
       email: props.email,
+      ...(props.filesBucket ? { filesBucket: props.filesBucket } : {}),
     };
 
     // One Lambda per deploy unit, its access the union of its routes'; one integration and one permission per unit.

@@ -67,6 +67,7 @@ export function createCirrusStacks(app: App, options: CirrusAppOptions = {}): Ci
     table: data.table,
     indexNames,
     email: emailSettings,
+    filesBucket: data.filesBucket,
     declarations: options.events ?? realEventDeclarations,
     functionsDir,
   });
@@ -80,6 +81,7 @@ export function createCirrusStacks(app: App, options: CirrusAppOptions = {}): Ci
     scheduleTargetFunctionNames: events.scheduleTargetFunctionNames,
     indexNames,
     email: emailSettings,
+    filesBucket: data.filesBucket,
     jwtIssuer: auth.issuerUrl,
     jwtAudience: auth.userPoolClient.userPoolClientId,
     routes: options.routes ?? declaredRoutes,

@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledge } from './nag.ts';
 import type { Construct } from 'constructs';
 import {
@@ -49,6 +50,7 @@ export interface EventsStackProps extends StackProps {
   /** GSI names of the table (from the table declaration). */
   readonly indexNames: readonly string[];
   readonly email: EmailSettings;
+  readonly filesBucket?: s3.IBucket;
   readonly declarations?: EventDeclarations;
   /** Defaults to dist/functions. */
   readonly functionsDir?: string;
@@ -121,6 +123,7 @@ export class EventsStack extends Stack {
       schedulerRole: this.schedulerRole,
       scheduleTargetArns: new Map([...targetNames].map(([name, physical]) => [name, functionArn(this, physical)])),
       email: props.email,
+      ...(props.filesBucket ? { filesBucket: props.filesBucket } : {}),
     };
 
     // One Lambda per declared function, even when it serves several rules/schedules.

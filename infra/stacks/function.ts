@@ -6,6 +6,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { grantFiles } from './files-access.ts';
 import { acknowledge, iam5ResourceFinding, type Acknowledgement } from './nag.ts';
 import { Construct } from 'constructs';
 import { scheduleTargetEnvName, type FunctionDeclaration } from '../declarations/index.ts';
@@ -40,6 +42,8 @@ export interface FunctionContext {
   /** Name → ARN of every schedule target (one-time schedules point at these). */
   readonly scheduleTargetArns: ReadonlyMap<string, string>;
   readonly email: EmailSettings;
+  /** The tenant files bucket (functions with `access.files` get FILES_BUCKET and least-privilege grants). */
+  readonly filesBucket?: s3.IBucket;
 }
 
 export interface EmailSettings {
@@ -73,6 +77,7 @@ export function functionEnvironment(decl: FunctionDeclaration, ctx: FunctionCont
   if (decl.access.schedules) {
     for (const [name, arn] of ctx.scheduleTargetArns) env[scheduleTargetEnvName(name)] = arn;
   }
+  if (decl.access.files && ctx.filesBucket) env.FILES_BUCKET = ctx.filesBucket.bucketName;
   if (decl.access.sendEmail) {
     env.MAIL_FROM = ctx.email.mailFrom;
     env.SES_CONFIGURATION_SET = ctx.email.configurationSetName;
@@ -156,6 +161,10 @@ export class CirrusFunction extends Construct {
       }
     }
     if (access.putEvents) ctx.bus.grantPutEventsTo(this.role);
+    if (access.files) {
+      if (!ctx.filesBucket) throw new Error(`Function ${decl.name} declares files access but no files bucket was given`);
+      grantFiles(this.role, ctx.filesBucket, access.files);
+    }
     const acks: Acknowledgement[] = [
       {
         id: 'AwsSolutions-L1',

@@ -161,8 +161,12 @@ describe('access → environment and IAM', () => {
     expect(fn.Properties.Timeout).toBe(20);
     const actions = statementsOfFunction(s.templates.api, 'fake-tasks').flatMap((st) => [st.Action].flat());
     expect(actions).toEqual(expect.arrayContaining(['events:PutEvents', 'scheduler:CreateSchedule', 'dynamodb:PutItem']));
+    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:ListBucket']));
+    expect(fn.Properties.Environment.Variables.FILES_BUCKET).toBeDefined();
     const publicActions = statementsOfFunction(s.templates.api, 'fake-public').flatMap((st) => [st.Action].flat());
-    expect(publicActions.some((a: string) => a.startsWith('dynamodb:') || a.startsWith('events:'))).toBe(false);
+    expect(publicActions.some((a: string) => a.startsWith('dynamodb:') || a.startsWith('events:') || a.startsWith('s3:'))).toBe(false);
+    const [, publicFn] = functionNamed(s.templates.api, 'fake-public')!;
+    expect(publicFn.Properties.Environment.Variables.FILES_BUCKET).toBeUndefined();
   });
 
   it('route throttles are per route key', () => {

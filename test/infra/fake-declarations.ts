@@ -82,10 +82,10 @@ export const fakeRoutes: RouteDeclaration[] = [
     name: 'fake-tasks-create', unit: 'fake-tasks', method: 'POST', path: '/api/tasks', auth: 'jwt',
     throttle: { rateLimit: 20, burstLimit: 40 }, access: { table: 'readwrite', schedules: true },
   },
-  // Same unit, other access: the unit's one Lambda gets the union (table readwrite, schedules, putEvents).
+  // Same unit, other access: the unit's one Lambda gets the union (table readwrite, schedules, putEvents, files).
   {
     name: 'fake-notifications-test', unit: 'fake-tasks', method: 'POST', path: '/api/notifications/test', auth: 'jwt',
-    throttle: { rateLimit: 1, burstLimit: 2 }, access: { table: 'read', putEvents: true },
+    throttle: { rateLimit: 1, burstLimit: 2 }, access: { table: 'read', putEvents: true, files: 'readwrite' },
   },
 ];
 
