@@ -5,8 +5,12 @@ import { takeRateSlot } from '../partners/store.ts';
 import { recordDeps } from '../records/deps.ts';
 import { findForm } from './store.ts';
 
-/** Anyone may post a public form; the answer says so to the embedding page. */
-const cors = { 'access-control-allow-origin': '*' };
+/**
+ * Anyone may post a public form from the site it is embedded in: the answer names that site's origin (never
+ * `*`, and never with credentials), so the embedding page can read the thank-you text.
+ */
+const corsFor = (origin: string | undefined): Record<string, string> =>
+  origin && /^https?:\/\/[^\s/]+$/i.test(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
 const FORM_RATE_PER_MINUTE = 60;
 const VISITOR_RATE_PER_MINUTE = 5;
 
@@ -15,6 +19,7 @@ const VISITOR_RATE_PER_MINUTE = 5;
  * the same 202 as a person but creates nothing; a form and each visitor address are rate-limited.
  */
 export const submitForm = httpHandler(async ({ params, headers, rawBody, event }) => {
+  const cors = corsFor(headers.origin);
   const form = await findForm(params.formId ?? '');
   if (!form) throw notFound('No such form.');
   const type = headers['content-type'] ?? '';
