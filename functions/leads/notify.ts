@@ -1,12 +1,13 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { appUrl } from '#commons/app-url.ts';
+import { systemClock } from '#commons/clock.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
 import { logger } from '#commons/logger.ts';
 import type { DomainEventDetail } from '../assignment/assign-lead.ts';
-import { sendMail } from '../notifications/mailer.ts';
-import { alreadyNotified, closeTask, createTaskOnce, notifyOnce } from '../notifications/store.ts';
+import { MailRefused, sendMail } from '../notifications/mailer.ts';
+import { claimNotification, closeTask, confirmMailSent, createTaskOnce, releaseMail } from '../notifications/store.ts';
 import { leadMail, type Language, type MailKind } from '../notifications/templates.ts';
 import { cancelCallbackTimer, startCallbackTimer } from './callback-timer.ts';
 
@@ -35,17 +36,37 @@ async function recipient(tenantId: string, userId: string | undefined): Promise<
   };
 }
 
+/**
+ * The notification and its email, for one (event, recipient, kind). Guarantee, on AWS as locally:
+ *  - the in-app notification is written exactly once (a conditional write keyed by the event);
+ *  - the email is sent at most once: the notification's write also claims the email, before SES is
+ *    called, so a redelivered event (EventBridge is at-least-once), a retry after a later step failed, or
+ *    a restart finds the claim and sends nothing. If SES refuses the email (a 4xx: nothing was sent) the
+ *    claim is released and the invocation fails, so EventBridge's retry sends it. Only if the function
+ *    dies between the claim and SES's answer (a crash, a timeout, a 5xx) is the email not sent; the
+ *    notification then stays with `mail.status = 'sending'` (never `sent`), which is what to look for.
+ * SendEmail has no idempotency key, so no order of steps can make that window exactly-once; we choose
+ * never to send twice over never to miss one.
+ */
 async function tell(d: DomainEventDetail & { occurredAt: string }, to: Recipient, kind: MailKind, lead: Record<string, unknown>, ownerName?: string) {
-  if (await alreadyNotified(d.tenantId, to.id, `${d.eventId}:${kind}`, d.occurredAt)) return;
+  const key = `${d.eventId}:${kind}`;
   const facts = {
     id: String(lead.id), name: String(lead.name), company: lead.company as string | undefined, email: lead.email as string | undefined,
     phone: lead.phone as string | undefined, source: lead.source as string | undefined, callbackDueAt: lead.callbackDueAt as string | undefined, ownerName,
   };
   const mail = leadMail(kind, facts, to.language, to.timeZone, await appUrl());
-  await sendMail(to.email, mail);
-  await notifyOnce(d.tenantId, to.id, `${d.eventId}:${kind}`, {
+  const notification = {
     at: d.occurredAt, kind, subject: { type: 'lead', id: facts.id, name: facts.name }, data: { title: mail.subject, ...(facts.callbackDueAt ? { callbackDueAt: facts.callbackDueAt } : {}) },
-  });
+  };
+  if (!(await claimNotification(d.tenantId, to.id, key, notification, to.email, systemClock()))) return;
+  let messageId: string | undefined;
+  try {
+    messageId = await sendMail(to.email, mail);
+  } catch (error) {
+    if (error instanceof MailRefused) await releaseMail(d.tenantId, to.id, key, d.occurredAt);
+    throw error;
+  }
+  await confirmMailSent(d.tenantId, to.id, key, d.occurredAt, messageId, systemClock());
 }
 
 export async function handler(event: EventBridgeEvent<string, DomainEventDetail & { occurredAt: string }>): Promise<void> {

@@ -1,19 +1,42 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 
-const ses = new SESv2Client({});
+/**
+ * One attempt per SendEmail. SES has no idempotency token for SendEmail, so an SDK retry after a timeout
+ * or a 5xx could deliver the same email twice; whether to try again is the caller's decision, made from
+ * the kind of failure (see MailRefused).
+ */
+const ses = new SESv2Client({ maxAttempts: 1 });
 
-/** Sends one email through SES v2 with the deployment's configuration set (bounces and complaints tracked). */
+/** SES answered SendEmail with a 4xx error (refused, throttled, quota, bad address): nothing was sent. */
+export class MailRefused extends Error {
+  constructor(readonly reason: string, options?: { cause?: unknown }) {
+    super(`SES refused the email: ${reason}`, options);
+    this.name = 'MailRefused';
+  }
+}
+
+/**
+ * Sends one email through SES v2 with the deployment's configuration set (bounces and complaints
+ * tracked); the MessageId SES gave it. Throws MailRefused when SES certainly did not send it; any other
+ * error (no answer, 5xx) leaves it unknown whether SES accepted the email.
+ */
 export async function sendMail(to: string, mail: { subject: string; text: string; html: string }): Promise<string | undefined> {
-  const res = await ses.send(new SendEmailCommand({
-    FromEmailAddress: process.env.MAIL_FROM,
-    Destination: { ToAddresses: [to] },
-    ...(process.env.SES_CONFIGURATION_SET ? { ConfigurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
-    Content: {
-      Simple: {
-        Subject: { Data: mail.subject, Charset: 'UTF-8' },
-        Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
+  try {
+    const res = await ses.send(new SendEmailCommand({
+      FromEmailAddress: process.env.MAIL_FROM,
+      Destination: { ToAddresses: [to] },
+      ...(process.env.SES_CONFIGURATION_SET ? { ConfigurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
+      Content: {
+        Simple: {
+          Subject: { Data: mail.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
+        },
       },
-    },
-  }));
-  return res.MessageId;
+    }));
+    return res.MessageId;
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status !== undefined && status >= 400 && status < 500) throw new MailRefused((error as Error).name, { cause: error });
+    throw error;
+  }
 }

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
@@ -16,14 +16,42 @@ export interface Notification {
 const idOf = (sk: string) => Buffer.from(sk).toString('base64url');
 const skOf = (id: string) => Buffer.from(id, 'base64url').toString('utf8');
 
-/** Writes a notification once per (event, recipient); false when it already exists (a redelivered event). */
-export async function notifyOnce(tenantId: string, userId: string, eventId: string, n: Omit<Notification, 'id' | 'read'>): Promise<boolean> {
-  const sk = `${n.at}#${eventId}`;
+/**
+ * The email that goes with a notification (one item: the notification carries its email's state).
+ * `sending`: claimed by one delivery, SES not known to have accepted it; `sent`: SES answered with a
+ * MessageId; `released`: SES refused it (nothing was sent), so the next delivery may claim it again.
+ */
+export interface MailState {
+  to: string;
+  status: 'sending' | 'sent' | 'released';
+  claimedAt: string;
+  sentAt?: string;
+  messageId?: string;
+}
+
+const notificationKey = (tenantId: string, userId: string, eventId: string, at: string) => ({ pk: keys.notifications(tenantId, userId), sk: `${at}#${eventId}` });
+
+/**
+ * Writes the notification for (event, recipient) and claims its email, in one conditional write. True
+ * when this caller won the claim and must send the email now; false when an earlier delivery of the same
+ * event already did (or is doing) it: a redelivered event sends nothing. A claim whose email SES refused
+ * (`releaseMail`) can be won again; the notification itself is written once (its `read` flag is kept).
+ */
+export async function claimNotification(tenantId: string, userId: string, eventId: string, n: Omit<Notification, 'id' | 'read'>, mailTo: string, now: Date): Promise<boolean> {
+  const mail: MailState = { to: mailTo, status: 'sending', claimedAt: now.toISOString() };
   try {
-    await documentClient.send(new PutCommand({
+    await documentClient.send(new UpdateCommand({
       TableName: tableName(),
-      Item: { pk: keys.notifications(tenantId, userId), sk, entityType: 'notification', ...n, read: false, expiresAt: Math.floor(Date.parse(n.at) / 1000) + 90 * 86400 },
-      ConditionExpression: 'attribute_not_exists(pk)',
+      Key: notificationKey(tenantId, userId, eventId, n.at),
+      UpdateExpression: 'SET entityType = if_not_exists(entityType, :type), #at = if_not_exists(#at, :at), kind = if_not_exists(kind, :kind), subject = if_not_exists(subject, :subject), '
+        + '#read = if_not_exists(#read, :false), expiresAt = if_not_exists(expiresAt, :exp), mail = :mail'
+        + (n.data ? ', #data = if_not_exists(#data, :data)' : ''),
+      ConditionExpression: 'attribute_not_exists(pk) OR mail.#status = :released',
+      ExpressionAttributeNames: { '#at': 'at', '#read': 'read', '#status': 'status', ...(n.data ? { '#data': 'data' } : {}) },
+      ExpressionAttributeValues: {
+        ':type': 'notification', ':at': n.at, ':kind': n.kind, ':subject': n.subject, ':false': false, ':exp': Math.floor(Date.parse(n.at) / 1000) + 90 * 86400,
+        ':mail': mail, ':released': 'released', ...(n.data ? { ':data': n.data } : {}),
+      },
     }));
     return true;
   } catch (error) {
@@ -32,9 +60,25 @@ export async function notifyOnce(tenantId: string, userId: string, eventId: stri
   }
 }
 
-export async function alreadyNotified(tenantId: string, userId: string, eventId: string, at: string): Promise<boolean> {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.notifications(tenantId, userId), sk: `${at}#${eventId}` } }));
-  return Boolean(Item);
+/** SES accepted the claimed email. */
+export async function confirmMailSent(tenantId: string, userId: string, eventId: string, at: string, messageId: string | undefined, now: Date): Promise<void> {
+  await documentClient.send(new UpdateCommand({
+    TableName: tableName(), Key: notificationKey(tenantId, userId, eventId, at),
+    UpdateExpression: 'SET mail.#status = :sent, mail.sentAt = :now' + (messageId ? ', mail.messageId = :id' : ''),
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString(), ...(messageId ? { ':id': messageId } : {}) },
+  }));
+}
+
+/** SES refused the claimed email (nothing was sent): the next delivery of the event may claim it again. */
+export async function releaseMail(tenantId: string, userId: string, eventId: string, at: string): Promise<void> {
+  await documentClient.send(new UpdateCommand({
+    TableName: tableName(), Key: notificationKey(tenantId, userId, eventId, at),
+    UpdateExpression: 'SET mail.#status = :released', ConditionExpression: 'mail.#status = :sending',
+    ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':released': 'released', ':sending': 'sending' },
+  })).catch((error: unknown) => {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  });
 }
 
 export async function listNotifications(tenantId: string, userId: string, limit: number): Promise<{ items: Notification[]; unread: number }> {
