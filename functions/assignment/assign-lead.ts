@@ -1,8 +1,8 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { parseEvent } from '#contracts/events.ts';
-import type { Principal } from '#commons/auth.ts';
+import { systemActor } from '../policy/policy.ts';
 import { logger } from '#commons/logger.ts';
-import { HttpProblem } from '#commons/problem.ts';
+import { StaleVersion } from '#commons/errors.ts';
 import type { AssignmentRule } from '#schemas/assignment.ts';
 import { LEAD_QUEUE, assignedTo, leadEntity } from '../leads/entity.ts';
 import type { StoredRecord } from '../records/entity.ts';
@@ -20,9 +20,8 @@ export interface DomainEventDetail {
   data: Record<string, unknown>;
 }
 
-const assigner = (tenantId: string): Principal => ({
-  tenantId, userId: 'system:assignment', email: '', name: 'Assignment rules', role: 'admin', groups: ['admin'],
-});
+/** The assignment rules act as themselves (a system actor), not as a fake admin. */
+const assigner = (tenantId: string) => systemActor(tenantId, 'assignment', 'Assignment rules');
 
 export type AssignmentOutcome =
   | { result: 'assigned'; ownerId: string; ruleId: string }
@@ -85,7 +84,7 @@ export async function assignLead(tenantId: string, leadId: string, eventId: stri
       return { result: 'assigned', ownerId: decision.ownerId, ruleId: rule.id };
     } catch (error) {
       // Someone changed the lead or the chosen owner's load moved: read again and decide again.
-      if (error instanceof CounterConflict || (error instanceof HttpProblem && error.status === 412)) {
+      if (error instanceof CounterConflict || (error instanceof StaleVersion)) {
         await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
         continue;
       }

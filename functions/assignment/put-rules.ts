@@ -1,6 +1,6 @@
 import { assertCan } from '../policy/policy.ts';
 import { httpHandler, json } from '#commons/http.ts';
-import { badRequest, preconditionFailed } from '#commons/problem.ts';
+import { invalid, staleVersion } from '#commons/errors.ts';
 import { assignmentRuleSet } from '#schemas/assignment.ts';
 import { parse } from '../records/service.ts';
 import { listDirectory } from '../users/directory.ts';
@@ -15,13 +15,13 @@ export const putAssignmentRules = httpHandler(async ({ principal, body, headers 
     const ids = r.assign.type === 'user' ? [r.assign.userId] : r.assign.members;
     return ids.filter((id) => !users.has(id)).map((id) => ({ path: `rules.${i}.assign`, message: `No such user: ${id}`, code: 'unknown_user' }));
   });
-  if (errors.length) throw badRequest(errors);
+  if (errors.length) throw invalid(errors);
   const current = await loadRuleSet(principal.tenantId);
   const expected = headers['if-match'] ? Number(headers['if-match'].replace(/^W\//, '').replace(/"/g, '')) : current.version;
   const saved = Number.isInteger(expected) ? await saveRuleSet(principal.tenantId, rules, expected, principal.userId, new Date()) : undefined;
   if (!saved) {
     const now = await loadRuleSet(principal.tenantId);
-    throw preconditionFailed('Someone else changed the rules; reload them.', { currentVersion: now.version, current: now }, { etag: `"${now.version}"` });
+    throw staleVersion('Someone else changed the rules; reload them.', now.version, now);
   }
   return json(200, saved, { etag: `"${saved.version}"` });
 });

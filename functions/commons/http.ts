@@ -3,8 +3,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { logger } from './logger.ts';
 import { principalFromClaims, type Principal } from './auth.ts';
 import { isId } from './ids.ts';
-import { PolicyDenied } from '../policy/policy.ts';
-import { HttpProblem, badRequest, contentTooLarge, forbidden } from './problem.ts';
+import { HttpProblem, badRequest, contentTooLarge, toProblem } from './problem.ts';
 
 export { logger };
 
@@ -150,8 +149,8 @@ export function httpHandler(fn: (req: HttpRequest) => Promise<HttpResult>, optio
         query: plainMap(Object.entries(event.queryStringParameters ?? {})),
       });
     } catch (error) {
-      if (error instanceof HttpProblem) return problem(error);
-      if (error instanceof PolicyDenied) return problem(forbidden(error.message, error.fields.map((f) => ({ ...f, code: 'forbidden' }))));
+      const known = toProblem(error);
+      if (known) return problem(known);
       await logger.error('unhandled error', { error: error as Error, route: event.routeKey });
       return problem(new HttpProblem(500, 'Internal Server Error', 'Something went wrong on our side; it has been logged.'));
     }

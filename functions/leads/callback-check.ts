@@ -1,12 +1,13 @@
-import type { Principal } from '#commons/auth.ts';
+import { systemActor } from '../policy/policy.ts';
 import { logger } from '#commons/logger.ts';
-import { HttpProblem } from '#commons/problem.ts';
+import { StaleVersion } from '#commons/errors.ts';
 import { recordDeps } from '../records/deps.ts';
 import { commitChange, type RecordDeps } from '../records/service.ts';
 import type { CallbackInput } from './callback-timer.ts';
 import { leadEntity } from './entity.ts';
 
-const timer = (tenantId: string): Principal => ({ tenantId, userId: 'system:callback-timer', email: '', name: 'Call-back timer', role: 'admin', groups: ['admin'] });
+/** The call-back timer acts as itself (a system actor). */
+const timer = (tenantId: string) => systemActor(tenantId, 'callback-timer', 'Call-back timer');
 
 /**
  * Fires when a lead's call-back window ends. If the owner has not logged contact (the lead is still
@@ -24,7 +25,7 @@ export async function checkCallback(input: CallbackInput, deps: RecordDeps): Pro
     });
     return 'overdue';
   } catch (error) {
-    if (error instanceof HttpProblem && error.status === 412) return checkCallback(input, deps);
+    if (error instanceof StaleVersion) return checkCallback(input, deps);
     throw error;
   }
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Principal } from '#commons/auth.ts';
+import { systemActor } from '../policy/policy.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
-import { HttpProblem } from '#commons/problem.ts';
+import { Conflict, IdempotencyKeyReused } from '#commons/errors.ts';
 import { partnerLead } from '#schemas/lead.ts';
 import { toE164 } from '#schemas/phone.ts';
 import type { StoredRecord } from '../records/entity.ts';
@@ -57,7 +57,7 @@ async function storedAnswer(tenantId: string, scope: string, key: string, bodyHa
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.idempotency(tenantId, scope, key), sk: keys.idempotencySk } }));
   if (!Item) return undefined;
   if (Item.bodyHash !== bodyHash) {
-    throw new HttpProblem(422, 'Unprocessable Content', 'This Idempotency-Key was already used with a different body.', {
+    throw new IdempotencyKeyReused('This Idempotency-Key was already used with a different body.', {
       errors: [{ path: 'Idempotency-Key', message: 'Already used with a different body', code: 'idempotency_key_reused' }],
     });
   }
@@ -74,7 +74,7 @@ export async function acceptLead(source: IntakeSource, body: unknown, rawBody: s
     } catch (error) {
       // Another submission of the same person won the race for their email or phone (the guard items are in
       // the lead's transaction): the lead holding the guard is the person we know now.
-      if (!(error instanceof HttpProblem && error.status === 409) || attempt >= 2) throw error;
+      if (!(error instanceof Conflict) || attempt >= 2) throw error;
       const holder = error.extensions.existingId;
       const lead = typeof holder === 'string' && holder ? await deps.store.get(source.tenantId, 'lead', holder) : undefined;
       known = lead ? { type: 'lead', id: lead.id, name: lead.name } : undefined;
@@ -88,7 +88,8 @@ async function acceptOnce(source: IntakeSource, body: unknown, rawBody: string, 
   const bodyHash = createHash('sha256').update(rawBody).digest('hex');
   const phone = input.phone ? toE164(input.phone, input.country) : undefined;
   const existing = known ?? await findExistingPerson(source.tenantId, input.email, phone, deps);
-  const actor: Principal = { tenantId: source.tenantId, userId: source.scope, email: '', name: source.actorName, role: 'rep', groups: ['rep'] };
+  // Intake is the product acting for a partner or a form, never a fake rep: the policy lets it create leads only.
+  const actor = systemActor(source.tenantId, 'intake', source.actorName, source.scope);
   const now = deps.clock();
   let answer: IntakeAnswer | undefined;
   try {

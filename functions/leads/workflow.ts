@@ -1,8 +1,7 @@
 import type * as z from 'zod/mini';
-import type { Principal } from '#commons/auth.ts';
+import { assertCan, type Actor } from '../policy/policy.ts';
 import { derivedId, isId } from '#commons/ids.ts';
-import { assertCanWrite } from '#commons/permissions.ts';
-import { HttpProblem, badRequest, conflict, notFound } from '#commons/problem.ts';
+import { Conflict, StaleVersion, conflict, invalid, notFound } from '#commons/errors.ts';
 import { nameKey } from '#commons/keys.ts';
 import { activityCreate, leadConvert, leadCreate, OPEN_LEAD_STATUSES, type LeadStatus } from '#schemas/lead.ts';
 import { accountEntity } from '../accounts/entity.ts';
@@ -15,14 +14,15 @@ import { LEAD_QUEUE, assignedTo, leadEntity } from './entity.ts';
 
 /** The lead lifecycle beyond plain edits (SFA-3): claim from the queue, log contact, convert. */
 
-async function loadLead(p: Principal, id: string, deps: RecordDeps): Promise<StoredRecord> {
+async function loadLead(p: Actor, id: string, deps: RecordDeps): Promise<StoredRecord> {
   const lead = isId(id) ? await deps.store.get(p.tenantId, 'lead', id) : undefined;
   if (!lead || lead.deletedAt) throw notFound(`No lead with id ${id}.`);
   return lead;
 }
 
 /** A rep takes an unassigned lead from the queue; the version condition makes two claims race safely (one 412). */
-export async function claimLead(p: Principal, id: string, deps: RecordDeps): Promise<StoredRecord> {
+export async function claimLead(p: Actor, id: string, deps: RecordDeps): Promise<StoredRecord> {
+  assertCan(p, 'lead:claim');
   const lead = await loadLead(p, id, deps);
   if (!String(lead.ownerId).startsWith('queue:') || lead.status !== 'new') throw conflict('This lead is no longer in the queue.', { ownerId: lead.ownerId });
   const now = deps.clock();
@@ -31,7 +31,7 @@ export async function claimLead(p: Principal, id: string, deps: RecordDeps): Pro
     return await commitChange(leadEntity, p, lead, assignedTo(lead, p.userId, owner?.managerId, now), deps, { verb: 'assigned', timelineType: 'claimed' });
   } catch (error) {
     // Someone claimed (or changed) it a moment earlier: say who has it now.
-    if (error instanceof HttpProblem && error.status === 412) {
+    if (error instanceof StaleVersion) {
       const now2 = await loadLead(p, id, deps);
       throw conflict('Someone else claimed this lead first.', { ownerId: now2.ownerId });
     }
@@ -40,10 +40,10 @@ export async function claimLead(p: Principal, id: string, deps: RecordDeps): Pro
 }
 
 /** Logs a call, email, meeting or note; the first real contact moves the lead to `contacted` and stops the timer. */
-export async function logActivity(p: Principal, id: string, body: unknown, deps: RecordDeps): Promise<StoredRecord> {
+export async function logActivity(p: Actor, id: string, body: unknown, deps: RecordDeps): Promise<StoredRecord> {
   const activity = parse(activityCreate, body);
   const lead = await loadLead(p, id, deps);
-  assertCanWrite(p, lead);
+  assertCan(p, 'lead:log-activity', { type: 'lead', record: lead });
   const now = deps.clock().toISOString();
   const contact = activity.type !== 'note';
   const moves = contact && (lead.status === 'new' || lead.status === 'assigned');
@@ -65,13 +65,13 @@ interface PendingConversion {
   readonly input: ConvertInput;
 }
 
-const isStale = (error: unknown) => error instanceof HttpProblem && error.status === 412;
+const isStale = (error: unknown) => error instanceof StaleVersion;
 
 /**
  * Creates a record with an id derived from the conversion, or finds the one an earlier attempt (a crash, a
  * concurrent resume) already created under that id.
  */
-async function createOnce(type: string, create: (id: string) => Promise<StoredRecord>, id: string, p: Principal, deps: RecordDeps): Promise<StoredRecord> {
+async function createOnce(type: string, create: (id: string) => Promise<StoredRecord>, id: string, p: Actor, deps: RecordDeps): Promise<StoredRecord> {
   const earlier = await deps.store.get(p.tenantId, type, id);
   if (earlier) return earlier;
   try {
@@ -94,15 +94,15 @@ async function createOnce(type: string, create: (id: string) => Promise<StoredRe
  * 3. the lead is written last, converted, with the event; until then, converting it again resumes the
  *    pending conversion with its original input.
  */
-export async function convertLead(p: Principal, id: string, body: unknown, ifMatch: string | undefined, deps: RecordDeps) {
+export async function convertLead(p: Actor, id: string, body: unknown, ifMatch: string | undefined, deps: RecordDeps) {
   const input = parse(leadConvert, body ?? {});
   let lead = await loadLead(p, id, deps);
-  assertCanWrite(p, lead);
+  assertCan(p, 'lead:convert', { type: 'lead', record: lead });
   if (!ifMatchHolds(ifMatch, lead.version)) throw conflict('The lead changed; reload it.', { currentVersion: lead.version });
   if (!OPEN_LEAD_STATUSES.includes(lead.status as LeadStatus)) throw conflict(`A ${lead.status} lead cannot be converted.`);
   if (input.accountId) {
     const account = await deps.store.get(p.tenantId, 'account', input.accountId);
-    if (!account || account.deletedAt) throw badRequest([{ path: 'accountId', message: 'No such account', code: 'unknown_reference' }]);
+    if (!account || account.deletedAt) throw invalid([{ path: 'accountId', message: 'No such account', code: 'unknown_reference' }]);
   }
 
   let pending = lead.conversion as PendingConversion | undefined;
@@ -122,7 +122,7 @@ export async function convertLead(p: Principal, id: string, body: unknown, ifMat
   return finishConversion(p, lead, pending, deps);
 }
 
-async function finishConversion(p: Principal, lead: StoredRecord, pending: PendingConversion, deps: RecordDeps) {
+async function finishConversion(p: Actor, lead: StoredRecord, pending: PendingConversion, deps: RecordDeps) {
   const { input, ownerId } = pending;
   const owner = p; // may assign the lead's owner: they own the lead, or p is a manager/admin
   const from = { timelineData: { subject: { type: 'lead', id: lead.id, name: lead.name } } };
@@ -130,7 +130,7 @@ async function finishConversion(p: Principal, lead: StoredRecord, pending: Pendi
   let account: StoredRecord | undefined;
   if (input.accountId) {
     account = await deps.store.get(p.tenantId, 'account', input.accountId);
-    if (!account || account.deletedAt) throw badRequest([{ path: 'accountId', message: 'No such account', code: 'unknown_reference' }]);
+    if (!account || account.deletedAt) throw invalid([{ path: 'accountId', message: 'No such account', code: 'unknown_reference' }]);
   } else if (typeof lead.company === 'string' && lead.company.trim()) {
     const accountId = derivedId(pending.id, 'account');
     const key = nameKey(lead.company);
@@ -163,7 +163,7 @@ async function finishConversion(p: Principal, lead: StoredRecord, pending: Pendi
       }, deps, { ...from, id: rid }), contactId, p, deps);
     } catch (error) {
       // A contact with this email appeared meanwhile (someone created it by hand): use it.
-      const existingId = error instanceof HttpProblem && error.status === 409 ? error.extensions.existingId : undefined;
+      const existingId = error instanceof Conflict ? error.extensions.existingId : undefined;
       const existing = typeof existingId === 'string' && existingId ? await deps.store.get(p.tenantId, 'contact', existingId) : undefined;
       if (!existing) throw error;
       contact = existing;
@@ -208,13 +208,13 @@ export { LEAD_QUEUE };
  * the same transaction (and published as lead.assigned, so the owner is told). Everything — the fields, the
  * right to assign, that the owner exists — is checked before anything is written.
  */
-export async function enterLead(p: Principal, body: unknown, deps: RecordDeps): Promise<StoredRecord> {
+export async function enterLead(p: Actor, body: unknown, deps: RecordDeps): Promise<StoredRecord> {
   const input = parse(leadCreate, body);
   const { ownerId, ...fields } = input as Record<string, unknown> & { ownerId?: string };
   if (ownerId === undefined) return createRecord(leadEntity, p, fields, deps);
   await resolveOwner(p, ownerId, deps);
   const owner = await deps.store.getUser(p.tenantId, ownerId);
-  if (!owner) throw badRequest([{ path: 'ownerId', message: 'No such user in this workspace', code: 'unknown_user' }]);
+  if (!owner) throw invalid([{ path: 'ownerId', message: 'No such user in this workspace', code: 'unknown_user' }]);
   const now = deps.clock();
   const assignment = assignedTo({} as StoredRecord, ownerId, owner.managerId, now);
   try {
@@ -226,7 +226,7 @@ export async function enterLead(p: Principal, body: unknown, deps: RecordDeps): 
     });
   } catch (error) {
     // The owner left the directory between the check and the write.
-    if (error instanceof CounterConflict) throw badRequest([{ path: 'ownerId', message: 'No such user in this workspace', code: 'unknown_user' }]);
+    if (error instanceof CounterConflict) throw invalid([{ path: 'ownerId', message: 'No such user in this workspace', code: 'unknown_user' }]);
     throw error;
   }
 }

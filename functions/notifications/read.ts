@@ -1,6 +1,6 @@
 import { httpHandler, noContent } from '#commons/http.ts';
 import { isEncodedKey } from '#commons/ids.ts';
-import { notFound } from '#commons/problem.ts';
+import { notFound } from '#commons/errors.ts';
 import { markRead } from './store.ts';
 
 /** POST /api/notifications/{id}/read: an id that is not one we gave out is a 404 without a write. */

@@ -1,6 +1,6 @@
 import { assertCan } from '../policy/policy.ts';
 import { httpHandler, json } from '#commons/http.ts';
-import { notFound } from '#commons/problem.ts';
+import { notFound } from '#commons/errors.ts';
 import { rotateSecret } from './store.ts';
 
 /** POST /api/partners/{id}/rotate-secret (admins): a new secret; the old one keeps working for 24 h. */

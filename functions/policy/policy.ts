@@ -23,15 +23,15 @@ export interface SystemActor {
   readonly kind: 'system';
   readonly tenantId: string;
   readonly system: SystemName;
-  /** Audit and timeline show it: `system:assignment`. */
-  readonly userId: `system:${SystemName}`;
+  /** Audit and timeline show it: `system:assignment`, or the intake's source (`partner-id`, `form:<id>`). */
+  readonly userId: string;
   readonly name: string;
 }
 
 export type Actor = UserActor | SystemActor;
 
-export const systemActor = (tenantId: string, system: SystemName, name: string): SystemActor => ({
-  kind: 'system', tenantId, system, userId: `system:${system}`, name,
+export const systemActor = (tenantId: string, system: SystemName, name: string, id = `system:${system}`): SystemActor => ({
+  kind: 'system', tenantId, system, userId: id, name,
 });
 export const isSystem = (a: Actor): a is SystemActor => a.kind === 'system';
 
@@ -74,7 +74,7 @@ export const SENSITIVE_FIELDS: Readonly<Record<string, readonly string[]>> = {
  * set by people.
  */
 export const INTERNAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  lead: ['assignmentEventId', 'assignmentRuleId', 'callbackOverdueAt', 'conversionId'],
+  lead: ['assignmentEventId', 'conversion', 'conversionId'],
 };
 
 const SALES: readonly Role[] = ['admin', 'manager', 'rep'];

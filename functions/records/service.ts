@@ -1,12 +1,13 @@
 import type * as z from 'zod/mini';
-import type { Principal } from '#commons/auth.ts';
+import { assertCatalogued, currentVersion } from '#contracts/events.ts';
+import { assertCan, type Actor } from '../policy/policy.ts';
 import type { Clock } from '#commons/clock.ts';
 import { isId } from '#commons/ids.ts';
 import { nameKey } from '#commons/keys.ts';
 import {
   assertCanAssign, assertCanWrite, assertFieldsWritable, canSeeSensitive, redact, SENSITIVE_FIELDS,
 } from '#commons/permissions.ts';
-import { badRequest, conflict, notFound, preconditionFailed, type FieldError } from '#commons/problem.ts';
+import { StaleVersion, conflict, invalid, notFound, type FieldError } from '#commons/errors.ts';
 import { listQuery, pageQuery, type ListQuery } from '#schemas/common.ts';
 import { phoneSearchTokens, toE164 } from '#schemas/phone.ts';
 import { toFieldIssues } from '#schemas/validation.ts';
@@ -30,7 +31,7 @@ type Fields = Record<string, unknown>;
 
 export function parse<T>(schema: z.ZodMiniType<T>, input: unknown): T {
   const result = schema.safeParse(input ?? {});
-  if (!result.success) throw badRequest(toFieldIssues(result.error.issues));
+  if (!result.success) throw invalid(toFieldIssues(result.error.issues));
   return result.data;
 }
 
@@ -43,9 +44,9 @@ function parseRecordInput(def: EntityDefinition, schema: z.ZodMiniType<Record<st
   const phoneErrors = normalisePhones(def, phones);
   if (!result.success) {
     const issues = toFieldIssues(result.error.issues);
-    throw badRequest([...issues, ...phoneErrors.filter((e) => !issues.some((i) => i.path === e.path))]);
+    throw invalid([...issues, ...phoneErrors.filter((e) => !issues.some((i) => i.path === e.path))]);
   }
-  if (phoneErrors.length) throw badRequest(phoneErrors);
+  if (phoneErrors.length) throw invalid(phoneErrors);
   const fields: Fields = { ...result.data };
   for (const f of def.phoneFields) if (typeof fields[f] === 'string') fields[f] = phones[f];
   return fields;
@@ -59,7 +60,7 @@ export function ifMatchHolds(ifMatch: string | undefined, version: number): bool
   return ifMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '').replace(/"/g, '') === String(version));
 }
 
-const actorOf = (p: Principal) => ({ id: p.userId, name: p.name });
+const actorOf = (p: Actor): DomainEvent['actor'] => ({ id: p.userId, name: p.name, ...(p.kind === 'system' ? { kind: 'system' as const } : {}) });
 
 function normalisePhones(def: EntityDefinition, fields: Fields): FieldError[] {
   const errors: FieldError[] = [];
@@ -166,13 +167,13 @@ function withoutSensitive(type: string, record: Fields): Fields {
  * The record with this id, or 404. An id that cannot exist (too long for a key, odd characters) is a 404
  * without a read, so no caller's id ever reaches DynamoDB unchecked.
  */
-export async function loadRecord(def: Pick<EntityDefinition, 'type'>, p: Principal, id: string, deps: RecordDeps): Promise<StoredRecord> {
+export async function loadRecord(def: Pick<EntityDefinition, 'type'>, p: Actor, id: string, deps: RecordDeps): Promise<StoredRecord> {
   const record = isId(id) ? await deps.store.get(p.tenantId, def.type, id) : undefined;
   if (!record) throw notFound(`No ${def.type} with id ${isId(id) ? id : '(invalid)'}.`);
   return record;
 }
 
-async function loadForWrite(def: EntityDefinition, p: Principal, id: string, deps: RecordDeps): Promise<StoredRecord> {
+async function loadForWrite(def: EntityDefinition, p: Actor, id: string, deps: RecordDeps): Promise<StoredRecord> {
   const current = await loadRecord(def, p, id, deps);
   assertCanWrite(p, current);
   return current;
@@ -182,18 +183,18 @@ async function loadForWrite(def: EntityDefinition, p: Principal, id: string, dep
  * Checks that `p` may give a record to `ownerId` and that the owner is in the tenant's directory; throws a
  * 400/403 naming ownerId otherwise. Reads only; call it before writing anything.
  */
-export async function resolveOwner(p: Principal, ownerId: unknown, deps: RecordDeps): Promise<void> {
+export async function resolveOwner(p: Actor, ownerId: unknown, deps: RecordDeps): Promise<void> {
   if (ownerId === undefined) return;
-  if (!isId(ownerId)) throw badRequest([{ path: 'ownerId', message: 'Expected a user id', code: 'invalid_id' }]);
+  if (!isId(ownerId)) throw invalid([{ path: 'ownerId', message: 'Expected a user id', code: 'invalid_id' }]);
   if (ownerId === p.userId) return;
   if (ownerId.startsWith('queue:')) return; // a shared queue (unassigned leads), not a person
   assertCanAssign(p, ownerId);
   const user = await deps.store.getUser(p.tenantId, ownerId);
-  if (!user) throw badRequest([{ path: 'ownerId', message: 'No such user in this workspace', code: 'unknown_user' }]);
+  if (!user) throw invalid([{ path: 'ownerId', message: 'No such user in this workspace', code: 'unknown_user' }]);
 }
 
 /** Checks the parent link and copies its name; returns the parent's display name. */
-async function resolveParent(def: EntityDefinition, p: Principal, fields: Fields, deps: RecordDeps): Promise<void> {
+async function resolveParent(def: EntityDefinition, p: Actor, fields: Fields, deps: RecordDeps): Promise<void> {
   if (!def.parent) return;
   const parentId = fields[def.parent.field];
   if (typeof parentId !== 'string') {
@@ -202,7 +203,7 @@ async function resolveParent(def: EntityDefinition, p: Principal, fields: Fields
   }
   const parent = isId(parentId) ? await deps.store.get(p.tenantId, def.parent.type, parentId) : undefined;
   if (!parent || parent.deletedAt) {
-    throw badRequest([{ path: def.parent.field, message: `No such ${def.parent.type}`, code: 'unknown_reference' }]);
+    throw invalid([{ path: def.parent.field, message: `No such ${def.parent.type}`, code: 'unknown_reference' }]);
   }
   fields[def.parent.nameField] = parent.name;
 }
@@ -211,7 +212,7 @@ function linkSummary(def: EntityDefinition, record: StoredRecord): Fields {
   return pick(record, ['id', 'name', 'ownerId', ...(def.linkFields ?? [])]);
 }
 
-async function commit(def: EntityDefinition, p: Principal, change: ChangeSet, deps: RecordDeps): Promise<void> {
+async function commit(def: EntityDefinition, p: Actor, change: ChangeSet, deps: RecordDeps): Promise<void> {
   try {
     await deps.store.commit(change);
   } catch (error) {
@@ -229,25 +230,29 @@ async function commit(def: EntityDefinition, p: Principal, change: ChangeSet, de
       throw staleVersion(def, p, current);
     }
     if (error instanceof ChangeTooLarge) {
-      throw badRequest([{ path: '', message: error.message, code: 'too_large' }], `This ${def.type} is too large to save in one change.`);
+      throw invalid([{ path: '', message: error.message, code: 'too_large' }], `This ${def.type} is too large to save in one change.`);
     }
     throw error;
   }
 }
 
-function staleVersion(def: EntityDefinition, p: Principal, current: StoredRecord | undefined) {
+function staleVersion(def: EntityDefinition, p: Actor, current: StoredRecord | undefined) {
   if (!current) return notFound(`No ${def.type} with id.`);
-  return preconditionFailed(
+  return new StaleVersion(
     `This ${def.type} was changed by someone else (now version ${current.version}). Reload it and apply your change again.`,
-    { currentVersion: current.version, current: redact(p, def.type, current) },
-    { etag: etag(current.version) },
+    current.version,
+    redact(p, def.type, current),
   );
 }
 
-function event(def: EntityDefinition, p: Principal, verb: string, record: StoredRecord, now: Date, deps: RecordDeps, changes?: string[]): DomainEvent {
+function event(def: EntityDefinition, p: Actor, verb: string, record: StoredRecord, now: Date, deps: RecordDeps, changes?: string[]): DomainEvent {
+  // Only catalogued events reach the outbox (contracts/events.ts); each carries its name and version.
+  const name = `${def.type}.${verb}`;
+  assertCatalogued(name);
   return {
     eventId: deps.newId(now),
-    name: `${def.type}.${verb}`,
+    name,
+    version: currentVersion(name),
     tenantId: p.tenantId,
     occurredAt: now.toISOString(),
     actor: actorOf(p),
@@ -257,16 +262,16 @@ function event(def: EntityDefinition, p: Principal, verb: string, record: Stored
   };
 }
 
-function audit(def: EntityDefinition, p: Principal, action: AuditEntry['action'], id: string, now: Date, deps: RecordDeps, before?: Fields, after?: Fields): AuditEntry {
+function audit(def: EntityDefinition, p: Actor, action: AuditEntry['action'], id: string, now: Date, deps: RecordDeps, before?: Fields, after?: Fields): AuditEntry {
   return {
     id: deps.newId(now), at: now.toISOString(), action,
-    actor: { id: p.userId, name: p.name, email: p.email },
+    actor: { id: p.userId, name: p.name, email: p.kind === 'system' ? '' : p.email },
     recordType: def.type, recordId: id,
     ...(before ? { before } : {}), ...(after ? { after } : {}),
   };
 }
 
-function timeline(type: TimelineEntry['type'], p: Principal, now: Date, deps: RecordDeps, extra: Partial<TimelineEntry> = {}): TimelineEntry {
+function timeline(type: TimelineEntry['type'], p: Actor, now: Date, deps: RecordDeps, extra: Partial<TimelineEntry> = {}): TimelineEntry {
   return { id: deps.newId(now), at: now.toISOString(), type, actor: actorOf(p), ...extra };
 }
 
@@ -284,7 +289,8 @@ export interface CreateOptions {
   readonly verb?: string;
 }
 
-export async function createRecord(def: EntityDefinition, p: Principal, body: unknown, deps: RecordDeps, options: CreateOptions = {}): Promise<StoredRecord> {
+export async function createRecord(def: EntityDefinition, p: Actor, body: unknown, deps: RecordDeps, options: CreateOptions = {}): Promise<StoredRecord> {
+  assertCan(p, 'record:create', { type: def.type });
   const input = parseRecordInput(def, def.createSchema, body);
   assertFieldsWritable(p, def.type, Object.keys(input));
   const fields: Fields = { ...input, ...def.createDefaults, ...options.systemFields };
@@ -328,12 +334,12 @@ export async function createRecord(def: EntityDefinition, p: Principal, body: un
   return redact(p, def.type, record);
 }
 
-export async function getRecord(def: EntityDefinition, p: Principal, id: string, deps: RecordDeps): Promise<StoredRecord> {
+export async function getRecord(def: EntityDefinition, p: Actor, id: string, deps: RecordDeps): Promise<StoredRecord> {
   return redact(p, def.type, await loadRecord(def, p, id, deps));
 }
 
 export async function updateRecord(
-  def: EntityDefinition, p: Principal, id: string, body: unknown, ifMatch: string | undefined, deps: RecordDeps,
+  def: EntityDefinition, p: Actor, id: string, body: unknown, ifMatch: string | undefined, deps: RecordDeps,
 ): Promise<StoredRecord> {
   const patch = parse(def.updateSchema, body);
   const current = await loadForWrite(def, p, id, deps);
@@ -351,7 +357,7 @@ export async function updateRecord(
   for (const f of def.phoneFields) if (f in patch || 'country' in patch) touched[f] = merged[f];
   touched.country = merged.country;
   const errors = [...normalisePhones(def, touched), ...(def.validateMerged?.(merged) ?? []), ...(def.validateChange?.(current, merged) ?? [])];
-  if (errors.length) throw badRequest(errors);
+  if (errors.length) throw invalid(errors);
   for (const f of def.phoneFields) if (touched[f] !== undefined) merged[f] = touched[f];
 
   if ('ownerId' in patch) {
@@ -388,7 +394,7 @@ export interface ChangeOptions {
  * in one transaction conditioned on the version read. The one path every change of a record takes.
  */
 export async function commitChange(
-  def: EntityDefinition, p: Principal, current: StoredRecord, merged: Fields, deps: RecordDeps, options: ChangeOptions = {},
+  def: EntityDefinition, p: Actor, current: StoredRecord, merged: Fields, deps: RecordDeps, options: ChangeOptions = {},
 ): Promise<StoredRecord> {
   merged.name = def.displayName(merged);
   const implied = def.changeExtras?.(current, merged) ?? {};
@@ -444,7 +450,7 @@ export async function commitChange(
 }
 
 /** Soft delete: the record leaves lists and search but keeps its history and can be restored. */
-export async function deleteRecord(def: EntityDefinition, p: Principal, id: string, ifMatch: string | undefined, deps: RecordDeps): Promise<void> {
+export async function deleteRecord(def: EntityDefinition, p: Actor, id: string, ifMatch: string | undefined, deps: RecordDeps): Promise<void> {
   const current = await loadForWrite(def, p, id, deps);
   if (!ifMatchHolds(ifMatch, current.version)) throw staleVersion(def, p, current);
   if (current.deletedAt) return;
@@ -463,7 +469,7 @@ export async function deleteRecord(def: EntityDefinition, p: Principal, id: stri
   }, deps);
 }
 
-export async function restoreRecord(def: EntityDefinition, p: Principal, id: string, deps: RecordDeps): Promise<StoredRecord> {
+export async function restoreRecord(def: EntityDefinition, p: Actor, id: string, deps: RecordDeps): Promise<StoredRecord> {
   const current = await loadForWrite(def, p, id, deps);
   if (!current.deletedAt) return redact(p, def.type, current);
   const now = deps.clock();
@@ -494,12 +500,12 @@ async function paged<T>(run: () => Promise<Page<T>>): Promise<Page<T>> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof InvalidCursor) throw badRequest([{ path: 'cursor', message: 'Not a cursor this list gave out', code: 'invalid_cursor' }]);
+    if (error instanceof InvalidCursor) throw invalid([{ path: 'cursor', message: 'Not a cursor this list gave out', code: 'invalid_cursor' }]);
     throw error;
   }
 }
 
-export async function listRecords(def: EntityDefinition, p: Principal, query: unknown, deps: RecordDeps): Promise<Page<StoredRecord>> {
+export async function listRecords(def: EntityDefinition, p: Actor, query: unknown, deps: RecordDeps): Promise<Page<StoredRecord>> {
   const q = parse(def.listQuery ?? listQuery, query) as ListQuery & Record<string, string | undefined>;
   const filters: Record<string, string> = {};
   for (const [param, attribute] of Object.entries(def.listFilters ?? {})) if (q[param]) filters[attribute] = q[param]!;
@@ -520,14 +526,14 @@ export async function listRecords(def: EntityDefinition, p: Principal, query: un
 }
 
 /** The 360° timeline, newest first, one Query per page. */
-export async function recordTimeline(def: EntityDefinition, p: Principal, id: string, query: unknown, deps: RecordDeps): Promise<Page<TimelineEntry>> {
+export async function recordTimeline(def: EntityDefinition, p: Actor, id: string, query: unknown, deps: RecordDeps): Promise<Page<TimelineEntry>> {
   const { limit, cursor } = pageArgs(query);
   await loadRecord(def, p, id, deps);
   return paged(() => deps.store.timeline(p.tenantId, def.type, id, limit, cursor));
 }
 
 /** The audit trail of one record; sensitive values are masked for those who may not see them. */
-export async function recordAudit(def: EntityDefinition, p: Principal, id: string, query: unknown, deps: RecordDeps): Promise<Page<AuditEntry>> {
+export async function recordAudit(def: EntityDefinition, p: Actor, id: string, query: unknown, deps: RecordDeps): Promise<Page<AuditEntry>> {
   const { limit, cursor } = pageArgs(query);
   await loadRecord(def, p, id, deps);
   const page = await paged(() => deps.store.audit(p.tenantId, def.type, id, limit, cursor));
@@ -536,7 +542,7 @@ export async function recordAudit(def: EntityDefinition, p: Principal, id: strin
   return { ...page, items: page.items.map((e) => ({ ...e, before: mask(e.before), after: mask(e.after) })) };
 }
 
-export async function childRecords(parent: EntityDefinition, childType: string, p: Principal, id: string, query: unknown, deps: RecordDeps) {
+export async function childRecords(parent: EntityDefinition, childType: string, p: Actor, id: string, query: unknown, deps: RecordDeps) {
   const { limit, cursor } = pageArgs(query);
   await loadRecord(parent, p, id, deps);
   const page = await paged(() => deps.store.children(p.tenantId, parent.type, id, limit, cursor));

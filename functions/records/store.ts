@@ -26,12 +26,16 @@ export interface AuditEntry {
 /** A domain event, stored in the outbox in the same transaction as the change it describes (rule 4). */
 export interface DomainEvent {
   eventId: string;
+  /** A catalogued event name (contracts/events.ts) and the version of its payload. */
   name: string;
+  version: number;
   tenantId: string;
   occurredAt: string;
-  actor: { id: string; name: string };
+  actor: { id: string; name: string; kind?: 'system' };
   subject: { type: string; id: string };
   changes?: string[];
+  /** Follows a request into the events it causes and the emails they send. */
+  correlationId?: string;
   data: Record<string, unknown>;
 }
 

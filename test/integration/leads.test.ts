@@ -272,12 +272,13 @@ describe('web-to-lead forms (SFA-1)', () => {
     expect(created.body.snippet).toContain(`/api/forms/${created.body.id}/submissions`);
     expect(created.body.snippet).toContain('name="website"');
     const post = (fields: Record<string, string>) => fetch(`${baseUrl()}/api/forms/${created.body.id}/submissions`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields),
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://expo.example.cn' }, body: new URLSearchParams(fields),
     });
     const email = `expo.${unique()}@example.cn`;
     const ok = await post({ lastName: '赵', email, company: '展会公司' });
     expect(ok.status).toBe(202);
-    expect(ok.headers.get('access-control-allow-origin')).toBe('*');
+    // The embedding site may read the answer; the answer names that site, never `*`.
+    expect(ok.headers.get('access-control-allow-origin')).toBe('https://expo.example.cn');
     const found = await until(() => rep1('GET', `/api/leads?q=${encodeURIComponent(email)}`), (r) => r.body.items.length > 0);
     expect(found.body.items[0]).toMatchObject({ source: 'Expo 2026', formId: created.body.id, language: 'zh-CN' });
     const botEmail = `bot.${unique()}@example.cn`;

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../functions/commons/auth.ts';
-import { HttpProblem } from '../../functions/commons/problem.ts';
+import { toProblem, type HttpProblem } from '../../functions/commons/problem.ts';
 import { leadEntity } from '../../functions/leads/entity.ts';
 import { acceptLead } from '../../functions/leads/intake.ts';
 import { claimLead, convertLead, enterLead } from '../../functions/leads/workflow.ts';
@@ -43,7 +43,7 @@ beforeEach(() => {
 const records = (type: string) => [...store.records.entries()].filter(([k]) => k.startsWith(`demo/${type}/`)).map(([, r]) => r);
 
 async function problem(p: Promise<unknown>): Promise<HttpProblem> {
-  try { await p; } catch (e) { if (e instanceof HttpProblem) return e; throw e; }
+  try { await p; } catch (e) { const known = toProblem(e); if (known) return known; throw e; }
   throw new Error('expected a problem');
 }
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../functions/commons/auth.ts';
-import { HttpProblem } from '../../functions/commons/problem.ts';
+import { toProblem, type HttpProblem } from '../../functions/commons/problem.ts';
 import { claimLead, convertLead, logActivity } from '../../functions/leads/workflow.ts';
 import { leadEntity } from '../../functions/leads/entity.ts';
 import { contactEntity } from '../../functions/contacts/entity.ts';
@@ -26,7 +26,7 @@ const newLead = (over: Record<string, unknown> = {}) =>
   createRecord(leadEntity, partner, { firstName: 'Ada', lastName: 'Byron', email: `ada${seq}@example.com`, company: 'Analytical Engines', ...over }, deps);
 
 async function problem(p: Promise<unknown>): Promise<HttpProblem> {
-  try { await p; } catch (e) { if (e instanceof HttpProblem) return e; throw e; }
+  try { await p; } catch (e) { const known = toProblem(e); if (known) return known; throw e; }
   throw new Error('expected a problem');
 }
 

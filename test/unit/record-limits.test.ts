@@ -3,7 +3,7 @@ import { accountEntity } from '../../functions/accounts/entity.ts';
 import { contactEntity } from '../../functions/contacts/entity.ts';
 import { pathParams, parseJsonBody, rawBodyOf } from '../../functions/commons/http.ts';
 import { derivedId, isEncodedKey, isId } from '../../functions/commons/ids.ts';
-import { HttpProblem } from '../../functions/commons/problem.ts';
+import { toProblem, type HttpProblem } from '../../functions/commons/problem.ts';
 import { leadEntity } from '../../functions/leads/entity.ts';
 import { decodeCursor, DynamoRecordStore, encodeCursor, type ListIdentity } from '../../functions/records/dynamo-store.ts';
 import { MAX_TOKENS_PER_FIELD, MAX_TOKENS_PER_RECORD, searchTokens } from '../../functions/records/service.ts';
@@ -15,7 +15,7 @@ const problemOf = (fn: () => unknown): HttpProblem => {
   try {
     fn();
   } catch (e) {
-    if (e instanceof HttpProblem) return e;
+    const known = toProblem(e); if (known) return known;
     throw e;
   }
   throw new Error('expected a problem');
@@ -61,7 +61,7 @@ describe('a change that would not fit one transaction', () => {
       tenantId: 't', type: 'contact', record, uniquesAdded: [], uniquesRemoved: [], tokensRemoved: [], timeline: [],
       tokensPut: Array.from({ length: 120 }, (_, i) => `t${i}`),
       audit: { id: 'A', at: 'a', action: 'create', actor: { id: 'u', name: 'u', email: '' }, recordType: 'contact', recordId: 'R1' },
-      event: { eventId: 'E', name: 'contact.created', tenantId: 't', occurredAt: '2026-01-01T00:00:00.000Z', actor: { id: 'u', name: 'u' }, subject: { type: 'contact', id: 'R1' }, data: {} },
+      event: { eventId: 'E', name: 'contact.created', version: 1, tenantId: 't', occurredAt: '2026-01-01T00:00:00.000Z', actor: { id: 'u', name: 'u' }, subject: { type: 'contact', id: 'R1' }, data: {} },
     } satisfies ChangeSet;
     await expect(store.commit(change)).rejects.toBeInstanceOf(ChangeTooLarge);
     expect(sent).toBe(0);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../functions/commons/auth.ts';
-import { HttpProblem } from '../../functions/commons/problem.ts';
+import { toProblem, type HttpProblem } from '../../functions/commons/problem.ts';
 import { accountEntity } from '../../functions/accounts/entity.ts';
 import { contactEntity } from '../../functions/contacts/entity.ts';
 import {
@@ -27,7 +27,7 @@ async function problemOf(p: Promise<unknown>): Promise<HttpProblem> {
   try {
     await p;
   } catch (e) {
-    if (e instanceof HttpProblem) return e;
+    const known = toProblem(e); if (known) return known;
     throw e;
   }
   throw new Error('expected a problem');
