@@ -14,7 +14,7 @@ import type { StreamPoller } from './stream.ts';
 /**
  * The one request dispatcher of the local runtime:
  *   X-Amz-Target AWSEvents.* / AWSCognitoIdentityProviderService.*  → EventBridge / Cognito (awsJson 1.1)
- *   /schedules...  → Scheduler (restJson1)        /v2/email/... → SES v2 (restJson1)
+ *   /schedules..., /schedule-groups... → Scheduler (restJson1)        /v2/email/... → SES v2 (restJson1)
  *   /api/*         → the HTTP API (routes + JWT authorizer)
  *   /_aws/*, /_local/*, /config.json, /<pool>/.well-known/jwks.json → local inspection and config
  *   anything else  → the SPA in dist/web
@@ -121,7 +121,7 @@ export function createApp(d: AppDeps) {
       }
     }
 
-    if (path === '/schedules' || path.startsWith('/schedules/')) {
+    if (path === '/schedules' || path.startsWith('/schedules/') || path === '/schedule-groups' || path.startsWith('/schedule-groups/')) {
       try {
         const body = method === 'GET' || method === 'DELETE' ? {} : parseJson(await readBody(req));
         const [status, out] = await d.scheduler.handle(method, path, url.searchParams, body);

@@ -153,10 +153,10 @@ describe('EventBridge emulator', () => {
   it('delivers matching events to the rule target, not the others, and dead-letters after the retries', async () => {
     const [hit, miss, ignored, failing] = [unique(), unique(), unique(), unique()];
     await events.send(new PutEventsCommand({ Entries: [
-      { Source: 'test.probe', DetailType: 'probe', Detail: JSON.stringify({ key: hit, kind: 'match-1', tier: 'gold' }) },
-      { Source: 'test.probe', DetailType: 'probe', Detail: JSON.stringify({ key: miss, kind: 'other' }) },
-      { Source: 'test.probe', DetailType: 'probe', Detail: JSON.stringify({ key: ignored, kind: 'match-2', tier: 'ignored' }) },
-      { Source: 'test.probe', DetailType: 'probe', Detail: JSON.stringify({ key: failing, kind: 'match-3', tier: 'gold', fail: true }) },
+      { EventBusName: 'cirrus-local-bus', Source: 'test.probe', DetailType: 'probe', Detail: JSON.stringify({ key: hit, kind: 'match-1', tier: 'gold' }) },
+      { EventBusName: 'cirrus-local-bus', Source: 'test.probe', DetailType: 'probe', Detail: JSON.stringify({ key: miss, kind: 'other' }) },
+      { EventBusName: 'cirrus-local-bus', Source: 'test.probe', DetailType: 'probe', Detail: JSON.stringify({ key: ignored, kind: 'match-2', tier: 'ignored' }) },
+      { EventBusName: 'cirrus-local-bus', Source: 'test.probe', DetailType: 'probe', Detail: JSON.stringify({ key: failing, kind: 'match-3', tier: 'gold', fail: true }) },
     ] }));
     const calls = await until(() => probeCalls(hit), (c) => c.length > 0);
     expect(calls).toHaveLength(1);
