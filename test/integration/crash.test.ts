@@ -240,4 +240,45 @@ describe('kill -9 of the local runtime (DynamoDB Local on disk)', () => {
     stopGroup(second.child, 'SIGTERM');
     await eventually('the runtime and DynamoDB Local to stop', () => second.child.exitCode !== null && !alive(java2), 15_000);
   }, 240_000);
+
+  it('DynamoDB Local on disk keeps every acknowledged TransactWriteItems across a SIGKILL (the commit barrier)', async () => {
+    // Without the barrier, DynamoDB Local answers a transaction before its COMMIT runs and a kill loses it.
+    const { startDynamoLocal } = await import('../../infra/local/dynamodb.ts');
+    const dir = join(dataDir, 'barrier-db');
+    const client = (endpoint: string) => new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    const { CreateTableCommand, GetItemCommand, TransactWriteItemsCommand } = await import('@aws-sdk/client-dynamodb');
+    const first = await startDynamoLocal(dir);
+    const c1 = client(first.endpoint);
+    await c1.send(new CreateTableCommand({ TableName: 'barrier', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }));
+    const acknowledged: string[] = [];
+    let n = 0;
+    let killed = false;
+    const writer = async () => {
+      while (!killed) {
+        const id = `k${n++}`;
+        try {
+          await c1.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'barrier', Item: { pk: { S: id }, v: { S: 'x'.repeat(400) } } } }, { Put: { TableName: 'barrier', Item: { pk: { S: `${id}#2` } } } }] }));
+          if (!killed) acknowledged.push(id);
+        } catch {
+          /* in flight at the kill: not acknowledged */
+        }
+      }
+    };
+    const writers = Array.from({ length: 8 }, writer);
+    await eventually('some acknowledged transactions', () => acknowledged.length >= 150 + randomInt(0, 50), 60_000);
+    killed = true;
+    first.process.kill('SIGKILL');
+    await Promise.all(writers);
+    c1.destroy();
+    const second = await startDynamoLocal(dir);
+    const c2 = client(second.endpoint);
+    try {
+      const lost: string[] = [];
+      for (const id of acknowledged) if (!(await c2.send(new GetItemCommand({ TableName: 'barrier', Key: { pk: { S: id } } }))).Item) lost.push(id);
+      expect(lost, `of ${acknowledged.length} acknowledged`).toEqual([]);
+    } finally {
+      c2.destroy();
+      second.process.kill('SIGKILL');
+    }
+  }, 180_000);
 });
