@@ -35,6 +35,55 @@ export const SPA_ROUTING_FUNCTION = `function handler(event) {
 }`;
 
 /**
+ * The style rules of the web-to-lead form's live preview (frontend/src/views/admin/FormsAdmin.vue, `previewDoc`):
+ * an `<iframe srcdoc>` document, which inherits this policy, so its one `<style>` element is allowed by hash.
+ * test/infra/stacks.test.ts recomputes the hash from FormsAdmin.vue and fails when the two drift apart.
+ */
+export const FORM_PREVIEW_STYLE_HASH = "'sha256-J7NcJRQSLu01r2ER1ADYNFtqKNVjIF0ORwLPTbmF9F0='";
+
+/**
+ * The Content-Security-Policy of the SPA and the API. Styles: no `'unsafe-inline'` for `<style>` elements
+ * (`style-src-elem`), the vector of CSS injection that reads a page through selectors; `style-src-attr` keeps
+ * it for `style=` attributes. Measured in headless Chromium over the built app (sign-in, lists, record pages,
+ * edit forms, select/dropdown/popover poppers, dialogs, message boxes, admin pages, the form snippet and its
+ * preview, 390 px layout) with `style-src 'self'` alone: Vue and Element Plus set every style through the CSSOM
+ * (`el.style`, not governed by CSP) and ship their CSS as files, so the SPA raised no violation. What did: the
+ * form preview, which inherits the policy — its `<style>` (allowed by FORM_PREVIEW_STYLE_HASH) and the embed
+ * snippet's honeypot `style="position:absolute;left:-10000px"` (functions/forms/snippet.ts), which without
+ * `style-src-attr 'unsafe-inline'` shows the hidden trap field in the preview. Browsers without CSP 3's
+ * `-elem`/`-attr` fall back to `style-src 'self'`: the SPA still works there, the preview looks unstyled.
+ * A chart library that injects `<style>` (vue-echarts' default entry) needs its CSP build (`vue-echarts/csp`).
+ */
+export function contentSecurityPolicy(cognitoEndpoint: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `style-src-elem 'self' ${FORM_PREVIEW_STYLE_HASH}`,
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src 'self' ${cognitoEndpoint}`,
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+/**
+ * Powerful browser features the SPA never uses are off for it and anything it frames (the form preview); the
+ * clipboard stays writable by the app itself (copy snippet, copy secret). Every name is one Chromium knows
+ * (an unknown one is reported on the console as an error).
+ */
+export const PERMISSIONS_POLICY = [
+  'accelerometer=()', 'autoplay=()', 'browsing-topics=()', 'camera=()', 'clipboard-read=()', 'clipboard-write=(self)',
+  'display-capture=()', 'encrypted-media=()', 'fullscreen=()', 'geolocation=()', 'gyroscope=()', 'hid=()',
+  'idle-detection=()', 'magnetometer=()', 'microphone=()', 'midi=()', 'payment=()', 'picture-in-picture=()',
+  'publickey-credentials-get=()', 'screen-wake-lock=()', 'serial=()', 'usb=()', 'xr-spatial-tracking=()',
+].join(', ');
+
+/**
  * The web app: private S3 bucket behind CloudFront (Origin Access Control), /api/* proxied to the HTTP API so
  * the SPA is same-origin, security headers, and /config.json telling the SPA which user pool to use.
  */
@@ -79,24 +128,13 @@ export class WebStack extends Stack {
       comment: 'Cirrus security headers',
       securityHeadersBehavior: {
         strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
-        contentSecurityPolicy: {
-          contentSecurityPolicy: [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data: blob:",
-            "font-src 'self' data:",
-            `connect-src 'self' ${cognitoEndpoint}`,
-            "frame-ancestors 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "object-src 'none'",
-          ].join('; '),
-          override: true,
-        },
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(cognitoEndpoint), override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+      },
+      customHeadersBehavior: {
+        customHeaders: [{ header: 'Permissions-Policy', value: PERMISSIONS_POLICY, override: true }],
       },
     });
 

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -10,6 +11,7 @@ import { createCirrusStacks } from '../../infra/stacks/app.ts';
 import { DEFAULT_THROTTLE } from '../../infra/stacks/api-stack.ts';
 import { FORWARDER_RETRY_ATTEMPTS } from '../../infra/stacks/events-stack.ts';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from '../../infra/stacks/function.ts';
+import { FORM_PREVIEW_STYLE_HASH, PERMISSIONS_POLICY } from '../../infra/stacks/web-stack.ts';
 import { cdkContext, placeholderFunctions, synthesize, type Synthesized } from './support.ts';
 
 /** The real declarations, synthesized once. */
@@ -355,7 +357,7 @@ describe('web stack', () => {
     expect(handler({ request: { uri: '/config.json' } }).uri).toBe('/config.json');
   });
 
-  it('security headers: HSTS, CSP allowing self and Cognito, nosniff, DENY frames, referrer policy', () => {
+  it('security headers: HSTS, CSP allowing self and Cognito, nosniff, DENY frames, referrer policy, Permissions-Policy', () => {
     const [, policy] = resourcesOf(s.templates.web, 'AWS::CloudFront::ResponseHeadersPolicy')[0]!;
     const h = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
     expect(h.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true });
@@ -366,6 +368,30 @@ describe('web stack', () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("connect-src 'self' https://cognito-idp.");
     expect(csp).toContain("frame-ancestors 'none'");
+    // Styles: no inline <style> elements (only the form preview's, by hash); style= attributes allowed.
+    const directives = new Map(csp.replace(/^"|"$/g, '').split('; ').map((d) => [d.split(' ')[0], d] as const));
+    expect(directives.get('style-src')).toBe("style-src 'self'");
+    expect(directives.get('style-src-elem')).toBe(`style-src-elem 'self' ${FORM_PREVIEW_STYLE_HASH}`);
+    expect(directives.get('style-src-attr')).toBe("style-src-attr 'unsafe-inline'");
+    expect(directives.get('script-src')).toBe("script-src 'self'");
+    // Permissions-Policy: powerful features off, the clipboard writable by the app (copy buttons).
+    const custom = policy.Properties.ResponseHeadersPolicyConfig.CustomHeadersConfig.Items;
+    expect(custom).toEqual([{ Header: 'Permissions-Policy', Value: PERMISSIONS_POLICY, Override: true }]);
+    const features = new Map(PERMISSIONS_POLICY.split(', ').map((f) => f.split('=') as [string, string]));
+    for (const f of ['camera', 'microphone', 'geolocation', 'payment', 'usb', 'serial', 'hid', 'display-capture']) expect(features.get(f), f).toBe('()');
+    expect(features.get('clipboard-write')).toBe('(self)');
+  });
+
+  it('the CSP hash of the form preview\'s <style> is the one FormsAdmin.vue renders into its srcdoc', () => {
+    // previewDoc joins string literals with '\n'; the <style> element spans the ones from '<style> to </style>.
+    const lines = readFileSync(path.resolve(import.meta.dirname, '../../frontend/src/views/admin/FormsAdmin.vue'), 'utf8').split('\n');
+    const start = lines.findIndex((l) => l.trim().startsWith("'<style>"));
+    const end = lines.findIndex((l, i) => i >= start && l.includes('</style>'));
+    expect(start).toBeGreaterThan(0);
+    const text = lines.slice(start, end + 1).map((l) => new Function(`return ${l.trim().replace(/,$/, '')}`)() as string).join('\n');
+    const css = text.slice(text.indexOf('<style>') + '<style>'.length, text.indexOf('</style>'));
+    expect(css).toContain('body{');
+    expect(FORM_PREVIEW_STYLE_HASH).toBe(`'sha256-${createHash('sha256').update(css).digest('base64')}'`);
   });
 
   it('deploys the web build plus a generated config.json and invalidates the distribution', () => {
