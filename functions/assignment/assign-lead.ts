@@ -12,14 +12,6 @@ import { CounterConflict } from '../records/store.ts';
 import { firstMatchingRule, leastLoadedPick, roundRobinPick, type LeadFacts } from './rules.ts';
 import { loadCandidates, loadRuleSet, nextTurn } from './store.ts';
 
-/** @deprecated read events through parseEvent (contracts/events.ts). */
-export interface DomainEventDetail {
-  eventId: string;
-  tenantId: string;
-  subject: { type: string; id: string };
-  data: Record<string, unknown>;
-}
-
 /** The assignment rules act as themselves (a system actor), not as a fake admin. */
 const assigner = (tenantId: string) => systemActor(tenantId, 'assignment', 'Assignment rules');
 

@@ -5,7 +5,7 @@ import { systemClock } from '#commons/clock.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
 import { logger } from '#commons/logger.ts';
-import type { DomainEventDetail } from '../assignment/assign-lead.ts';
+import { parseEvent, type EventPayload } from '#contracts/events.ts';
 import { MailRefused, sendMail } from '../notifications/mailer.ts';
 import { claimNotification, closeTask, confirmMailSent, createTaskOnce, releaseMail } from '../notifications/store.ts';
 import { leadMail, type Language, type MailKind } from '../notifications/templates.ts';
@@ -48,7 +48,7 @@ async function recipient(tenantId: string, userId: string | undefined): Promise<
  * SendEmail has no idempotency key, so no order of steps can make that window exactly-once; we choose
  * never to send twice over never to miss one.
  */
-async function tell(d: DomainEventDetail & { occurredAt: string }, to: Recipient, kind: MailKind, lead: Record<string, unknown>, ownerName?: string) {
+async function tell(d: FollowUpEvent, to: Recipient, kind: MailKind, lead: Record<string, unknown>, ownerName?: string) {
   const key = `${d.eventId}:${kind}`;
   const facts = {
     id: String(lead.id), name: String(lead.name), company: lead.company as string | undefined, email: lead.email as string | undefined,
@@ -69,10 +69,14 @@ async function tell(d: DomainEventDetail & { occurredAt: string }, to: Recipient
   await confirmMailSent(d.tenantId, to.id, key, d.occurredAt, messageId, systemClock());
 }
 
-export async function handler(event: EventBridgeEvent<string, DomainEventDetail & { occurredAt: string }>): Promise<void> {
-  const d = event.detail;
-  const lead = d.data;
-  const name = event['detail-type'];
+/** The events this consumer follows (the `lead-follow-up` rule in infra/declarations/events.ts). */
+const FOLLOWED = ['lead.assigned', 'lead.callback-overdue', 'lead.contacted', 'lead.qualified', 'lead.converted', 'lead.disqualified'] as const;
+type FollowUpEvent = EventPayload<(typeof FOLLOWED)[number]>;
+
+export async function handler(event: EventBridgeEvent<string, unknown>): Promise<void> {
+  const d = parseEvent(event.detail, FOLLOWED);
+  const lead = d.data as Record<string, unknown>;
+  const name = d.name;
   const owner = await recipient(d.tenantId, lead.ownerId as string | undefined);
 
   if (name === 'lead.assigned' && owner) {

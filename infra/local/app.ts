@@ -160,6 +160,7 @@ export function createApp(d: AppDeps) {
     }
     if (path === '/_aws/events' && method === 'GET') return sendJson(res, 200, { events: d.events.events });
     if (path === '/_aws/events/dead-letters' && method === 'GET') return sendJson(res, 200, { deadLetters: d.events.deadLetters });
+    if (path === '/_aws/stream/failures' && method === 'GET') return sendJson(res, 200, { failures: d.stream.failures });
     if (path === '/_local/invocations' && method === 'GET') {
       const fn = url.searchParams.get('function');
       return sendJson(res, 200, { invocations: listInvocations(fn).map(({ result: _r, ...rest }) => rest) });

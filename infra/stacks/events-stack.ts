@@ -154,7 +154,8 @@ export class EventsStack extends Stack {
     this.forwarderDeadLetterQueue = this.queue('StreamForwarderDLQ');
     this.forwarder.fn.addEventSource(
       new DynamoEventSource(props.table, {
-        startingPosition: lambda.StartingPosition.LATEST,
+        // TRIM_HORIZON: outbox items written before the mapping is first enabled are forwarded too (nothing lost).
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
         batchSize: 100,
         maxBatchingWindow: Duration.seconds(1),
         bisectBatchOnError: true,

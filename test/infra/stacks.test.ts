@@ -225,11 +225,11 @@ describe('api stack', () => {
 });
 
 describe('events stack', () => {
-  it('custom bus and the stream forwarder fed by the table stream: LATEST, batch 100, bisect, partial failures, retries, DLQ, outbox filter', () => {
+  it('custom bus and the stream forwarder fed by the table stream: TRIM_HORIZON, batch 100, bisect, partial failures, retries, DLQ, outbox filter', () => {
     const t = s.templates.events;
     t.resourceCountIs('AWS::Events::EventBus', 1);
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      StartingPosition: 'LATEST',
+      StartingPosition: 'TRIM_HORIZON',
       BatchSize: 100,
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],

@@ -64,5 +64,7 @@ describe('a lead with an empty utm map among others (poison record)', () => {
     const ours = invocations.filter((x) => JSON.stringify(x.event).includes(`Batch${u}`));
     expect(ours.length).toBeGreaterThan(0);
     expect(ours.every((x) => x.ok)).toBe(true);
+    const failures = ((await (await fetch(`${baseUrl()}/_aws/stream/failures`)).json()) as { failures: unknown[] }).failures;
+    expect(JSON.stringify(failures)).not.toContain(`Batch${u}`);
   });
 });
