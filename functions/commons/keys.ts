@@ -1,41 +1,106 @@
 /**
- * Single-table keys. Every key starts with the tenant (rule 5), so no query can reach another tenant's items.
- * docs/data-model.md lists each access pattern against these.
+ * Single-table keys: the one place a pk, sk or GSI key string is built (functions/storage/codecs.ts turns
+ * domain values into items with them). Every key starts with the tenant (rule 5), so no query can reach
+ * another tenant's items; the routing items (`R#…`) are the one exception and hold nothing but a tenant id.
+ * docs/data-model.md lists each item kind and access pattern against these. Changing what any of these
+ * returns orphans data already stored: test/unit/storage-keys.test.ts pins every key byte for byte.
  */
 export const tenantPrefix = (tenantId: string) => `T#${tenantId}#`;
 
+/** Sort key prefixes inside a record's partition; `~record` sorts after all of them. */
+const TIMELINE = 'TL#';
+const AUDIT = 'AU#';
+const CHILD = 'CH#';
+
 export const keys = {
-  /** The partition holding a record, its timeline (TL#), its audit trail (AU#) and linked items. */
+  // --- records and their item collection -------------------------------------------------------------
+  /** The partition holding a record, its timeline (TL#), its audit trail (AU#) and linked items (CH#). */
   record: (tenantId: string, type: string, id: string) => `T#${tenantId}#${type}#${id}`,
   /** Sort key of the record itself; `~` sorts after TL#, so a descending Query yields record then newest timeline. */
   recordSk: '~record',
-  timelineSk: (at: string, id: string) => `TL#${at}#${id}`,
-  auditSk: (at: string, id: string) => `AU#${at}#${id}`,
+  timelineSk: (at: string, id: string) => `${TIMELINE}${at}#${id}`,
+  timelinePrefix: TIMELINE,
+  auditSk: (at: string, id: string) => `${AUDIT}${at}#${id}`,
+  auditPrefix: AUDIT,
+  /** A child's summary in its parent's partition (a contact at an account). */
+  childSk: (childType: string, childId: string) => `${CHILD}${childType}#${childId}`,
+  childPrefix: CHILD,
+
+  // --- record indexes ---------------------------------------------------------------------------------
   /** GSI1/GSI2 partition: all live records of a type in a tenant. */
   list: (tenantId: string, type: string) => `T#${tenantId}#${type}`,
   /** GSI1 partition for soft-deleted records (the trash). */
   trash: (tenantId: string, type: string) => `T#${tenantId}#${type}#deleted`,
   /** GSI3 partition: a type's live records owned by one user. */
   byOwner: (tenantId: string, type: string, ownerId: string) => `T#${tenantId}#${type}#owner#${ownerId}`,
+  /** GSI1 and GSI3 sort key: by name (the normalised name, see nameKey), the id breaking ties. */
+  byNameSk: (name: string, id: string) => `${nameKey(name)}#${id}`,
+  /** GSI2 sort key: by creation time. */
+  byCreatedSk: (createdAt: string, id: string) => `${createdAt}#${id}`,
+  /** GSI1 sort key in the trash: newest deletion first (descending). */
+  trashSk: (deletedAt: string, id: string) => `${deletedAt}#${id}`,
+
+  // --- search and uniqueness --------------------------------------------------------------------------
   /** Prefix-search tokens of a type: sk `<token>#<id>`. */
   search: (tenantId: string, type: string) => `T#${tenantId}#${type}#search`,
-  /** Uniqueness guard, e.g. one contact per email in a tenant. */
+  searchSk: (token: string, id: string) => `${token}#${id}`,
+  /** What an exact token match begins with (prefix search uses the typed text itself). */
+  searchExact: (token: string) => `${token}#`,
+  /** Uniqueness guard, e.g. one contact per email, one live lead per email and per phone (E.164) in a tenant. */
   unique: (tenantId: string, type: string, field: string, value: string) => `T#${tenantId}#${type}#${field}#${value}`,
   uniqueSk: '~unique',
+
+  // --- outbox and idempotency -------------------------------------------------------------------------
   /** Transactional outbox: one item per domain event, forwarded to EventBridge by the table stream. */
   event: (tenantId: string, eventId: string) => `T#${tenantId}#event#${eventId}`,
+  /** Also what the stream filter matches (infra/stacks/events-stack.ts, infra/local/stream.ts). */
   eventSk: '~event',
   /** A caller's idempotency key (scope = e.g. partner id), kept 24 h. */
   idempotency: (tenantId: string, scope: string, key: string) => `T#${tenantId}#idem#${scope}#${key}`,
   idempotencySk: '~idem',
+  /** Rate window of a caller (scope, see `scopes`): sk is the epoch minute. */
+  rate: (tenantId: string, scope: string) => `T#${tenantId}#rate#${scope}`,
+  rateSk: (epochMinute: number) => String(epochMinute),
+
+  // --- tenant configuration ---------------------------------------------------------------------------
   /** Tenant configuration documents (assignment rules, round-robin turns...): sk names the document. */
   config: (tenantId: string) => `T#${tenantId}#config`,
+  /** The ordered assignment rule set: one item, so a reorder is atomic. */
+  assignmentRulesSk: 'assignment-rules',
+  /** The round-robin turn counter of one rule. */
+  roundRobinSk: (ruleId: string) => `rr#${ruleId}`,
+  /** Lead partners of a tenant: sk is the partner id. */
+  partners: (tenantId: string) => `T#${tenantId}#partner`,
+  partnerSk: (partnerId: string) => partnerId,
+  /** Web-to-lead forms of a tenant: sk is the form id. */
+  forms: (tenantId: string) => `T#${tenantId}#form`,
+  formSk: (formId: string) => formId,
+  /** Routing from a public id in a URL (partner, form) to its tenant; holds nothing but the tenant id. */
+  route: (kind: 'partner' | 'form', publicId: string) => `R#${kind}#${publicId}`,
+  routeSk: '~route',
+
+  // --- people -----------------------------------------------------------------------------------------
+  /** The tenant's user directory: sk is the user id (Cognito `sub`). */
+  users: (tenantId: string) => `T#${tenantId}#user`,
+  userSk: (userId: string) => userId,
   /** A user's in-app notifications, newest first: sk `<at>#<id>`. */
   notifications: (tenantId: string, userId: string) => `T#${tenantId}#notif#${userId}`,
-  /** Routing from a public id in a URL (partner, form) to its tenant; holds nothing but the tenant id. */
-  route: (kind: string, publicId: string) => `R#${kind}#${publicId}`,
-  /** The tenant's user directory. */
-  users: (tenantId: string) => `T#${tenantId}#user`,
+  /** `id` is what makes the notification once-only, e.g. `<eventId>:<kind>`. */
+  notificationSk: (at: string, id: string) => `${at}#${id}`,
+  /** A user's tasks by due date: sk `<dueAt>#<leadId>`. */
+  tasks: (tenantId: string, userId: string) => `T#${tenantId}#task#${userId}`,
+  taskSk: (dueAt: string, subjectId: string) => `${dueAt}#${subjectId}`,
+} as const;
+
+/**
+ * Who a rate window or an idempotency key belongs to (the `<scope>` in `T#t#rate#<scope>` and
+ * `T#t#idem#<scope>#<key>`).
+ */
+export const scopes = {
+  partner: (partnerId: string) => `partner:${partnerId}`,
+  form: (formId: string) => `form:${formId}`,
+  /** One visitor address on one form. */
+  formVisitor: (formId: string, sourceIp: string) => `form:${formId}:${sourceIp}`,
 } as const;
 
 /** Normalised, sortable form of a display name for list ordering and prefix search. */

@@ -3,7 +3,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '#commons/dynamo.ts';
-import { keys, nameKey, tenantPrefix } from '#commons/keys.ts';
+import { keys, tenantPrefix } from '#commons/keys.ts';
 import type { StoredRecord } from './entity.ts';
 import {
   ChangeTooLarge, CounterConflict, IdempotencyConflict, InvalidCursor, UniqueConflict, VersionConflict,
@@ -25,14 +25,14 @@ function strip<T>(item: Item): T {
 /** Index attributes of a record: live records are listed by name, creation and owner; deleted ones sit in the trash. */
 export function recordItem(tenantId: string, type: string, record: StoredRecord): Item {
   const base: Item = { ...record, pk: keys.record(tenantId, type, record.id), sk: keys.recordSk, entityType: type };
-  const nk = `${nameKey(record.name)}#${record.id}`;
+  const nk = keys.byNameSk(record.name, record.id);
   if (record.deletedAt) {
-    return { ...base, gsi1pk: keys.trash(tenantId, type), gsi1sk: `${record.deletedAt}#${record.id}` };
+    return { ...base, gsi1pk: keys.trash(tenantId, type), gsi1sk: keys.trashSk(record.deletedAt, record.id) };
   }
   return {
     ...base,
     gsi1pk: keys.list(tenantId, type), gsi1sk: nk,
-    gsi2pk: keys.list(tenantId, type), gsi2sk: `${record.createdAt}#${record.id}`,
+    gsi2pk: keys.list(tenantId, type), gsi2sk: keys.byCreatedSk(record.createdAt, record.id),
     gsi3pk: keys.byOwner(tenantId, type, record.ownerId), gsi3sk: nk,
   };
 }
@@ -117,8 +117,8 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async getUser(tenantId: string, userId: string): Promise<DirectoryUser | undefined> {
-    if (!keyFits(keys.users(tenantId), userId)) return undefined;
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: keys.users(tenantId), sk: userId } }));
+    if (!keyFits(keys.users(tenantId), keys.userSk(userId))) return undefined;
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: keys.users(tenantId), sk: keys.userSk(userId) } }));
     return Item ? strip<DirectoryUser>(Item) : undefined;
   }
 
@@ -164,10 +164,10 @@ export class DynamoRecordStore implements RecordStore {
     }
     const copy = { ...record };
     for (const token of change.tokensPut) {
-      items.push({ Put: { TableName: T, Item: { ...copy, pk: keys.search(tenantId, type), sk: `${token}#${record.id}`, entityType: 'search', token } } });
+      items.push({ Put: { TableName: T, Item: { ...copy, pk: keys.search(tenantId, type), sk: keys.searchSk(token, record.id), entityType: 'search', token } } });
     }
     for (const token of change.tokensRemoved) {
-      items.push({ Delete: { TableName: T, Key: { pk: keys.search(tenantId, type), sk: `${token}#${record.id}` } } });
+      items.push({ Delete: { TableName: T, Key: { pk: keys.search(tenantId, type), sk: keys.searchSk(token, record.id) } } });
     }
     for (const t of change.timeline) {
       items.push({ Put: { TableName: T, Item: { ...t.entry, pk: keys.record(tenantId, t.type, t.id), sk: keys.timelineSk(t.entry.at, t.entry.id), entityType: 'timeline' } } });
@@ -206,7 +206,7 @@ export class DynamoRecordStore implements RecordStore {
           : { ConditionExpression: 'attribute_exists(pk) AND #f = :e' };
       items.push({
         Update: {
-          TableName: T, Key: { pk: keys.users(tenantId), sk: c.userId },
+          TableName: T, Key: { pk: keys.users(tenantId), sk: keys.userSk(c.userId) },
           UpdateExpression: 'ADD #f :d', ConditionExpression: 'attribute_exists(pk)', ...expected,
           ExpressionAttributeNames: { '#f': c.field },
           ExpressionAttributeValues: { ':d': c.delta, ...(c.expected === undefined ? {} : { ':e': c.expected }) },
@@ -214,13 +214,13 @@ export class DynamoRecordStore implements RecordStore {
       });
     }
     if (change.linkRemoved) {
-      items.push({ Delete: { TableName: T, Key: { pk: keys.record(tenantId, change.linkRemoved.parentType, change.linkRemoved.parentId), sk: `CH#${type}#${record.id}` } } });
+      items.push({ Delete: { TableName: T, Key: { pk: keys.record(tenantId, change.linkRemoved.parentType, change.linkRemoved.parentId), sk: keys.childSk(type, record.id) } } });
     }
     if (change.linkPut) {
       items.push({
         Put: {
           TableName: T,
-          Item: { ...change.linkPut.summary, pk: keys.record(tenantId, change.linkPut.parentType, change.linkPut.parentId), sk: `CH#${type}#${record.id}`, entityType: 'link', type },
+          Item: { ...change.linkPut.summary, pk: keys.record(tenantId, change.linkPut.parentType, change.linkPut.parentId), sk: keys.childSk(type, record.id), entityType: 'link', type },
         },
       });
     }
@@ -260,7 +260,7 @@ export class DynamoRecordStore implements RecordStore {
     if (!token || Buffer.byteLength(token) > MAX_SK_BYTES - 64) return [];
     const res = await this.client.send(new QueryCommand({
       TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
-      ExpressionAttributeValues: { ':pk': keys.search(tenantId, type), ':t': `${token}#` }, Limit: 10,
+      ExpressionAttributeValues: { ':pk': keys.search(tenantId, type), ':t': keys.searchExact(token) }, Limit: 10,
     }));
     return (res.Items ?? []).map((i) => strip<StoredRecord>(i));
   }
@@ -354,14 +354,14 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   timeline(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>> {
-    return this.partition(tenantId, keys.record(tenantId, type, id), 'TL#', limit, cursor, true);
+    return this.partition(tenantId, keys.record(tenantId, type, id), keys.timelinePrefix, limit, cursor, true);
   }
 
   audit(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<AuditEntry>> {
-    return this.partition(tenantId, keys.record(tenantId, type, id), 'AU#', limit, cursor, true);
+    return this.partition(tenantId, keys.record(tenantId, type, id), keys.auditPrefix, limit, cursor, true);
   }
 
   children(tenantId: string, parentType: string, parentId: string, limit: number, cursor?: string): Promise<Page<Item>> {
-    return this.partition(tenantId, keys.record(tenantId, parentType, parentId), 'CH#', limit, cursor, false);
+    return this.partition(tenantId, keys.record(tenantId, parentType, parentId), keys.childPrefix, limit, cursor, false);
   }
 }
