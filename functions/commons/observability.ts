@@ -9,11 +9,12 @@ import { logContext, logger } from './logger.ts';
  * Operations (PLT-9): a correlation id per invocation, EMF metrics and X-Ray subsegments, next to the Logger.
  *
  * Like the Logger, Powertools' Tracer and Metrics are imported on first use, never at module load, so a
- * function's init stays what it was (docs/performance.md): the Tracer when the first wrapped invocation
- * starts, Metrics only when an invocation recorded a metric. Whether tracing is on is Powertools' own,
- * env-driven decision: it traces in Lambda (`AWS_EXECUTION_ENV` set, function tracing Active) unless
- * `POWERTOOLS_TRACE_ENABLED=false`; elsewhere (the local runtime, tests, SAM local) the Tracer is a no-op
- * and nothing talks to an X-Ray daemon. Metrics print EMF lines to stdout, which CloudWatch turns into
+ * function's init stays what it was (docs/performance.md): the Tracer when the first invocation that carries
+ * an X-Ray trace (`_X_AMZN_TRACE_ID`, set by Lambda for every invocation) starts, Metrics only when an
+ * invocation recorded a metric. Whether tracing is then on is Powertools' own, env-driven decision: it traces
+ * in Lambda (`AWS_EXECUTION_ENV` set, function tracing Active) unless `POWERTOOLS_TRACE_ENABLED=false`;
+ * without a trace id (the local runtime, tests) there is nothing to join, the Tracer is not even loaded and
+ * nothing talks to an X-Ray daemon. Metrics print EMF lines to stdout, which CloudWatch turns into
  * metrics (namespace Cirrus); `POWERTOOLS_METRICS_DISABLED=true` (or `POWERTOOLS_DEV=true`) silences them.
  *
  *   export const handler = withObservability(async (event) => { ... });
@@ -155,6 +156,9 @@ let tracerInstance: Promise<Tracer> | undefined;
 const untracedClients = new Set<object>();
 let loadedTracer: Tracer | undefined;
 
+/** The Tracer, when this invocation has an X-Ray trace to add subsegments to; undefined otherwise. */
+const tracerForInvocation = async (): Promise<Tracer | undefined> => (process.env._X_AMZN_TRACE_ID ? loadTracer() : undefined);
+
 const loadTracer = () =>
   (tracerInstance ??= import('@aws-lambda-powertools/tracer').then(({ Tracer }) => {
     const tracer = new Tracer({ serviceName: SERVICE_NAME });
@@ -166,7 +170,7 @@ const loadTracer = () =>
 
 /**
  * Marks an AWS SDK v3 client for X-Ray: every call it makes becomes a subsegment once the Tracer is loaded
- * (at the start of the first wrapped invocation). Returns the client itself, so it wraps a constructor call.
+ * (at the start of the first traced invocation). Returns the client itself, so it wraps a constructor call.
  */
 export function traceClient<T extends object>(client: T): T {
   if (loadedTracer) loadedTracer.captureAWSv3Client(client);
@@ -176,8 +180,8 @@ export function traceClient<T extends object>(client: T): T {
 
 /** Runs `fn` in an X-Ray subsegment named `name` (errors recorded on it); just runs it when tracing is off. */
 export async function traced<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const tracer = await loadTracer();
-  if (!tracer.isTracingEnabled()) return fn();
+  const tracer = await tracerForInvocation();
+  if (!tracer?.isTracingEnabled()) return fn();
   return tracer.provider.captureAsyncFunc(name, async (subsegment?: { close(): void }) => {
     try {
       return await fn();
@@ -212,8 +216,8 @@ export function withObservability<E, R>(handler: Handler<E, R>): Handler<E, R> {
     return invocation.run(state, () =>
       logContext.run({ correlation_id: state.correlationId }, async () => {
         try {
-          const tracer = await loadTracer();
-          const result = tracer.isTracingEnabled()
+          const tracer = await tracerForInvocation();
+          const result = tracer?.isTracingEnabled()
             ? await traceHandler(tracer, state.correlationId, () => handler(event, context))
             : await handler(event, context);
           if (isHttpResult(event, result)) {

@@ -27,6 +27,7 @@ beforeEach(() => {
 afterEach(() => {
   vi.restoreAllMocks();
   delete process.env.AWS_EXECUTION_ENV;
+  delete process.env._X_AMZN_TRACE_ID;
 });
 
 const context = (awsRequestId = 'lambda-request-1') => ({ awsRequestId }) as Context;
@@ -163,7 +164,7 @@ describe('withObservability', () => {
 });
 
 describe('tracing follows Powertools\' own configuration', () => {
-  it('outside Lambda (no AWS_EXECUTION_ENV, no X-Ray daemon) it is off: no SDK middleware, traced() just runs', async () => {
+  it('outside Lambda (no trace id, no AWS_EXECUTION_ENV, no X-Ray daemon) it is off: no SDK middleware, traced() just runs', async () => {
     const client = traceClient(new DynamoDBClient({ region: 'us-east-1' }));
     const handler = withObservability(async () => traced('work', async () => 'done'));
     expect(await handler({}, context())).toBe('done');
@@ -174,6 +175,7 @@ describe('tracing follows Powertools\' own configuration', () => {
   it('in Lambda it captures the clients registered at init, once the first invocation loads the Tracer', async () => {
     vi.resetModules();
     process.env.AWS_EXECUTION_ENV = 'AWS_Lambda_nodejs22.x';
+    process.env._X_AMZN_TRACE_ID = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0';
     const fresh = await import('../../functions/commons/observability.ts');
     const early = fresh.traceClient(new DynamoDBClient({ region: 'us-east-1' }));
     expect(early.middlewareStack.identify().join(' ')).not.toMatch(/XRay/i); // nothing loaded at init
@@ -181,5 +183,20 @@ describe('tracing follows Powertools\' own configuration', () => {
     expect(early.middlewareStack.identify().join(' ')).toMatch(/XRaySDKInstrumentation/);
     const late = fresh.traceClient(new DynamoDBClient({ region: 'us-east-1' }));
     expect(late.middlewareStack.identify().join(' ')).toMatch(/XRaySDKInstrumentation/);
+  });
+
+  it('POWERTOOLS_TRACE_ENABLED=false turns it off in Lambda too', async () => {
+    vi.resetModules();
+    process.env.AWS_EXECUTION_ENV = 'AWS_Lambda_nodejs22.x';
+    process.env._X_AMZN_TRACE_ID = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
+    process.env.POWERTOOLS_TRACE_ENABLED = 'false';
+    try {
+      const fresh = await import('../../functions/commons/observability.ts');
+      const client = fresh.traceClient(new DynamoDBClient({ region: 'us-east-1' }));
+      expect(await fresh.withObservability(async () => fresh.traced('work', async () => 'done'))({}, context())).toBe('done');
+      expect(client.middlewareStack.identify().join(' ')).not.toMatch(/XRay/i);
+    } finally {
+      delete process.env.POWERTOOLS_TRACE_ENABLED;
+    }
   });
 });
