@@ -3,30 +3,29 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
 import type { AssignmentRule } from '#schemas/assignment.ts';
+import { roundRobinCodec, ruleSetCodec, userCodec, type RuleSet } from '../storage/codecs.ts';
 import type { Candidate } from './rules.ts';
 
-/** The tenant's ordered rule set is one item, so a reorder is atomic and the consumer reads it in one GetItem. */
-const RULES_SK = 'assignment-rules';
+/**
+ * The tenant's ordered rule set is one item, so a reorder is atomic and the consumer reads it in one GetItem.
+ * Items through functions/storage/codecs.ts (ruleSetCodec, roundRobinCodec, userCodec).
+ */
+export type { RuleSet } from '../storage/codecs.ts';
 
-export interface RuleSet {
-  rules: AssignmentRule[];
-  version: number;
-  updatedAt?: string;
-  updatedBy?: string;
-}
+const rulesKey = (tenantId: string) => ({ pk: keys.config(tenantId), sk: keys.assignmentRulesSk });
 
 export async function loadRuleSet(tenantId: string): Promise<RuleSet> {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.config(tenantId), sk: RULES_SK } }));
-  return Item ? { rules: Item.rules as AssignmentRule[], version: Item.version as number, updatedAt: Item.updatedAt, updatedBy: Item.updatedBy } : { rules: [], version: 0 };
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: rulesKey(tenantId) }));
+  return Item ? ruleSetCodec.decode(Item) : { rules: [], version: 0 };
 }
 
 /** Saves the whole rule set if nobody saved since `expectedVersion`; false when someone did. */
 export async function saveRuleSet(tenantId: string, rules: AssignmentRule[], expectedVersion: number, by: string, now: Date): Promise<RuleSet | undefined> {
-  const next = { rules, version: expectedVersion + 1, updatedAt: now.toISOString(), updatedBy: by };
+  const next: RuleSet = { rules, version: expectedVersion + 1, updatedAt: now.toISOString(), updatedBy: by };
   try {
     await documentClient.send(new PutCommand({
       TableName: tableName(),
-      Item: { pk: keys.config(tenantId), sk: RULES_SK, entityType: 'config', ...next },
+      Item: ruleSetCodec.encode(next, { tenantId }),
       ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
       ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':v': expectedVersion } }),
     }));
@@ -40,10 +39,11 @@ export async function saveRuleSet(tenantId: string, rules: AssignmentRule[], exp
 /** Takes the next round-robin turn of a rule: an atomic counter, so no two leads ever get the same turn. */
 export async function nextTurn(tenantId: string, ruleId: string): Promise<number> {
   const res = await documentClient.send(new UpdateCommand({
-    TableName: tableName(), Key: { pk: keys.config(tenantId), sk: `rr#${ruleId}` },
-    UpdateExpression: 'ADD turn :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW',
+    TableName: tableName(), Key: { pk: keys.config(tenantId), sk: keys.roundRobinSk(ruleId) },
+    UpdateExpression: 'ADD turn :one SET entityType = :type',
+    ExpressionAttributeValues: { ':one': 1, ':type': roundRobinCodec.entityType }, ReturnValues: 'UPDATED_NEW',
   }));
-  return Number(res.Attributes?.turn ?? 1);
+  return res.Attributes ? roundRobinCodec.decode(res.Attributes).turn : 1;
 }
 
 /** Directory entries of the members (away flag, open lead count, manager). */
@@ -52,10 +52,11 @@ export async function loadCandidates(tenantId: string, userIds: readonly string[
   const out = new Map<string, Candidate & { managerId?: string }>();
   for (let i = 0; i < unique.length; i += 100) {
     const res = await documentClient.send(new BatchGetCommand({
-      RequestItems: { [tableName()]: { Keys: unique.slice(i, i + 100).map((id) => ({ pk: keys.users(tenantId), sk: id })), ConsistentRead: true } },
+      RequestItems: { [tableName()]: { Keys: unique.slice(i, i + 100).map((id) => ({ pk: keys.users(tenantId), sk: keys.userSk(id) })), ConsistentRead: true } },
     }));
     for (const item of res.Responses?.[tableName()] ?? []) {
-      out.set(item.sk as string, { id: item.sk as string, away: Boolean(item.away), openLeads: Number(item.openLeads ?? 0), managerId: item.managerId as string | undefined });
+      const user = userCodec.decode(item);
+      out.set(user.id, { id: user.id, away: Boolean(user.away), openLeads: Number(user.openLeads ?? 0), managerId: user.managerId });
     }
   }
   return out;

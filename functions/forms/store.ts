@@ -1,37 +1,46 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
-import type { FormCreate } from '#schemas/form.ts';
+import { decodeIf } from '../storage/codec.ts';
+import { formCodec, routeCodec, type LeadForm } from '../storage/codecs.ts';
 
-/** Web-to-lead forms; like partners, the public id in the URL reaches its tenant through a routing item. */
-export interface LeadForm extends FormCreate {
-  id: string;
-  tenantId: string;
-  createdAt: string;
-  createdBy: string;
-}
+/**
+ * Web-to-lead forms; like partners, the public id in the URL reaches its tenant through a routing item.
+ * Items are built and read through functions/storage/codecs.ts (formCodec, routeCodec): callers get forms,
+ * never items (no pk, sk or entityType).
+ */
+export type { LeadForm } from '../storage/codecs.ts';
 
-const formKey = (tenantId: string, id: string) => ({ pk: `T#${tenantId}#form`, sk: id });
+/** What a form id looks like (ids are chosen at creation); anything else names no form. */
+const isFormId = (id: string) => /^[A-Za-z0-9_-]{1,64}$/.test(id);
 
 export async function putForm(form: LeadForm): Promise<void> {
   await documentClient.send(new TransactWriteCommand({
     TransactItems: [
-      { Put: { TableName: tableName(), Item: { ...formKey(form.tenantId, form.id), entityType: 'form', ...form }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: tableName(), Item: { pk: keys.route('form', form.id), sk: '~route', entityType: 'route', tenantId: form.tenantId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: tableName(), Item: formCodec.encode(form), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: tableName(), Item: routeCodec.encode({ tenantId: form.tenantId }, { kind: 'form', publicId: form.id }), ConditionExpression: 'attribute_not_exists(pk)' } },
     ],
   }));
 }
 
 export async function findForm(formId: string): Promise<LeadForm | undefined> {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(formId)) return undefined;
-  const route = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.route('form', formId), sk: '~route' } }));
-  const tenantId = route.Item?.tenantId as string | undefined;
+  if (!isFormId(formId)) return undefined;
+  const route = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.route('form', formId), sk: keys.routeSk } }));
+  const tenantId = decodeIf(routeCodec, route.Item)?.tenantId;
   if (!tenantId) return undefined;
-  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: formKey(tenantId, formId) }));
-  return Item as LeadForm | undefined;
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.forms(tenantId), sk: keys.formSk(formId) } }));
+  return decodeIf(formCodec, Item);
 }
 
 export async function listForms(tenantId: string): Promise<LeadForm[]> {
-  const res = await documentClient.send(new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `T#${tenantId}#form` } }));
-  return (res.Items ?? []) as LeadForm[];
+  const out: LeadForm[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await documentClient.send(new QueryCommand({
+      TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.forms(tenantId) }, ExclusiveStartKey: start,
+    }));
+    out.push(...(res.Items ?? []).map((i) => formCodec.decode(i)));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return out;
 }

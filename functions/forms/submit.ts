@@ -1,7 +1,7 @@
 import { httpHandler, json, parseJsonBody } from '#commons/http.ts';
 import { HttpProblem, badRequest, notFound } from '#commons/problem.ts';
 import { acceptLead } from '../leads/intake.ts';
-import { takeRateSlot } from '../partners/store.ts';
+import { takeRateSlot } from '../rate-limit/rate-limit.ts';
 import { recordDeps } from '../records/deps.ts';
 import { findForm } from './store.ts';
 

@@ -3,29 +3,20 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
+import { decodeIf } from '../storage/codec.ts';
+import { partnerCodec, routeCodec, type Partner } from '../storage/codecs.ts';
 
 /**
  * Lead partners (SFA-1): who may post leads to the webhook, with which secret and at what rate.
  * The partner id in the webhook URL is global, so a routing item maps it to its tenant.
+ * Items are built and read through functions/storage/codecs.ts (partnerCodec, routeCodec).
  */
-export interface Partner {
-  id: string;
-  tenantId: string;
-  name: string;
-  secret: string;
-  /** The secret before the last rotation, accepted until `previousSecretValidUntil`. */
-  previousSecret?: string;
-  previousSecretValidUntil?: string;
-  rateLimitPerMinute: number;
-  createdAt: string;
-  createdBy: string;
-  rotatedAt?: string;
-}
+export type { Partner } from '../storage/codecs.ts';
 
 export const DEFAULT_RATE_PER_MINUTE = 120;
 export const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 
-const partnerKey = (tenantId: string, id: string) => ({ pk: `T#${tenantId}#partner`, sk: id });
+const partnerKey = (tenantId: string, id: string) => ({ pk: keys.partners(tenantId), sk: keys.partnerSk(id) });
 
 /** What an admin sees: never the secret after it was first shown. */
 export function publicPartner(p: Partner) {
@@ -38,8 +29,8 @@ export function publicPartner(p: Partner) {
 }
 
 export async function partnerTenant(partnerId: string): Promise<string | undefined> {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.route('partner', partnerId), sk: '~route' } }));
-  return Item?.tenantId as string | undefined;
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.route('partner', partnerId), sk: keys.routeSk } }));
+  return decodeIf(routeCodec, Item)?.tenantId;
 }
 
 /** What a partner id looks like (ids are chosen at creation); anything else names no partner. */
@@ -61,14 +52,20 @@ export async function lookupPartner(partnerId: string): Promise<Partner | undefi
 
 export async function getPartner(tenantId: string, id: string): Promise<Partner | undefined> {
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: partnerKey(tenantId, id) }));
-  if (!Item) return undefined;
-  const { pk: _pk, sk: _sk, entityType: _e, ...partner } = Item;
-  return partner as Partner;
+  return decodeIf(partnerCodec, Item);
 }
 
 export async function listPartners(tenantId: string): Promise<Partner[]> {
-  const res = await documentClient.send(new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `T#${tenantId}#partner` } }));
-  return (res.Items ?? []) as Partner[];
+  const out: Partner[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await documentClient.send(new QueryCommand({
+      TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.partners(tenantId) }, ExclusiveStartKey: start,
+    }));
+    out.push(...(res.Items ?? []).map((i) => partnerCodec.decode(i)));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return out;
 }
 
 /** Creates the partner and its routing item together; an id already taken anywhere answers false. */
@@ -76,8 +73,8 @@ export async function putNewPartner(p: Partner): Promise<boolean> {
   try {
     await documentClient.send(new TransactWriteCommand({
       TransactItems: [
-        { Put: { TableName: tableName(), Item: { ...partnerKey(p.tenantId, p.id), entityType: 'partner', ...p }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: { TableName: tableName(), Item: { pk: keys.route('partner', p.id), sk: '~route', entityType: 'route', tenantId: p.tenantId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: tableName(), Item: partnerCodec.encode(p), ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: tableName(), Item: routeCodec.encode({ tenantId: p.tenantId }, { kind: 'partner', publicId: p.id }), ConditionExpression: 'attribute_not_exists(pk)' } },
       ],
     }));
     return true;
@@ -100,7 +97,7 @@ export async function rotateSecret(tenantId: string, id: string, now: Date): Pro
       ExpressionAttributeValues: { ':s': secret, ':old': current.secret, ':until': validUntil, ':now': now.toISOString() },
       ReturnValues: 'ALL_NEW',
     }));
-    return res.Attributes as Partner;
+    return partnerCodec.decode(res.Attributes!);
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return rotateSecret(tenantId, id, now);
     throw error;
@@ -112,26 +109,4 @@ export function validSecrets(p: Partner, now: Date): string[] {
   const out = [p.secret];
   if (p.previousSecret && p.previousSecretValidUntil && Date.parse(p.previousSecretValidUntil) > now.getTime()) out.push(p.previousSecret);
   return out;
-}
-
-/**
- * Fixed one-minute window per partner. A refused request writes nothing (the conditional update fails);
- * answers the seconds until the window ends when over the limit.
- */
-export async function takeRateSlot(tenantId: string, scope: string, limitPerMinute: number, now: Date): Promise<{ ok: true } | { ok: false; retryAfter: number }> {
-  const window = Math.floor(now.getTime() / 60_000);
-  try {
-    await documentClient.send(new UpdateCommand({
-      TableName: tableName(), Key: { pk: `T#${tenantId}#rate#${scope}`, sk: String(window) },
-      UpdateExpression: 'ADD used :one SET expiresAt = if_not_exists(expiresAt, :exp)',
-      ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
-      ExpressionAttributeValues: { ':one': 1, ':limit': limitPerMinute, ':exp': (window + 2) * 60 },
-    }));
-    return { ok: true };
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      return { ok: false, retryAfter: Math.max(1, Math.ceil(((window + 1) * 60_000 - now.getTime()) / 1000)) };
-    }
-    throw error;
-  }
 }

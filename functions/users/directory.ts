@@ -1,15 +1,21 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Principal } from '#commons/auth.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
 import { can, type Actor } from '../policy/policy.ts';
 import type { DirectoryUser } from '../records/store.ts';
+import { decodeIf } from '../storage/codec.ts';
+import { userCodec } from '../storage/codecs.ts';
 
 /**
  * The tenant's user directory (names, roles, managers) kept in the table, so owners can be listed and
  * validated without calling Cognito on a request path. Filled on first sign-in and by the local seed.
+ * Items through functions/storage/codecs.ts (userCodec).
  */
 export type DirectoryEntry = DirectoryUser;
+
+const userKey = (tenantId: string, userId: string) => ({ pk: keys.users(tenantId), sk: keys.userSk(userId) });
 
 const publicFields = ({ id, email, name, role, language, managerId, away, timeZone, openLeads }: DirectoryEntry) => ({
   id, email, name, role, ...(language ? { language } : {}), ...(managerId ? { managerId } : {}),
@@ -17,22 +23,50 @@ const publicFields = ({ id, email, name, role, language, managerId, away, timeZo
 });
 
 export async function ensureDirectoryEntry(p: Principal, now: Date): Promise<DirectoryEntry> {
-  const key = { pk: keys.users(p.tenantId), sk: p.userId };
-  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: key }));
-  if (Item && Item.role === p.role && Item.email === p.email) return publicFields(Item as DirectoryEntry);
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: userKey(p.tenantId, p.userId) }));
+  const stored = decodeIf(userCodec, Item);
+  if (stored && stored.role === p.role && stored.email === p.email) return publicFields(stored);
   const entry: DirectoryEntry = {
-    ...((Item as DirectoryEntry | undefined) ?? {}),
-    id: p.userId, email: p.email, name: (Item?.name as string | undefined) ?? p.name, role: p.role,
-    createdAt: (Item?.createdAt as string | undefined) ?? now.toISOString(),
+    ...(stored ?? {}),
+    id: p.userId, email: p.email, name: stored?.name ?? p.name, role: p.role,
+    createdAt: stored?.createdAt ?? now.toISOString(),
   };
-  await documentClient.send(new PutCommand({ TableName: tableName(), Item: { ...key, entityType: 'user', ...entry } }));
+  await documentClient.send(new PutCommand({ TableName: tableName(), Item: userCodec.encode(entry, { tenantId: p.tenantId }) }));
   return publicFields(entry);
 }
 
 /** One user of the tenant as the directory keeps them, or undefined. */
 export async function directoryEntry(tenantId: string, userId: string): Promise<DirectoryEntry | undefined> {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.users(tenantId), sk: userId } }));
-  return Item ? publicFields(Item as DirectoryEntry) : undefined;
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: userKey(tenantId, userId) }));
+  const stored = decodeIf(userCodec, Item);
+  return stored ? publicFields(stored) : undefined;
+}
+
+/** What a user may change about themselves (or an admin / their manager, as the policy allows). */
+export interface UserSettings {
+  away?: boolean;
+  language?: string;
+  timeZone?: string;
+}
+
+/** Sets the given settings of an existing directory entry; the entry as now stored, or undefined when there is none. */
+export async function updateUserSettings(tenantId: string, id: string, fields: UserSettings): Promise<DirectoryEntry | undefined> {
+  const sets = Object.entries(fields).filter(([, v]) => v !== undefined);
+  if (sets.length === 0) return directoryEntry(tenantId, id);
+  try {
+    const res = await documentClient.send(new UpdateCommand({
+      TableName: tableName(), Key: userKey(tenantId, id),
+      UpdateExpression: `SET ${sets.map((_, i) => `#k${i} = :v${i}`).join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: Object.fromEntries(sets.map(([k], i) => [`#k${i}`, k])),
+      ExpressionAttributeValues: Object.fromEntries(sets.map(([, v], i) => [`:v${i}`, v])),
+      ReturnValues: 'ALL_NEW',
+    }));
+    return userCodec.decode(res.Attributes!);
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
 }
 
 /** The directory as `actor` may see it: workload, away flag and reporting line only for those who manage. */
@@ -48,7 +82,7 @@ export async function listDirectory(tenantId: string): Promise<ReturnType<typeof
     const res = await documentClient.send(new QueryCommand({
       TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.users(tenantId) }, ExclusiveStartKey: start,
     }));
-    items.push(...((res.Items ?? []) as DirectoryEntry[]));
+    items.push(...(res.Items ?? []).map((i) => userCodec.decode(i)));
     start = res.LastEvaluatedKey;
   } while (start);
   return items.map(publicFields).sort((a, b) => a.name.localeCompare(b.name));

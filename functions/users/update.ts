@@ -1,12 +1,8 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
-import { documentClient, tableName } from '#commons/dynamo.ts';
 import { httpHandler, json } from '#commons/http.ts';
-import { keys } from '#commons/keys.ts';
-import { notFound } from '#commons/problem.ts';
+import { notFound } from '#commons/errors.ts';
 import { assertCan } from '../policy/policy.ts';
-import { directoryEntry } from './directory.ts';
+import { directoryEntry, updateUserSettings as saveUserSettings } from './directory.ts';
 import { language } from '#schemas/common.ts';
 import { parse } from '../records/service.ts';
 
@@ -20,25 +16,13 @@ const userUpdate = z.strictObject({
 export const updateUserSettings = httpHandler(async ({ principal, params, body }) => {
   const id = params.id === 'me' ? principal.userId : params.id!;
   const input = parse(userUpdate, body);
-  const sets = Object.entries(input).filter(([, v]) => v !== undefined);
+  const fields = Object.keys(input).filter((k) => input[k as keyof typeof input] !== undefined);
   // The policy decides per field and per target: self, an admin, or a manager marking their team away.
   const target = id === principal.userId ? { id } : await directoryEntry(principal.tenantId, id);
   if (!target) throw notFound('No such user.');
-  for (const [field] of sets.length ? sets : [['away']]) assertCan(principal, 'users:update', { target }, field);
-  if (sets.length === 0) return json(200, {});
-  try {
-    const res = await documentClient.send(new UpdateCommand({
-      TableName: tableName(), Key: { pk: keys.users(principal.tenantId), sk: id },
-      UpdateExpression: `SET ${sets.map((_, i) => `#k${i} = :v${i}`).join(', ')}`,
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: Object.fromEntries(sets.map(([k], i) => [`#k${i}`, k])),
-      ExpressionAttributeValues: Object.fromEntries(sets.map(([, v], i) => [`:v${i}`, v])),
-      ReturnValues: 'ALL_NEW',
-    }));
-    const a = res.Attributes!;
-    return json(200, { id: a.sk, email: a.email, name: a.name, role: a.role, away: Boolean(a.away), language: a.language, timeZone: a.timeZone, openLeads: Number(a.openLeads ?? 0) });
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw notFound('No such user.');
-    throw error;
-  }
+  for (const field of fields.length ? fields : ['away']) assertCan(principal, 'users:update', { target }, field);
+  if (fields.length === 0) return json(200, {});
+  const u = await saveUserSettings(principal.tenantId, id, input);
+  if (!u) throw notFound('No such user.');
+  return json(200, { id: u.id, email: u.email, name: u.name, role: u.role, away: Boolean(u.away), language: u.language, timeZone: u.timeZone, openLeads: Number(u.openLeads ?? 0) });
 });
