@@ -1,3 +1,4 @@
+import { systemClock } from '#commons/clock.ts';
 import { assertCan } from '../policy/policy.ts';
 import { httpHandler, json } from '#commons/http.ts';
 import { invalid, staleVersion } from '#commons/errors.ts';
@@ -18,7 +19,7 @@ export const putAssignmentRules = httpHandler(async ({ principal, body, headers 
   if (errors.length) throw invalid(errors);
   const current = await loadRuleSet(principal.tenantId);
   const expected = headers['if-match'] ? Number(headers['if-match'].replace(/^W\//, '').replace(/"/g, '')) : current.version;
-  const saved = Number.isInteger(expected) ? await saveRuleSet(principal.tenantId, rules, expected, principal.userId, new Date()) : undefined;
+  const saved = Number.isInteger(expected) ? await saveRuleSet(principal.tenantId, rules, expected, principal.userId, systemClock()) : undefined;
   if (!saved) {
     const now = await loadRuleSet(principal.tenantId);
     throw staleVersion('Someone else changed the rules; reload them.', now.version, now);

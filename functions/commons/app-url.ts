@@ -2,12 +2,15 @@
  * The web app's public URL, for links in emails and form snippets. Deployed stacks pass it as APP_URL, or
  * (when CloudFront's URL is only known after the first deploy) as the name of an SSM parameter holding it.
  */
+import { config } from './config.ts';
+
 let fromParameter: Promise<string> | undefined;
 
 export async function appUrl(): Promise<string> {
-  if (process.env.APP_URL) return process.env.APP_URL.replace(/\/$/, '');
-  const name = process.env.APP_URL_PARAMETER;
-  if (!name) return '';
+  const where = config.appUrl();
+  if (!where) return '';
+  if ('url' in where) return where.url;
+  const name = where.parameter;
   fromParameter ??= import('@aws-sdk/client-ssm').then(async ({ SSMClient, GetParameterCommand }) => {
     const res = await new SSMClient({}).send(new GetParameterCommand({ Name: name }));
     return (res.Parameter?.Value ?? '').replace(/\/$/, '');

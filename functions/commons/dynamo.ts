@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { config } from './config.ts';
 import { traceClient } from './observability.ts';
 
 /**
@@ -10,8 +11,4 @@ export const documentClient = DynamoDBDocumentClient.from(traceClient(new Dynamo
   marshallOptions: { removeUndefinedValues: true },
 });
 
-export function tableName(): string {
-  const name = process.env.TABLE_NAME;
-  if (!name) throw new Error('TABLE_NAME is not set');
-  return name;
-}
+export const tableName = (): string => config.tableName();

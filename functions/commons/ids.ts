@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { systemClock } from './clock.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32, as ULID
 
 /** A ULID: 26 chars, sorts by creation time, so ids double as time-ordered sort keys. */
-export function newId(now: Date = new Date()): string {
+export function newId(now: Date = systemClock()): string {
   let time = now.getTime();
   let head = '';
   for (let i = 0; i < 10; i++) {

@@ -1,4 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { config, configFrom } from './config.ts';
 
 /**
  * Tenant files in S3. One lazily created client per container; where it points comes from configuration
@@ -19,10 +20,8 @@ export interface FilesConfig {
   readonly forcePathStyle: boolean;
 }
 
-export function filesConfig(env: NodeJS.ProcessEnv = process.env): FilesConfig {
-  const bucket = env.FILES_BUCKET;
-  if (!bucket) throw new Error('FILES_BUCKET is not set (the function does not declare access.files)');
-  return { bucket, forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true' };
+export function filesConfig(env?: Readonly<Record<string, string | undefined>>): FilesConfig {
+  return (env ? configFrom(env) : config).files();
 }
 
 let client: S3Client | undefined;

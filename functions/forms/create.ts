@@ -1,3 +1,4 @@
+import { systemClock } from '#commons/clock.ts';
 import { appUrl, requestOrigin } from '#commons/app-url.ts';
 import { newId } from '#commons/ids.ts';
 import { httpHandler, json } from '#commons/http.ts';
@@ -11,7 +12,7 @@ import { putForm } from './store.ts';
 export const createForm = httpHandler(async ({ principal, body, headers }) => {
   assertCan(principal, 'forms:manage');
   const input = parse(formCreate, body);
-  const now = new Date();
+  const now = systemClock();
   const form = { ...input, id: `frm_${newId(now).toLowerCase()}`, tenantId: principal.tenantId, createdAt: now.toISOString(), createdBy: principal.userId };
   await putForm(form);
   const { tenantId: _t, ...shown } = form;

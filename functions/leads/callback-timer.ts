@@ -1,5 +1,6 @@
 import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { scheduleTargetEnvName, scheduleTargetNames } from '#contracts/schedules.ts';
+import { config } from '#commons/config.ts';
+import { scheduleTargetNames } from '#contracts/schedules.ts';
 
 /**
  * The 48 h call-back timer (SFA-5) is one EventBridge Scheduler one-time schedule per lead assignment.
@@ -18,17 +19,18 @@ export interface CallbackInput {
 }
 
 export async function startCallbackTimer(input: CallbackInput, dueAt: string): Promise<void> {
+  const { groupName, roleArn } = config.schedules();
   try {
     await scheduler.send(new CreateScheduleCommand({
       Name: callbackScheduleName(input.leadId, input.assignedAt),
-      GroupName: process.env.SCHEDULE_GROUP_NAME,
+      GroupName: groupName,
       ScheduleExpression: `at(${dueAt.slice(0, 19)})`,
       ScheduleExpressionTimezone: 'UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
       Target: {
-        Arn: process.env[scheduleTargetEnvName(CALLBACK_CHECK_FUNCTION)],
-        RoleArn: process.env.SCHEDULER_ROLE_ARN,
+        Arn: config.scheduleTargetArn(CALLBACK_CHECK_FUNCTION),
+        RoleArn: roleArn,
         Input: JSON.stringify(input),
         RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
       },
@@ -40,7 +42,7 @@ export async function startCallbackTimer(input: CallbackInput, dueAt: string): P
 
 export async function cancelCallbackTimer(leadId: string, assignedAt: string): Promise<void> {
   try {
-    await scheduler.send(new DeleteScheduleCommand({ Name: callbackScheduleName(leadId, assignedAt), GroupName: process.env.SCHEDULE_GROUP_NAME }));
+    await scheduler.send(new DeleteScheduleCommand({ Name: callbackScheduleName(leadId, assignedAt), GroupName: config.schedules().groupName }));
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }

@@ -1,4 +1,5 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { config } from '#commons/config.ts';
 
 /**
  * One attempt per SendEmail. SES has no idempotency token for SendEmail, so an SDK retry after a timeout
@@ -21,11 +22,12 @@ export class MailRefused extends Error {
  * error (no answer, 5xx) leaves it unknown whether SES accepted the email.
  */
 export async function sendMail(to: string, mail: { subject: string; text: string; html: string }): Promise<string | undefined> {
+  const { from, configurationSet } = config.mail();
   try {
     const res = await ses.send(new SendEmailCommand({
-      FromEmailAddress: process.env.MAIL_FROM,
+      FromEmailAddress: from,
       Destination: { ToAddresses: [to] },
-      ...(process.env.SES_CONFIGURATION_SET ? { ConfigurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
+      ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
       Content: {
         Simple: {
           Subject: { Data: mail.subject, Charset: 'UTF-8' },

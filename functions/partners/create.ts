@@ -1,3 +1,4 @@
+import { systemClock } from '#commons/clock.ts';
 import { newId } from '#commons/ids.ts';
 import { assertCan } from '../policy/policy.ts';
 import { httpHandler, json } from '#commons/http.ts';
@@ -9,7 +10,7 @@ import { DEFAULT_RATE_PER_MINUTE, newSecret, putNewPartner } from './store.ts';
 export const createPartner = httpHandler(async ({ principal, body }) => {
   assertCan(principal, 'partners:manage');
   const input = parse(partnerCreate, body);
-  const now = new Date();
+  const now = systemClock();
   const partner = {
     id: `ptn_${newId(now).toLowerCase()}`, tenantId: principal.tenantId, name: input.name, secret: newSecret(),
     rateLimitPerMinute: input.rateLimitPerMinute ?? DEFAULT_RATE_PER_MINUTE, createdAt: now.toISOString(), createdBy: principal.userId,

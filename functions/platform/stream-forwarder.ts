@@ -1,6 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { config } from '#commons/config.ts';
 import { EVENT_SOURCE } from '#contracts/events.ts';
 import { logger } from '#commons/logger.ts';
 
@@ -25,7 +26,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       const { pk: _pk, sk: _sk, entityType: _t, expiresAt: _e, ...detail } = unmarshall(image as Parameters<typeof unmarshall>[0]);
       const time = new Date(String(detail.occurredAt));
       entry = {
-        EventBusName: process.env.EVENT_BUS_NAME,
+        EventBusName: config.eventBusName(),
         Source: EVENT_SOURCE,
         DetailType: String(detail.name),
         ...(Number.isNaN(time.getTime()) ? {} : { Time: time }),

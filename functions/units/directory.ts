@@ -1,3 +1,4 @@
+import { systemClock } from '#commons/clock.ts';
 import { httpHandler, json } from '#commons/http.ts';
 import { unitHandler, type RouteTable } from '#commons/router.ts';
 import { capabilities } from '../policy/policy.ts';
@@ -11,7 +12,7 @@ export const routes: RouteTable = {
    * accepts. Also records them in the tenant's directory on first call.
    */
   'GET /api/me': httpHandler(async ({ principal }) => {
-    const entry = await ensureDirectoryEntry(principal, new Date());
+    const entry = await ensureDirectoryEntry(principal, systemClock());
     return json(200, { ...entry, tenantId: principal.tenantId, language: entry.language ?? 'en', can: capabilities(principal) });
   }),
   /** Everyone in the caller's tenant (owner pickers and filters); workload and reporting line for managers and admins. */
