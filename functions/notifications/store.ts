@@ -2,8 +2,9 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
+import { notificationCodec, notificationExpiry, skOfId, taskCodec, taskId } from '../storage/codecs.ts';
 
-/** In-app notifications (PLT-7) and tasks (SFA-5) per user. */
+/** In-app notifications (PLT-7) and tasks (SFA-5) per user; items through functions/storage/codecs.ts (notificationCodec, taskCodec). */
 export interface Notification {
   id: string;
   at: string;
@@ -12,9 +13,6 @@ export interface Notification {
   subject: { type: string; id: string; name: string };
   data?: Record<string, unknown>;
 }
-
-const idOf = (sk: string) => Buffer.from(sk).toString('base64url');
-const skOf = (id: string) => Buffer.from(id, 'base64url').toString('utf8');
 
 /**
  * The email that goes with a notification (one item: the notification carries its email's state).
@@ -29,7 +27,7 @@ export interface MailState {
   messageId?: string;
 }
 
-const notificationKey = (tenantId: string, userId: string, eventId: string, at: string) => ({ pk: keys.notifications(tenantId, userId), sk: `${at}#${eventId}` });
+const notificationKey = (tenantId: string, userId: string, eventId: string, at: string) => ({ pk: keys.notifications(tenantId, userId), sk: keys.notificationSk(at, eventId) });
 
 /**
  * Writes the notification for (event, recipient) and claims its email, in one conditional write. True
@@ -49,7 +47,7 @@ export async function claimNotification(tenantId: string, userId: string, eventI
       ConditionExpression: 'attribute_not_exists(pk) OR mail.#status = :released',
       ExpressionAttributeNames: { '#at': 'at', '#read': 'read', '#status': 'status', ...(n.data ? { '#data': 'data' } : {}) },
       ExpressionAttributeValues: {
-        ':type': 'notification', ':at': n.at, ':kind': n.kind, ':subject': n.subject, ':false': false, ':exp': Math.floor(Date.parse(n.at) / 1000) + 90 * 86400,
+        ':type': notificationCodec.entityType, ':at': n.at, ':kind': n.kind, ':subject': n.subject, ':false': false, ':exp': notificationExpiry(n.at),
         ':mail': mail, ':released': 'released', ...(n.data ? { ':data': n.data } : {}),
       },
     }));
@@ -86,14 +84,18 @@ export async function listNotifications(tenantId: string, userId: string, limit:
     TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.notifications(tenantId, userId) },
     ScanIndexForward: false, Limit: limit,
   }));
-  const items = (res.Items ?? []).map((i) => ({ id: idOf(i.sk as string), at: i.at, kind: i.kind, read: Boolean(i.read), subject: i.subject, ...(i.data ? { data: i.data } : {}) }) as Notification);
+  // The email's state (`mail`: recipient, MessageId) stays in the store; the bell shows the notification.
+  const items = (res.Items ?? []).map((i): Notification => {
+    const { mail: _mail, ...shown } = notificationCodec.decode(i);
+    return shown;
+  });
   return { items, unread: items.filter((i) => !i.read).length };
 }
 
 export async function markRead(tenantId: string, userId: string, id: string): Promise<boolean> {
   try {
     await documentClient.send(new UpdateCommand({
-      TableName: tableName(), Key: { pk: keys.notifications(tenantId, userId), sk: skOf(id) },
+      TableName: tableName(), Key: { pk: keys.notifications(tenantId, userId), sk: skOfId(id) },
       UpdateExpression: 'SET #r = :t', ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#r': 'read' }, ExpressionAttributeValues: { ':t': true },
     }));
@@ -114,13 +116,13 @@ export interface Task {
   subject: { type: string; id: string; name: string };
 }
 
-const taskPk = (tenantId: string, userId: string) => `T#${tenantId}#task#${userId}`;
+const taskKey = (tenantId: string, userId: string, dueAt: string, subjectId: string) => ({ pk: keys.tasks(tenantId, userId), sk: keys.taskSk(dueAt, subjectId) });
 
 export async function createTaskOnce(tenantId: string, userId: string, task: Omit<Task, 'id' | 'status'>): Promise<void> {
   try {
     await documentClient.send(new PutCommand({
       TableName: tableName(),
-      Item: { pk: taskPk(tenantId, userId), sk: `${task.dueAt}#${task.subject.id}`, entityType: 'task', ...task, status: 'open' },
+      Item: taskCodec.encode({ ...task, id: taskId(task.dueAt, task.subject.id), status: 'open' }, { tenantId, userId }),
       ConditionExpression: 'attribute_not_exists(pk)',
     }));
   } catch (error) {
@@ -131,7 +133,7 @@ export async function createTaskOnce(tenantId: string, userId: string, task: Omi
 export async function closeTask(tenantId: string, userId: string, dueAt: string, subjectId: string, status: 'done' | 'cancelled'): Promise<void> {
   try {
     await documentClient.send(new UpdateCommand({
-      TableName: tableName(), Key: { pk: taskPk(tenantId, userId), sk: `${dueAt}#${subjectId}` },
+      TableName: tableName(), Key: taskKey(tenantId, userId, dueAt, subjectId),
       UpdateExpression: 'SET #s = :s', ConditionExpression: 'attribute_exists(pk) AND #s = :open',
       ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': status, ':open': 'open' },
     }));
@@ -142,8 +144,8 @@ export async function closeTask(tenantId: string, userId: string, dueAt: string,
 
 export async function listTasks(tenantId: string, userId: string, limit: number): Promise<Task[]> {
   const res = await documentClient.send(new QueryCommand({
-    TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': taskPk(tenantId, userId), ':open': 'open' },
+    TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.tasks(tenantId, userId), ':open': 'open' },
     FilterExpression: '#s = :open', ExpressionAttributeNames: { '#s': 'status' }, Limit: limit,
   }));
-  return (res.Items ?? []).map((i) => ({ id: Buffer.from(i.sk as string).toString('base64url'), title: i.title, kind: i.kind, dueAt: i.dueAt, status: i.status, subject: i.subject }) as Task);
+  return (res.Items ?? []).map((i): Task => taskCodec.decode(i));
 }

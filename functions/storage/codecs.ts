@@ -264,6 +264,8 @@ const notification = z.object({
   mail: opt(mailState),
 });
 export type StoredNotification = z.infer<typeof notification>;
+/** When a notification made at `at` expires (TTL, epoch seconds): 90 days after it. */
+export const notificationExpiry = (at: string) => epochSeconds(at) + NOTIFICATION_TTL_SECONDS;
 /** The public id of the notification an event (`<eventId>:<kind>`) made at `at`. */
 export const notificationId = (at: string, once: string) => idOfSk(keys.notificationSk(at, once));
 
@@ -272,7 +274,7 @@ export const notificationCodec = defineCodec<StoredNotification, { tenantId: str
   entityType: 'notification',
   schema: notification,
   key: (n, { tenantId, userId }) => ({ pk: keys.notifications(tenantId, userId), sk: skOfId(n.id) }),
-  derived: (n) => ({ expiresAt: epochSeconds(n.at) + NOTIFICATION_TTL_SECONDS }),
+  derived: (n) => ({ expiresAt: notificationExpiry(n.at) }),
   toAttributes: ({ id: _id, ...rest }) => rest,
   fromItem: (attributes, item) => ({ ...attributes, id: idOfSk(skOf(item)) }),
 });

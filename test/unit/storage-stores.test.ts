@@ -7,6 +7,7 @@ import { getPartner, listPartners, lookupPartner, putNewPartner } from '../../fu
 import { takeRateSlot } from '../../functions/rate-limit/rate-limit.ts';
 import { CorruptItem, type Item } from '../../functions/storage/codec.ts';
 import { codecs } from '../../functions/storage/codecs.ts';
+import { createTaskOnce, listNotifications, listTasks, markRead } from '../../functions/notifications/store.ts';
 import { directoryEntry, listDirectory, updateUserSettings } from '../../functions/users/directory.ts';
 import { random, values } from './storage-values.ts';
 
@@ -132,5 +133,33 @@ describe('the user directory', () => {
     expect((await directoryEntry('demo', 'u-7'))?.away).toBe(true);
     const [listed] = await listDirectory('demo');
     expect(raw(listed!)).toEqual([]);
+  });
+});
+
+describe('notifications and tasks', () => {
+  it('the bell shows notifications without their email state or storage attributes; ids open the item they name', async () => {
+    const made = [v.notification(), v.notification()].map((n) => n.value);
+    made[0] = { ...made[0]!, read: false, mail: { to: 'rep1@demo.local', status: 'sent', claimedAt: '2026-01-01T00:00:00.000Z', messageId: 'm-1' } };
+    for (const n of made) table.set(k('T#demo#notif#u1', Buffer.from(n.id, 'base64url').toString()), codecs.notification.encode(n, { tenantId: 'demo', userId: 'u1' }));
+    const { items } = await listNotifications('demo', 'u1', 30);
+    expect(items).toHaveLength(2);
+    for (const n of items) {
+      expect(raw(n)).toEqual([]);
+      expect(n).not.toHaveProperty('mail');
+    }
+    expect(items.find((n) => n.id === made[0]!.id)).toEqual((({ mail: _m, ...rest }) => rest)(made[0]!));
+    expect(await markRead('demo', 'u1', made[0]!.id)).toBe(true);
+    expect((sent.at(-1)!.input as { Key: unknown }).Key).toEqual({ pk: 'T#demo#notif#u1', sk: Buffer.from(made[0]!.id, 'base64url').toString() });
+  });
+
+  it('a call-back task is written once under T#<t>#task#<owner> / <dueAt>#<leadId> and listed as a task', async () => {
+    const subject = { type: 'lead', id: 'L1', name: '王伟' };
+    await createTaskOnce('demo', 'u1', { title: 'call-back', kind: 'call-back', dueAt: '2026-01-03T00:00:00.000Z', subject });
+    expect(table.get(k('T#demo#task#u1', '2026-01-03T00:00:00.000Z#L1'))).toEqual({
+      pk: 'T#demo#task#u1', sk: '2026-01-03T00:00:00.000Z#L1', entityType: 'task', title: 'call-back', kind: 'call-back', dueAt: '2026-01-03T00:00:00.000Z', subject, status: 'open',
+    });
+    expect(await listTasks('demo', 'u1', 100)).toEqual([
+      { id: Buffer.from('2026-01-03T00:00:00.000Z#L1').toString('base64url'), title: 'call-back', kind: 'call-back', dueAt: '2026-01-03T00:00:00.000Z', status: 'open', subject },
+    ]);
   });
 });
