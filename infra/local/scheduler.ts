@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ScheduleDeclaration } from '../declarations/events.ts';
 import { ACCOUNT_ID, REGION, SCHEDULE_GROUP_NAME, SCHEDULER_ROLE_ARN, lambdaArn } from './config.ts';
+import { DeliveryJournal, writeFileDurably } from './delivery-journal.ts';
 import { findFunction, functionNameFromArn, invoke, track } from './lambda.ts';
 import { AwsError } from './protocol.ts';
 import { ExpressionError, type ParsedExpression, isTimeZone, nextFiring, parseExpression } from './schedule-expression.ts';
@@ -15,8 +17,14 @@ import { readJson, writeJson } from './store.ts';
  * ConflictException 409. Schedules fire `at()`, `rate()` and `cron()` on the runtime's clock
  * (schedule-expression.ts). A Lambda target that names a function of this deployment is invoked with
  * `JSON.parse(Target.Input)`; any other target is accepted (as AWS does) and its firings are recorded as
- * failures. State is persisted in DATA_DIR; a one-time schedule is marked done before its target runs,
- * so it never fires twice, even across a restart.
+ * failures. State is persisted in DATA_DIR.
+ *
+ * Firings are at-least-once, as EventBridge Scheduler's are: a due firing is appended to
+ * DATA_DIR/scheduler-pending.jsonl and fsync'd *before* the schedule moves on to its next time (written with
+ * fsync too) and before its target is invoked; it leaves the journal when the target succeeded or when it was
+ * recorded as failed (DATA_DIR/scheduler-failures.json, fsync'd) after the target's RetryPolicy. A restart
+ * re-fires every journaled firing and never fires the same scheduled time of a schedule a second time
+ * otherwise (a firing journaled whose schedule had not been moved on yet moves it on at start).
  */
 interface StoredTarget {
   Arn: string;
@@ -74,6 +82,43 @@ const CLIENT_TOKEN = /^[a-zA-Z0-9-_]+$/;
 const JSON_INPUT_TARGET = /^arn:aws(-[a-z]+)?:(lambda|states|events):/;
 const FIVE_MINUTES = 5 * 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One firing of a schedule, journaled before its target is invoked (everything needed to invoke it again). */
+export interface PendingFiring {
+  schedule: string;
+  group: string;
+  /** Epoch ms of the scheduled time this firing is for. */
+  scheduledAt: number;
+  targetArn: string;
+  input?: string;
+  retryPolicy: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
+  deadLetterArn?: string;
+  /** Invocation attempts that have failed so far. */
+  attempt: number;
+}
+
+/**
+ * A firing that failed for good, kept in DATA_DIR/scheduler-failures.json. `deadLetter` is the message
+ * EventBridge Scheduler would send to the target's DeadLetterConfig queue (user guide "Configuring a
+ * dead-letter queue": the target input as body, the invocation details as message attributes).
+ */
+export interface SchedulerFailure {
+  schedule: string;
+  group: string;
+  scheduledTime: string;
+  target: string;
+  error: string;
+  attempts: number;
+  at: string;
+  deadLetter?: { queueArn: string; body: string; attributes: Record<string, string> };
+}
+
+export interface SchedulerOptions {
+  /** First retry back-off (doubles per attempt). */
+  retryDelayMs?: number;
+  /** Longest local back-off between two attempts (EventBridge Scheduler's own grows far longer). */
+  maxRetryDelayMs?: number;
+}
 
 type Json = Record<string, unknown>;
 
@@ -142,16 +187,41 @@ export class SchedulerEmulator {
   private state: State;
   private readonly file: string;
   private timer?: NodeJS.Timeout;
-  readonly failures: { schedule: string; error: string; at: string }[] = [];
+  private readonly failuresFile: string;
+  readonly failures: SchedulerFailure[];
+  private readonly journal: DeliveryJournal<PendingFiring>;
+  /**
+   * `group/name@scheduledAt` of firings being journaled whose schedule is not yet moved on, so no other tick takes
+   * them twice; the other tick waits for their invocation instead.
+   */
+  private readonly advancing = new Map<string, Promise<void>>();
+  private resumed = false;
+  private readonly retryDelayMs: number;
+  private readonly maxRetryDelayMs: number;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, options: SchedulerOptions = {}) {
+    this.retryDelayMs = options.retryDelayMs ?? 200;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 2000;
     this.file = join(dataDir, 'schedules.json');
     this.state = readJson<State>(this.file, { schedules: [] });
     this.state.groups ??= [];
+    this.failuresFile = join(dataDir, 'scheduler-failures.json');
+    this.failures = readJson<SchedulerFailure[]>(this.failuresFile, []);
+    this.journal = new DeliveryJournal<PendingFiring>(join(dataDir, 'scheduler-pending.jsonl'));
+    // A crash after a firing was journaled and before its schedule's next time was written: move the schedule
+    // on now, so that scheduled time is fired once more only through the journal (at-least-once, not twice).
+    let moved = false;
+    for (const [, p] of this.journal.pending()) {
+      const s = this.find(p.group, p.schedule);
+      if (s && !s.completed && s.nextFireAt === p.scheduledAt) moved = this.advance(s, Date.now()) || moved;
+    }
+    if (moved) this.save(true);
   }
 
-  private save() {
-    writeJson(this.file, this.state);
+  /** `durable`: fsync'd (the file is the old or the new one, on disk); otherwise atomic (rename) only. */
+  private save(durable = false) {
+    if (durable) writeFileDurably(this.file, JSON.stringify(this.state, null, 1));
+    else writeJson(this.file, this.state);
   }
 
   private arn(s: { GroupName: string; Name: string }) {
@@ -514,74 +584,193 @@ export class SchedulerEmulator {
   }
 
   start(intervalMs = 1000): void {
+    this.resumePending();
     this.timer = setInterval(() => void this.tick(), intervalMs);
     this.timer.unref();
   }
 
   stop(): void {
     clearInterval(this.timer);
+    this.timer = undefined;
   }
 
+  /** After a change, while started: a schedule due now fires without waiting for the interval. */
   private tickSoon() {
-    setTimeout(() => void this.tick(), 0).unref();
+    if (this.timer) setTimeout(() => void this.tick(), 0).unref();
   }
 
-  /** Fires every due schedule; recurring ones that missed several periods fire once. */
+  /** Firings journaled before a crash or stop and not finished, re-fired once (at start or the first tick). */
+  private resumePending(): Promise<void>[] {
+    if (this.resumed) return [];
+    this.resumed = true;
+    return this.journal.pending().map(([id, p]) => track(() => this.fire(id, p)));
+  }
+
+  /**
+   * Moves a schedule past its due time (`nextFireAt`): recurring ones that missed several periods fire once,
+   * a one-time one completes (and is removed with ActionAfterCompletion DELETE). Returns whether it changed.
+   */
+  private advance(s: StoredSchedule, nowMs: number): boolean {
+    if (s.nextFireAt === undefined) return false;
+    let parsed: ParsedExpression | undefined;
+    try {
+      parsed = parseExpression(s.ScheduleExpression);
+    } catch {
+      parsed = undefined;
+    }
+    s.lastFiredAt = Math.max(nowMs, s.nextFireAt);
+    s.nextFireAt = !parsed || parsed.kind === 'at' ? undefined : this.withinEnd(s, nextFiring(parsed, s.lastFiredAt, s.ScheduleExpressionTimezone, s.anchorMs));
+    if (s.nextFireAt === undefined) s.completed = true;
+    if (s.completed && s.ActionAfterCompletion === 'DELETE') this.state.schedules = this.state.schedules.filter((x) => x !== s);
+    return true;
+  }
+
+  /**
+   * Fires every due schedule. Each firing is journaled and fsync'd first, then its schedule is moved on and
+   * saved with fsync, then its target is invoked; resolves when those invocations (and, on the first tick,
+   * the re-fired journaled ones) have finished.
+   */
   async tick(): Promise<void> {
-    // The collection below is synchronous, so concurrent ticks never pick the same firing twice.
+    const runs = this.resumePending();
+    // Counted as busy from the start (whenIdle, the clock's settle), not only once the invocations begin.
+    runs.push(track(() => this.fireDue()));
+    await Promise.all(runs);
+  }
+
+  private async fireDue(): Promise<void> {
+    const nowMs = Date.now();
     const runs: Promise<void>[] = [];
-    {
-      const nowMs = Date.now();
-      for (const s of [...this.state.schedules]) {
-        if (s.State !== 'ENABLED' || s.completed || s.nextFireAt === undefined || s.nextFireAt > nowMs) continue;
-        let parsed: ParsedExpression;
-        try {
-          parsed = parseExpression(s.ScheduleExpression);
-        } catch {
-          s.completed = true;
-          continue;
+    const due: { id: string; key: string; firing: PendingFiring; started: (run: Promise<void>) => void }[] = [];
+    for (const s of this.state.schedules) {
+      if (s.State !== 'ENABLED' || s.completed || s.nextFireAt === undefined || s.nextFireAt > nowMs) continue;
+      const key = `${s.GroupName}/${s.Name}@${s.nextFireAt}`;
+      const taken = this.advancing.get(key);
+      if (taken) {
+        runs.push(taken); // another tick is journaling this very firing
+        continue;
+      }
+      try {
+        parseExpression(s.ScheduleExpression);
+      } catch {
+        s.completed = true;
+        continue;
+      }
+      const firing: PendingFiring = {
+        schedule: s.Name,
+        group: s.GroupName,
+        scheduledAt: s.nextFireAt,
+        targetArn: s.Target.Arn,
+        ...(s.Target.Input !== undefined ? { input: s.Target.Input } : {}),
+        retryPolicy: { MaximumRetryAttempts: s.Target.RetryPolicy?.MaximumRetryAttempts ?? 185, MaximumEventAgeInSeconds: s.Target.RetryPolicy?.MaximumEventAgeInSeconds ?? 86_400 },
+        ...(s.Target.DeadLetterConfig?.Arn ? { deadLetterArn: s.Target.DeadLetterConfig.Arn } : {}),
+        attempt: 0,
+      };
+      const id = `${key}#${randomUUID()}`;
+      this.journal.add(id, firing);
+      let started!: (run: Promise<void>) => void;
+      this.advancing.set(key, new Promise<Promise<void>>((resolve) => (started = resolve)).then((run) => run));
+      due.push({ id, key, firing, started });
+    }
+    if (due.length > 0) {
+      try {
+        await this.journal.sync(); // every firing below is on disk before its schedule moves on
+      } catch (error) {
+        console.error('[local] scheduler: could not fsync the pending firings:', (error as Error).message);
+      }
+      for (const { key, firing } of due) {
+        this.advancing.delete(key);
+        // Unless an UpdateSchedule or DeleteSchedule came in meanwhile, the schedule still waits for this time.
+        const s = this.find(firing.group, firing.schedule);
+        if (s && !s.completed && s.nextFireAt === firing.scheduledAt) this.advance(s, nowMs);
+      }
+      try {
+        this.save(true);
+      } finally {
+        for (const { id, firing, started } of due) {
+          const run = track(() => this.fire(id, firing));
+          started(run);
+          runs.push(run);
         }
-        const firedAt = s.nextFireAt;
-        s.lastFiredAt = Math.max(nowMs, firedAt);
-        s.nextFireAt = parsed.kind === 'at' ? undefined : this.withinEnd(s, nextFiring(parsed, s.lastFiredAt, s.ScheduleExpressionTimezone, s.anchorMs));
-        if (s.nextFireAt === undefined) s.completed = true;
-        if (s.completed && s.ActionAfterCompletion === 'DELETE') this.state.schedules = this.state.schedules.filter((x) => x !== s);
-        // Persist before invoking: a one-time schedule must never fire twice.
-        this.save();
-        runs.push(track(() => this.fire(s, firedAt)));
       }
     }
     await Promise.all(runs);
   }
 
-  private async fire(s: StoredSchedule, firedAt: number): Promise<void> {
-    const fn = findFunction(functionNameFromArn(s.Target.Arn) ?? '');
+  /** Invokes a journaled firing's target per its RetryPolicy; it leaves the journal on success or once recorded as failed. */
+  private async fire(id: string, p: PendingFiring): Promise<void> {
+    const label = `${p.group}/${p.schedule}`;
+    const fn = findFunction(functionNameFromArn(p.targetArn) ?? '');
     if (!fn) {
-      const error = `Target ${s.Target.Arn} is not a function of this deployment; the local runtime cannot invoke it`;
-      console.error(`[local] schedule ${s.GroupName}/${s.Name}: ${error}`);
-      this.failures.push({ schedule: s.Name, error, at: new Date().toISOString() });
+      // Not retried: the target does not exist (AWS's error for a missing resource goes straight to the DLQ).
+      const error = `Target ${p.targetArn} is not a function of this deployment; the local runtime cannot invoke it`;
+      console.error(`[local] schedule ${label}: ${error}`);
+      this.recordFailure(id, p, error, 'ResourceNotFoundException', undefined);
       return;
     }
     let event: unknown = {};
     try {
-      event = s.Target.Input !== undefined ? JSON.parse(s.Target.Input) : {};
+      event = p.input !== undefined ? JSON.parse(p.input) : {};
     } catch {
       /* validated at creation */
     }
-    const attempts = (s.Target.RetryPolicy?.MaximumRetryAttempts ?? 185) + 1;
-    const maxAgeMs = (s.Target.RetryPolicy?.MaximumEventAgeInSeconds ?? 86_400) * 1000;
+    const attempts = p.retryPolicy.MaximumRetryAttempts + 1;
+    const maxAgeMs = p.retryPolicy.MaximumEventAgeInSeconds * 1000;
     let last: unknown;
-    for (let attempt = 1; attempt <= Math.min(attempts, 10); attempt++) {
-      if (attempt > 1 && Date.now() - firedAt > maxAgeMs) break;
+    let condition: 'MaximumRetryAttempts' | 'MaximumEventAgeInSeconds' = 'MaximumRetryAttempts';
+    for (let attempt = p.attempt + 1; ; attempt++) {
+      // A retry (not a first attempt, even one resumed after a restart) only within MaximumEventAgeInSeconds.
+      if (attempt > 1 && Date.now() - p.scheduledAt > maxAgeMs) {
+        condition = 'MaximumEventAgeInSeconds';
+        break;
+      }
       try {
-        await invoke(fn, event, `schedule ${s.GroupName}/${s.Name}`);
+        await invoke(fn, event, `schedule ${label}`);
+        this.journal.done(id);
         return;
       } catch (error) {
         last = error;
-        if (attempt < Math.min(attempts, 10)) await sleep(Math.min(200 * 2 ** (attempt - 1), 2000));
       }
+      p = { ...p, attempt };
+      this.journal.add(id, p); // the attempts made survive a restart (not fsync'd: a lost one is one more retry)
+      if (attempt >= attempts) break;
+      await sleep(Math.min(this.retryDelayMs * 2 ** (attempt - 1), this.maxRetryDelayMs));
     }
-    console.error(`[local] schedule ${s.Name}: ${fn.name} failed:`, (last as Error)?.message ?? last);
-    this.failures.push({ schedule: s.Name, error: String((last as Error)?.message ?? last), at: new Date().toISOString() });
+    const message = String((last as Error)?.message ?? last);
+    console.error(`[local] schedule ${label}: ${fn.name} failed ${p.attempt} time(s) (${condition}):`, message);
+    this.recordFailure(id, p, message, (last as Error)?.name || 'Error', condition);
+  }
+
+  /** Records a failed firing (and the dead-letter message its DLQ would get), durably, then drops it from the journal. */
+  private recordFailure(id: string, p: PendingFiring, error: string, code: string, condition: string | undefined): void {
+    const scheduledTime = new Date(p.scheduledAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const failure: SchedulerFailure = {
+      schedule: p.schedule,
+      group: p.group,
+      scheduledTime,
+      target: p.targetArn,
+      error,
+      attempts: p.attempt,
+      at: new Date().toISOString(),
+      ...(p.deadLetterArn
+        ? {
+            deadLetter: {
+              queueArn: p.deadLetterArn,
+              body: p.input ?? '{}',
+              attributes: {
+                ERROR_CODE: code,
+                ERROR_MESSAGE: error,
+                ...(condition ? { EXHAUSTED_RETRY_CONDITION: condition } : {}),
+                RETRY_ATTEMPTS: String(Math.max(0, p.attempt - 1)),
+                SCHEDULED_TIME: scheduledTime,
+                SCHEDULE_ARN: this.arn({ GroupName: p.group, Name: p.schedule }),
+                TARGET_ARN: p.targetArn,
+              },
+            },
+          }
+        : {}),
+    };
+    this.failures.push(failure);
+    writeFileDurably(this.failuresFile, JSON.stringify(this.failures, null, 1));
+    this.journal.done(id);
   }
 }
