@@ -103,6 +103,7 @@ export interface RuleTestResult {
   result: 'assign' | 'queue';
 }
 
+/** `away` of others, `openLeads` and `managerId` come only to those who may read workload (can.users.readWorkload). */
 export interface DirectoryUser {
   id: string;
   email: string;
@@ -110,6 +111,7 @@ export interface DirectoryUser {
   role: string;
   away?: boolean;
   openLeads?: number;
+  managerId?: string;
   language?: string;
   timeZone?: string;
 }
@@ -166,6 +168,8 @@ export const rulesApi = {
 export const peopleApi = {
   directory: () => api.get<{ items: DirectoryUser[] }>('/api/users').then((r) => r.data.items),
   setAway: (away: boolean) => api.patch<DirectoryUser>('/api/users/me', { away }).then((r) => r.data),
+  /** Marks someone of my team away or back (managers and admins, as the policy allows). */
+  setAwayFor: (id: string, away: boolean) => api.patch<DirectoryUser>(`/api/users/${enc(id)}`, { away }).then((r) => r.data),
 };
 
 export const inboxApi = {

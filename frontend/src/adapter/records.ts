@@ -31,17 +31,43 @@ export interface TimelineEntry {
   subject?: { type: string; id: string; name: string };
 }
 
+/**
+ * Someone in the tenant's directory (`GET /api/users`). Workload (`openLeads`), reporting line (`managerId`)
+ * and others' `away` come only to those who may read them (`can.users.readWorkload`): absent otherwise.
+ */
 export interface User {
   id: string;
   email: string;
   name: string;
   role: string;
   language?: string;
+  timeZone?: string;
+  away?: boolean;
+  managerId?: string;
+  openLeads?: number;
+}
+
+/** Whether a rule that depends on the record allows it: on every record, on records one owns, or never. */
+export type RecordRule = 'any' | 'own' | 'none';
+
+/**
+ * What the server lets the signed-in person do (`GET /api/me` → `can`), the answers of the policy module
+ * (functions/policy/policy.ts, `capabilities()`): the app offers only what the server accepts.
+ */
+export interface Capabilities {
+  records: { update: RecordRule; delete: RecordRule; assignToOthers: boolean };
+  /** Sensitive fields by record type: may this person read and write them. */
+  fields: Partial<Record<string, Partial<Record<string, boolean>>>> & { contact?: { nationalId?: boolean } };
+  /** `logActivity` and `convert` hold for the person's own leads; others' leads also need `records.update === 'any'`. */
+  leads: { claim: boolean; logActivity: boolean; convert: boolean };
+  settings: { partners: boolean; forms: boolean; assignmentRulesRead: boolean; assignmentRulesManage: boolean };
+  users: { readWorkload: boolean; markTeamAway: boolean };
 }
 
 export interface Me extends User {
   tenantId: string;
   language: string;
+  can: Capabilities;
 }
 
 export const recordsApi = {

@@ -175,6 +175,7 @@ export default {
     firstOrLast: 'Give a first or last name',
     required: 'Required',
     invalidEmail: 'Not a valid email address',
+    ownerOnlyYou: 'You can only give records to yourself.',
   },
   record: {
     details: 'Details',

@@ -7,6 +7,7 @@ export default {
     menu: 'Web-to-lead forms',
     title: 'Web-to-lead forms',
     intro: 'Build a form for your website: visitors who fill it in become leads and are assigned by your rules. Bots are kept out by a hidden trap field and per-visitor rate limits.',
+    forbidden: 'Only administrators and marketers manage web-to-lead forms.',
     new: 'New form',
     empty: 'No forms yet. Build one and paste its snippet into any web page.',
     name: 'Name',

@@ -177,6 +177,7 @@ const zhCN: typeof en = {
     firstOrLast: '请填写姓或名',
     required: '必填',
     invalidEmail: '邮箱格式不正确',
+    ownerOnlyYou: '您只能把记录分配给自己。',
   },
   record: {
     details: '详细信息',

@@ -2,6 +2,7 @@ import type { App } from 'vue';
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { hasSession } from '@/adapter/session';
 import { setUnauthorizedHandler } from '@/adapter/http';
+import type { CapabilityFlag } from '@/stores/session';
 
 /**
  * Routes. Everything under the layout needs a session; the menu is built from `meta.menu` entries so
@@ -22,7 +23,8 @@ export const appRoutes: RouteRecordRaw[] = [
     meta: { menu: { title: 'menu.contacts', icon: 'User', order: 20 } },
   },
   { path: 'contacts/:id', name: 'contact', component: () => import('@/views/contacts/ContactDetail.vue'), props: true, meta: { activeMenu: 'contacts' } },
-  // Leads (SFA-1/2/3/5) and the lead admin pages; `group`/`roles` put entries in the role-gated "Admin" submenu.
+  // Leads (SFA-1/2/3/5) and the lead admin pages; `group: 'admin'` puts an entry in the "Admin" submenu and
+  // `can` names the capability (GET /api/me → can, from the server's policy) a person needs to see it.
   {
     path: 'leads',
     name: 'leads',
@@ -34,19 +36,19 @@ export const appRoutes: RouteRecordRaw[] = [
     path: 'admin/partners',
     name: 'admin-partners',
     component: () => import('@/views/admin/PartnersAdmin.vue'),
-    meta: { menu: { title: 'leadAdmin.partners.menu', icon: 'Connection', order: 900, group: 'admin', roles: ['admin'] } },
+    meta: { menu: { title: 'leadAdmin.partners.menu', icon: 'Connection', order: 900, group: 'admin', can: 'settings.partners' } },
   },
   {
     path: 'admin/forms',
     name: 'admin-forms',
     component: () => import('@/views/admin/FormsAdmin.vue'),
-    meta: { menu: { title: 'webForms.menu', icon: 'Aim', order: 905, group: 'admin', roles: ['admin', 'marketer'] } },
+    meta: { menu: { title: 'webForms.menu', icon: 'Aim', order: 905, group: 'admin', can: 'settings.forms' } },
   },
   {
     path: 'admin/assignment-rules',
     name: 'admin-assignment-rules',
     component: () => import('@/views/admin/AssignmentRules.vue'),
-    meta: { menu: { title: 'leadAdmin.rules.menu', icon: 'Guide', order: 910, group: 'admin', roles: ['admin', 'manager'] } },
+    meta: { menu: { title: 'leadAdmin.rules.menu', icon: 'Guide', order: 910, group: 'admin', can: 'settings.assignmentRulesRead' } },
   },
 ];
 
@@ -90,6 +92,7 @@ declare module 'vue-router' {
   interface RouteMeta {
     public?: boolean;
     activeMenu?: string;
-    menu?: { title: string; icon: string; order: number; group?: 'admin'; roles?: string[] };
+    /** A menu entry; `can` = the capability it needs (none = everyone signed in). */
+    menu?: { title: string; icon: string; order: number; group?: 'admin'; can?: CapabilityFlag };
   }
 }
