@@ -11,6 +11,7 @@ import { commitChange, type RecordDeps } from '../records/service.ts';
 import { CounterConflict } from '../records/store.ts';
 import { firstMatchingRule, leastLoadedPick, roundRobinPick, type LeadFacts } from './rules.ts';
 import { loadCandidates, loadRuleSet, nextTurn } from './store.ts';
+import { withObservability } from '#commons/observability.ts';
 
 /** The assignment rules act as themselves (a system actor), not as a fake admin. */
 const assigner = (tenantId: string) => systemActor(tenantId, 'assignment', 'Assignment rules');
@@ -87,9 +88,12 @@ export async function assignLead(tenantId: string, leadId: string, eventId: stri
 }
 
 /** EventBridge target of the `lead-assignment` rule (lead.created with status new). */
-export async function handler(event: EventBridgeEvent<string, unknown>): Promise<AssignmentOutcome> {
+async function assignFromEvent(event: EventBridgeEvent<string, unknown>): Promise<AssignmentOutcome> {
   const { tenantId, subject, eventId } = parseEvent(event.detail, ['lead.created']);
   const outcome = await assignLead(tenantId, subject.id, eventId, recordDeps());
   await logger.info('lead assignment', { tenantId, leadId: subject.id, ...outcome });
   return outcome;
 }
+
+/** The Lambda handler: correlation id, tracing and metrics around assignFromEvent. */
+export const handler = withObservability(assignFromEvent);

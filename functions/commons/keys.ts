@@ -1,3 +1,5 @@
+import { OUTBOX_SK } from '#contracts/outbox.ts';
+
 /**
  * Single-table keys: the one place a pk, sk or GSI key string is built (functions/storage/codecs.ts turns
  * domain values into items with them). Every key starts with the tenant (rule 5), so no query can reach
@@ -54,7 +56,7 @@ export const keys = {
   /** Transactional outbox: one item per domain event, forwarded to EventBridge by the table stream. */
   event: (tenantId: string, eventId: string) => `T#${tenantId}#event#${eventId}`,
   /** Also what the stream filter matches (infra/stacks/events-stack.ts, infra/local/stream.ts). */
-  eventSk: '~event',
+  eventSk: OUTBOX_SK,
   /** A caller's idempotency key (scope = e.g. partner id), kept 24 h. */
   idempotency: (tenantId: string, scope: string, key: string) => `T#${tenantId}#idem#${scope}#${key}`,
   idempotencySk: '~idem',

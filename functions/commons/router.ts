@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from './http.ts';
+import { withObservability } from './observability.ts';
 
 /** A route's handler: the middy handler built by httpHandler(). */
 export type RouteHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
@@ -17,8 +18,9 @@ const notFound: HttpResult = {
  * Gateway has matched the route already; measured ≈0.7 ms on first call, like @middy/http-router).
  */
 export function unitHandler(routes: RouteTable) {
-  return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+  // Observability wraps the unit once: correlation id, X-Ray subsegments when tracing is on, EMF metrics.
+  return withObservability(async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const route = routes[event.routeKey];
     return route ? route(event, context) : notFound;
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import { scopes } from '#commons/keys.ts';
 import { httpHandler, json, parseJsonBody } from '#commons/http.ts';
 import { HttpProblem, badRequest, notFound } from '#commons/problem.ts';
 import { acceptLead } from '../leads/intake.ts';
@@ -35,12 +36,12 @@ export const submitForm = httpHandler(async ({ params, headers, rawBody, event }
   }
   const deps = recordDeps();
   const now = deps.clock();
-  for (const [scope, limit] of [[`form:${form.id}`, FORM_RATE_PER_MINUTE], [`form:${form.id}:${event.requestContext?.http?.sourceIp ?? 'unknown'}`, VISITOR_RATE_PER_MINUTE]] as const) {
+  for (const [scope, limit] of [[scopes.form(form.id), FORM_RATE_PER_MINUTE], [scopes.formVisitor(form.id, event.requestContext?.http?.sourceIp ?? 'unknown'), VISITOR_RATE_PER_MINUTE]] as const) {
     const slot = await takeRateSlot(form.tenantId, scope, limit, now);
     if (!slot.ok) throw new HttpProblem(429, 'Too Many Requests', 'Too many submissions; try again shortly.', {}, { 'retry-after': String(slot.retryAfter), ...cors });
   }
   const answer = await acceptLead(
-    { tenantId: form.tenantId, scope: `form:${form.id}`, actorName: form.name, source: form.source ?? form.name, systemFields: { formId: form.id } },
+    { tenantId: form.tenantId, scope: scopes.form(form.id), actorName: form.name, source: form.source ?? form.name, systemFields: { formId: form.id } },
     lead, JSON.stringify(lead), undefined, deps,
   );
   return json(202, { status: answer.status === 'duplicate' ? 'accepted' : answer.status, message: form.thankYouText }, cors);

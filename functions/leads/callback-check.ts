@@ -5,6 +5,7 @@ import { recordDeps } from '../records/deps.ts';
 import { commitChange, type RecordDeps } from '../records/service.ts';
 import type { CallbackInput } from './callback-timer.ts';
 import { leadEntity } from './entity.ts';
+import { withObservability } from '#commons/observability.ts';
 
 /** The call-back timer acts as itself (a system actor). */
 const timer = (tenantId: string) => systemActor(tenantId, 'callback-timer', 'Call-back timer');
@@ -31,8 +32,11 @@ export async function checkCallback(input: CallbackInput, deps: RecordDeps): Pro
 }
 
 /** Scheduler target: the event is the schedule's Input. */
-export async function handler(event: CallbackInput): Promise<string> {
+async function checkFromSchedule(event: CallbackInput): Promise<string> {
   const result = await checkCallback(event, recordDeps());
   await logger.info('call-back check', { ...event, result });
   return result;
 }
+
+/** The Lambda handler: correlation id, tracing and metrics around checkFromSchedule. */
+export const handler = withObservability(checkFromSchedule);

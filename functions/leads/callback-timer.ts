@@ -1,5 +1,6 @@
 import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { config } from '#commons/config.ts';
+import { correlationId } from '#commons/observability.ts';
 import { scheduleTargetNames } from '#contracts/schedules.ts';
 
 /**
@@ -31,7 +32,8 @@ export async function startCallbackTimer(input: CallbackInput, dueAt: string): P
       Target: {
         Arn: config.scheduleTargetArn(CALLBACK_CHECK_FUNCTION),
         RoleArn: roleArn,
-        Input: JSON.stringify(input),
+        // The timer's firing continues the correlation of the assignment that started it.
+        Input: JSON.stringify({ ...input, ...(correlationId() ? { correlationId: correlationId() } : {}) }),
         RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
       },
     }));

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { systemActor } from '../policy/policy.ts';
+import { decodeIf } from '../storage/codec.ts';
+import { idempotencyCodec } from '../storage/codecs.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
 import { Conflict, IdempotencyKeyReused } from '#commons/errors.ts';
@@ -55,13 +57,14 @@ export function previousAnswer(source: IntakeSource, key: string, rawBody: strin
 
 async function storedAnswer(tenantId: string, scope: string, key: string, bodyHash: string): Promise<IntakeAnswer | undefined> {
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.idempotency(tenantId, scope, key), sk: keys.idempotencySk } }));
-  if (!Item) return undefined;
-  if (Item.bodyHash !== bodyHash) {
+  const stored = decodeIf(idempotencyCodec, Item);
+  if (!stored) return undefined;
+  if (stored.bodyHash !== bodyHash) {
     throw new IdempotencyKeyReused('This Idempotency-Key was already used with a different body.', {
       errors: [{ path: 'Idempotency-Key', message: 'Already used with a different body', code: 'idempotency_key_reused' }],
     });
   }
-  return Item.response as IntakeAnswer;
+  return stored.response as unknown as IntakeAnswer;
 }
 
 type KnownPerson = { type: string; id: string; name: string };

@@ -9,7 +9,9 @@ import { parseEvent, type EventPayload } from '#contracts/events.ts';
 import { MailRefused, sendMail } from '../notifications/mailer.ts';
 import { claimNotification, closeTask, confirmMailSent, createTaskOnce, releaseMail } from '../notifications/store.ts';
 import { leadMail, type Language, type MailKind } from '../notifications/templates.ts';
+import { directoryEntry } from '../users/directory.ts';
 import { cancelCallbackTimer, startCallbackTimer } from './callback-timer.ts';
+import { withObservability } from '#commons/observability.ts';
 
 /**
  * What follows a lead's assignment and its call-back window (SFA-5, PLT-7): the owner's email and in-app
@@ -27,12 +29,12 @@ interface Recipient {
 
 async function recipient(tenantId: string, userId: string | undefined): Promise<Recipient | undefined> {
   if (!userId || userId.startsWith('queue:')) return undefined;
-  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.users(tenantId), sk: userId } }));
-  if (!Item) return undefined;
-  const language: Language = Item.language === 'zh-CN' ? 'zh-CN' : 'en';
+  const user = await directoryEntry(tenantId, userId);
+  if (!user) return undefined;
+  const language: Language = user.language === 'zh-CN' ? 'zh-CN' : 'en';
   return {
-    id: userId, email: Item.email, name: Item.name, language, managerId: Item.managerId,
-    timeZone: (Item.timeZone as string | undefined) ?? (language === 'zh-CN' ? 'Asia/Shanghai' : 'UTC'),
+    id: userId, email: user.email, name: user.name, language, ...(user.managerId ? { managerId: user.managerId } : {}),
+    timeZone: user.timeZone ?? (language === 'zh-CN' ? 'Asia/Shanghai' : 'UTC'),
   };
 }
 
@@ -73,7 +75,7 @@ async function tell(d: FollowUpEvent, to: Recipient, kind: MailKind, lead: Recor
 const FOLLOWED = ['lead.assigned', 'lead.callback-overdue', 'lead.contacted', 'lead.qualified', 'lead.converted', 'lead.disqualified'] as const;
 type FollowUpEvent = EventPayload<(typeof FOLLOWED)[number]>;
 
-export async function handler(event: EventBridgeEvent<string, unknown>): Promise<void> {
+async function followUp(event: EventBridgeEvent<string, unknown>): Promise<void> {
   const d = parseEvent(event.detail, FOLLOWED);
   const lead = d.data as Record<string, unknown>;
   const name = d.name;
@@ -97,3 +99,6 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   }
   await logger.info('lead follow-up handled', { event: name, leadId: lead.id });
 }
+
+/** The Lambda handler: correlation id, tracing and metrics around followUp. */
+export const handler = withObservability(followUp);

@@ -1,5 +1,6 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { config } from '#commons/config.ts';
+import { correlationId } from '#commons/observability.ts';
 
 /**
  * One attempt per SendEmail. SES has no idempotency token for SendEmail, so an SDK retry after a timeout
@@ -23,6 +24,7 @@ export class MailRefused extends Error {
  */
 export async function sendMail(to: string, mail: { subject: string; text: string; html: string }): Promise<string | undefined> {
   const { from, configurationSet } = config.mail();
+  const id = correlationId();
   try {
     const res = await ses.send(new SendEmailCommand({
       FromEmailAddress: from,
@@ -30,6 +32,8 @@ export async function sendMail(to: string, mail: { subject: string; text: string
       ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
       Content: {
         Simple: {
+          // The request or event that caused the email, so support can follow it from the inbox to the logs.
+          ...(id ? { Headers: [{ Name: 'X-Correlation-Id', Value: id }] } : {}),
           Subject: { Data: mail.subject, Charset: 'UTF-8' },
           Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
         },

@@ -3,7 +3,9 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { config } from '#commons/config.ts';
 import { EVENT_SOURCE } from '#contracts/events.ts';
+import { OUTBOX_SK } from '#contracts/outbox.ts';
 import { logger } from '#commons/logger.ts';
+import { withObservability } from '#commons/observability.ts';
 
 const events = new EventBridgeClient({});
 
@@ -15,12 +17,12 @@ const events = new EventBridgeClient({});
  * it (records after it are forwarded again: consumers dedupe on eventId), bisects, and after its retry
  * limit sends the failing record to the on-failure destination.
  */
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+async function forwardOutbox(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const outbox: { record: DynamoDBRecord; entry: PutEventsRequestEntry }[] = [];
   const failures: string[] = [];
   for (const record of event.Records) {
     const image = record.dynamodb?.NewImage;
-    if (record.eventName !== 'INSERT' || !image || image.sk?.S !== '~event') continue;
+    if (record.eventName !== 'INSERT' || !image || image.sk?.S !== OUTBOX_SK) continue;
     let entry: PutEventsRequestEntry;
     try {
       const { pk: _pk, sk: _sk, entityType: _t, expiresAt: _e, ...detail } = unmarshall(image as Parameters<typeof unmarshall>[0]);
@@ -55,3 +57,6 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   // The mapping resumes from the lowest reported sequence number, whatever the order.
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
 }
+
+/** The Lambda handler: correlation id, tracing and metrics around forwardOutbox. */
+export const handler = withObservability(forwardOutbox);

@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import { correlationId } from '#commons/observability.ts';
 import { assertCatalogued, currentVersion } from '#contracts/events.ts';
 import { assertCan, type Actor } from '../policy/policy.ts';
 import type { Clock } from '#commons/clock.ts';
@@ -253,6 +254,7 @@ function event(def: EntityDefinition, p: Actor, verb: string, record: StoredReco
     eventId: deps.newId(now),
     name,
     version: currentVersion(name),
+    ...(correlationId() ? { correlationId: correlationId() } : {}),
     tenantId: p.tenantId,
     occurredAt: now.toISOString(),
     actor: actorOf(p),

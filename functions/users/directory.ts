@@ -22,7 +22,7 @@ const publicFields = ({ id, email, name, role, language, managerId, away, timeZo
   away: Boolean(away), ...(timeZone ? { timeZone } : {}), openLeads: Number(openLeads ?? 0),
 });
 
-export async function ensureDirectoryEntry(p: Principal, now: Date): Promise<DirectoryEntry> {
+export async function ensureDirectoryEntry(p: Principal, now: Date, attempt = 0): Promise<DirectoryEntry> {
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: userKey(p.tenantId, p.userId) }));
   const stored = decodeIf(userCodec, Item);
   if (stored && stored.role === p.role && stored.email === p.email) return publicFields(stored);
@@ -31,7 +31,22 @@ export async function ensureDirectoryEntry(p: Principal, now: Date): Promise<Dir
     id: p.userId, email: p.email, name: stored?.name ?? p.name, role: p.role,
     createdAt: stored?.createdAt ?? now.toISOString(),
   };
-  await documentClient.send(new PutCommand({ TableName: tableName(), Item: userCodec.encode(entry, { tenantId: p.tenantId }) }));
+  try {
+    // Conditioned on what was read, so an open-leads count moved by a lead transaction in between (or a
+    // first sign-in racing another) is never overwritten: read again and retry instead.
+    await documentClient.send(new PutCommand({
+      TableName: tableName(),
+      Item: userCodec.encode(entry, { tenantId: p.tenantId }),
+      ...(stored
+        ? stored.openLeads === undefined
+          ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(openLeads)' }
+          : { ConditionExpression: 'openLeads = :read', ExpressionAttributeValues: { ':read': stored.openLeads } }
+        : { ConditionExpression: 'attribute_not_exists(pk)' }),
+    }));
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException && attempt < 3) return ensureDirectoryEntry(p, now, attempt + 1);
+    throw error;
+  }
   return publicFields(entry);
 }
 

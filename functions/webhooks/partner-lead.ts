@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { scopes } from '#commons/keys.ts';
 import { httpHandler, json, parseJsonBody } from '#commons/http.ts';
 import { HttpProblem, unauthorized } from '#commons/problem.ts';
 import { partnerLead } from '#schemas/lead.ts';
@@ -43,11 +44,11 @@ export const handler = httpHandler(async ({ params, headers, rawBody }) => {
       errors: [{ path: 'Idempotency-Key', message: 'Invalid key', code: 'invalid_format' }],
     });
   }
-  const source = { tenantId: partner.tenantId, scope: `partner:${partner.id}`, actorName: partner.name, source: partner.name, systemFields: { partnerId: partner.id } };
+  const source = { tenantId: partner.tenantId, scope: scopes.partner(partner.id), actorName: partner.name, source: partner.name, systemFields: { partnerId: partner.id } };
   // A retry of a request we already answered gets that answer again without counting against the rate.
   const previous = key ? await previousAnswer(source, key, rawBody) : undefined;
   if (previous) return json(202, previous);
-  const slot = await takeRateSlot(partner.tenantId, `partner:${partner.id}`, partner.rateLimitPerMinute, now);
+  const slot = await takeRateSlot(partner.tenantId, scopes.partner(partner.id), partner.rateLimitPerMinute, now);
   if (!slot.ok) {
     throw new HttpProblem(429, 'Too Many Requests', `This partner may post ${partner.rateLimitPerMinute} leads a minute.`, {}, { 'retry-after': String(slot.retryAfter) });
   }

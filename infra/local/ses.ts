@@ -43,6 +43,8 @@ export interface SentMessage {
   Template?: { TemplateName?: string; TemplateArn?: string; TemplateData?: string; Inline?: boolean };
   /** Set when SES would accept the call but not deliver (a template variable without data). */
   RenderingFailure?: string;
+  /** Content.Simple.Headers / Template.Headers: extra message headers (API_MessageHeader). */
+  Headers?: { Name: string; Value: string }[];
 }
 
 interface TemplateContent { Subject?: string; Text?: string; Html?: string }
@@ -233,6 +235,7 @@ export class SesEmulator {
     if (!rawData) size = Buffer.byteLength(subject) + Buffer.byteLength(text ?? '') + Buffer.byteLength(html ?? '') + (attachments ?? []).reduce((n, a) => n + a.RawContent.length, 0);
     if (size > MAX_MESSAGE_BYTES) throw rejected(`Message length is more than ${MAX_MESSAGE_BYTES} bytes long: '${size}'.`);
 
+    const headers = messageHeaders(content.Simple?.Headers ?? content.Template?.Headers);
     const message: SentMessage = {
       Id: `${randomUUID().replace(/-/g, '')}-local`,
       Region: this.region,
@@ -247,6 +250,7 @@ export class SesEmulator {
       ...(attachments?.length ? { Attachments: attachments } : {}),
       ...(template ? { Template: template } : {}),
       ...(renderingFailure ? { RenderingFailure: renderingFailure } : {}),
+      ...(headers.length ? { Headers: headers } : {}),
     };
     if (renderingFailure) console.warn(`[local] SES: message ${message.Id} not delivered (Rendering Failure): ${renderingFailure}`);
     this.messages.push(message);
@@ -303,9 +307,10 @@ export class SesEmulator {
       && (!wanted || [...m.Destination.ToAddresses, ...(m.Destination.CcAddresses ?? []), ...(m.Destination.BccAddresses ?? [])].some((a) => addressOf(a).toLowerCase() === wanted)));
     // LocalStack's fields; RawData for raw messages, attachment metadata (not content) when there are any.
     return {
-      messages: messages.map(({ Id, Region, Source, Destination, Subject, Body, Timestamp, RawData, Attachments }) => ({
+      messages: messages.map(({ Id, Region, Source, Destination, Subject, Body, Timestamp, RawData, Attachments, Headers }) => ({
         Id, Region, Source, Destination, Subject, Body, Timestamp,
         ...(RawData ? { RawData } : {}),
+        ...(Headers?.length ? { Headers } : {}),
         ...(Attachments?.length ? { Attachments: Attachments.map(({ RawContent: _c, ...meta }) => meta) } : {}),
       })),
     };
@@ -518,4 +523,21 @@ function addressList(value: string | undefined): string[] {
   }
   if (current.trim()) out.push(current.trim());
   return out.filter((a) => !/^[^<]*:;?$/.test(a)); // group syntax "undisclosed-recipients:;"
+}
+
+/**
+ * `Headers` of Simple or Template content (API_MessageHeader): at most 15, names of 1–126 printable ASCII
+ * characters without `:`, values up to 870 characters without CR/LF; SES refuses the rest.
+ */
+function messageHeaders(list: unknown): { Name: string; Value: string }[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw bad('Headers must be a list');
+  if (list.length > 15) throw bad('A message may carry at most 15 custom headers');
+  return list.map((h: { Name?: unknown; Value?: unknown }) => {
+    const name = String(h?.Name ?? '');
+    const value = String(h?.Value ?? '');
+    if (!/^[!-9;-~]{1,126}$/.test(name)) throw bad(`Invalid header name ${name}`);
+    if (value.length > 870 || /[\r\n]/.test(value)) throw bad(`Invalid value for header ${name}`);
+    return { Name: name, Value: value };
+  });
 }

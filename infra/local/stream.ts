@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { OUTBOX_SK } from '../../contracts/outbox.ts';
 import { join } from 'node:path';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record, type AttributeValue, type Shard } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
@@ -66,7 +67,7 @@ export interface StreamMappingOptions {
 
 const BATCH_SIZE = 100;
 
-export const outboxFilter = (r: _Record) => r.eventName === 'INSERT' && r.dynamodb?.NewImage?.sk?.S === '~event';
+export const outboxFilter = (r: _Record) => r.eventName === 'INSERT' && r.dynamodb?.NewImage?.sk?.S === OUTBOX_SK;
 
 /** The wall clock, not the runtime's movable one: DynamoDB Local stamps records with real time. */
 const realNow = () => performance.timeOrigin + performance.now();

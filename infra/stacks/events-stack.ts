@@ -8,6 +8,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { OUTBOX_SK } from '../../contracts/outbox.ts';
 import { acknowledge } from './nag.ts';
 import type { Construct } from 'constructs';
 import {
@@ -59,7 +60,7 @@ export interface EventsStackProps extends StackProps {
 /** The outbox relay's stream filter: only INSERTs of outbox items (sk `~event`) invoke the forwarder. */
 export const outboxFilter = lambda.FilterCriteria.filter({
   eventName: lambda.FilterRule.isEqual('INSERT'),
-  dynamodb: { NewImage: { sk: { S: lambda.FilterRule.isEqual('~event') } } },
+  dynamodb: { NewImage: { sk: { S: lambda.FilterRule.isEqual(OUTBOX_SK) } } },
 });
 
 /** Retries of the forwarder before a batch is dead-lettered (each retry bisects the batch). */

@@ -200,7 +200,7 @@ describe('stream forwarder (functions/platform/stream-forwarder.ts)', () => {
         eventName: 'INSERT', eventSource: 'aws:dynamodb', awsRegion: 'us-east-1',
         dynamodb: { SequenceNumber: seq, Keys: { pk: { S: 'T#t#lead#1' }, sk: { S: '~event' } }, NewImage: { pk: { S: 'T#t#lead#1' }, sk: { S: '~event' }, name: { S: 'lead.created' }, occurredAt: { S: '2025-01-01T00:00:00Z' }, eventId: { S: `e${seq}` }, ...extra } },
       });
-      const out = await handler({ Records: [outbox('10'), outbox('11', { data: { M: { utm: {} } } }), outbox('12', { data: { M: { utm: { M: {} } } } })] } as never);
+      const out = await handler({ Records: [outbox('10'), outbox('11', { data: { M: { utm: {} } } }), outbox('12', { data: { M: { utm: { M: {} } } } })] } as never, {} as never);
       expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: '11' }] });
       expect(received.map((e) => JSON.parse(e.Detail).eventId)).toEqual(['e10', 'e12']);
       expect(JSON.parse(received[1]!.Detail).data).toEqual({ utm: {} });
