@@ -111,6 +111,8 @@ async function main(cfg: ReturnType<typeof readConfig>) {
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
     POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'false',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // EMF metrics are CloudWatch's input; on a laptop they would only flood the console (set to false to see them).
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_SESSION_TOKEN;
