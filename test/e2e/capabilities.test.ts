@@ -9,8 +9,9 @@ import { api, login, type ApiCall } from '../support/client.ts';
  * The web app offers what the server's policy allows (issue 6, "Policy"): it asks `GET /api/me` → `can`
  * instead of the role. An agent gets no claim button and no admin pages; a rep may edit and delete their own
  * contact but not a colleague's, and gives records only to themselves; a manager reads the assignment rules
- * but cannot change them, and sees their team's workload; a marketer is offered the forms page. Each at
- * 1440 px in English and at 390 px in Chinese. CIRRUS_E2E_SCREENSHOTS=<dir> keeps screenshots.
+ * but cannot change them, changes anyone's contact, sees their team's workload and marks a rep away; a
+ * marketer is offered the forms page. Each at 1440 px and 390 px, in English and in Chinese.
+ * CIRRUS_E2E_SCREENSHOTS=<dir> keeps screenshots.
  */
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,9 +23,11 @@ const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) => expect.poll(fn, 
 const shots = process.env.CIRRUS_E2E_SCREENSHOTS;
 const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
 
-/** The two looks every check runs in: wide English, phone-sized Chinese. */
+/** Every check runs wide and phone-sized, in English and in Chinese. */
 const VIEWS = [
   { name: '1440-en', width: 1440, height: 900, locale: 'en' as const, mobile: false },
+  { name: '1440-zh', width: 1440, height: 900, locale: 'zh-CN' as const, mobile: false },
+  { name: '390-en', width: 390, height: 844, locale: 'en' as const, mobile: true },
   { name: '390-zh', width: 390, height: 844, locale: 'zh-CN' as const, mobile: true },
 ];
 type View = (typeof VIEWS)[number];
@@ -33,10 +36,12 @@ let baseUrl: string;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-async function snap(p: Page, name: string) {
+async function snap(p: Page, name: string, fullPage = true) {
   if (!shots) return;
+  // A dialog still fading in would be half transparent in the picture.
+  await p.waitForFunction(() => !document.querySelector('.dialog-fade-enter-active, .el-fade-in-linear-enter-active'));
   mkdirSync(shots, { recursive: true });
-  await p.screenshot({ path: join(shots, `caps-${name}.png`), fullPage: true });
+  await p.screenshot({ path: join(shots, `caps-${name}.png`), fullPage });
 }
 
 /** A fresh browser signed in as `email` through the sign-in page, in the given view. */
@@ -58,19 +63,25 @@ async function signedIn(email: string, view: View, redirect: string): Promise<Pa
   return p;
 }
 
+const menuScope = (view: View) => (view.mobile ? '.menu-drawer' : '[data-test=sidebar]');
+
+/** Opens the Admin submenu (if it is closed) and waits until its entries show. */
+async function openAdmin(p: Page, view: View): Promise<void> {
+  const sub = p.locator(`${menuScope(view)} [data-test=menu-admin]`);
+  if (!((await sub.getAttribute('class')) ?? '').includes('is-opened')) await sub.locator('.el-sub-menu__title').click();
+  await poll(() => sub.getAttribute('class')).toContain('is-opened');
+  // A trial click waits until the last entry has stopped moving (the submenu slides open).
+  await sub.locator('.el-menu-item').last().click({ trial: true });
+}
+
 /** The entries of the side menu (wide) or of the menu drawer (phone), the Admin submenu opened when there is one. */
 async function menuEntries(p: Page, view: View): Promise<string[]> {
   if (view.mobile) {
     await p.click('[data-test=menu-toggle]');
     await p.locator('.menu-drawer [data-test=menu-leads]').waitFor();
   }
-  const scope = view.mobile ? '.menu-drawer' : '[data-test=sidebar]';
-  const admin = p.locator(`${scope} [data-test=menu-admin]`);
-  if (await admin.count()) {
-    await admin.locator('.el-sub-menu__title').click();
-    await p.locator(`${scope} [data-test=menu-admin] .el-menu-item`).first().waitFor();
-  }
-  return p.locator(`${scope} [data-test^=menu-]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-test')!));
+  if (await p.locator(`${menuScope(view)} [data-test=menu-admin]`).count()) await openAdmin(p, view);
+  return p.locator(`${menuScope(view)} [data-test^=menu-]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-test')!));
 }
 
 let admin: ApiCall;
@@ -126,6 +137,7 @@ afterAll(async () => {
     await admin('PUT', '/api/assignment-rules', { rules: savedRules.rules }, { 'if-match': now.headers.etag ?? `"${now.body.version}"` });
   }
   await api(await login('agent@demo.local'))('PATCH', '/api/users/me', { away: false }).catch(() => undefined);
+  if (ids.rep2) await admin('PATCH', `/api/users/${ids.rep2}`, { away: false }).catch(() => undefined);
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
 });
@@ -143,7 +155,7 @@ describe.each(VIEWS)('what the web app offers, as the policy allows ($name)', (v
     const entries = await menuEntries(p, view);
     expect(entries).toContain('menu-leads');
     expect(entries.filter((e) => e.startsWith('menu-admin'))).toEqual([]);
-    await snap(p, `agent-menu-${view.name}`);
+    await snap(p, `agent-menu-${view.name}`, false);
 
     // The lead page offers no claim either.
     await p.goto(`${baseUrl}/leads/${queuedLeadId}`);
@@ -208,8 +220,23 @@ describe.each(VIEWS)('what the web app offers, as the policy allows ($name)', (v
     expect(rows).toEqual(expect.arrayContaining([ids.rep1, ids.rep2]));
     const load = await p.locator(`[data-test=team-member][data-id="${ids.rep1}"] [data-test=team-open-leads]`).textContent();
     expect(load).toMatch(view.locale === 'en' ? /^\d+ open$/ : /^进行中 \d+ 条$/);
-    await expect(p.locator(`[data-test=team-member][data-id="${ids.rep1}"] [data-test=team-away]`).count()).resolves.toBe(1);
     await snap(p, `manager-team-${view.name}`);
+    // The manager marks rep2 away (the server accepts it: the directory says so after a reload), then back.
+    const rep2 = p.locator(`[data-test=team-member][data-id="${ids.rep2}"]`);
+    await rep2.locator('[data-test=team-away]').click();
+    await poll(() => rep2.getAttribute('data-away')).toBe('true');
+    await p.reload();
+    await poll(() => p.locator(`[data-test=team-member][data-id="${ids.rep2}"]`).getAttribute('data-away')).toBe('true');
+    await p.locator(`[data-test=team-member][data-id="${ids.rep2}"] [data-test=team-away]`).click();
+    await poll(() => p.locator(`[data-test=team-member][data-id="${ids.rep2}"]`).getAttribute('data-away')).toBe('false');
+
+    // A colleague's contact is the manager's to change, national ID included.
+    await p.goto(`${baseUrl}/contacts/${otherContactId}`);
+    await poll(() => p.locator('[data-test=record-title]').textContent()).toBe(`Colleague Contact${unique}`);
+    await p.click('[data-test=contact-detail] [data-test=edit]');
+    await p.locator('[data-test=contact-form] [data-test=field-nationalId]').waitFor();
+    await expect(p.locator('[data-test=contact-form] [data-test=owner-only-me]').count()).resolves.toBe(0);
+    await expect(p.locator('[data-test=contact-detail] [data-test=delete]').count()).resolves.toBe(1);
   });
 
   it('a marketer: the forms page is offered and lets them build a form; partners and rules are not', async () => {
@@ -218,10 +245,12 @@ describe.each(VIEWS)('what the web app offers, as the policy allows ($name)', (v
     expect(entries).toContain('menu-admin-forms');
     expect(entries).not.toContain('menu-admin-partners');
     expect(entries).not.toContain('menu-admin-assignment-rules');
-    await snap(p, `marketer-menu-${view.name}`);
-    await p.click(`${view.mobile ? '.menu-drawer' : '[data-test=sidebar]'} [data-test=menu-admin-forms]`);
+    await snap(p, `marketer-menu-${view.name}`, false);
+    await openAdmin(p, view);
+    await p.click(`${menuScope(view)} [data-test=menu-admin-forms]`);
     await p.waitForURL(/\/admin\/forms$/);
     await p.locator('[data-test=forms-admin]').waitFor();
+    if (view.mobile) await p.locator('.menu-drawer').waitFor({ state: 'hidden' }); // it closes on navigation
     await expect(p.locator('[data-test=new-form]').textContent()).resolves.toContain(view.locale === 'en' ? 'New form' : '新建表单');
     await snap(p, `marketer-forms-${view.name}`);
   });
