@@ -1,4 +1,5 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { queryPartition } from '../storage/query.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
 import { decodeIf } from '../storage/codec.ts';
@@ -33,14 +34,5 @@ export async function findForm(formId: string): Promise<LeadForm | undefined> {
 }
 
 export async function listForms(tenantId: string): Promise<LeadForm[]> {
-  const out: LeadForm[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await documentClient.send(new QueryCommand({
-      TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.forms(tenantId) }, ExclusiveStartKey: start,
-    }));
-    out.push(...(res.Items ?? []).map((i) => formCodec.decode(i)));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return out;
+  return queryPartition(keys.forms(tenantId), formCodec);
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { queryPartition } from '../storage/query.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
 import { decodeIf } from '../storage/codec.ts';
@@ -56,16 +57,7 @@ export async function getPartner(tenantId: string, id: string): Promise<Partner 
 }
 
 export async function listPartners(tenantId: string): Promise<Partner[]> {
-  const out: Partner[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await documentClient.send(new QueryCommand({
-      TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.partners(tenantId) }, ExclusiveStartKey: start,
-    }));
-    out.push(...(res.Items ?? []).map((i) => partnerCodec.decode(i)));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return out;
+  return queryPartition(keys.partners(tenantId), partnerCodec);
 }
 
 /** Creates the partner and its routing item together; an id already taken anywhere answers false. */

@@ -218,10 +218,10 @@ export function visibleFields<T extends Record<string, unknown>>(actor: Actor, t
  * do not depend on one record, and the rule for those that do (`own` = records they own, `any` = all).
  */
 export function capabilities(actor: UserActor) {
-  const recordRule = (action: 'record:update' | 'record:delete') =>
+  const recordRule = (action: 'record:update' | 'record:delete' | 'record:restore') =>
     can(actor, action, { record: { ownerId: '\u0000someone-else' } }) ? 'any' : can(actor, action, { record: { ownerId: actor.userId } }) ? 'own' : 'none';
   return {
-    records: { update: recordRule('record:update'), delete: recordRule('record:delete'), assignToOthers: can(actor, 'record:assign', { ownerId: '\u0000someone-else' }) },
+    records: { update: recordRule('record:update'), delete: recordRule('record:delete'), restore: recordRule('record:restore'), assignToOthers: can(actor, 'record:assign', { ownerId: '\u0000someone-else' }) },
     fields: Object.fromEntries(Object.entries(SENSITIVE_FIELDS).map(([type, fields]) => [type, Object.fromEntries(fields.map((f) => [f, can(actor, 'field:write', { type }, f)]))])),
     leads: { claim: can(actor, 'lead:claim'), logActivity: can(actor, 'lead:log-activity', { record: { ownerId: actor.userId } }), convert: can(actor, 'lead:convert', { record: { ownerId: actor.userId } }) },
     settings: {
@@ -230,7 +230,8 @@ export function capabilities(actor: UserActor) {
       assignmentRulesRead: can(actor, 'assignment-rules:read'),
       assignmentRulesManage: can(actor, 'assignment-rules:manage'),
     },
-    users: { readWorkload: can(actor, 'users:read-workload'), markTeamAway: actor.role === 'admin' || actor.role === 'manager' },
+    // Marking someone else away: asked for a rep of the team (managers and admins are never a manager's to mark).
+    users: { readWorkload: can(actor, 'users:read-workload'), markTeamAway: can(actor, 'users:update', { target: { id: '\u0000someone-else', role: 'rep' } }, 'away') },
   } as const;
 }
 export type Capabilities = ReturnType<typeof capabilities>;

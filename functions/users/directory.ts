@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Principal } from '#commons/auth.ts';
+import { queryPartition } from '../storage/query.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
 import { can, type Actor } from '../policy/policy.ts';
@@ -91,14 +92,6 @@ export function directoryFor(actor: Actor, entries: readonly ReturnType<typeof p
 }
 
 export async function listDirectory(tenantId: string): Promise<ReturnType<typeof publicFields>[]> {
-  const items: DirectoryEntry[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await documentClient.send(new QueryCommand({
-      TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.users(tenantId) }, ExclusiveStartKey: start,
-    }));
-    items.push(...(res.Items ?? []).map((i) => userCodec.decode(i)));
-    start = res.LastEvaluatedKey;
-  } while (start);
+  const items: DirectoryEntry[] = await queryPartition(keys.users(tenantId), userCodec);
   return items.map(publicFields).sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -56,7 +56,8 @@ function commandLine(pid: number): string {
   }
 }
 
-const alive = (pid: number) => {
+/** Whether a process with this pid exists (signal 0 delivers nothing). */
+export const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;

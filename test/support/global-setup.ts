@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { freePort } from './net.ts';
 
 /**
  * globalSetup of the integration and e2e projects: ONE local runtime (`infra/local/main.ts`) per project
@@ -22,16 +22,6 @@ const ROOT = resolve(import.meta.dirname, '../..');
 /** Test-only declarations (a probe rule and schedule target), see test/support/fixtures/. */
 export const EXTRA_DECLARATIONS = 'test/support/fixtures/extra-declarations.ts';
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.on('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
-}
 
 async function waitHealthy(url: string, child: ChildProcess, log: () => string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
