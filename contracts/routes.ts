@@ -73,6 +73,7 @@ export const routes: readonly RouteDeclaration[] = [
   ...recordRoutes('accounts', 'records'),
   route('accounts-contacts', 'records', 'GET', '/api/accounts/{id}/contacts', read),
   ...recordRoutes('contacts', 'records'),
+  route('search', 'records', 'GET', '/api/search', read),
 
   route('opportunities-get', 'sales', 'GET', '/api/opportunities/{id}', read),
   route('opportunities-list', 'sales', 'GET', '/api/opportunities', read),

@@ -58,6 +58,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'accounts-contacts': { summary: 'Contacts at an account', tag: 'accounts', query: pageQuery, response: page(z.object({ id: z.string(), name: z.string() })) },
   ...recordDocs('contacts', 'contact', { record: contact, create: contactCreate, update: contactUpdate }),
   ...recordDocs('leads', 'lead', { record: lead, create: leadCreate, update: leadUpdate }),
+  search: { summary: 'Search accounts, contacts, leads and opportunities the caller may read: name or word prefix, a word inside Chinese text (示例 → 上海示例科技), email, a phone\'s last 4+ digits; at most 20, best first', tag: 'search', query: z.object({ q: z.string(), limit: z.optional(z.string()) }), response: z.object({ items: z.array(z.object({ object: z.enum(['accounts', 'contacts', 'leads', 'opportunities']), id: z.string(), name: z.string(), subtitle: z.optional(z.string()) })) }) },
   'leads-list': { summary: 'Lead inbox: filter by status, source, ownerId (queue:default = unassigned), managerId (my team)', tag: 'leads', query: leadListQuery, response: page(lead) },
   'leads-claim': { summary: 'Take a lead from the unassigned queue', tag: 'leads', response: lead },
   'leads-activities': { summary: 'Log a call, email, meeting or note (first contact stops the call-back timer)', tag: 'leads', request: activityCreate, response: lead, status: 201 },

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys, tenantPrefix } from '#commons/keys.ts';
+import { searchEntry, type SearchEntry } from '../search/entry.ts';
+import { planMatches, searchPlan } from '../search/tokenizer.ts';
+import { recordCodec, searchTokenCodec } from '../storage/codecs.ts';
 import type { StoredRecord } from './entity.ts';
 import {
   ChangeTooLarge, CounterConflict, IdempotencyConflict, InvalidCursor, UniqueConflict, VersionConflict,
@@ -162,9 +165,10 @@ export class DynamoRecordStore implements RecordStore {
         },
       });
     }
-    const copy = { ...record };
+    // A token carries the id and display fields (functions/search/entry.ts), not a copy of the record.
+    const entry = searchEntry(type, record);
     for (const token of change.tokensPut) {
-      items.push({ Put: { TableName: T, Item: { ...copy, pk: keys.search(tenantId, type), sk: keys.searchSk(token, record.id), entityType: 'search', token } } });
+      items.push({ Put: { TableName: T, Item: searchTokenCodec.encode(entry, { tenantId, type, token }) } });
     }
     for (const token of change.tokensRemoved) {
       items.push({ Delete: { TableName: T, Key: { pk: keys.search(tenantId, type), sk: keys.searchSk(token, record.id) } } });
@@ -262,7 +266,97 @@ export class DynamoRecordStore implements RecordStore {
       TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
       ExpressionAttributeValues: { ':pk': keys.search(tenantId, type), ':t': keys.searchExact(token) }, Limit: 10,
     }));
-    return (res.Items ?? []).map((i) => strip<StoredRecord>(i));
+    const ids = (res.Items ?? []).map((i) => searchTokenCodec.decode(i).id);
+    return [...(await this.getMany(tenantId, type, ids)).values()];
+  }
+
+  /**
+   * Records by id, with BatchGetItem (100 keys a request; what DynamoDB leaves unprocessed is asked again).
+   * Answers a map in no particular order; callers keep their own order.
+   */
+  async getMany(tenantId: string, type: string, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
+    const out = new Map<string, StoredRecord>();
+    const wanted = [...new Set(ids)].filter((id) => id && keyFits(keys.record(tenantId, type, id), keys.recordSk));
+    for (let i = 0; i < wanted.length; i += 100) {
+      let request: Record<string, { Keys: Item[] }> | undefined = {
+        [this.table]: { Keys: wanted.slice(i, i + 100).map((id) => ({ pk: keys.record(tenantId, type, id), sk: keys.recordSk })) },
+      };
+      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+        if (attempt > 0) {
+          if (attempt > 5) throw new Error('BatchGetItem left keys unprocessed after 5 retries');
+          await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+        }
+        const res = await this.client.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of res.Responses?.[this.table] ?? []) {
+          if (item.entityType === type) out.set(String(item.id), recordCodec.decode(item));
+        }
+        request = res.UnprocessedKeys as typeof request;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Search results of one type (GET /api/search): one Query of the type's token partition, read no further;
+   * the token items carry what a result shows, so no record is read. Distinct records in token order.
+   */
+  async searchEntries(tenantId: string, type: string, q: string, limit: number): Promise<SearchEntry[]> {
+    const plan = searchPlan(q);
+    if (!plan.prefix || Buffer.byteLength(plan.prefix) > MAX_SK_BYTES - 64) return [];
+    const res = await this.client.send(new QueryCommand({
+      TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :q)',
+      ExpressionAttributeValues: { ':pk': keys.search(tenantId, type), ':q': plan.prefix }, Limit: Math.max(limit * 3, 30),
+    }));
+    const seen = new Map<string, SearchEntry>();
+    for (const item of res.Items ?? []) {
+      const entry = searchTokenCodec.decode(item);
+      if (!seen.has(entry.id) && planMatches(plan, entry)) seen.set(entry.id, entry);
+    }
+    return [...seen.values()].slice(0, limit);
+  }
+
+  /**
+   * A list page of `?q=`: token items (ids and display fields) are read in token order, their records
+   * fetched with one BatchGetItem per round (one round per page unless filters or a Chinese `contains`
+   * reject hits), and the page keeps the token order. Filters apply to the records themselves.
+   */
+  private async searchPage(tenantId: string, type: string, spec: ListSpec): Promise<Page<StoredRecord>> {
+    const plan = searchPlan(spec.q!);
+    const post: [string, string][] = Object.entries(spec.filters ?? {});
+    if (spec.ownerId) post.push(['ownerId', spec.ownerId]);
+    const input: QueryCommandInput = {
+      TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :q)',
+      ExpressionAttributeValues: { ':pk': keys.search(tenantId, type), ':q': plan.prefix },
+    };
+    // The cursor is bound to the query and to what is filtered after it (never sent as a FilterExpression).
+    const list: ListIdentity = { index: 'table', input: { ...input, FilterExpression: JSON.stringify([post, spec.tag ?? null, plan.contains ?? null]) } };
+    let start = decodeCursor(tenantId, spec.cursor, list);
+    const out: StoredRecord[] = [];
+    const seen = new Set<string>();
+    const keep = (r: StoredRecord) => !r.deletedAt
+      && post.every(([attr, value]) => r[attr] === value)
+      && (spec.tag === undefined || (Array.isArray(r.tags) && r.tags.includes(spec.tag)));
+    // Like every list: a few rounds at most to fill a page (two tokens of one record, filters, `contains`).
+    for (let round = 0; round < 5; round++) {
+      const res = await this.client.send(new QueryCommand({ ...input, Limit: Math.max(spec.limit, 25), ExclusiveStartKey: start }));
+      const tokens = (res.Items ?? []).map((item) => ({ item, entry: searchTokenCodec.decode(item) }));
+      const records = await this.getMany(tenantId, type, tokens.filter((t) => !seen.has(t.entry.id) && planMatches(plan, t.entry)).map((t) => t.entry.id));
+      // planMatches is true of every token of a record alike (same name and subtitle), so a record not fetched is not wanted.
+      let last: Item | undefined;
+      for (const { item, entry } of tokens) {
+        // Full before this token: the next page starts after the last token looked at.
+        if (out.length === spec.limit) return { items: out, nextCursor: encodeCursor(keyOf(last!, 'table'), list) };
+        last = item;
+        if (seen.has(entry.id)) continue;
+        seen.add(entry.id); // a record is taken or passed over once, whichever of its tokens matched
+        const record = records.get(entry.id);
+        if (record && keep(record)) out.push(record);
+      }
+      if (!res.LastEvaluatedKey) return { items: out, nextCursor: null };
+      start = res.LastEvaluatedKey;
+      if (out.length === spec.limit) break;
+    }
+    return { items: out, nextCursor: encodeCursor(start, list) };
   }
 
   /** Pages a Query; filtered queries read on (a few requests at most) to fill the page. */
@@ -308,11 +402,7 @@ export class DynamoRecordStore implements RecordStore {
       values[':pk'] = keys.trash(tenantId, type);
       if (spec.ownerId) filters.push('ownerId = :owner');
     } else if (spec.q) {
-      index = 'table';
-      input = { TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :q)' };
-      values[':pk'] = keys.search(tenantId, type);
-      values[':q'] = spec.q;
-      if (spec.ownerId) filters.push('ownerId = :owner');
+      return this.searchPage(tenantId, type, spec);
     } else if (spec.ownerId && spec.sort.endsWith('name')) {
       index = 'GSI3';
       input = { TableName: this.table, IndexName: 'GSI3', KeyConditionExpression: 'gsi3pk = :pk', ScanIndexForward: !desc };
@@ -339,7 +429,7 @@ export class DynamoRecordStore implements RecordStore {
     input.ExpressionAttributeValues = values;
     if (filters.length) input.FilterExpression = filters.join(' AND ');
     if (Object.keys(names).length) input.ExpressionAttributeNames = names;
-    const page = await this.page(tenantId, input, index, spec.limit, spec.cursor, Boolean(spec.q));
+    const page = await this.page(tenantId, input, index, spec.limit, spec.cursor);
     return { items: page.items.map((i) => strip<StoredRecord>(i)), nextCursor: page.nextCursor };
   }
 

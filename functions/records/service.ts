@@ -12,6 +12,8 @@ import { StaleVersion, conflict, invalid, notFound, type FieldError } from '#com
 import { listQuery, pageQuery, type ListQuery } from '#schemas/common.ts';
 import { phoneSearchTokens, toE164 } from '#schemas/phone.ts';
 import { toFieldIssues } from '#schemas/validation.ts';
+import { sameEntry } from '../search/entry.ts';
+import { nameTokens, phoneTokens, textTokens } from '../search/tokenizer.ts';
 import { SYSTEM_FIELDS, type EntityDefinition, type StoredRecord } from './entity.ts';
 import {
   ChangeTooLarge, InvalidCursor, UniqueConflict, VersionConflict,
@@ -83,8 +85,9 @@ function uniqueValues(def: EntityDefinition, fields: Fields): { field: string; v
 }
 
 /**
- * Search tokens are written as items in the same transaction as the record (one per token, each a copy of
- * the record), and DynamoDB allows 100 items and 4 MB per transaction: so a field gives at most
+ * Search tokens are written as items in the same transaction as the record (one per token, each carrying
+ * the record's id and display fields, functions/search/entry.ts), and DynamoDB allows 100 items and 4 MB per
+ * transaction: so a field gives at most
  * MAX_TOKENS_PER_FIELD tokens and a record at most MAX_TOKENS_PER_RECORD, whatever its values look like
  * (an email with 120 dots). The most useful tokens come first, so the cap only drops the least useful.
  */
@@ -92,7 +95,11 @@ export const MAX_TOKENS_PER_FIELD = 8;
 export const MAX_TOKENS_PER_RECORD = 24;
 const MAX_TOKEN_LENGTH = 100;
 
-/** Prefix-search tokens: the whole name, each word of it, and the declared search fields. */
+/**
+ * Prefix-search tokens: the whole name, each word of it and the words, character pairs and characters of its
+ * Chinese text (functions/search/tokenizer.ts), then the declared search fields: emails by address, domain
+ * and local-name parts, phones by their digits and the last four or more digits of the national number.
+ */
 export function searchTokens(def: EntityDefinition, record: Fields): string[] {
   const tokens = new Set<string>();
   const addField = (candidates: Iterable<string>) => {
@@ -107,7 +114,7 @@ export function searchTokens(def: EntityDefinition, record: Fields): string[] {
     }
   };
   const name = nameKey(String(record.name ?? ''));
-  addField([name, ...name.split(' ')]);
+  addField(nameTokens(name));
   for (const f of def.searchFields) {
     const v = record[f];
     if (typeof v !== 'string' || !v) continue;
@@ -118,7 +125,8 @@ export function searchTokens(def: EntityDefinition, record: Fields): string[] {
 
 function* fieldTokens(v: string, phone: boolean): Generator<string> {
   if (phone) {
-    yield* phoneSearchTokens(v);
+    const [digits, national] = phoneSearchTokens(v);
+    yield* phoneTokens(digits!, national);
     return;
   }
   const lower = v.toLowerCase();
@@ -146,6 +154,10 @@ function systemFree(record: Fields): Fields {
 
 function changedFields(before: Fields, after: Fields): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  if (!lower.includes('@')) {
+    yield* textTokens(v);
+    return;
+  }
   return [...keys]
     .filter((k) => !(SYSTEM_FIELDS as readonly string[]).includes(k))
     .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
@@ -425,7 +437,9 @@ export async function commitChange(
     tenantId: p.tenantId, type: def.type, record, expectedVersion: current.version,
     uniquesAdded: newUniques.filter((u) => !oldUniques.some(sameUnique(u))),
     uniquesRemoved: oldUniques.filter((u) => !newUniques.some(sameUnique(u))),
-    tokensPut: newTokens, tokensRemoved: oldTokens.filter((t) => !newTokens.includes(t)),
+    // Token items carry the display fields: rewrite them all only when those changed, else add the new ones.
+    tokensPut: sameEntry(def.type, current, record) ? newTokens.filter((t) => !oldTokens.includes(t)) : newTokens,
+    tokensRemoved: oldTokens.filter((t) => !newTokens.includes(t)),
     timeline: entries,
     audit: audit(def, p, 'update', id, now, deps, pick(current, changes), pick(record, changes)),
     event: options.eventData ? { ...ev, data: { ...ev.data, ...options.eventData } } : ev,

@@ -4,6 +4,7 @@ import { assignmentRule } from '#schemas/assignment.ts';
 import { formCreate } from '#schemas/form.ts';
 import type { StoredRecord } from '../records/entity.ts';
 import type { AuditEntry, DirectoryUser, DomainEvent, TimelineEntry } from '../records/store.ts';
+import type { SearchEntry } from '../search/entry.ts';
 import { CorruptItem, attributesOf, defineCodec, validate, type Codec, type Item } from './codec.ts';
 
 /**
@@ -62,12 +63,23 @@ export const recordCodec: Codec<StoredRecord, { tenantId: string; type: string }
   },
 };
 
-/** A search token: a copy of the record under `<token>#<id>` in the type's search partition. */
-export const searchTokenCodec = defineCodec<StoredRecord, { tenantId: string; type: string; token: string }>({
+const searchEntrySchema = z.object({
+  id: text, name: text, subtitle: opt(text), ownerId: opt(text), status: opt(text),
+}) as unknown as z.ZodMiniType<SearchEntry>;
+
+/**
+ * A search token under `<token>#<id>` in the type's search partition: the record's id and display fields
+ * (functions/search/entry.ts), not a copy of the record. Only those fields are written, whatever the value
+ * holds; items written before issue 7 (full copies) decode to the same shape.
+ */
+export const searchTokenCodec = defineCodec<SearchEntry, { tenantId: string; type: string; token: string }>({
   entityType: 'search',
-  schema: storedRecord,
-  key: (record, { tenantId, type, token }) => ({ pk: keys.search(tenantId, type), sk: keys.searchSk(token, record.id) }),
-  derived: (_record, { token }) => ({ token }),
+  schema: searchEntrySchema,
+  toAttributes: ({ id, name, subtitle, ownerId, status }) => ({
+    id, name, ...(subtitle !== undefined ? { subtitle } : {}), ...(ownerId !== undefined ? { ownerId } : {}), ...(status !== undefined ? { status } : {}),
+  }),
+  key: (entry, { tenantId, type, token }) => ({ pk: keys.search(tenantId, type), sk: keys.searchSk(token, entry.id) }),
+  derived: (_entry, { token }) => ({ token }),
   internal: ['token'],
 });
 

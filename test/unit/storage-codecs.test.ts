@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoRecordStore, recordItem } from '../../functions/records/dynamo-store.ts';
 import type { ChangeSet } from '../../functions/records/store.ts';
+import { searchEntry } from '../../functions/search/entry.ts';
 import { CorruptItem, STORAGE_ATTRIBUTES, type Item } from '../../functions/storage/codec.ts';
 import { codecs } from '../../functions/storage/codecs.ts';
 import { cases, random, values } from './storage-values.ts';
@@ -101,8 +102,8 @@ describe('the record store writes what the codecs encode', () => {
       const expected = [
         codecs.record.encode(record, { tenantId, type: 'contact' }),
         codecs.uniqueGuard.encode({ id: record.id, ...guard }, { tenantId, type: 'contact' }),
-        codecs.searchToken.encode(record, { tenantId, type: 'contact', token: 'ada' }),
-        codecs.searchToken.encode(record, { tenantId, type: 'contact', token: '86138' }),
+        codecs.searchToken.encode(searchEntry('contact', record), { tenantId, type: 'contact', token: 'ada' }),
+        codecs.searchToken.encode(searchEntry('contact', record), { tenantId, type: 'contact', token: '86138' }),
         codecs.timeline.encode(timeline, { tenantId, type: 'contact', id: record.id }),
         codecs.audit.encode(audit, { tenantId }),
         codecs.outboxEvent.encode(event),
@@ -111,7 +112,8 @@ describe('the record store writes what the codecs encode', () => {
       ];
       expect(puts).toEqual(expected);
       // And what a store reads back of them is the domain value, not the item.
-      expect(codecs.searchToken.decode(puts[2]!)).toEqual(record);
+      // A search token carries the id and display fields, not a copy of the record (issue 7).
+      expect(codecs.searchToken.decode(puts[2]!)).toEqual(searchEntry('contact', record));
       expect(codecs.childLink.decode(puts[8]!)).toEqual({ type: 'contact', id: record.id, name: record.name, ownerId: record.ownerId, title: 'CTO' });
     }
   });

@@ -8,6 +8,7 @@ import { FORM_FIELDS } from '../../schemas/form.ts';
 import type { AssignmentRule } from '../../schemas/assignment.ts';
 import type { StoredRecord } from '../../functions/records/entity.ts';
 import type { AuditEntry, DirectoryUser, DomainEvent, TimelineEntry } from '../../functions/records/store.ts';
+import { searchEntry } from '../../functions/search/entry.ts';
 import type { Codec } from '../../functions/storage/codec.ts';
 import {
   codecs, notificationId, taskId, RECORD_TYPES,
@@ -155,7 +156,7 @@ export function cases(seed: number, n: number): Case[] {
     const rec = v.record();
     add('record', codecs.record, rec, { tenantId, type }, [tenantId, type, rec.id]);
     const token = r.chance() ? r.pick(['ada', 'a#b', '~record', 'tl', '86138']) : r.chance() ? v.text().toLowerCase() : r.chars('0123456789', 3, 12);
-    add('searchToken', codecs.searchToken, rec, { tenantId, type, token }, [tenantId, type, token, rec.id]);
+    add('searchToken', codecs.searchToken, searchEntry(type, rec), { tenantId, type, token }, [tenantId, type, token, rec.id]);
     const tl = v.timeline();
     const on = v.id();
     add('timeline', codecs.timeline, tl, { tenantId, type, id: on }, [tenantId, type, on, tl.at, tl.id]);
