@@ -130,6 +130,10 @@ function* fieldTokens(v: string, phone: boolean): Generator<string> {
     return;
   }
   const lower = v.toLowerCase();
+  if (!lower.includes('@')) {
+    yield* textTokens(v);
+    return;
+  }
   yield lower;
   // "huawei" should find wei.zhang@huawei.com by its domain, and "zhang" by a part of the local name.
   const at = lower.indexOf('@');
@@ -154,10 +158,6 @@ function systemFree(record: Fields): Fields {
 
 function changedFields(before: Fields, after: Fields): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  if (!lower.includes('@')) {
-    yield* textTokens(v);
-    return;
-  }
   return [...keys]
     .filter((k) => !(SYSTEM_FIELDS as readonly string[]).includes(k))
     .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
