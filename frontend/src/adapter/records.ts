@@ -1,11 +1,19 @@
 import type { Account } from '#schemas/account.ts';
 import type { Contact } from '#schemas/contact.ts';
+import type { opportunity } from '#schemas/opportunity.ts';
+import type * as z from 'zod/mini';
 import { api } from './http';
 
 /** Typed calls for the record APIs (CD-1, CD-2, CD-10). */
 export type AccountRecord = Account;
 export type ContactRecord = Contact & { name?: string; accountName?: string };
-export type EntityName = 'accounts' | 'contacts';
+export type OpportunityRecord = z.infer<typeof opportunity> & { accountName?: string };
+export type EntityName = 'accounts' | 'contacts' | 'opportunities';
+/**
+ * What `GET /api/accounts/{id}/contacts` answers: the summaries of the account's children. Today it also
+ * carries the account's opportunities (`type: 'opportunity'`); the account page shows each by its type.
+ */
+export type AccountChild = { id: string; type?: string; name?: string; firstName?: string; lastName?: string; ownerId?: string; email?: string; phone?: string; title?: string };
 export type SortKey = 'name' | '-name' | 'createdAt' | '-createdAt';
 
 export interface Page<T> {
@@ -83,7 +91,7 @@ export const recordsApi = {
   timeline: (entity: EntityName, id: string, cursor?: string | null, limit = 20) =>
     api.get<Page<TimelineEntry>>(`/api/${entity}/${encodeURIComponent(id)}/timeline`, { limit, cursor }).then((r) => r.data),
   accountContacts: (id: string, cursor?: string | null, limit = 20) =>
-    api.get<Page<ContactRecord>>(`/api/accounts/${encodeURIComponent(id)}/contacts`, { limit, cursor }).then((r) => r.data),
+    api.get<Page<AccountChild>>(`/api/accounts/${encodeURIComponent(id)}/contacts`, { limit, cursor }).then((r) => r.data),
   users: () => api.get<{ items: User[] }>('/api/users').then((r) => r.data.items),
   me: () => api.get<Me>('/api/me').then((r) => r.data),
 };

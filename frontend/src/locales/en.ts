@@ -41,6 +41,7 @@ export default {
   menu: {
     accounts: 'Accounts',
     contacts: 'Contacts',
+    opportunities: 'Opportunities',
   },
   auth: {
     title: 'Sign in to Cirrus CRM',
@@ -100,6 +101,21 @@ export default {
     contacts: 'Contacts at this account',
     noContacts: 'No contacts at this account yet.',
     addContact: 'Add contact',
+    opportunities: 'Opportunities at this account',
+    noOpportunities: 'No opportunities at this account yet.',
+  },
+  opportunities: {
+    title: 'Opportunities',
+    stages: {
+      prospecting: 'Prospecting',
+      qualification: 'Qualification',
+      proposal: 'Proposal',
+      negotiation: 'Negotiation',
+      won: 'Won',
+      lost: 'Lost',
+    },
+    fromLead: 'Created from a lead',
+    openLead: 'Open the lead',
   },
   contacts: {
     title: 'Contacts',
@@ -155,6 +171,16 @@ export default {
       tags: 'Tags',
       ownerId: 'Owner',
     },
+    opportunity: {
+      name: 'Name',
+      accountId: 'Account',
+      contactId: 'Contact',
+      openContact: 'Open the contact',
+      amount: 'Amount',
+      stage: 'Stage',
+      closeDate: 'Close date',
+      ownerId: 'Owner',
+    },
     meta: {
       createdAt: 'Created',
       updatedAt: 'Last updated',
@@ -176,6 +202,7 @@ export default {
     required: 'Required',
     invalidEmail: 'Not a valid email address',
     ownerOnlyYou: 'You can only give records to yourself.',
+    invalidPhone: 'Not a phone number we can convert to international form; add the country or a +country code',
   },
   record: {
     details: 'Details',
@@ -218,7 +245,17 @@ export default {
       other: '{name}',
     },
   },
+  actors: {
+    assignment: 'Assignment rules',
+    'callback-timer': 'Call-back timer',
+    stream: 'System',
+    seed: 'Demo data',
+    system: 'System',
+  },
   errors: {
+    forbiddenByCode: {
+      forbidden_field: 'You are not allowed to change one of these fields.',
+    },
     generic: 'Something went wrong. Please try again.',
     network: 'The server could not be reached. Check your connection and try again.',
     forbidden: 'You are not allowed to do this.',

@@ -5,6 +5,15 @@
 export default {
   leads: {
     menu: 'Leads',
+    sources: {
+      Partner: 'Partner',
+      Web: 'Web',
+      Referral: 'Referral',
+      Event: 'Event',
+      Phone: 'Phone',
+      Email: 'Email',
+      Manual: 'Manual',
+    },
     title: 'Leads',
     new: 'New lead',
     queue: 'Unassigned queue',

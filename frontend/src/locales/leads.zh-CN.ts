@@ -3,6 +3,15 @@ import type en from './leads.en';
 /** 线索、线索管理页与通知的简体中文文案。键与 leads.en.ts 完全一致（类型检查）。 */
 const zhCN: typeof en = {
   leads: {
+    sources: {
+      Partner: '合作伙伴',
+      Web: '网站',
+      Referral: '转介绍',
+      Event: '活动',
+      Phone: '电话',
+      Email: '邮件',
+      Manual: '手动录入',
+    },
     menu: '线索',
     title: '线索',
     new: '新建线索',

@@ -43,6 +43,7 @@ const zhCN: typeof en = {
   menu: {
     accounts: '客户',
     contacts: '联系人',
+    opportunities: '商机',
   },
   auth: {
     title: '登录 Cirrus CRM',
@@ -102,6 +103,21 @@ const zhCN: typeof en = {
     contacts: '该客户的联系人',
     noContacts: '该客户还没有联系人。',
     addContact: '添加联系人',
+    opportunities: '该客户的商机',
+    noOpportunities: '该客户还没有商机。',
+  },
+  opportunities: {
+    title: '商机',
+    stages: {
+      prospecting: '潜在',
+      qualification: '资格确认',
+      proposal: '方案报价',
+      negotiation: '谈判',
+      won: '赢单',
+      lost: '输单',
+    },
+    fromLead: '由线索转化而来',
+    openLead: '打开线索',
   },
   contacts: {
     title: '联系人',
@@ -157,6 +173,16 @@ const zhCN: typeof en = {
       tags: '标签',
       ownerId: '负责人',
     },
+    opportunity: {
+      name: '名称',
+      accountId: '客户',
+      contactId: '联系人',
+      openContact: '打开联系人',
+      amount: '金额',
+      stage: '阶段',
+      closeDate: '预计成交日期',
+      ownerId: '负责人',
+    },
     meta: {
       createdAt: '创建时间',
       updatedAt: '最后更新',
@@ -178,6 +204,7 @@ const zhCN: typeof en = {
     required: '必填',
     invalidEmail: '邮箱格式不正确',
     ownerOnlyYou: '您只能把记录分配给自己。',
+    invalidPhone: '无法转换为国际格式的电话号码；请填写国家/地区或带 + 的区号',
   },
   record: {
     details: '详细信息',
@@ -220,7 +247,17 @@ const zhCN: typeof en = {
       other: '{name}',
     },
   },
+  actors: {
+    assignment: '分配规则',
+    'callback-timer': '回电计时器',
+    stream: '系统',
+    seed: '演示数据',
+    system: '系统',
+  },
   errors: {
+    forbiddenByCode: {
+      forbidden_field: '您无权修改其中的某些字段。',
+    },
     generic: '出错了，请重试。',
     network: '无法连接服务器，请检查网络后重试。',
     forbidden: '您没有执行此操作的权限。',

@@ -22,6 +22,13 @@ export const appRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/contacts/ContactList.vue'),
     meta: { menu: { title: 'menu.contacts', icon: 'User', order: 20 } },
   },
+  {
+    path: 'opportunities',
+    name: 'opportunities',
+    component: () => import('@/views/opportunities/OpportunityList.vue'),
+    meta: { menu: { title: 'menu.opportunities', icon: 'TrendCharts', order: 30 } },
+  },
+  { path: 'opportunities/:id', name: 'opportunity', component: () => import('@/views/opportunities/OpportunityDetail.vue'), props: true, meta: { activeMenu: 'opportunities' } },
   { path: 'contacts/:id', name: 'contact', component: () => import('@/views/contacts/ContactDetail.vue'), props: true, meta: { activeMenu: 'contacts' } },
   // Leads (SFA-1/2/3/5) and the lead admin pages; `group: 'admin'` puts an entry in the "Admin" submenu and
   // `can` names the capability (GET /api/me → can, from the server's policy) a person needs to see it.
@@ -57,8 +64,9 @@ const routes: RouteRecordRaw[] = [
   {
     path: '/',
     component: () => import('@/views/layout/AppLayout.vue'),
-    redirect: { name: 'contacts' },
     children: [
+      // The start page depends on what the person may do (GET /api/me → can): see views/layout/home.ts.
+      { path: '', name: 'home', component: () => import('@/views/layout/HomeRedirect.vue') },
       ...appRoutes,
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/layout/NotFound.vue') },
     ],
@@ -73,7 +81,7 @@ export const router = createRouter({
 
 router.beforeEach((to) => {
   if (to.meta.public) {
-    if (to.name === 'sign-in' && hasSession()) return { name: 'contacts' };
+    if (to.name === 'sign-in' && hasSession()) return { name: 'home' };
     return true;
   }
   if (!hasSession()) return { name: 'sign-in', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };

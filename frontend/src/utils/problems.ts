@@ -39,7 +39,12 @@ export function fieldErrors(e: unknown): Record<string, string> {
 /** One sentence for a failed request. */
 export function problemMessage(e: unknown): string {
   if (e instanceof ApiError) {
-    if (e.status === 403) return e.problem.detail ? `${t('errors.forbidden')} ${e.problem.detail}` : t('errors.forbidden');
+    // 403 details are English sentences: other languages get the message for the status (and error code) alone.
+    if (e.status === 403) {
+      const code = e.problem.errors?.find((f) => f.code && te(`errors.forbiddenByCode.${f.code}`))?.code;
+      const said = code ? t(`errors.forbiddenByCode.${code}`) : t('errors.forbidden');
+      return i18n.global.locale.value === 'en' && e.problem.detail ? `${said} ${e.problem.detail}` : said;
+    }
     if (e.status === 404) return t('errors.notFound');
     if (e.status === 400) return t('errors.validation');
     return e.problem.detail ?? e.problem.title ?? t('errors.generic');
