@@ -16,7 +16,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo, createServer as netServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -24,18 +24,18 @@ import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/cli
 import { keys } from '../functions/commons/keys.ts';
 import { dynamoProxy, type RecordedCall } from './proxy.ts';
 import { measureBundles, type BundleReport } from './units.ts';
-import { copyReadItems, createFloorTable, floorLead, leadCalls, opsOf, templateFrom, wavesOf } from './webhook-floor.ts';
+import { copyReadItems, createFloorTable, floorLead, leadCalls, lockRetries, opsOf, templateFrom, wavesOf } from './webhook-floor.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const BUDGET_SECONDS = env('BENCH_BUDGET_SECONDS', 900);
 const CONTACTS = env('BENCH_CONTACTS', 10_000);
-const SEED_SECONDS = env('BENCH_SEED_SECONDS', 150);
+const SEED_SECONDS = env('BENCH_SEED_SECONDS', 120);
 const SAMPLES = env('BENCH_SAMPLES', 2_000);
 const INIT_RUNS = env('BENCH_INIT_RUNS', 9);
 const LEADS = env('BENCH_LEADS', 500);
 const ROUNDS = env('BENCH_LEAD_ROUNDS', 4);
-const STAGE_LEADS = env('BENCH_STAGE_LEADS', 40);
+const STAGE_LEADS = env('BENCH_STAGE_LEADS', 30);
 const CONCURRENCY = 8;
 /** BENCH_ONLY=webhook skips bundles, seeding and GET/list (for profiling the webhook: BENCH_CPU_PROF=<dir>). */
 const ONLY = process.env.BENCH_ONLY;
@@ -54,7 +54,8 @@ const quantile = (xs: number[], q: number) => {
 };
 const median = (xs: number[]) => quantile(xs, 0.5);
 const ms = (x: number) => x.toFixed(2);
-const log = (s: string) => console.error(s);
+const T0 = Date.now();
+const log = (s: string) => console.error(`[${((Date.now() - T0) / 1000).toFixed(0).padStart(4)} s] ${s}`);
 const checkBudget = (what: string) => {
   if (Date.now() > DEADLINE) throw new Error(`time budget (${BUDGET_SECONDS} s) exhausted before ${what}`);
 };
@@ -97,8 +98,18 @@ const ownCpuMs = () => { const c = process.cpuUsage(); return (c.user + c.system
 
 async function main() {
   const startedAt = new Date();
+  // What is measured so far: on the time budget, this much is written and printed before the bench stops.
+  const partial: Partial<Result> & { incomplete?: string } = { date: startedAt.toISOString(), machine: machine() };
+  const finish = (incomplete?: string) => {
+    const result = { ...partial, seconds: (Date.now() - startedAt.getTime()) / 1000, ...(incomplete ? { incomplete } : {}) } as Result;
+    result.machine = machine();
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+    console.log(report(result));
+  };
   const watchdog = setTimeout(() => {
-    console.error(`bench: time budget of ${BUDGET_SECONDS} s exceeded; stopping`);
+    console.error(`bench: time budget of ${BUDGET_SECONDS} s exceeded; stopping with what is measured`);
+    finish(`stopped by the time budget (${BUDGET_SECONDS} s)`);
     stopAll();
     process.exit(2);
   }, BUDGET_SECONDS * 1000);
@@ -118,6 +129,7 @@ async function main() {
   if (!ONLY) {
     log(`measuring bundles, init and first calls (${INIT_RUNS} runs each, alternating with the floor)…`);
     bundles = await measureBundles(INIT_RUNS, log, DEADLINE);
+    partial.bundles = bundles;
   }
 
   // 2. The runtime: DynamoDB Local on a known port, the handlers reaching it through the counting proxy.
@@ -173,25 +185,18 @@ async function main() {
       }));
       seeded = ids.length;
       seedSeconds = (performance.now() - t0) / 1000;
+      Object.assign(partial, { contacts: seeded, seedSeconds });
       await settle();
       checkBudget('GET and list');
       latency = await measureLatency(base, headers, raw, table, me.tenantId, ids, proxy);
+      partial.latency = latency;
     }
 
     // 3. The webhook and its floor.
     checkBudget('the webhook');
-    const leads = await measureWebhook({ base, raw, lowLevel, table, tenantId: me.tenantId, proxy, settle, runtimePid, headers });
-
-    const result = {
-      date: startedAt.toISOString(),
-      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtEnd: (await import('node:os')).loadavg() },
-      contacts: seeded, seedSeconds, samples: SAMPLES,
-      latency, leads, bundles,
-      seconds: (Date.now() - startedAt.getTime()) / 1000,
-    };
-    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-    writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-    console.log(report(result));
+    partial.leads = await measureWebhook({ base, raw, lowLevel, table, tenantId: me.tenantId, proxy, settle, runtimePid, headers });
+    log('done');
+    finish();
   } finally {
     clearTimeout(watchdog);
     runtime.kill('SIGTERM');
@@ -376,11 +381,17 @@ async function measureWebhook(c: WebhookContext) {
     // CLOCK_MONOTONIC µs, the clock of V8's .cpuprofile timestamps: bench/profile-summary.ts cuts these windows out.
     windows.push({ kind, fromUs: Number(h0 / 1000n), toUs: Number(process.hrtime.bigint() / 1000n) });
     rounds.push({ kind, perSecond: perRound / seconds });
+    log(`  ${kind}: ${perRound} leads in ${seconds.toFixed(1)} s (${(perRound / seconds).toFixed(1)}/s)`);
     if (kind === 'webhook') {
       // What the leads started downstream (stream → bus → assignment → follow-up) finishes before the next batch.
       const s0 = performance.now();
       const settleBefore = cpuNow();
-      await c.settle();
+      // /_local/settle gives up after 30 s: ask again until the downstream work has really finished.
+      for (let k = 0; k < 6; k++) {
+        const t = performance.now();
+        await c.settle();
+        if (performance.now() - t < 25_000) break;
+      }
       totals.webhook.settleSeconds += (performance.now() - s0) / 1000;
       addCpu(totals.webhook.settleCpu, settleBefore);
     }
@@ -457,6 +468,7 @@ async function measureWebhook(c: WebhookContext) {
       cpuMsPerLead: perLead(totals.floor.cpu, totals.floor.leads),
     },
     fraction: webhookPerSecond / floorPerSecond,
+    floorLockRetries: lockRetries.count,
     stages: {
       webhook: medianStages(stage.webhook), floor: medianStages(stage.floor), leads: STAGE_LEADS,
       cpuMsPerLead: { webhook: perLead(singleCpu.webhook, STAGE_LEADS), floor: perLead(singleCpu.floor, STAGE_LEADS), downstream: perLead(singleCpu.downstream, STAGE_LEADS) },
@@ -465,16 +477,17 @@ async function measureWebhook(c: WebhookContext) {
   };
 }
 
+const machine = () => ({ cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverage: loadavg() });
 type Result = {
-  date: string; machine: { cpus: number; cpu?: string; memoryGiB: number; node: string; loadAverageAtEnd: number[] };
+  date: string; machine: ReturnType<typeof machine>; incomplete?: string;
   contacts: number; seedSeconds: number; seconds: number;
-  latency?: { get: Pair; list: Pair }; leads: Awaited<ReturnType<typeof measureWebhook>>; bundles?: BundleReport;
+  latency?: { get: Pair; list: Pair }; leads?: Awaited<ReturnType<typeof measureWebhook>>; bundles?: BundleReport;
 };
 
 function report(r: Result): string {
   const out: string[] = [];
   const m = r.machine;
-  out.push(`# Cirrus bench ${r.date}\n\n${m.cpus}× ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}; load average at the end ${m.loadAverageAtEnd.map((x) => x.toFixed(1)).join(' ')}; bench took ${r.seconds.toFixed(0)} s.`);
+  out.push(`# Cirrus bench ${r.date}\n\n${m.cpus}× ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}; load average at the end ${m.loadAverage.map((x) => x.toFixed(1)).join(' ')}; bench took ${r.seconds.toFixed(0)} s.${r.incomplete ? ` **Incomplete: ${r.incomplete}.**` : ''}`);
   if (r.latency) {
     const line = (label: string, p: Pair) =>
       `| ${label} | ${ms(p.api.p50)} | ${ms(p.raw.p50)} | ${ms(p.api.p50 - p.raw.p50)} | ${ms(p.api.p99)} | ${ms(p.raw.p99)} | ${(p.api.p99 / p.raw.p99).toFixed(2)}× | ${p.dynamoRequestsPerCall} |`;
@@ -484,10 +497,11 @@ function report(r: Result): string {
     out.push(line('GET /api/contacts?limit=20 vs Query GSI1', r.latency.list));
   }
   const l = r.leads;
+  if (l) {
   out.push(`\nWebhook calls per new lead (recorded): ${l.calls.shape}${l.calls.consistent ? '' : ' (recorded leads differed!)'}; request bytes webhook ${l.calls.requestBytes.webhook}, floor ${l.calls.requestBytes.floor}.\n`);
   out.push(`| lead intake, ${l.concurrency} at a time, ${l.rounds} alternating rounds of ${l.perRound} | webhook | raw floor |\n|---|---|---|`);
   out.push(`| leads/s | ${l.webhook.perSecond.toFixed(1)} | ${l.floor.perSecond.toFixed(1)} |`);
-  out.push(`| webhook ÷ floor (target ≥ 0.8) | **${l.fraction.toFixed(2)}** | 1 |`);
+  out.push(`| webhook ÷ floor (target ≥ 0.8) | **${l.fraction.toFixed(2)}** | 1${l.floorLockRetries ? ` (${l.floorLockRetries} calls re-sent after DynamoDB Local's lock timeout)` : ''} |`);
   out.push(`| per round (leads/s) | ${l.roundRates.filter((x) => x.kind === 'webhook').map((x) => x.perSecond.toFixed(0)).join(', ')} | ${l.roundRates.filter((x) => x.kind === 'floor').map((x) => x.perSecond.toFixed(0)).join(', ')} |`);
   const w = l.webhook.cpuMsPerLead;
   const after = l.webhook.settleCpuMsPerLead;
@@ -506,6 +520,7 @@ function report(r: Result): string {
   out.push(`| CPU ms per lead, runtime / DynamoDB Local / bench, during the request (mean) | ${cpuCell(sc.webhook)} | ${cpuCell(sc.floor)} |`);
   out.push(`| CPU ms per lead of its downstream work (stream → bus → assignment → follow-up), after the 202 | ${cpuCell(sc.downstream)} | — |`);
   if (l.toAssigned) out.push(`\n202 → assigned: p50 ${l.toAssigned.p50.toFixed(0)} ms, p99 ${l.toAssigned.p99.toFixed(0)} ms; ${l.assigned}/${l.accepted} assigned.`);
+  }
   if (r.bundles) {
     const b = r.bundles;
     out.push(`\n| bundle | routes | KB | init ms (median of ${b.runs}) | init ÷ floor | init CPU ms | CPU ÷ floor | first call ms (route) | second call ms | router alone, first call ms |\n|---|---|---|---|---|---|---|---|---|---|`);

@@ -231,7 +231,24 @@ export function leadCalls(template: WebhookTemplate, nextMarker: string): { op: 
   return template.waves.map((w) => w.map((c) => ({ op: c.op, input: mapStrings(c.input, f) as Record<string, unknown> })));
 }
 
-/** One floor lead: each wave's calls in parallel, waves in order. */
+/** Times the floor met DynamoDB Local's write-lock timeout and sent the call again. */
+export const lockRetries = { count: 0 };
+
+/**
+ * One floor lead: each wave's calls in parallel, waves in order. DynamoDB Local answers InternalServerError
+ * "too long waiting for a lock" when its JVM is starved (it says the request would succeed on DynamoDB); the
+ * SDK has retried it three times by then; the floor sends it again, counted, as a handler's retry would.
+ */
 export async function floorLead(doc: DynamoDBDocumentClient, waves: { op: string; input: Record<string, unknown> }[][]): Promise<void> {
-  for (const wave of waves) await Promise.all(wave.map((c) => doc.send(new COMMANDS[c.op]!(c.input))));
+  const send = async (c: { op: string; input: Record<string, unknown> }): Promise<unknown> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await doc.send(new COMMANDS[c.op]!(c.input));
+      } catch (error) {
+        if ((error as Error).name !== 'InternalServerError' || !/waiting for a lock/.test((error as Error).message) || attempt >= 3) throw error;
+        lockRetries.count++;
+      }
+    }
+  };
+  for (const wave of waves) await Promise.all(wave.map(send));
 }
