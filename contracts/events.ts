@@ -59,6 +59,14 @@ const leadData = z.looseObject({
   callbackOverdueAt: z.optional(z.string()),
 });
 
+/** A metadata change: which field of which object (`subject.id` is `<object>.<field>`). */
+const metadataData = z.looseObject({
+  object: z.string(),
+  field: z.string(),
+  change: z.enum(['field-added', 'field-changed', 'field-deactivated', 'field-restored']),
+  metadataVersion: z.int(),
+});
+
 const event = <D extends z.ZodMiniType>(data: D) => z.looseObject({ ...envelope, data });
 
 interface CatalogueEntry<S extends z.ZodMiniType = z.ZodMiniType> {
@@ -88,6 +96,10 @@ export const eventCatalogue = {
   'lead.disqualified': v1('The lead was disqualified; `data.disqualifiedReason` says why.', event(leadData)),
   'lead.converted': v1('The lead became an account, a contact and optionally an opportunity; `data.convertedTo` links them.', event(leadData)),
   'lead.callback-overdue': v1('The call-back window passed without contact: the owner is reminded and their manager told.', event(leadData)),
+  'metadata.changed': v1(
+    'An admin changed the objects and fields of the workspace: `data.change` is field-added, field-changed, field-deactivated or field-restored; `data.metadataVersion` is the version it made.',
+    event(metadataData),
+  ),
 } as const;
 
 export type EventName = keyof typeof eventCatalogue;

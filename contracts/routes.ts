@@ -91,6 +91,11 @@ export const routes: readonly RouteDeclaration[] = [
   route('assignment-rules-get', 'settings', 'GET', '/api/assignment-rules', read),
   route('assignment-rules-put', 'settings', 'PUT', '/api/assignment-rules', write),
   route('assignment-rules-test', 'settings', 'POST', '/api/assignment-rules/test', read),
+  route('metadata-get', 'settings', 'GET', '/api/metadata', read),
+  route('metadata-fields-create', 'settings', 'POST', '/api/metadata/objects/{object}/fields', write),
+  route('metadata-fields-update', 'settings', 'PATCH', '/api/metadata/objects/{object}/fields/{field}', write),
+  route('metadata-fields-delete', 'settings', 'DELETE', '/api/metadata/objects/{object}/fields/{field}', write),
+  route('metadata-fields-restore', 'settings', 'POST', '/api/metadata/objects/{object}/fields/{field}/restore', write),
 
   route('webhooks-leads', 'intake', 'POST', '/api/webhooks/leads/{partnerId}', write, 'none', intake),
   route('forms-submit', 'intake', 'POST', '/api/forms/{formId}/submissions', write, 'none', intake),

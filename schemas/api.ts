@@ -6,6 +6,7 @@ import { assignmentRuleSet } from './assignment.ts';
 import { activityCreate, lead, leadConvert, leadCreate, leadListQuery, leadUpdate, partnerCreate, partnerLead } from './lead.ts';
 import { opportunity } from './opportunity.ts';
 import { formCreate } from './form.ts';
+import { fieldCreate, fieldUpdate, fieldView, metadataDocument } from './metadata.ts';
 
 /**
  * What each declared route takes and returns, for the OpenAPI document (PLT-3). Keyed by route name;
@@ -82,4 +83,9 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'notifications-read': { summary: 'Mark a notification read', tag: 'notifications', status: 204 },
   'tasks-list': { summary: 'My open tasks by due date', tag: 'tasks' },
   'users-update': { summary: 'Set away (skipped by assignment), language, time zone', tag: 'users' },
+  'metadata-get': { summary: 'Every object and field the caller may see, with labels and readable/writable per role (?include=inactive for admins)', tag: 'metadata', response: metadataDocument },
+  'metadata-fields-create': { summary: 'Add a custom field (c_ name) to accounts, contacts, leads or opportunities (admins)', tag: 'metadata', request: fieldCreate, response: fieldView, status: 201 },
+  'metadata-fields-update': { summary: 'Change a custom field: labels, help text, options, required, searchable, default, permissions (admins)', tag: 'metadata', request: fieldUpdate, response: fieldView },
+  'metadata-fields-delete': { summary: 'Deactivate a custom field: hidden from metadata and records, values kept (admins)', tag: 'metadata', status: 204 },
+  'metadata-fields-restore': { summary: 'Restore a deactivated custom field with the values records kept (admins)', tag: 'metadata', response: fieldView },
 };

@@ -81,6 +81,14 @@ export const keys = {
   route: (kind: 'partner' | 'form', publicId: string) => `R#${kind}#${publicId}`,
   routeSk: '~route',
 
+  // --- metadata (objects as data) ------------------------------------------------------------------
+  /** A tenant's metadata: its custom fields (`field#<object>#<apiName>`) and the version item (`~version`). */
+  meta: (tenantId: string) => `T#${tenantId}#meta`,
+  metaFieldSk: (object: string, apiName: string) => `field#${object}#${apiName}`,
+  metaFieldPrefix: 'field#',
+  /** Incremented by every metadata change; compiled validators are cached per tenant by it. */
+  metaVersionSk: '~version',
+
   // --- people -----------------------------------------------------------------------------------------
   /** The tenant's user directory: sk is the user id (Cognito `sub`). */
   users: (tenantId: string) => `T#${tenantId}#user`,

@@ -52,7 +52,13 @@ export type Action =
   /** Workload (open leads), away flag and reporting line of others. */
   | 'users:read-workload'
   /** Change a user's settings: `field` is away, language or timeZone; `target` the user. */
-  | 'users:update';
+  | 'users:update'
+  /** GET /api/metadata: the objects and fields the caller may see (every signed-in user). */
+  | 'metadata:read'
+  /** Add, change, deactivate and restore custom fields (admins). */
+  | 'metadata:manage'
+  /** Read or write a custom field's value: decided by the field's per-role permissions (`fieldAccess`). */
+  | 'custom-field:read' | 'custom-field:write';
 
 export interface Resource {
   readonly type?: RecordType;
@@ -62,6 +68,8 @@ export interface Resource {
   readonly ownerId?: string;
   /** The user whose settings change. */
   readonly target?: { readonly id: string; readonly role?: string; readonly managerId?: string };
+  /** A custom field's per-role permissions from metadata (a role not named may write). */
+  readonly fieldAccess?: Readonly<Partial<Record<Role, 'none' | 'read' | 'write'>>>;
 }
 
 /** Fields only managers and admins read and write (CD-7; custom fields get per-role permissions as metadata). */
@@ -84,15 +92,15 @@ const ownedBy = (r: Resource, userId: string) => r.record?.ownerId === userId;
 /** What each system actor may do; anything else is refused like a person's would be. */
 const SYSTEM_GRANTS: Readonly<Record<SystemName, readonly Action[]>> = {
   // Rules give new leads owners (SFA-2).
-  assignment: ['record:read', 'record:update', 'record:assign', 'field:read', 'field:write', 'assignment-rules:read', 'users:read-workload', 'users:list'],
+  assignment: ['record:read', 'record:update', 'record:assign', 'field:read', 'field:write', 'assignment-rules:read', 'users:read-workload', 'users:list', 'custom-field:read'],
   // Marks an unanswered lead overdue (SFA-5).
-  'callback-timer': ['record:read', 'record:update', 'field:read', 'field:write', 'users:list'],
+  'callback-timer': ['record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
   // Partner webhooks and web forms create leads (SFA-1); they never read people's data back.
-  intake: ['record:create', 'record:read', 'record:update', 'field:write'],
+  intake: ['record:create', 'record:read', 'record:update', 'field:write', 'custom-field:write'],
   // The outbox relay only forwards what was written.
   stream: [],
   // `npm start` seeds demo data.
-  seed: ['record:create', 'record:read', 'record:update', 'record:assign', 'field:read', 'field:write', 'assignment-rules:manage'],
+  seed: ['record:create', 'record:read', 'record:update', 'record:assign', 'field:read', 'field:write', 'assignment-rules:manage', 'custom-field:read', 'custom-field:write'],
 };
 
 /**
@@ -151,6 +159,14 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, field
       // and never change someone else's language or time zone.
       return role === 'manager' && field === 'away' && target.role !== 'admin' && target.role !== 'manager';
     }
+    case 'metadata:read':
+      return true;
+    case 'metadata:manage':
+      return role === 'admin';
+    case 'custom-field:read':
+      return role === 'admin' || (resource.fieldAccess?.[role] ?? 'write') !== 'none';
+    case 'custom-field:write':
+      return role === 'admin' || (resource.fieldAccess?.[role] ?? 'write') === 'write';
     default:
       return false;
   }
@@ -182,6 +198,8 @@ const WHY: Partial<Record<Action, string>> = {
   'assignment-rules:read': 'Only managers and admins see assignment rules.',
   'assignment-rules:manage': 'Only admins edit assignment rules.',
   'users:update': 'You may only change your own settings; a manager may mark their team away.',
+  'metadata:manage': 'Only admins change objects and fields.',
+  'custom-field:write': 'Your role may not set these fields.',
 };
 
 export function assertCan(actor: Actor, action: Action, resource: Resource = {}, field?: string): void {

@@ -16,6 +16,9 @@ import { sameEntry } from '../search/entry.ts';
 import { nameTokens, phoneTokens, textTokens } from '../search/tokenizer.ts';
 import { SYSTEM_FIELDS, type EntityDefinition, type StoredRecord } from './entity.ts';
 import {
+  assertCustomWritable, hideCustom, parseCustomValues, splitCustom, type CustomFieldSet, type CustomFieldSource,
+} from '../metadata/custom-fields.ts';
+import {
   ChangeTooLarge, InvalidCursor, UniqueConflict, VersionConflict,
   type AuditEntry, type ChangeSet, type DomainEvent, type Page, type RecordStore, type TimelineEntry,
 } from './store.ts';
@@ -28,6 +31,8 @@ export interface RecordDeps {
   readonly store: RecordStore;
   readonly clock: Clock;
   readonly newId: (now: Date) => string;
+  /** The tenant's custom fields (functions/metadata); without it every `c_` field is an unknown field. */
+  readonly metadata?: CustomFieldSource;
 }
 
 type Fields = Record<string, unknown>;
@@ -38,21 +43,40 @@ export function parse<T>(schema: z.ZodMiniType<T>, input: unknown): T {
   return result.data;
 }
 
-/** Parses a record body and converts its phones, reporting every bad field in one answer. */
-function parseRecordInput(def: EntityDefinition, schema: z.ZodMiniType<Record<string, unknown>>, body: unknown, country?: unknown): Fields {
-  const result = schema.safeParse(body ?? {});
+/** The object's custom fields (one cached lookup per container and metadata version), if the deps have a source. */
+const customFieldsOf = (def: EntityDefinition, p: Actor, deps: RecordDeps): Promise<CustomFieldSet | undefined> =>
+  deps.metadata ? deps.metadata.customFields(p.tenantId, def.type) : Promise.resolve(undefined);
+
+/**
+ * Parses a record body and converts its phones, reporting every bad field in one answer: the standard fields
+ * by the entity's schema, the `c_` fields by the schema compiled from the tenant's metadata.
+ */
+function parseRecordInput(def: EntityDefinition, schema: z.ZodMiniType<Record<string, unknown>>, body: unknown, country?: unknown, custom?: CustomFieldSet): Fields {
+  const split = splitCustom(body);
+  const result = schema.safeParse(split.standard ?? {});
+  const customResult = parseCustomValues(custom, split.custom, 'create');
   const raw = (body && typeof body === 'object' ? body : {}) as Fields;
   const phones: Fields = { country: typeof raw.country === 'string' ? raw.country : country };
   for (const f of def.phoneFields) if (typeof raw[f] === 'string') phones[f] = raw[f];
   const phoneErrors = normalisePhones(def, phones);
   if (!result.success) {
     const issues = toFieldIssues(result.error.issues);
-    throw invalid([...issues, ...phoneErrors.filter((e) => !issues.some((i) => i.path === e.path))]);
+    throw invalid([...issues, ...phoneErrors.filter((e) => !issues.some((i) => i.path === e.path)), ...customResult.errors]);
   }
-  if (phoneErrors.length) throw invalid(phoneErrors);
-  const fields: Fields = { ...result.data };
+  if (phoneErrors.length || customResult.errors.length) throw invalid([...phoneErrors, ...customResult.errors]);
+  const fields: Fields = { ...result.data, ...customResult.values };
   for (const f of def.phoneFields) if (typeof fields[f] === 'string') fields[f] = phones[f];
   return fields;
+}
+
+/** A PATCH body: standard fields by the entity's update schema, `c_` fields by the compiled one; every error at once. */
+function parseRecordPatch(def: EntityDefinition, body: unknown, custom?: CustomFieldSet): Fields {
+  const split = splitCustom(body);
+  const result = def.updateSchema.safeParse(split.standard ?? {});
+  const customResult = parseCustomValues(custom, split.custom, 'update');
+  const errors = [...(result.success ? [] : toFieldIssues(result.error.issues)), ...customResult.errors];
+  if (errors.length) throw invalid(errors);
+  return { ...result.data, ...customResult.values };
 }
 
 export const etag = (version: number) => `"${version}"`;
@@ -305,8 +329,10 @@ export interface CreateOptions {
 
 export async function createRecord(def: EntityDefinition, p: Actor, body: unknown, deps: RecordDeps, options: CreateOptions = {}): Promise<StoredRecord> {
   assertCan(p, 'record:create', { type: def.type });
-  const input = parseRecordInput(def, def.createSchema, body);
+  const custom = await customFieldsOf(def, p, deps);
+  const input = parseRecordInput(def, def.createSchema, body, undefined, custom);
   assertFieldsWritable(p, def.type, Object.keys(input));
+  assertCustomWritable(custom, p, Object.keys(input));
   const fields: Fields = { ...input, ...def.createDefaults, ...options.systemFields };
   await resolveOwner(p, fields.ownerId, deps);
   await resolveParent(def, p, fields, deps);
@@ -345,21 +371,24 @@ export async function createRecord(def: EntityDefinition, p: Actor, body: unknow
       ? { linkPut: { parentType: def.parent.type, parentId, summary: linkSummary(def, record) } }
       : {}),
   }, deps);
-  return redact(p, def.type, record);
+  return hideCustom(custom, p, redact(p, def.type, record));
 }
 
 export async function getRecord(def: EntityDefinition, p: Actor, id: string, deps: RecordDeps): Promise<StoredRecord> {
-  return redact(p, def.type, await loadRecord(def, p, id, deps));
+  const [record, custom] = await Promise.all([loadRecord(def, p, id, deps), customFieldsOf(def, p, deps)]);
+  return hideCustom(custom, p, redact(p, def.type, record));
 }
 
 export async function updateRecord(
   def: EntityDefinition, p: Actor, id: string, body: unknown, ifMatch: string | undefined, deps: RecordDeps,
 ): Promise<StoredRecord> {
-  const patch = parse(def.updateSchema, body);
+  const custom = await customFieldsOf(def, p, deps);
+  const patch = parseRecordPatch(def, body, custom);
   const current = await loadForWrite(def, p, id, deps);
   if (!ifMatchHolds(ifMatch, current.version)) throw staleVersion(def, p, current);
   if (current.deletedAt) throw conflict(`This ${def.type} is deleted; restore it before changing it.`);
   assertFieldsWritable(p, def.type, Object.keys(patch));
+  assertCustomWritable(custom, p, Object.keys(patch));
 
   const merged: Fields = { ...current };
   for (const [k, v] of Object.entries(patch)) {
@@ -379,7 +408,7 @@ export async function updateRecord(
     else await resolveOwner(p, patch.ownerId, deps);
   }
   if (def.parent && def.parent.field in patch) await resolveParent(def, p, merged, deps);
-  return commitChange(def, p, current, merged, deps);
+  return hideCustom(custom, p, await commitChange(def, p, current, merged, deps));
 }
 
 /** Workflow-specific parts of a change: its event and timeline names, extra entries and side writes. */
@@ -538,7 +567,8 @@ export async function listRecords(def: EntityDefinition, p: Actor, query: unknow
     sort: q.sort ?? 'name',
     deleted: q.deleted === 'true',
   }));
-  return { items: page.items.map((r) => redact(p, def.type, r)), nextCursor: page.nextCursor };
+  const custom = await customFieldsOf(def, p, deps);
+  return { items: page.items.map((r) => hideCustom(custom, p, redact(p, def.type, r))), nextCursor: page.nextCursor };
 }
 
 /** The 360° timeline, newest first, one Query per page. */

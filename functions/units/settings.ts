@@ -7,8 +7,9 @@ import { listFormsWithSnippets } from '../forms/list.ts';
 import { createPartner } from '../partners/create.ts';
 import { getPartners } from '../partners/list.ts';
 import { rotatePartnerSecret } from '../partners/rotate.ts';
+import { metadata } from '../metadata/handlers.ts';
 
-/** Deploy unit `settings`: what admins configure for lead intake and assignment (SFA-1, SFA-2). */
+/** Deploy unit `settings`: what admins configure for lead intake and assignment (SFA-1, SFA-2), and the metadata (objects and fields). */
 export const routes: RouteTable = {
   'POST /api/forms': createForm,
   'GET /api/forms': listFormsWithSnippets,
@@ -18,6 +19,12 @@ export const routes: RouteTable = {
   'GET /api/assignment-rules': getAssignmentRules,
   'PUT /api/assignment-rules': putAssignmentRules,
   'POST /api/assignment-rules/test': testAssignmentRules,
+  /** Objects and fields as data: every signed-in user reads, admins change custom fields. */
+  'GET /api/metadata': metadata.describe,
+  'POST /api/metadata/objects/{object}/fields': metadata.addField,
+  'PATCH /api/metadata/objects/{object}/fields/{field}': metadata.updateField,
+  'DELETE /api/metadata/objects/{object}/fields/{field}': metadata.deactivateField,
+  'POST /api/metadata/objects/{object}/fields/{field}/restore': metadata.restoreField,
 };
 
 export const handler = unitHandler(routes);

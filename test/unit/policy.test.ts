@@ -48,6 +48,15 @@ for (const role of ROLES) {
     [role, a, 'users:update', { target: { id: a.userId, role } }, 'language', true],
     [role, a, 'users:update', { target: { id: 'u-x', role: 'rep' } }, 'away', boss],
     [role, a, 'users:update', { target: { id: 'u-x', role: 'admin' } }, 'away', role === 'admin'],
+    [role, a, 'metadata:read', {}, undefined, true],
+    [role, a, 'metadata:manage', {}, undefined, role === 'admin'],
+    // A custom field's per-role permissions come from metadata; a role not named may write; admins always may.
+    [role, a, 'custom-field:read', {}, undefined, true],
+    [role, a, 'custom-field:write', {}, undefined, true],
+    [role, a, 'custom-field:read', { fieldAccess: { [role]: 'none' } }, undefined, role === 'admin'],
+    [role, a, 'custom-field:read', { fieldAccess: { [role]: 'read' } }, undefined, true],
+    [role, a, 'custom-field:write', { fieldAccess: { [role]: 'read' } }, undefined, role === 'admin'],
+    [role, a, 'custom-field:write', { fieldAccess: { manager: 'none', rep: 'read' } }, undefined, role === 'admin' || (role !== 'manager' && role !== 'rep')],
     [role, a, 'users:update', { target: { id: 'u-x', role: 'manager' } }, 'away', role === 'admin'],
     [role, a, 'users:update', { target: { id: 'u-x', role: 'rep' } }, 'timeZone', role === 'admin'],
   );
@@ -69,6 +78,10 @@ rows.push(
   ['intake', intake, 'record:create', { type: 'contact' }, undefined, false],
   ['intake', intake, 'record:assign', { ownerId: 'u-rep' }, undefined, false],
   ['intake', intake, 'users:read-workload', {}, undefined, false],
+  ['intake', intake, 'custom-field:write', {}, undefined, true],
+  ['intake', intake, 'metadata:manage', {}, undefined, false],
+  ['assignment', assignment, 'metadata:manage', {}, undefined, false],
+  ['stream', stream, 'custom-field:read', {}, undefined, false],
   ['stream', stream, 'record:read', theirs, undefined, false],
   ['stream', stream, 'record:update', theirs, undefined, false],
 );

@@ -49,6 +49,10 @@ describe('every key is the one already stored', () => {
     notificationSk: [keys.notificationSk('2026-01-02T03:04:05.000Z', '01J7:lead-assigned'), '2026-01-02T03:04:05.000Z#01J7:lead-assigned'],
     tasks: [keys.tasks('demo', 'u1'), 'T#demo#task#u1'],
     taskSk: [keys.taskSk('2026-01-04T03:04:05.000Z', '01J8'), '2026-01-04T03:04:05.000Z#01J8'],
+    meta: [keys.meta('demo'), 'T#demo#meta'],
+    metaFieldSk: [keys.metaFieldSk('contacts', 'c_tier'), 'field#contacts#c_tier'],
+    metaFieldPrefix: [keys.metaFieldPrefix, 'field#'],
+    metaVersionSk: [keys.metaVersionSk, '~version'],
   };
 
   it.each(Object.entries(pinned))('%s', (_name, [built, expected]) => expect(built).toBe(expected));
