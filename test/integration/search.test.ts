@@ -1,0 +1,96 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, login } from '../support/client.ts';
+
+/**
+ * Search that finds Chinese words, through the local runtime (issue 7): GET /api/search across objects and
+ * GET /api/contacts?q= find records by the words inside their Chinese names, by a phone's last digits, and
+ * never another tenant's records.
+ */
+type Res = { status: number; body: any };
+type Call = (method: string, path: string, body?: unknown) => Promise<Res>;
+
+let rep1: Call;
+let rep2: Call;
+let acme: Call;
+// Unique per run, so records left by earlier runs in the same local table do not change what is found.
+const run = Array.from({ length: 4 }, () => '甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥'[Math.floor(Math.random() * 22)]).join('');
+const digits = String(Math.floor(1000 + Math.random() * 9000));
+
+beforeAll(async () => {
+  [rep1, rep2, acme] = (await Promise.all(
+    ['rep1@demo.local', 'rep2@demo.local', 'admin@acme.local'].map(async (e) => api(await login(e)) as Call),
+  )) as [Call, Call, Call];
+});
+
+const q = (s: string) => encodeURIComponent(s);
+
+describe('search through the local runtime', () => {
+  let account: { id: string; name: string };
+  let contact: { id: string; name: string };
+  let foreign: { id: string };
+
+  beforeAll(async () => {
+    const a = await rep1('POST', '/api/accounts', { name: `上海示例科技${run}`, domain: `sh${digits}.example.cn` });
+    expect(a.status).toBe(201);
+    account = a.body;
+    const c = await rep1('POST', '/api/contacts', { lastName: '王', firstName: `伟${run}`, phone: `139 0000 ${digits}`, country: 'CN', accountId: account.id });
+    expect(c.status).toBe(201);
+    contact = c.body;
+    const f = await acme('POST', '/api/accounts', { name: `上海示例科技${run}` });
+    expect(f.status).toBe(201);
+    foreign = f.body;
+  });
+
+  it('GET /api/search?q=示例 finds the account by a word inside its name, with its subtitle', async () => {
+    const res = await rep2('GET', `/api/search?q=${q('示例')}`);
+    expect(res.status).toBe(200);
+    expect(res.body.items.length).toBeLessThanOrEqual(20);
+    const mine = await rep2('GET', `/api/search?q=${q(`示例科技${run}`)}`);
+    expect(mine.body.items).toEqual([{ object: 'accounts', id: account.id, name: account.name, subtitle: `sh${digits}.example.cn` }]);
+  });
+
+  it('finds a contact by one character of a Chinese name, across objects and in the contact list', async () => {
+    const byChar = await rep2('GET', `/api/contacts?q=${q('伟')}&limit=100`);
+    expect(byChar.status).toBe(200);
+    // Not only a token page: the list answers whole records, read back by id.
+    const hit = byChar.body.items.find((x: any) => x.id === contact.id);
+    expect(hit).toMatchObject({ name: contact.name, phone: `+861390000${digits}`, accountId: account.id, accountName: account.name, version: 1 });
+    const byName = await rep2('GET', `/api/search?q=${q(`伟${run}`)}`);
+    expect(byName.body.items).toEqual([{ object: 'contacts', id: contact.id, name: contact.name, subtitle: account.name }]);
+    // 王伟… starts with the query, so it ranks first among what 王 finds.
+    const byFamily = await rep2('GET', `/api/contacts?q=${q(`王伟${run}`)}`);
+    expect(byFamily.body.items.map((x: any) => x.id)).toEqual([contact.id]);
+  });
+
+  it('finds a contact by the last four digits of its phone', async () => {
+    const res = await rep2('GET', `/api/contacts?q=${q(`0000${digits}`)}`);
+    expect(res.body.items.map((x: any) => x.id)).toContain(contact.id);
+    const last8 = await rep2('GET', `/api/search?q=${q(`0000 ${digits}`)}`);
+    expect(last8.body.items.map((x: any) => x.id)).toContain(contact.id);
+  });
+
+  it('a rename moves the record in search; another tenant never sees it', async () => {
+    const renamed = await rep1('PATCH', `/api/contacts/${contact.id}`, { firstName: `明${run}` });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.name).toBe(`王明${run}`);
+    expect((await rep2('GET', `/api/search?q=${q(`伟${run}`)}`)).body.items).toEqual([]);
+    expect((await rep2('GET', `/api/contacts?q=${q(`伟${run}`)}`)).body.items).toEqual([]);
+    expect((await rep2('GET', `/api/search?q=${q(`明${run}`)}`)).body.items).toEqual([{ object: 'contacts', id: contact.id, name: `王明${run}`, subtitle: account.name }]);
+    const other = await acme('GET', `/api/search?q=${q(`示例科技${run}`)}`);
+    expect(other.body.items.map((x: any) => x.id)).toEqual([foreign.id]);
+    expect((await acme('GET', `/api/contacts?q=${q(`明${run}`)}`)).body.items).toEqual([]);
+    expect((await acme('GET', `/api/search?q=${q(`明${run}`)}`)).body.items).toEqual([]);
+    expect((await rep2('GET', `/api/search?q=${q(`示例科技${run}`)}`)).body.items.map((x: any) => x.id)).toEqual([account.id]);
+  });
+
+  it('a deleted record leaves search; an empty query is a 400 naming q', async () => {
+    const got = await rep1('GET', `/api/contacts/${contact.id}`);
+    expect((await rep1('DELETE', `/api/contacts/${contact.id}`, undefined)).status).toBe(204);
+    expect(got.status).toBe(200);
+    expect((await rep2('GET', `/api/search?q=${q(`明${run}`)}`)).body.items).toEqual([]);
+    expect((await rep2('GET', `/api/contacts?q=${q(`王明${run}`)}`)).body.items).toEqual([]);
+    const bad = await rep2('GET', '/api/search?q=');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: any) => e.path)).toContain('q');
+  });
+});
