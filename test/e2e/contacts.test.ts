@@ -67,7 +67,7 @@ afterAll(async () => {
 });
 
 describe('contacts in the web app', () => {
-  it('signs in with Cognito and lands on the contacts list', async () => {
+  it('signs in with Cognito, lands a rep on their lead inbox and opens the contacts list', async () => {
     await page.goto(`${baseUrl}/`);
     await page.waitForURL(/\/sign-in/);
     await poll(() => page.textContent('[data-test=demo-hint]')).toContain('rep1@demo.local / Demo123!');
@@ -79,6 +79,10 @@ describe('contacts in the web app', () => {
 
     await page.fill('[data-test=signin-password]', 'Demo123!');
     await page.click('[data-test=signin-submit]');
+    // A rep's start page is their lead inbox (views/layout/home.ts); the contacts are one click away.
+    await page.waitForURL(/\/leads/);
+    await page.waitForSelector('[data-test=lead-inbox]');
+    await page.click('[data-test=menu-contacts]');
     await page.waitForURL(/\/contacts/);
     await page.waitForSelector('[data-test=contacts-list]');
     await poll(() => page.textContent('[data-test=user-role]')).toBe('Sales rep');
