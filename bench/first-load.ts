@@ -66,6 +66,8 @@ function summarise(page: string, paths: Iterable<string>): PageLoad {
 /** Paths (same origin) of every request the page makes from now on. */
 function recorder(page: Page, origin: string): { paths: string[]; reset(): void } {
   const rec = { paths: [] as string[], reset() { rec.paths = []; } };
+  page.on('pageerror', (e) => console.error(`[first-load] page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') console.error(`[first-load] console: ${m.text()}`); });
   page.on('request', (req) => {
     const u = new URL(req.url());
     if (u.origin === origin) rec.paths.push(u.pathname);

@@ -1,6 +1,8 @@
 import { fileURLToPath, URL } from 'node:url';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import components from 'unplugin-vue-components/vite';
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
 
 /**
  * The web app (PLT-8). Built into dist/web, which both runtimes serve as static files
@@ -12,11 +14,26 @@ const backend = process.env.CIRRUS_BACKEND ?? 'http://localhost:3000';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
-  plugins: [vue()],
+  // vue-i18n in composition mode only (createI18n({ legacy: false })), without its global <i18n-t>/v-t install;
+  // Vue without the Options API (the app and Element Plus use the Composition API).
+  define: {
+    __VUE_I18N_LEGACY_API__: 'false',
+    __VUE_I18N_FULL_INSTALL__: 'false',
+    __INTLIFY_PROD_DEVTOOLS__: 'false',
+    __VUE_OPTIONS_API__: 'false',
+  },
+  plugins: [
+    vue(),
+    // Element Plus per use (issue 7, first load): each `<el-…>` tag and `v-loading` becomes an import of that
+    // component and its CSS in the chunk of the view using it; the app's own components stay explicit imports.
+    components({ dirs: [], dts: false, resolvers: [ElementPlusResolver({ importStyle: 'css', directives: true })] }),
+  ],
   resolve: {
     alias: {
       '@': fileURLToPath(new URL('./src', import.meta.url)),
       '#schemas': fileURLToPath(new URL('../schemas', import.meta.url)),
+      // vue-i18n without its message compiler: messages are compiled by src/modules/message-compiler.ts.
+      '@intlify/message-compiler': fileURLToPath(new URL('./src/modules/message-compiler-stub.ts', import.meta.url)),
     },
   },
   server: {
@@ -43,7 +60,8 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 30 },
-            { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@ctrl|async-validator|lodash-es|lodash-unified|dayjs|memoize-one|normalize-wheel-es|@sxzz|@popperjs)[\\/]/, priority: 20 },
+            // Element Plus has no group of its own: its components land in the chunks of the routes that use
+            // them (shared ones in shared chunks), so the sign-in page does not load the table, menu or dialogs.
             // The Cognito SDK and echarts are reached only through dynamic import(), so they get their own lazy chunks.
           ],
         },

@@ -1,14 +1,7 @@
 import type { App } from 'vue';
 import { computed, ref } from 'vue';
 import { createI18n } from 'vue-i18n';
-import elZhCn from 'element-plus/es/locale/lang/zh-cn.mjs';
-import elEn from 'element-plus/es/locale/lang/en.mjs';
-import en from '@/locales/en';
-import zhCN from '@/locales/zh-CN';
-import leadsEn from '@/locales/leads.en';
-import leadsZhCN from '@/locales/leads.zh-CN';
-import formsEn from '@/locales/forms.en';
-import formsZhCN from '@/locales/forms.zh-CN';
+import { messageCompiler } from '@/modules/message-compiler';
 
 /** PLT-8: zh-CN and English throughout; the choice is remembered, the default follows the browser. */
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -21,21 +14,55 @@ export function detectLocale(): Locale {
   return (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
+/**
+ * Each language's messages are fetched when that language is used (issue 7, first load: a page downloads one
+ * language, not both); zh-CN has exactly the keys of en (typed), so nothing falls back to an unloaded language.
+ * The sign-in page needs only the common messages; the signed-in app's (leads, forms) come with the first
+ * route behind the sign-in (`loadAppMessages`, from main.ts's router guard).
+ */
+type Messages = Record<string, unknown>;
+const common: Record<Locale, () => Promise<Messages>> = {
+  en: () => import('@/locales/en').then((m) => m.default),
+  'zh-CN': () => import('@/locales/zh-CN').then((m) => m.default),
+};
+const appMessages: Record<Locale, () => Promise<Messages[]>> = {
+  en: () => Promise.all([import('@/locales/leads.en'), import('@/locales/forms.en')]).then((ms) => ms.map((m) => m.default)),
+  'zh-CN': () => Promise.all([import('@/locales/leads.zh-CN'), import('@/locales/forms.zh-CN')]).then((ms) => ms.map((m) => m.default)),
+};
+const loaded = new Set<string>();
+let withApp = false;
+async function loadMessages(locale: Locale): Promise<void> {
+  const parts: Promise<Messages[]>[] = [];
+  if (!loaded.has(locale)) parts.push(common[locale]().then((m) => [m]));
+  if (withApp && !loaded.has(`${locale}:app`)) parts.push(appMessages[locale]());
+  if (!parts.length) return;
+  const messages = (await Promise.all(parts)).flat();
+  i18n.global.mergeLocaleMessage(locale, Object.assign({}, ...messages) as never);
+  loaded.add(locale);
+  if (withApp) loaded.add(`${locale}:app`);
+}
+
+/** The signed-in app's messages for the current language (and every language chosen later). */
+export function loadAppMessages(): Promise<void> {
+  withApp = true;
+  return loadMessages(current.value);
+}
+
 export const i18n = createI18n({
   legacy: false,
   locale: detectLocale(),
   fallbackLocale: 'en',
-  messages: { en: { ...en, ...leadsEn, ...formsEn }, 'zh-CN': { ...zhCN, ...leadsZhCN, ...formsZhCN } },
+  messages: {},
+  messageCompiler,
   missingWarn: false,
   fallbackWarn: false,
 });
 
 const current = ref<Locale>(i18n.global.locale.value as Locale);
 export const currentLocale = computed(() => current.value);
-/** Element Plus' own strings (pagination, dialogs, date pickers) follow the app language. */
-export const elementLocale = computed(() => (current.value === 'zh-CN' ? elZhCn : elEn));
 
-export function setLocale(locale: Locale): void {
+export async function setLocale(locale: Locale): Promise<void> {
+  await loadMessages(locale);
   i18n.global.locale.value = locale;
   current.value = locale;
   localStorage.setItem(STORAGE_KEY, locale);
@@ -43,7 +70,8 @@ export function setLocale(locale: Locale): void {
   document.title = i18n.global.t('app.name');
 }
 
-export function installI18n(app: App): void {
+/** Resolves once the current language's messages are in, so the first render is translated. */
+export async function installI18n(app: App): Promise<void> {
   app.use(i18n);
-  setLocale(current.value);
+  await setLocale(current.value);
 }
