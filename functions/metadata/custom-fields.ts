@@ -4,9 +4,9 @@ import type { FieldError } from '#commons/errors.ts';
 import { compileFields, isCustomName, withDefaults, type FieldDefinition } from '#schemas/metadata.ts';
 import { toFieldIssues } from '#schemas/validation.ts';
 import { PolicyDenied, can, type Actor } from '../policy/policy.ts';
-import type { StoredField } from '../storage/codecs.ts';
+import type { StoredField } from './items.ts';
 import { standardObjectOfType } from './standard.ts';
-import type { MetadataStore, TenantMetadata } from './store.ts';
+import type { MetadataReader, TenantMetadata } from './store.ts';
 
 /**
  * The custom fields of one object of one tenant, as the record service uses them: the compiled schemas (from
@@ -47,7 +47,7 @@ export class MetadataRegistry implements CustomFieldSource {
   private readonly loading = new Map<string, Promise<Cached>>();
 
   constructor(
-    private readonly store: MetadataStore,
+    private readonly store: MetadataReader,
     private readonly clock: Clock,
     private readonly refreshMs = METADATA_REFRESH_MS,
   ) {}

@@ -2,7 +2,6 @@ import * as z from 'zod/mini';
 import { keys } from '#commons/keys.ts';
 import { assignmentRule } from '#schemas/assignment.ts';
 import { formCreate } from '#schemas/form.ts';
-import { FIELD_TYPES, fieldPermissions, localized, localizedHelp, option, type FieldDefinition } from '#schemas/metadata.ts';
 import type { StoredRecord } from '../records/entity.ts';
 import type { AuditEntry, DirectoryUser, DomainEvent, TimelineEntry } from '../records/store.ts';
 import type { SearchEntry } from '../search/entry.ts';
@@ -247,39 +246,6 @@ export const roundRobinCodec = defineCodec<RoundRobinTurn, { tenantId: string; r
   entityType: 'round-robin',
   schema: z.object({ turn: z.number() }),
   key: (_t, { tenantId, ruleId }) => ({ pk: keys.config(tenantId), sk: keys.roundRobinSk(ruleId) }),
-});
-
-// --- metadata (objects as data) ----------------------------------------------------------------------
-
-const storedField = z.looseObject({
-  object: text, apiName: text, type: z.enum(FIELD_TYPES), label: localized, helpText: opt(localizedHelp),
-  required: z.boolean(), unique: z.boolean(), searchable: z.boolean(), default: opt(z.unknown()),
-  options: opt(z.array(option)), target: opt(text), permissions: opt(fieldPermissions),
-  active: z.boolean(), custom: z.boolean(),
-  createdAt: text, createdBy: text, updatedAt: text, updatedBy: text, deactivatedAt: opt(text),
-}) as unknown as z.ZodMiniType<StoredField>;
-/** A tenant's custom field of an object, as stored: its definition, the object it is on and who changed it when. */
-export type StoredField = FieldDefinition & {
-  object: string; createdAt: string; createdBy: string; updatedAt: string; updatedBy: string; deactivatedAt?: string;
-};
-
-/** A custom field (`T#t#meta` / `field#<object>#<apiName>`). */
-export const metaFieldCodec = defineCodec<StoredField, { tenantId: string }>({
-  entityType: 'meta-field',
-  schema: storedField,
-  key: (f, { tenantId }) => ({ pk: keys.meta(tenantId), sk: keys.metaFieldSk(f.object, f.apiName) }),
-});
-
-/** The tenant's metadata version: moved by every metadata change (`T#t#meta` / `~version`). */
-export interface MetaVersion {
-  version: number;
-  updatedAt: string;
-  updatedBy: string;
-}
-export const metaVersionCodec = defineCodec<MetaVersion, { tenantId: string }>({
-  entityType: 'meta-version',
-  schema: z.object({ version: z.number(), updatedAt: text, updatedBy: text }),
-  key: (_v, { tenantId }) => ({ pk: keys.meta(tenantId), sk: keys.metaVersionSk }),
 });
 
 // --- people -------------------------------------------------------------------------------------------

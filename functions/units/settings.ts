@@ -7,7 +7,7 @@ import { listFormsWithSnippets } from '../forms/list.ts';
 import { createPartner } from '../partners/create.ts';
 import { getPartners } from '../partners/list.ts';
 import { rotatePartnerSecret } from '../partners/rotate.ts';
-import { metadata } from '../metadata/handlers.ts';
+import { metadata } from '../customization/handlers.ts';
 
 /** Deploy unit `settings`: what admins configure for lead intake and assignment (SFA-1, SFA-2), and the metadata (objects and fields). */
 export const routes: RouteTable = {

@@ -15,7 +15,7 @@ let admin: ApiCall;
 let rep: ApiCall;
 
 beforeAll(async () => {
-  [admin, rep] = await Promise.all(['admin@demo.local', 'rep1@demo.local'].map(async (e) => api(await login(e))));
+  [admin, rep] = (await Promise.all(['admin@demo.local', 'rep1@demo.local'].map(async (e) => api(await login(e))))) as [ApiCall, ApiCall];
 });
 
 describe('custom fields on contacts', () => {

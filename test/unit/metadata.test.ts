@@ -5,11 +5,12 @@ import { keys } from '../../functions/commons/keys.ts';
 import { toProblem, type HttpProblem } from '../../functions/commons/problem.ts';
 import { contactEntity } from '../../functions/contacts/entity.ts';
 import { MetadataRegistry } from '../../functions/metadata/custom-fields.ts';
-import { addField, deactivateField, describeMetadata, restoreField, updateField, type MetadataDeps } from '../../functions/metadata/service.ts';
+import { addField, deactivateField, describeMetadata, restoreField, updateField, type MetadataDeps } from '../../functions/customization/service.ts';
 import { STANDARD_OBJECT_DEFINITIONS } from '../../functions/metadata/standard.ts';
-import { MetadataMoved, type MetadataChange, type MetadataStore, type TenantMetadata } from '../../functions/metadata/store.ts';
+import { MetadataMoved, type MetadataChange, type MetadataStore } from '../../functions/customization/store.ts';
+import type { TenantMetadata } from '../../functions/metadata/store.ts';
 import { createRecord, getRecord, listRecords, updateRecord, type RecordDeps } from '../../functions/records/service.ts';
-import { metaFieldCodec, metaVersionCodec, type StoredField } from '../../functions/storage/codecs.ts';
+import { metaFieldCodec, metaVersionCodec, type StoredField } from '../../functions/metadata/items.ts';
 import {
   FIELD_TYPES, MAX_CUSTOM_FIELDS_PER_OBJECT, MAX_SEARCHABLE_CUSTOM_FIELDS, ROLE_NAMES, compileFields, fieldCreate,
   type FieldDefinition, type FieldType,

@@ -9,11 +9,12 @@ import {
 } from '#schemas/metadata.ts';
 import { toFieldIssues } from '#schemas/validation.ts';
 import { assertCan, can, type Actor } from '../policy/policy.ts';
-import type { StoredField } from '../storage/codecs.ts';
+import type { StoredField } from '../metadata/items.ts';
 import type { AuditEntry, DomainEvent } from '../records/store.ts';
-import type { MetadataRegistry } from './custom-fields.ts';
-import { STANDARD_OBJECT_DEFINITIONS, standardObject } from './standard.ts';
-import { MetadataMoved, type MetadataStore, type TenantMetadata } from './store.ts';
+import type { MetadataRegistry } from '../metadata/custom-fields.ts';
+import { STANDARD_OBJECT_DEFINITIONS, standardObject } from '../metadata/standard.ts';
+import type { TenantMetadata } from '../metadata/store.ts';
+import { MetadataMoved, type MetadataStore } from './store.ts';
 
 /**
  * Objects and fields as data (issue 7, first step): what GET /api/metadata shows a caller, and the admin's

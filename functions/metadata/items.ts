@@ -1,0 +1,62 @@
+import * as z from 'zod/mini';
+import { keys } from '#commons/keys.ts';
+import { FIELD_TYPES, fieldPermissions, localized, localizedHelp, option, type FieldDefinition } from '#schemas/metadata.ts';
+
+/**
+ * The item kinds of the metadata partition `T#<t>#meta` and their codecs (encode → item with keys from
+ * functions/commons/keys.ts and `entityType`; decode → the value, validated, without storage attributes).
+ * They live here rather than in functions/storage/codecs.ts because the record service reads metadata:
+ * functions/storage imports functions/records, so a metadata module importing functions/storage would close
+ * a folder cycle (test/infra/boundaries.test.ts). test/unit/metadata.test.ts round-trips both.
+ */
+
+type Item = Record<string, unknown>;
+const text = z.string();
+const opt = <T extends z.ZodMiniType>(s: T) => z.optional(s);
+
+/** A tenant's custom field of an object, as stored: its definition, the object it is on and who changed it when. */
+export type StoredField = FieldDefinition & {
+  object: string; createdAt: string; createdBy: string; updatedAt: string; updatedBy: string; deactivatedAt?: string;
+};
+const storedField = z.object({
+  object: text, apiName: text, type: z.enum(FIELD_TYPES), label: localized, helpText: opt(localizedHelp),
+  required: z.boolean(), unique: z.boolean(), searchable: z.boolean(), default: opt(z.unknown()),
+  options: opt(z.array(option)), target: opt(text), permissions: opt(fieldPermissions),
+  active: z.boolean(), custom: z.boolean(),
+  createdAt: text, createdBy: text, updatedAt: text, updatedBy: text, deactivatedAt: opt(text),
+}) as unknown as z.ZodMiniType<StoredField>;
+
+/** The tenant's metadata version: moved by every metadata change. */
+export interface MetaVersion {
+  version: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+const metaVersion = z.object({ version: z.number(), updatedAt: text, updatedBy: text });
+
+/** A stored metadata item is not the kind it was read as, or not in its shape: a bug, never user input. */
+export class CorruptMetadataItem extends Error {
+  constructor(entityType: string, detail: string) {
+    super(`Stored ${entityType} item: ${detail}`);
+    this.name = 'CorruptMetadataItem';
+  }
+}
+
+function codec<V>(entityType: string, schema: z.ZodMiniType<V>, key: (v: V, tenantId: string) => { pk: string; sk: string }) {
+  return {
+    entityType,
+    encode: (value: V, { tenantId }: { tenantId: string }): Item => ({ ...(value as Item), ...key(value, tenantId), entityType }),
+    decode(item: Item): V {
+      if (item.entityType !== entityType) throw new CorruptMetadataItem(entityType, `read an item of kind ${String(item.entityType)}`);
+      const { pk: _pk, sk: _sk, entityType: _e, ...value } = item;
+      const result = z.safeParse(schema, value);
+      if (!result.success) throw new CorruptMetadataItem(entityType, result.error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; '));
+      return result.data;
+    },
+  };
+}
+
+/** A custom field (`T#t#meta` / `field#<object>#<apiName>`). */
+export const metaFieldCodec = codec<StoredField>('meta-field', storedField, (f, t) => ({ pk: keys.meta(t), sk: keys.metaFieldSk(f.object, f.apiName) }));
+/** The version item (`T#t#meta` / `~version`). */
+export const metaVersionCodec = codec<MetaVersion>('meta-version', metaVersion, (_v, t) => ({ pk: keys.meta(t), sk: keys.metaVersionSk }));
