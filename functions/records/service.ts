@@ -444,6 +444,8 @@ export async function commitChange(
   // What the caller says wins over what the entity implies (e.g. counters with an expected value).
   options = { ...implied, ...options };
   const changes = changedFields(current, merged);
+  // An account's or opportunity's name is its own field (a contact's is derived from first and last name).
+  if (changes.length === 0 && merged.name !== current.name) changes.push('name');
   if (changes.length === 0 && !options.force) return redact(p, def.type, current);
   const id = current.id;
 

@@ -118,6 +118,14 @@ describe('changing a contact', () => {
     expect((await updateRecord(contactEntity, manager, c.id, { title: 'X' }, undefined, deps)).title).toBe('X');
   });
 
+  it('renames an account (its name is its own field, not derived), with audit and timeline', async () => {
+    const a = await createRecord(accountEntity, rep(), { name: '上海示例科技' }, deps);
+    const u = await updateRecord(accountEntity, rep(), a.id, { name: '上海示例科技有限公司' }, '"1"', deps);
+    expect(u).toMatchObject({ version: 2, name: '上海示例科技有限公司' });
+    expect(store.commits.at(-1)!.timeline[0]!.entry.changes).toEqual(['name']);
+    expect(store.commits.at(-1)!.audit).toMatchObject({ before: { name: '上海示例科技' }, after: { name: '上海示例科技有限公司' } });
+  });
+
   it('writes nothing when nothing changed', async () => {
     const c = await createRecord(contactEntity, rep(), { lastName: 'Lee', title: 'CEO' }, deps);
     await updateRecord(contactEntity, rep(), c.id, { title: 'CEO' }, undefined, deps);
