@@ -23,7 +23,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export const EXTRA_DECLARATIONS = 'test/support/fixtures/extra-declarations.ts';
 
 
-async function waitHealthy(url: string, child: ChildProcess, log: () => string, timeoutMs = 60_000): Promise<void> {
+async function waitHealthy(url: string, child: ChildProcess, log: () => string, timeoutMs = 150_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The local runtime exited (code ${child.exitCode}):\n${log()}`);
