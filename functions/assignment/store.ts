@@ -3,14 +3,14 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
 import type { AssignmentRule } from '#schemas/assignment.ts';
-import { roundRobinCodec, ruleSetCodec, userCodec, type RuleSet } from '../storage/codecs.ts';
+import { roundRobinCodec, ruleSetCodec, userCodec, type RuleSet } from '../records/storage/codecs.ts';
 import type { Candidate } from './rules.ts';
 
 /**
  * The tenant's ordered rule set is one item, so a reorder is atomic and the consumer reads it in one GetItem.
- * Items through functions/storage/codecs.ts (ruleSetCodec, roundRobinCodec, userCodec).
+ * Items through functions/records/storage/codecs.ts (ruleSetCodec, roundRobinCodec, userCodec).
  */
-export type { RuleSet } from '../storage/codecs.ts';
+export type { RuleSet } from '../records/storage/codecs.ts';
 
 const rulesKey = (tenantId: string) => ({ pk: keys.config(tenantId), sk: keys.assignmentRulesSk });
 

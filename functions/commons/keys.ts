@@ -1,7 +1,7 @@
 import { OUTBOX_SK } from '#contracts/outbox.ts';
 
 /**
- * Single-table keys: the one place a pk, sk or GSI key string is built (functions/storage/codecs.ts turns
+ * Single-table keys: the one place a pk, sk or GSI key string is built (functions/records/storage/codecs.ts turns
  * domain values into items with them). Every key starts with the tenant (rule 5), so no query can reach
  * another tenant's items; the routing items (`R#…`) are the one exception and hold nothing but a tenant id.
  * docs/data-model.md lists each item kind and access pattern against these. Changing what any of these

@@ -5,7 +5,7 @@ import { metaFieldCodec, metaVersionCodec, type StoredField } from '../metadata/
 import type { MetadataReader } from '../metadata/store.ts';
 import { DynamoMetadataReader } from '../metadata/store.ts';
 import type { AuditEntry, DomainEvent } from '../records/store.ts';
-import { auditCodec, outboxEventCodec } from '../storage/codecs.ts';
+import { auditCodec, outboxEventCodec } from '../records/storage/codecs.ts';
 
 /**
  * Writes a metadata change as one transaction: the field item, the version item (conditioned on the version

@@ -1,16 +1,16 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { queryPartition } from '../storage/query.ts';
+import { queryPartition } from '../records/storage/query.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
-import { decodeIf } from '../storage/codec.ts';
-import { formCodec, routeCodec, type LeadForm } from '../storage/codecs.ts';
+import { decodeIf } from '../records/storage/codec.ts';
+import { formCodec, routeCodec, type LeadForm } from '../records/storage/codecs.ts';
 
 /**
  * Web-to-lead forms; like partners, the public id in the URL reaches its tenant through a routing item.
- * Items are built and read through functions/storage/codecs.ts (formCodec, routeCodec): callers get forms,
+ * Items are built and read through functions/records/storage/codecs.ts (formCodec, routeCodec): callers get forms,
  * never items (no pk, sk or entityType).
  */
-export type { LeadForm } from '../storage/codecs.ts';
+export type { LeadForm } from '../records/storage/codecs.ts';
 
 /** What a form id looks like (ids are chosen at creation); anything else names no form. */
 const isFormId = (id: string) => /^[A-Za-z0-9_-]{1,64}$/.test(id);

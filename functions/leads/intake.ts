@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { systemActor } from '../policy/policy.ts';
-import { decodeIf } from '../storage/codec.ts';
-import { idempotencyCodec } from '../storage/codecs.ts';
+import { decodeIf } from '../records/storage/codec.ts';
+import { idempotencyCodec } from '../records/storage/codecs.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
 import { Conflict, IdempotencyKeyReused } from '#commons/errors.ts';

@@ -5,8 +5,8 @@ import { FIELD_TYPES, fieldPermissions, localized, localizedHelp, option, type F
 /**
  * The item kinds of the metadata partition `T#<t>#meta` and their codecs (encode → item with keys from
  * functions/commons/keys.ts and `entityType`; decode → the value, validated, without storage attributes).
- * They live here rather than in functions/storage/codecs.ts because the record service reads metadata:
- * functions/storage imports functions/records, so a metadata module importing functions/storage would close
+ * They live here rather than in functions/records/storage/codecs.ts because the record service reads metadata:
+ * functions/records/storage belongs to functions/records, so a metadata module importing it would close
  * a folder cycle (test/infra/boundaries.test.ts). test/unit/metadata.test.ts round-trips both.
  */
 

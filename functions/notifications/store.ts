@@ -2,9 +2,9 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
-import { notificationCodec, notificationExpiry, skOfId, taskCodec, taskId } from '../storage/codecs.ts';
+import { notificationCodec, notificationExpiry, skOfId, taskCodec, taskId } from '../records/storage/codecs.ts';
 
-/** In-app notifications (PLT-7) and tasks (SFA-5) per user; items through functions/storage/codecs.ts (notificationCodec, taskCodec). */
+/** In-app notifications (PLT-7) and tasks (SFA-5) per user; items through functions/records/storage/codecs.ts (notificationCodec, taskCodec). */
 export interface Notification {
   id: string;
   at: string;

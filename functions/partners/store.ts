@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { queryPartition } from '../storage/query.ts';
+import { queryPartition } from '../records/storage/query.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
-import { decodeIf } from '../storage/codec.ts';
-import { partnerCodec, routeCodec, type Partner } from '../storage/codecs.ts';
+import { decodeIf } from '../records/storage/codec.ts';
+import { partnerCodec, routeCodec, type Partner } from '../records/storage/codecs.ts';
 
 /**
  * Lead partners (SFA-1): who may post leads to the webhook, with which secret and at what rate.
  * The partner id in the webhook URL is global, so a routing item maps it to its tenant.
- * Items are built and read through functions/storage/codecs.ts (partnerCodec, routeCodec).
+ * Items are built and read through functions/records/storage/codecs.ts (partnerCodec, routeCodec).
  */
-export type { Partner } from '../storage/codecs.ts';
+export type { Partner } from '../records/storage/codecs.ts';
 
 export const DEFAULT_RATE_PER_MINUTE = 120;
 export const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;

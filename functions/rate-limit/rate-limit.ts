@@ -2,7 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
-import { rateWindowCodec, rateWindowExpiry } from '../storage/codecs.ts';
+import { rateWindowCodec, rateWindowExpiry } from '../records/storage/codecs.ts';
 
 export type RateSlot = { ok: true } | { ok: false; retryAfter: number };
 

@@ -4,9 +4,9 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys, tenantPrefix } from '#commons/keys.ts';
-import { searchEntry, type SearchEntry } from '../search/entry.ts';
-import { planMatches, searchPlan } from '../search/tokenizer.ts';
-import { recordCodec, searchTokenCodec } from '../storage/codecs.ts';
+import { searchEntry, type SearchEntry } from './search/entry.ts';
+import { planMatches, searchPlan } from './search/tokenizer.ts';
+import { recordCodec, searchTokenCodec } from './storage/codecs.ts';
 import type { StoredRecord } from './entity.ts';
 import {
   ChangeTooLarge, CounterConflict, IdempotencyConflict, InvalidCursor, UniqueConflict, VersionConflict,
@@ -165,7 +165,7 @@ export class DynamoRecordStore implements RecordStore {
         },
       });
     }
-    // A token carries the id and display fields (functions/search/entry.ts), not a copy of the record.
+    // A token carries the id and display fields (functions/records/search/entry.ts), not a copy of the record.
     const entry = searchEntry(type, record);
     for (const token of change.tokensPut) {
       items.push({ Put: { TableName: T, Item: searchTokenCodec.encode(entry, { tenantId, type, token }) } });

@@ -12,8 +12,8 @@ import { StaleVersion, conflict, invalid, notFound, type FieldError } from '#com
 import { listQuery, pageQuery, type ListQuery } from '#schemas/common.ts';
 import { phoneSearchTokens, toE164 } from '#schemas/phone.ts';
 import { toFieldIssues } from '#schemas/validation.ts';
-import { sameEntry } from '../search/entry.ts';
-import { nameTokens, phoneTokens, textTokens } from '../search/tokenizer.ts';
+import { sameEntry } from './search/entry.ts';
+import { nameTokens, phoneTokens, textTokens } from './search/tokenizer.ts';
 import { SYSTEM_FIELDS, type EntityDefinition, type StoredRecord } from './entity.ts';
 import {
   assertCustomWritable, hideCustom, parseCustomValues, splitCustom, type CustomFieldSet, type CustomFieldSource,
@@ -110,7 +110,7 @@ function uniqueValues(def: EntityDefinition, fields: Fields): { field: string; v
 
 /**
  * Search tokens are written as items in the same transaction as the record (one per token, each carrying
- * the record's id and display fields, functions/search/entry.ts), and DynamoDB allows 100 items and 4 MB per
+ * the record's id and display fields, functions/records/search/entry.ts), and DynamoDB allows 100 items and 4 MB per
  * transaction: so a field gives at most
  * MAX_TOKENS_PER_FIELD tokens and a record at most MAX_TOKENS_PER_RECORD, whatever its values look like
  * (an email with 120 dots). The most useful tokens come first, so the cap only drops the least useful.
@@ -121,7 +121,7 @@ const MAX_TOKEN_LENGTH = 100;
 
 /**
  * Prefix-search tokens: the whole name, each word of it and the words, character pairs and characters of its
- * Chinese text (functions/search/tokenizer.ts), then the declared search fields: emails by address, domain
+ * Chinese text (functions/records/search/tokenizer.ts), then the declared search fields: emails by address, domain
  * and local-name parts, phones by their digits and the last four or more digits of the national number.
  */
 export function searchTokens(def: EntityDefinition, record: Fields): string[] {

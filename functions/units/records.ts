@@ -2,7 +2,7 @@ import { unitHandler, type RouteTable } from '#commons/router.ts';
 import { accountEntity } from '../accounts/entity.ts';
 import { contactEntity } from '../contacts/entity.ts';
 import { record } from '../records/handlers.ts';
-import { searchHandler } from '../search/search.ts';
+import { searchHandler } from '../records/search/search.ts';
 
 /** Deploy unit `records`: accounts and contacts (CD-1, CD-2). One warm container serves a whole record page. */
 export const routes: RouteTable = {
@@ -26,7 +26,7 @@ export const routes: RouteTable = {
   'GET /api/contacts/{id}/timeline': record.timeline(contactEntity),
   'GET /api/contacts/{id}/audit': record.audit(contactEntity),
 
-  /** One search across accounts, contacts, leads and opportunities (functions/search/search.ts). */
+  /** One search across accounts, contacts, leads and opportunities (functions/records/search/search.ts). */
   'GET /api/search': searchHandler,
 };
 

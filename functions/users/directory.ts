@@ -1,18 +1,18 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Principal } from '#commons/auth.ts';
-import { queryPartition } from '../storage/query.ts';
+import { queryPartition } from '../records/storage/query.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
 import { can, type Actor } from '../policy/policy.ts';
 import type { DirectoryUser } from '../records/store.ts';
-import { decodeIf } from '../storage/codec.ts';
-import { userCodec } from '../storage/codecs.ts';
+import { decodeIf } from '../records/storage/codec.ts';
+import { userCodec } from '../records/storage/codecs.ts';
 
 /**
  * The tenant's user directory (names, roles, managers) kept in the table, so owners can be listed and
  * validated without calling Cognito on a request path. Filled on first sign-in and by the local seed.
- * Items through functions/storage/codecs.ts (userCodec).
+ * Items through functions/records/storage/codecs.ts (userCodec).
  */
 export type DirectoryEntry = DirectoryUser;
 

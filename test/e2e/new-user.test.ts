@@ -205,7 +205,7 @@ describe.each([
       await p.click(list === '/leads' ? '[data-test=new-lead]' : '[data-test=new-record]');
       await p.locator(`[data-test=${form}]`).waitFor();
       await poll(() => p.evaluate(() => {
-        const first = [...document.querySelectorAll<HTMLElement>('.el-dialog.form-dialog .el-dialog__body input:not([type=hidden]), .el-dialog.form-dialog .el-dialog__body textarea')]
+        const first = Array.from(document.querySelectorAll<HTMLElement>('.el-dialog.form-dialog .el-dialog__body input:not([type=hidden]), .el-dialog.form-dialog .el-dialog__body textarea'))
           .find((el) => el.offsetParent !== null);
         return Boolean(first) && document.activeElement === first;
       })).toBe(true);

@@ -7,9 +7,9 @@ import { leadEntity } from '../../functions/leads/entity.ts';
 import { systemActor } from '../../functions/policy/policy.ts';
 import type { EntityDefinition } from '../../functions/records/entity.ts';
 import { MAX_TOKENS_PER_FIELD, MAX_TOKENS_PER_RECORD, searchPrefix, searchTokens } from '../../functions/records/service.ts';
-import { searchEntry, type SearchEntry } from '../../functions/search/entry.ts';
-import { rank, search, type SearchSource } from '../../functions/search/search.ts';
-import { planMatches, searchPlan } from '../../functions/search/tokenizer.ts';
+import { searchEntry, type SearchEntry } from '../../functions/records/search/entry.ts';
+import { rank, search, type SearchSource } from '../../functions/records/search/search.ts';
+import { planMatches, searchPlan } from '../../functions/records/search/tokenizer.ts';
 
 /**
  * Search that finds Chinese words (issue 7). `finds` is what the store does with a query: begins_with on the

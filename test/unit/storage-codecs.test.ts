@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoRecordStore, recordItem } from '../../functions/records/dynamo-store.ts';
 import type { ChangeSet } from '../../functions/records/store.ts';
-import { searchEntry } from '../../functions/search/entry.ts';
-import { CorruptItem, STORAGE_ATTRIBUTES, type Item } from '../../functions/storage/codec.ts';
-import { codecs } from '../../functions/storage/codecs.ts';
+import { searchEntry } from '../../functions/records/search/entry.ts';
+import { CorruptItem, STORAGE_ATTRIBUTES, type Item } from '../../functions/records/storage/codec.ts';
+import { codecs } from '../../functions/records/storage/codecs.ts';
 import { cases, random, values } from './storage-values.ts';
 
 /** Every item kind of docs/data-model.md has a codec: decode(encode(x)) is x, and decode never hands out storage attributes. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keys, nameKey, scopes, tenantPrefix } from '../../functions/commons/keys.ts';
-import { codecs } from '../../functions/storage/codecs.ts';
+import { codecs } from '../../functions/records/storage/codecs.ts';
 import { TENANTS, cases } from './storage-values.ts';
 
 /**

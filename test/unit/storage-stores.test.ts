@@ -5,8 +5,8 @@ import { loadCandidates, loadRuleSet, nextTurn, saveRuleSet } from '../../functi
 import { findForm, listForms, putForm } from '../../functions/forms/store.ts';
 import { getPartner, listPartners, lookupPartner, putNewPartner } from '../../functions/partners/store.ts';
 import { takeRateSlot } from '../../functions/rate-limit/rate-limit.ts';
-import { CorruptItem, type Item } from '../../functions/storage/codec.ts';
-import { codecs } from '../../functions/storage/codecs.ts';
+import { CorruptItem, type Item } from '../../functions/records/storage/codec.ts';
+import { codecs } from '../../functions/records/storage/codecs.ts';
 import { createTaskOnce, listNotifications, listTasks, markRead } from '../../functions/notifications/store.ts';
 import { directoryEntry, listDirectory, updateUserSettings } from '../../functions/users/directory.ts';
 import { random, values } from './storage-values.ts';

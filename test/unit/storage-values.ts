@@ -8,12 +8,12 @@ import { FORM_FIELDS } from '../../schemas/form.ts';
 import type { AssignmentRule } from '../../schemas/assignment.ts';
 import type { StoredRecord } from '../../functions/records/entity.ts';
 import type { AuditEntry, DirectoryUser, DomainEvent, TimelineEntry } from '../../functions/records/store.ts';
-import { searchEntry } from '../../functions/search/entry.ts';
-import type { Codec } from '../../functions/storage/codec.ts';
+import { searchEntry } from '../../functions/records/search/entry.ts';
+import type { Codec } from '../../functions/records/storage/codec.ts';
 import {
   codecs, notificationId, taskId, RECORD_TYPES,
   type ChildLink, type LeadForm, type Partner, type StoredNotification, type StoredTask, type UniqueGuard,
-} from '../../functions/storage/codecs.ts';
+} from '../../functions/records/storage/codecs.ts';
 
 export function random(seed: number) {
   let s = seed >>> 0;

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { httpHandler, json } from '#commons/http.ts';
 import { nameKey } from '#commons/keys.ts';
-import { can, type Actor } from '../policy/policy.ts';
-import { DynamoRecordStore } from '../records/dynamo-store.ts';
-import { parse } from '../records/service.ts';
+import { can, type Actor } from '../../policy/policy.ts';
+import { DynamoRecordStore } from '../dynamo-store.ts';
+import { parse } from '../service.ts';
 import type { SearchEntry } from './entry.ts';
 import { searchPlan } from './tokenizer.ts';
 

@@ -2,9 +2,9 @@ import * as z from 'zod/mini';
 import { keys } from '#commons/keys.ts';
 import { assignmentRule } from '#schemas/assignment.ts';
 import { formCreate } from '#schemas/form.ts';
-import type { StoredRecord } from '../records/entity.ts';
-import type { AuditEntry, DirectoryUser, DomainEvent, TimelineEntry } from '../records/store.ts';
+import type { StoredRecord } from '../entity.ts';
 import type { SearchEntry } from '../search/entry.ts';
+import type { AuditEntry, DirectoryUser, DomainEvent, TimelineEntry } from '../store.ts';
 import { CorruptItem, attributesOf, defineCodec, validate, type Codec, type Item } from './codec.ts';
 
 /**
@@ -69,7 +69,7 @@ const searchEntrySchema = z.object({
 
 /**
  * A search token under `<token>#<id>` in the type's search partition: the record's id and display fields
- * (functions/search/entry.ts), not a copy of the record. Only those fields are written, whatever the value
+ * (functions/records/search/entry.ts), not a copy of the record. Only those fields are written, whatever the value
  * holds; items written before issue 7 (full copies) decode to the same shape.
  */
 export const searchTokenCodec = defineCodec<SearchEntry, { tenantId: string; type: string; token: string }>({
