@@ -34,6 +34,8 @@ export default defineConfig({
       '#schemas': fileURLToPath(new URL('../schemas', import.meta.url)),
       // vue-i18n without its message compiler: messages are compiled by src/modules/message-compiler.ts.
       '@intlify/message-compiler': fileURLToPath(new URL('./src/modules/message-compiler-stub.ts', import.meta.url)),
+      // Element Plus' colour library, used only for custom button/menu colours the app does not set.
+      '@ctrl/tinycolor': fileURLToPath(new URL('./src/modules/tinycolor-stub.ts', import.meta.url)),
     },
   },
   server: {
