@@ -37,7 +37,10 @@ const LEADS = env('BENCH_LEADS', 500);
 const ROUNDS = env('BENCH_LEAD_ROUNDS', 4);
 const STAGE_LEADS = env('BENCH_STAGE_LEADS', 30);
 const CONCURRENCY = 8;
-/** BENCH_ONLY=webhook skips bundles, seeding and GET/list (for profiling the webhook: BENCH_CPU_PROF=<dir>). */
+/**
+ * BENCH_ONLY=webhook skips bundles, seeding and GET/list (for profiling the webhook: BENCH_CPU_PROF=<dir>);
+ * BENCH_ONLY=units measures only bundles, init and first calls.
+ */
 const ONLY = process.env.BENCH_ONLY;
 const CPU_PROF = process.env.BENCH_CPU_PROF;
 const DEADLINE = Date.now() + BUDGET_SECONDS * 1000;
@@ -126,10 +129,16 @@ async function main() {
 
   // 1. Bundles, init and first call, before the runtime starts (nothing of ours competes for the CPU).
   let bundles: BundleReport | undefined;
-  if (!ONLY) {
+  if (!ONLY || ONLY === 'units') {
     log(`measuring bundles, init and first calls (${INIT_RUNS} runs each, alternating with the floor)…`);
     bundles = await measureBundles(INIT_RUNS, log, DEADLINE);
     partial.bundles = bundles;
+  }
+  if (ONLY === 'units') {
+    // BENCH_ONLY=units: bundles, init and first calls only (a quick check after a bundling change).
+    clearTimeout(watchdog);
+    finish();
+    return;
   }
 
   // 2. The runtime: DynamoDB Local on a known port, the handlers reaching it through the counting proxy.

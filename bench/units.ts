@@ -15,13 +15,13 @@
  * Runs alternate floor, unit, router-only for each repetition, so drifting machine load hits all alike.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { esbuildOptions, functionsDist } from '../bin/build-functions.ts';
+import { eagerBytes, esbuildOptions, functionsDist } from '../bin/build-functions.ts';
 import { allFunctions, routeKey, routes, units } from '../infra/declarations/index.ts';
 
 const run = promisify(execFile);
@@ -166,7 +166,8 @@ export async function measureBundles(runs: number, log: (s: string) => void, dea
     const initCpuMs = median(own.map((r) => r.initCpuMs));
     const result: FunctionResult = {
       name: fn.name, kind: isUnit ? 'unit' : 'consumer', routes: routes.filter((r) => r.unit === fn.name).length,
-      bytes: statSync(file).size, initMs, initCpuMs,
+      // What a cold start loads: index.mjs and the chunks it imports statically (lazy chunks are not read).
+      bytes: loadedBytes(file), initMs, initCpuMs,
       ratio: initMs / median(floor.map((r) => r.initMs)), cpuRatio: initCpuMs / median(floor.map((r) => r.initCpuMs)),
       ...(event ? {
         firstCall: {
@@ -186,4 +187,15 @@ export async function measureBundles(runs: number, log: (s: string) => void, dea
     floor: { bytes: floorBytes, initMs: median(floorRuns.map((r) => r.initMs)), initCpuMs: median(floorRuns.map((r) => r.initCpuMs)) },
     functions, runs,
   };
+}
+
+/** index.mjs plus its statically imported chunks, from the bundle's metafile (meta.json next to it). */
+function loadedBytes(indexFile: string): number {
+  try {
+    const meta = JSON.parse(readFileSync(join(dirname(indexFile), 'meta.json'), 'utf8'));
+    const entry = Object.keys(meta.outputs).find((k: string) => k.endsWith('/index.mjs'));
+    return entry ? eagerBytes(meta, entry) : statSync(indexFile).size;
+  } catch {
+    return statSync(indexFile).size;
+  }
 }
