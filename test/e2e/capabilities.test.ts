@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/browser.ts';
 import { api, login, type ApiCall } from '../support/client.ts';
+import { VIEWS, poll, signInAs, snapshot, type View } from './support/views.ts';
 
 /**
  * The web app offers what the server's policy allows (issue 6, "Policy"): it asks `GET /api/me` → `can`
@@ -19,49 +18,16 @@ declare module 'vitest' {
   }
 }
 
-const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) => expect.poll(fn, { timeout, interval: 200 });
-const shots = process.env.CIRRUS_E2E_SCREENSHOTS;
 const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
-
-/** Every check runs wide and phone-sized, in English and in Chinese. */
-const VIEWS = [
-  { name: '1440-en', width: 1440, height: 900, locale: 'en' as const, mobile: false },
-  { name: '1440-zh', width: 1440, height: 900, locale: 'zh-CN' as const, mobile: false },
-  { name: '390-en', width: 390, height: 844, locale: 'en' as const, mobile: true },
-  { name: '390-zh', width: 390, height: 844, locale: 'zh-CN' as const, mobile: true },
-];
-type View = (typeof VIEWS)[number];
 
 let baseUrl: string;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-async function snap(p: Page, name: string, fullPage = true) {
-  if (!shots) return;
-  // A dialog still fading in would be half transparent in the picture.
-  await p.waitForFunction(() => !document.querySelector('.dialog-fade-enter-active, .el-fade-in-linear-enter-active'));
-  mkdirSync(shots, { recursive: true });
-  await p.screenshot({ path: join(shots, `caps-${name}.png`), fullPage });
-}
+const snap = (p: Page, name: string, fullPage = true) => snapshot(p, `caps-${name}`, fullPage);
 
 /** A fresh browser signed in as `email` through the sign-in page, in the given view. */
-async function signedIn(email: string, view: View, redirect: string): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: view.width, height: view.height }, locale: view.locale === 'en' ? 'en-US' : 'zh-CN', timezoneId: 'Asia/Shanghai',
-    ...(view.mobile ? { isMobile: true, hasTouch: true } : {}),
-  });
-  contexts.push(context);
-  await context.addInitScript((l: string) => localStorage.setItem('cirrus.locale', l), view.locale);
-  const p = await context.newPage();
-  p.setDefaultTimeout(15_000);
-  await p.goto(`${baseUrl}/sign-in?redirect=${encodeURIComponent(redirect)}`);
-  await p.locator('input[data-test=signin-email]').fill(email);
-  await p.locator('input[data-test=signin-password]').fill('Demo123!');
-  await p.click('[data-test=signin-submit]');
-  await p.waitForURL((u) => u.pathname === redirect.split('?')[0]);
-  await poll(() => p.locator('[data-test=user-menu] .avatar').textContent()).not.toBe('');
-  return p;
-}
+const signedIn = (email: string, view: View, redirect: string) => signInAs(browser, baseUrl, contexts, email, view, redirect);
 
 const menuScope = (view: View) => (view.mobile ? '.menu-drawer' : '[data-test=sidebar]');
 

@@ -7,7 +7,7 @@ import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/cli
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/net.ts';
+import { captureOutput, freePort } from '../support/net.ts';
 import { alive } from '../../infra/local/dynamodb.ts';
 
 /**
@@ -53,26 +53,20 @@ async function startRuntime(port: number, ddbPort: number): Promise<Runtime> {
   delete env.CIRRUS_DYNAMODB_IN_MEMORY; // on disk: that is what must survive
   delete env.CIRRUS_EXTRA_DECLARATIONS;
   delete env.CIRRUS_HANDLER_DYNAMODB_ENDPOINT;
-  let output = '';
   // Its own process group, so the cleanup can stop it and its DynamoDB Local together.
   const child = spawn(NODE, ['--import', 'tsx', 'infra/local/main.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
-  const keep = (d: Buffer) => {
-    output = (output + d.toString()).slice(-20_000);
-    if (process.env.CIRRUS_RUNTIME_LOGS === '1') process.stderr.write(d);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  const output = captureOutput(child);
   const url = `http://127.0.0.1:${port}`;
   await eventually('the runtime to be healthy', async () => {
-    if (child.exitCode !== null) throw new Error(`The runtime exited (code ${child.exitCode}):\n${output}`);
+    if (child.exitCode !== null) throw new Error(`The runtime exited (code ${child.exitCode}):\n${output()}`);
     try {
       return (await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) })).status === 200;
     } catch {
       return false;
     }
   }, 90_000);
-  return { child, url, log: () => output };
+  return { child, url, log: output };
 }
 
 function stopGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { freePort } from './net.ts';
+import { captureOutput, freePort } from './net.ts';
 
 /**
  * globalSetup of the integration and e2e projects: ONE local runtime (`infra/local/main.ts`) per project
@@ -47,7 +47,6 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'cirrus-test-'));
   const node = existsSync(join(ROOT, 'node_modules/.bin/node')) ? join(ROOT, 'node_modules/.bin/node') : process.execPath;
-  let output = '';
   const child = spawn(node, ['--import', 'tsx', 'infra/local/main.ts'], {
     cwd: ROOT,
     env: {
@@ -63,12 +62,7 @@ export default async function setup(project: TestProject) {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const keep = (d: Buffer) => {
-    output = (output + d.toString()).slice(-20_000);
-    if (process.env.CIRRUS_RUNTIME_LOGS === '1') process.stderr.write(d);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  const output = captureOutput(child);
   const url = `http://127.0.0.1:${port}`;
 
   const stop = async () => {
@@ -92,7 +86,7 @@ export default async function setup(project: TestProject) {
   };
 
   try {
-    await waitHealthy(url, child, () => output);
+    await waitHealthy(url, child, output);
   } catch (error) {
     await stop();
     throw error;
