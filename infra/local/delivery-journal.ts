@@ -18,6 +18,8 @@ export class DeliveryJournal<T> {
   private fd: number;
   private readonly open = new Map<string, T>();
   private bytes = 0;
+  /** The file's size after the last compaction: compacting again only pays once as much was appended since. */
+  private compactedBytes = 0;
   private dirty = false;
   private syncing?: Promise<void>;
   private next?: Promise<void>;
@@ -61,10 +63,17 @@ export class DeliveryJournal<T> {
   done(id: string): void {
     if (!this.open.delete(id)) return;
     this.append({ op: 'done', id });
-    if (this.bytes > this.compactBytes && !this.syncing) {
+    if (this.bytes > Math.max(this.compactBytes, 2 * this.compactedBytes) && !this.syncing) {
       closeSync(this.fd);
       this.fd = this.rewrite();
     }
+  }
+
+  /** Marks all work finished at once: one rewrite of an empty file, not one `done` line per entry. */
+  clear(): void {
+    this.open.clear();
+    closeSync(this.fd);
+    this.fd = this.rewrite();
   }
 
   /** Resolves when every `add` made before the call is on disk (one fsync for all concurrent callers). */
@@ -106,6 +115,7 @@ export class DeliveryJournal<T> {
     writeFileDurably(this.file, lines);
     const fd = openSync(this.file, 'a');
     this.bytes = fstatSync(fd).size;
+    this.compactedBytes = this.bytes;
     return fd;
   }
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACCOUNT_ID } from './config.ts';
 import { AwsError } from './protocol.ts';
+import { DeliveryJournal } from './delivery-journal.ts';
 import { readJson, writeJson } from './store.ts';
 
 /**
@@ -74,15 +76,25 @@ const rejected = (message: string) => new AwsError('MessageRejected', message);
 const notFound = (message: string) => new AwsError('NotFoundException', message, 404);
 
 export class SesEmulator {
-  private readonly file: string;
+  /**
+   * Sent messages, one appended JSON line per send (compacted as it grows): a send costs one small write,
+   * not a rewrite of every message sent so far (which made a busy intake quadratic).
+   */
+  private readonly journal: DeliveryJournal<SentMessage>;
   private readonly templatesFile: string;
   readonly messages: SentMessage[];
   private readonly templates: Record<string, StoredTemplate>;
 
   constructor(dataDir: string, private readonly region: string) {
-    this.file = join(dataDir, 'ses-messages.json');
+    this.journal = new DeliveryJournal<SentMessage>(join(dataDir, 'ses-messages.jsonl'));
+    // A data folder from before the journal: its messages move into it once.
+    const legacy = join(dataDir, 'ses-messages.json');
+    if (existsSync(legacy)) {
+      for (const m of readJson<SentMessage[]>(legacy, [])) if (!this.journal.pending().some(([id]) => id === m.Id)) this.journal.add(m.Id, m);
+      rmSync(legacy, { force: true });
+    }
     this.templatesFile = join(dataDir, 'ses-templates.json');
-    this.messages = readJson<SentMessage[]>(this.file, []);
+    this.messages = this.journal.pending().map(([, m]) => m);
     this.templates = readJson<Record<string, StoredTemplate>>(this.templatesFile, {});
   }
 
@@ -254,7 +266,7 @@ export class SesEmulator {
     };
     if (renderingFailure) console.warn(`[local] SES: message ${message.Id} not delivered (Rendering Failure): ${renderingFailure}`);
     this.messages.push(message);
-    writeJson(this.file, this.messages);
+    this.journal.add(message.Id, message);
     return { MessageId: message.Id };
   }
 
@@ -291,8 +303,9 @@ export class SesEmulator {
   /** LocalStack's `DELETE /_aws/ses[?id=]`: forget one message, or all. */
   clear(id?: string | null): void {
     const keep = id ? this.messages.filter((m) => m.Id !== id) : [];
+    if (id) this.journal.done(id);
+    else this.journal.clear();
     this.messages.splice(0, this.messages.length, ...keep);
-    writeJson(this.file, this.messages);
   }
 
   /**

@@ -209,3 +209,26 @@ describe('GET /_aws/ses filters', () => {
     expect(ses.list('a@example.com').messages.map((m) => m.Id)).toEqual([a]);
   });
 });
+
+describe('sent messages are kept across restarts in an append-only journal', () => {
+  it('a send appends one line (no rewrite of what was sent before); clear(id) and clear() survive a restart', async () => {
+    const { readFileSync, statSync, writeFileSync } = await import('node:fs');
+    const file = join(dir, 'ses-messages.jsonl');
+    const a = send(simple()).MessageId;
+    const sizeAfterOne = statSync(file).size;
+    const b = send(simple()).MessageId;
+    const c = send(simple()).MessageId;
+    // Three sends, three lines: the file grew by about one message per send, never rewritten whole.
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(statSync(file).size).toBeLessThan(sizeAfterOne * 3.2);
+    ses.clear(b);
+    const again = new SesEmulator(dir, 'us-east-1');
+    expect(again.list({}).messages.map((m) => m.Id)).toEqual([a, c]);
+    again.clear();
+    expect(new SesEmulator(dir, 'us-east-1').list({}).messages).toEqual([]);
+    // A data folder from before the journal: its messages are moved in once.
+    writeFileSync(join(dir, 'ses-messages.json'), JSON.stringify([{ ...ses.messages[0], Id: 'legacy-1' }]));
+    expect(new SesEmulator(dir, 'us-east-1').list({}).messages.map((m) => m.Id)).toEqual(['legacy-1']);
+    expect(new SesEmulator(dir, 'us-east-1').list({}).messages.map((m) => m.Id)).toEqual(['legacy-1']);
+  });
+});
