@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScheduleDeclaration } from '../declarations/events.ts';
 import { ACCOUNT_ID, REGION, SCHEDULE_GROUP_NAME, SCHEDULER_ROLE_ARN, lambdaArn } from './config.ts';
@@ -6,7 +7,7 @@ import { DeliveryJournal, writeFileDurably } from './delivery-journal.ts';
 import { findFunction, functionNameFromArn, invoke, track } from './lambda.ts';
 import { AwsError } from './protocol.ts';
 import { ExpressionError, type ParsedExpression, isTimeZone, nextFiring, parseExpression } from './schedule-expression.ts';
-import { readJson, writeJson } from './store.ts';
+import { readJson } from './store.ts';
 
 /**
  * EventBridge Scheduler emulator (restJson1, the 2021-06-30 API):
@@ -73,6 +74,10 @@ interface State {
 
 /** Groups that always exist: AWS's `default` and the Cirrus group the CDK stack creates. */
 const BUILT_IN_GROUPS = ['default', SCHEDULE_GROUP_NAME];
+
+/** Journal keys of a schedule and of a group (SchedulerEmulator.save). */
+const scheduleKey = (s: { GroupName: string; Name: string }) => `s:${s.GroupName}/${s.Name}`;
+const groupKey = (name: string) => `g:${name}`;
 const NAME_PATTERN = /^[0-9a-zA-Z-_.]+$/;
 const ROLE_ARN = /^arn:aws(-[a-z]+)?:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const SQS_ARN = /^arn:aws(-[a-z]+)?:sqs:[a-z0-9-]+:\d{12}:[a-zA-Z0-9\-_]+$/;
@@ -185,7 +190,12 @@ const notFound = (message: string) => new AwsError('ResourceNotFoundException', 
 
 export class SchedulerEmulator {
   private state: State;
-  private readonly file: string;
+  /**
+   * Schedules and groups, one appended JSON line per change of one of them (`s:<group>/<name>` or
+   * `g:<name>`, compacted as it grows): a CreateSchedule costs one small write, not a rewrite of every
+   * schedule (which made a busy intake, one call-back timer per lead, quadratic).
+   */
+  private readonly stateJournal: DeliveryJournal<StoredSchedule | StoredGroup>;
   private timer?: NodeJS.Timeout;
   private readonly failuresFile: string;
   readonly failures: SchedulerFailure[];
@@ -202,26 +212,49 @@ export class SchedulerEmulator {
   constructor(dataDir: string, options: SchedulerOptions = {}) {
     this.retryDelayMs = options.retryDelayMs ?? 200;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 2000;
-    this.file = join(dataDir, 'schedules.json');
-    this.state = readJson<State>(this.file, { schedules: [] });
-    this.state.groups ??= [];
+    this.stateJournal = new DeliveryJournal<StoredSchedule | StoredGroup>(join(dataDir, 'schedules.jsonl'));
+    // A data folder from before the journal: its schedules and groups move into it once.
+    const legacy = join(dataDir, 'schedules.json');
+    if (existsSync(legacy)) {
+      const old = readJson<State>(legacy, { schedules: [] });
+      for (const g of old.groups ?? []) this.stateJournal.add(groupKey(g.Name), g);
+      for (const x of old.schedules) this.stateJournal.add(scheduleKey(x), x);
+      rmSync(legacy, { force: true });
+    }
+    this.state = { schedules: [], groups: [] };
+    for (const [key, value] of this.stateJournal.pending()) {
+      if (key.startsWith('g:')) this.state.groups!.push(value as StoredGroup);
+      else this.state.schedules.push(value as StoredSchedule);
+    }
     this.failuresFile = join(dataDir, 'scheduler-failures.json');
     this.failures = readJson<SchedulerFailure[]>(this.failuresFile, []);
     this.journal = new DeliveryJournal<PendingFiring>(join(dataDir, 'scheduler-pending.jsonl'));
     // A crash after a firing was journaled and before its schedule's next time was written: move the schedule
     // on now, so that scheduled time is fired once more only through the journal (at-least-once, not twice).
-    let moved = false;
+    const moved: string[] = [];
     for (const [, p] of this.journal.pending()) {
       const s = this.find(p.group, p.schedule);
-      if (s && !s.completed && s.nextFireAt === p.scheduledAt) moved = this.advance(s, Date.now()) || moved;
+      if (s && !s.completed && s.nextFireAt === p.scheduledAt && this.advance(s, Date.now())) moved.push(scheduleKey(s));
     }
-    if (moved) this.save(true);
+    if (moved.length) {
+      this.save(moved);
+      void this.stateJournal.sync().catch(() => undefined);
+    }
   }
 
-  /** `durable`: fsync'd (the file is the old or the new one, on disk); otherwise atomic (rename) only. */
-  private save(durable = false) {
-    if (durable) writeFileDurably(this.file, JSON.stringify(this.state, null, 1));
-    else writeJson(this.file, this.state);
+  /**
+   * Writes what changed: each key (see scheduleKey, groupKey) is appended with its current value, or as
+   * removed when it is gone. The lines reach the OS at once (they survive a kill -9); `stateJournal.sync()`
+   * puts them on disk.
+   */
+  private save(changed: Iterable<string>) {
+    for (const key of new Set(changed)) {
+      const value = key.startsWith('g:')
+        ? this.state.groups!.find((g) => groupKey(g.Name) === key)
+        : this.state.schedules.find((x) => scheduleKey(x) === key);
+      if (value) this.stateJournal.add(key, value);
+      else this.stateJournal.done(key);
+    }
   }
 
   private arn(s: { GroupName: string; Name: string }) {
@@ -299,7 +332,7 @@ export class SchedulerEmulator {
       case 'DELETE': {
         const s = this.lookup(name, query);
         this.state.schedules = this.state.schedules.filter((x) => x !== s);
-        this.save();
+        this.save([scheduleKey(s)]);
         return [200, {}];
       }
       default:
@@ -406,7 +439,7 @@ export class SchedulerEmulator {
     if (this.groupExists(name)) throw new AwsError('ConflictException', `Schedule group ${name} already exists.`, 409);
     const now = Date.now() / 1000;
     this.state.groups!.push({ Name: name, CreationDate: now, LastModificationDate: now });
-    this.save();
+    this.save([groupKey(name)]);
     return { ScheduleGroupArn: this.groupArn(name) };
   }
 
@@ -422,9 +455,10 @@ export class SchedulerEmulator {
     if (name === 'default') throw validation('You cannot delete the default schedule group.');
     if (!this.groupExists(name)) throw notFound(`Schedule group ${name} does not exist.`);
     // Deleting a group deletes its schedules (DeleteScheduleGroup API reference).
+    const removed = this.state.schedules.filter((s) => s.GroupName === name).map(scheduleKey);
     this.state.groups = this.state.groups!.filter((g) => g.Name !== name);
     this.state.schedules = this.state.schedules.filter((s) => s.GroupName !== name);
-    this.save();
+    this.save([groupKey(name), ...removed]);
     return {};
   }
 
@@ -556,7 +590,7 @@ export class SchedulerEmulator {
     if (s.nextFireAt === undefined) s.completed = true;
     if (existing) this.state.schedules = this.state.schedules.filter((x) => x !== existing);
     this.state.schedules.push(s);
-    this.save();
+    this.save([scheduleKey(s)]);
     this.tickSoon();
     return { ScheduleArn: this.arn(s) };
   }
@@ -641,6 +675,7 @@ export class SchedulerEmulator {
     const nowMs = Date.now();
     const runs: Promise<void>[] = [];
     const due: { id: string; key: string; firing: PendingFiring; started: (run: Promise<void>) => void }[] = [];
+    const broken: string[] = [];
     for (const s of this.state.schedules) {
       if (s.State !== 'ENABLED' || s.completed || s.nextFireAt === undefined || s.nextFireAt > nowMs) continue;
       const key = `${s.GroupName}/${s.Name}@${s.nextFireAt}`;
@@ -653,6 +688,7 @@ export class SchedulerEmulator {
         parseExpression(s.ScheduleExpression);
       } catch {
         s.completed = true;
+        broken.push(scheduleKey(s));
         continue;
       }
       const firing: PendingFiring = {
@@ -684,7 +720,10 @@ export class SchedulerEmulator {
         if (s && !s.completed && s.nextFireAt === firing.scheduledAt) this.advance(s, nowMs);
       }
       try {
-        this.save(true);
+        this.save(due.map(({ firing }) => scheduleKey({ GroupName: firing.group, Name: firing.schedule })));
+        await this.stateJournal.sync(); // the schedules moved on are on disk before their targets run
+      } catch (error) {
+        console.error('[local] scheduler: could not fsync the schedules:', (error as Error).message);
       } finally {
         for (const { id, firing, started } of due) {
           const run = track(() => this.fire(id, firing));
@@ -693,6 +732,7 @@ export class SchedulerEmulator {
         }
       }
     }
+    if (broken.length) this.save(broken);
     await Promise.all(runs);
   }
 

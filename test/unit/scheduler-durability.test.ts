@@ -133,11 +133,11 @@ describe('[alo] a crash during an invocation', () => {
   it('a crash after the firing was journaled but before the schedule moved on still fires that time once', async () => {
     await create(s, 'r', 'rate(5 minutes)');
     await create(s, 'gone', 'at(2026-01-01T00:00:00)', { ActionAfterCompletion: 'DELETE' });
-    const before = readFileSync(join(dir, 'schedules.json'), 'utf8'); // both due at 00:00, not moved on
+    const before = readFileSync(join(dir, 'schedules.jsonl'), 'utf8'); // both due at 00:00, not moved on
     ctl.plan = { r: 'hang', gone: 'hang' };
     await tickUntilHung(s, '2026-01-01T00:00:00Z', 2);
-    // The crash came before the schedules' new state reached the disk.
-    writeFileSync(join(dir, 'schedules.json'), before);
+    // The crash came before the schedules' new state reached the disk (the lines appended since are lost).
+    writeFileSync(join(dir, 'schedules.jsonl'), before);
 
     ctl.calls.length = 0;
     ctl.plan = {};
@@ -232,5 +232,35 @@ describe('[retry][dlq] RetryPolicy', () => {
     await at(s, '2026-01-01T00:01:00Z');
     expect(named('default-policy')).toHaveLength(186);
     expect(s.failures).toMatchObject([{ schedule: 'default-policy', attempts: 186 }]);
+  });
+});
+
+describe('schedules are kept in an append-only journal', () => {
+  it('a CreateSchedule appends one line, never rewrites the others; deletes, group deletes and legacy files survive a restart', async () => {
+    const file = join(dir, 'schedules.jsonl');
+    for (let i = 0; i < 50; i++) await create(s, `t${i}`, 'at(2026-01-02T00:00:00)');
+    const lines = () => readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines()).toHaveLength(50); // one per schedule, not 1 + 2 + ... + 50 bytes rewritten
+    await s.handle('DELETE', '/schedules/t3', new URLSearchParams(), {});
+    await s.handle('POST', '/schedule-groups/tmp', new URLSearchParams(), {});
+    await create(s, 'in-tmp', 'rate(1 hour)', { GroupName: 'tmp' });
+    const restarted = new SchedulerEmulator(dir, { retryDelayMs: 0 });
+    expect(await exists(restarted, 't3')).toBe(false);
+    expect(await exists(restarted, 't4')).toBe(true);
+    await restarted.handle('DELETE', '/schedule-groups/tmp', new URLSearchParams(), {});
+    const third = new SchedulerEmulator(dir, { retryDelayMs: 0 });
+    await expect(third.handle('GET', '/schedules/in-tmp', new URLSearchParams({ groupName: 'tmp' }), {})).rejects.toMatchObject({ type: 'ResourceNotFoundException' });
+    await expect(third.handle('GET', '/schedule-groups/tmp', new URLSearchParams(), {})).rejects.toMatchObject({ type: 'ResourceNotFoundException' });
+
+    // A data folder from before the journal (schedules.json): moved in once, then read from the journal.
+    const legacyDir = mkdtempSync(join(tmpdir(), 'cirrus-sched-legacy-'));
+    try {
+      const schedule = JSON.parse(lines()[0]!).entry;
+      writeFileSync(join(legacyDir, 'schedules.json'), JSON.stringify({ schedules: [{ ...schedule, Name: 'old' }], groups: [] }));
+      expect(await exists(new SchedulerEmulator(legacyDir, { retryDelayMs: 0 }), 'old')).toBe(true);
+      expect(await exists(new SchedulerEmulator(legacyDir, { retryDelayMs: 0 }), 'old')).toBe(true);
+    } finally {
+      rmSync(legacyDir, { recursive: true, force: true });
+    }
   });
 });
