@@ -62,9 +62,10 @@ function parseRecordInput(def: EntityDefinition, schema: z.ZodMiniType<Record<st
   const phoneErrors = normalisePhones(def, phones);
   if (!result.success) {
     const issues = toFieldIssues(result.error.issues);
-    throw invalid([...issues, ...phoneErrors.filter((e) => !issues.some((i) => i.path === e.path)), ...customResult.errors]);
+    throw invalid([...issues, ...phoneErrors.filter((e) => !issues.some((i) => i.path === e.path) && !customResult.errors.some((c) => c.path === e.path)), ...customResult.errors]);
   }
-  if (phoneErrors.length || customResult.errors.length) throw invalid([...phoneErrors, ...customResult.errors]);
+  // A custom phone field is checked by its compiled rule (E.164, as in the browser): one error per field.
+  if (phoneErrors.length || customResult.errors.length) throw invalid([...phoneErrors.filter((e) => !customResult.errors.some((c) => c.path === e.path)), ...customResult.errors]);
   const fields: Fields = { ...result.data, ...customResult.values };
   for (const f of def.phoneFields) if (typeof fields[f] === 'string') fields[f] = phones[f];
   return fields;
