@@ -59,13 +59,25 @@ const leadData = z.looseObject({
   callbackOverdueAt: z.optional(z.string()),
 });
 
-/** A metadata change: which field of which object (`subject.id` is `<object>.<field>`). */
+/**
+ * A metadata change: which field of which object (`subject.id` is `<object>.<field>`), or which custom object
+ * (`subject.id` is the object, no `field`).
+ */
 const metadataData = z.looseObject({
   object: z.string(),
-  field: z.string(),
-  change: z.enum(['field-added', 'field-changed', 'field-deactivated', 'field-restored']),
+  field: z.optional(z.string()),
+  change: z.enum([
+    'field-added', 'field-changed', 'field-deactivated', 'field-restored',
+    'object-added', 'object-changed', 'object-deactivated', 'object-restored',
+  ]),
   metadataVersion: z.int(),
 });
+
+/**
+ * A record of a custom object (`subject.type` is the object's API name, e.g. `c_projects`): its custom values
+ * are top-level `c_` fields, a relation's value is the target's id.
+ */
+const customRecordData = z.looseObject({ ...snapshot, name: z.string() });
 
 const event = <D extends z.ZodMiniType>(data: D) => z.looseObject({ ...envelope, data });
 
@@ -88,6 +100,8 @@ export const eventCatalogue = {
   ...recordEvents('contact', 'contact', contactData),
   ...recordEvents('opportunity', 'opportunity', opportunityData),
   ...recordEvents('lead', 'lead', leadData),
+  /** Custom objects share one set of names; the object is `subject.type` (a rule matches it with `detail.subject.type`). */
+  ...recordEvents('record', 'record of a custom object (`subject.type` names the object, e.g. c_projects)', customRecordData),
   'lead.assigned': v1('A lead was given to an owner (by a rule, a claim or by hand); the call-back window starts.', event(leadData)),
   'lead.queued': v1('No rule or no available owner: the lead waits in the shared queue to be claimed.', event(leadData)),
   'lead.contacted': v1('The owner logged contact with the lead (or moved it to contacted).', event(leadData)),
@@ -97,7 +111,7 @@ export const eventCatalogue = {
   'lead.converted': v1('The lead became an account, a contact and optionally an opportunity; `data.convertedTo` links them.', event(leadData)),
   'lead.callback-overdue': v1('The call-back window passed without contact: the owner is reminded and their manager told.', event(leadData)),
   'metadata.changed': v1(
-    'An admin changed the objects and fields of the workspace: `data.change` is field-added, field-changed, field-deactivated or field-restored; `data.metadataVersion` is the version it made.',
+    'An admin changed the objects and fields of the workspace: `data.change` is field-added, field-changed, field-deactivated, field-restored, object-added, object-changed, object-deactivated or object-restored; `data.metadataVersion` is the version it made.',
     event(metadataData),
   ),
 } as const;

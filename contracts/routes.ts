@@ -74,6 +74,10 @@ export const routes: readonly RouteDeclaration[] = [
   route('accounts-contacts', 'records', 'GET', '/api/accounts/{id}/contacts', read),
   ...recordRoutes('contacts', 'records'),
   route('search', 'records', 'GET', '/api/search', read),
+  // Custom objects (`c_` names) through one set of path-parameter routes; a static segment wins over
+  // `{object}` (API Gateway's most specific match), so the standard objects' routes above keep serving them.
+  ...recordRoutes('{object}', 'records').map((r) => ({ ...r, name: r.name.replace('{object}', 'objects') })),
+  route('objects-related', 'records', 'GET', '/api/{object}/{id}/related/{related}', read),
 
   route('opportunities-get', 'sales', 'GET', '/api/opportunities/{id}', read),
   route('opportunities-list', 'sales', 'GET', '/api/opportunities', read),
@@ -92,6 +96,11 @@ export const routes: readonly RouteDeclaration[] = [
   route('assignment-rules-put', 'settings', 'PUT', '/api/assignment-rules', write),
   route('assignment-rules-test', 'settings', 'POST', '/api/assignment-rules/test', read),
   route('metadata-get', 'settings', 'GET', '/api/metadata', read),
+  route('metadata-openapi', 'settings', 'GET', '/api/metadata/openapi.json', read),
+  route('metadata-objects-create', 'settings', 'POST', '/api/metadata/objects', write),
+  route('metadata-objects-update', 'settings', 'PATCH', '/api/metadata/objects/{object}', write),
+  route('metadata-objects-delete', 'settings', 'DELETE', '/api/metadata/objects/{object}', write),
+  route('metadata-objects-restore', 'settings', 'POST', '/api/metadata/objects/{object}/restore', write),
   route('metadata-fields-create', 'settings', 'POST', '/api/metadata/objects/{object}/fields', write),
   route('metadata-fields-update', 'settings', 'PATCH', '/api/metadata/objects/{object}/fields/{field}', write),
   route('metadata-fields-delete', 'settings', 'DELETE', '/api/metadata/objects/{object}/fields/{field}', write),

@@ -6,7 +6,7 @@ import { assignmentRuleSet } from './assignment.ts';
 import { activityCreate, lead, leadConvert, leadCreate, leadListQuery, leadUpdate, partnerCreate, partnerLead } from './lead.ts';
 import { opportunity } from './opportunity.ts';
 import { formCreate } from './form.ts';
-import { fieldCreate, fieldUpdate, fieldView, metadataDocument } from './metadata.ts';
+import { fieldCreate, fieldUpdate, fieldView, metadataDocument, objectCreate, objectUpdate, objectView } from './metadata.ts';
 
 /**
  * What each declared route takes and returns, for the OpenAPI document (PLT-3). Keyed by route name;
@@ -22,7 +22,7 @@ export interface OperationDoc {
   readonly ifMatch?: boolean;
 }
 
-const page = (item: z.ZodMiniType) => z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) });
+export const page = (item: z.ZodMiniType) => z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) });
 const timelineEntry = z.object({
   id: z.string(), at: z.string(), type: z.string(),
   actor: z.object({ id: z.string(), name: z.string() }),
@@ -34,9 +34,17 @@ const auditEntry = z.object({
   actor: z.object({ id: z.string(), name: z.string(), email: z.string() }),
   before: z.optional(z.record(z.string(), z.unknown())), after: z.optional(z.record(z.string(), z.unknown())),
 });
+/** A record of a custom object: the built-in fields and its `c_` values (the tenant's document, GET /api/metadata/openapi.json, lists them). */
+export const customRecord = z.looseObject({
+  id: z.string(), name: z.string(), ownerId: z.string(), version: z.int(), createdAt: z.string(), createdBy: z.string(),
+  updatedAt: z.string(), updatedBy: z.string(), deletedAt: z.optional(z.string()), deletedBy: z.optional(z.string()),
+});
+const customValues = z.looseObject({ ownerId: z.optional(z.string()) });
+/** A related list's item: the linking record's summary, `via` the relation fields that point here. */
+export const relatedItem = z.looseObject({ id: z.string(), name: z.string(), ownerId: z.optional(z.string()), via: z.optional(z.array(z.string())) });
 const user = z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), language: z.optional(z.string()) });
 
-function recordDocs(plural: string, label: string, schemas: { record: z.ZodMiniType; create: z.ZodMiniType; update: z.ZodMiniType }): Record<string, OperationDoc> {
+export function recordDocs(plural: string, label: string, schemas: { record: z.ZodMiniType; create: z.ZodMiniType; update: z.ZodMiniType }): Record<string, OperationDoc> {
   return {
     [`${plural}-create`]: { summary: `Create a ${label}`, tag: plural, request: schemas.create, response: schemas.record, status: 201 },
     [`${plural}-list`]: { summary: `List ${label}s (paged; q = prefix search on name, email, phone)`, tag: plural, query: listQuery, response: page(schemas.record) },
@@ -83,8 +91,15 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'notifications-read': { summary: 'Mark a notification read', tag: 'notifications', status: 204 },
   'tasks-list': { summary: 'My open tasks by due date', tag: 'tasks' },
   'users-update': { summary: 'Set away (skipped by assignment), language, time zone', tag: 'users' },
+  ...recordDocs('objects', 'record of a custom object ({object} is its c_ API name, e.g. c_projects; the tenant\'s own document at /api/metadata/openapi.json has its fields)', { record: customRecord, create: customValues, update: customValues }),
+  'objects-related': { summary: 'Related records: the {related} object\'s records pointing at this one through a relation field (contacts and opportunities at an account, c_projects, ...)', tag: 'objects', query: pageQuery, response: page(relatedItem) },
+  'metadata-openapi': { summary: 'This workspace\'s OpenAPI document: the custom fields on the standard objects and the custom objects\' paths, as the caller may see them', tag: 'metadata' },
+  'metadata-objects-create': { summary: 'Create a custom object (c_ plural name) with its fields; nameField defaults to the first required text field (admins)', tag: 'metadata', request: objectCreate, response: objectView, status: 201 },
+  'metadata-objects-update': { summary: 'Change a custom object: labels, icon, nameField (admins)', tag: 'metadata', request: objectUpdate, response: objectView },
+  'metadata-objects-delete': { summary: 'Deactivate a custom object: hidden from metadata and the API, records kept (admins)', tag: 'metadata', status: 204 },
+  'metadata-objects-restore': { summary: 'Restore a deactivated custom object with its records (admins)', tag: 'metadata', response: objectView },
   'metadata-get': { summary: 'Every object and field the caller may see, with labels and readable/writable per role (?include=inactive for admins)', tag: 'metadata', response: metadataDocument },
-  'metadata-fields-create': { summary: 'Add a custom field (c_ name) to accounts, contacts, leads or opportunities (admins)', tag: 'metadata', request: fieldCreate, response: fieldView, status: 201 },
+  'metadata-fields-create': { summary: 'Add a custom field (c_ name) to accounts, contacts, leads, opportunities or a custom object (admins)', tag: 'metadata', request: fieldCreate, response: fieldView, status: 201 },
   'metadata-fields-update': { summary: 'Change a custom field: labels, help text, options, required, searchable, default, permissions (admins)', tag: 'metadata', request: fieldUpdate, response: fieldView },
   'metadata-fields-delete': { summary: 'Deactivate a custom field: hidden from metadata and records, values kept (admins)', tag: 'metadata', status: 204 },
   'metadata-fields-restore': { summary: 'Restore a deactivated custom field with the values records kept (admins)', tag: 'metadata', response: fieldView },

@@ -48,6 +48,12 @@ export const MAX_OPTIONS = 100;
 export const MAX_TEXT_LENGTH = 255;
 export const MAX_LONG_TEXT_LENGTH = 4000;
 export const MAX_URL_LENGTH = 2000;
+/** Custom objects per tenant, active or deactivated (a deactivated object keeps its records). */
+export const MAX_CUSTOM_OBJECTS_PER_TENANT = 20;
+/** Relation fields per object (each value is a link item written in the record's transaction). */
+export const MAX_RELATION_FIELDS_PER_OBJECT = 5;
+/** Ids a many-to-many relation (`many: true`) holds; a record links to at most this many records in all. */
+export const MAX_RELATION_IDS = 20;
 /**
  * The largest a record's custom values may get, summed over the object's custom fields (each type's worst
  * case in UTF-8, see `maxStoredBytes`): DynamoDB items are at most 400 KB and a record is written with its
@@ -56,7 +62,7 @@ export const MAX_URL_LENGTH = 2000;
 export const MAX_CUSTOM_BYTES_PER_RECORD = 128 * 1024;
 
 /** Worst-case stored size of one value of a field (UTF-8: at most 3 bytes per UTF-16 code unit), name included. */
-export function maxStoredBytes(f: Pick<FieldDefinition, 'apiName' | 'type' | 'options'>): number {
+export function maxStoredBytes(f: Pick<FieldDefinition, 'apiName' | 'type' | 'options' | 'many'>): number {
   const name = f.apiName.length;
   switch (f.type) {
     case 'text': return name + 3 * MAX_TEXT_LENGTH;
@@ -66,6 +72,7 @@ export function maxStoredBytes(f: Pick<FieldDefinition, 'apiName' | 'type' | 'op
     case 'multiPicklist': return name + (f.options ?? []).reduce((n, o) => n + 3 * o.value.length + 3, 0);
     case 'picklist': return name + Math.max(0, ...(f.options ?? []).map((o) => 3 * o.value.length));
     case 'money': return name + 40;
+    case 'relation': return name + (f.many ? MAX_RELATION_IDS * 70 : 70);
     default: return name + 70;
   }
 }
@@ -106,15 +113,17 @@ export interface FieldDefinition {
   default?: unknown;
   /** picklist and multiPicklist only. */
   options?: PicklistOption[];
-  /** relation only: the target object's plural API name, e.g. `accounts`. */
+  /** relation only: the target object's plural API name, e.g. `accounts` or `c_projects`. */
   target?: string;
+  /** relation only: many-to-many, the value is an array of at most MAX_RELATION_IDS ids. */
+  many?: boolean;
   permissions?: FieldPermissions;
   /** A deactivated field is hidden from metadata and the API; its values are kept and come back on restore. */
   active: boolean;
   custom: boolean;
 }
 
-/** An object (standard or, in the next step, custom). `apiName` is the plural URL segment. */
+/** An object, standard or custom (stored per tenant). `apiName` is the plural URL segment. */
 export interface ObjectDefinition {
   apiName: string;
   /** The record type in keys and events (`contact`). */
@@ -143,6 +152,7 @@ export const fieldCreate = z.strictObject({
   default: z.optional(z.unknown()),
   options: z.optional(z.array(option).check(z.minLength(1), z.maxLength(MAX_OPTIONS))),
   target: z.optional(z.string().check(z.maxLength(40))),
+  many: z.optional(z.boolean()),
   permissions: z.optional(fieldPermissions),
 });
 export type FieldCreate = z.infer<typeof fieldCreate>;
@@ -163,13 +173,42 @@ export type FieldUpdate = z.infer<typeof fieldUpdate>;
 export const fieldView = z.object({
   apiName: z.string(), type: fieldTypeEnum, label: localized, helpText: z.optional(localizedHelp),
   required: z.boolean(), unique: z.boolean(), searchable: z.boolean(), default: z.optional(z.unknown()),
-  options: z.optional(z.array(option)), target: z.optional(z.string()), permissions: z.optional(fieldPermissions),
+  options: z.optional(z.array(option)), target: z.optional(z.string()), many: z.optional(z.boolean()), permissions: z.optional(fieldPermissions),
   active: z.boolean(), custom: z.boolean(), readable: z.boolean(), writable: z.boolean(),
 });
 export const objectView = z.object({
   apiName: z.string(), recordType: z.string(), label: localized, labelPlural: localized, icon: z.string(),
-  nameField: z.string(), searchable: z.boolean(), custom: z.boolean(), fields: z.array(fieldView),
+  nameField: z.string(), searchable: z.boolean(), custom: z.boolean(), active: z.optional(z.boolean()), fields: z.array(fieldView),
 });
+
+const icon = z.string().check(z.regex(/^[a-z0-9-]{1,40}$/, 'An icon name: 1–40 lower-case letters, digits or -'));
+
+/**
+ * POST /api/metadata/objects: a custom object with its first fields. `nameField` defaults to the first
+ * required text field; the object needs a text field to name its records.
+ */
+export const objectCreate = z.strictObject({
+  apiName: z.string().check(z.regex(CUSTOM_API_NAME, 'Custom object names start with c_ then a lower-case letter, plural (c_projects): letters, digits or _, at most 40 characters')),
+  label: localized,
+  labelPlural: localized,
+  icon: z.optional(icon),
+  nameField: z.optional(z.string().check(z.maxLength(40))),
+  searchable: z.optional(z.boolean()),
+  fields: z.array(fieldCreate).check(z.minLength(1), z.maxLength(MAX_CUSTOM_FIELDS_PER_OBJECT)),
+});
+export type ObjectCreate = z.infer<typeof objectCreate>;
+
+/** PATCH /api/metadata/objects/{object}: labels, icon and the naming field (not the name or the fields). */
+export const objectUpdate = z.strictObject({
+  label: z.optional(localized),
+  labelPlural: z.optional(localized),
+  icon: z.optional(icon),
+  nameField: z.optional(z.string().check(z.maxLength(40))),
+});
+export type ObjectUpdate = z.infer<typeof objectUpdate>;
+
+/** The record type in keys, events and policy of an object: the standard ones' singular, a custom object's API name. */
+export const recordTypeOf = (object: string): string => (isStandardObject(object) ? STANDARD_OBJECTS[object] : object);
 export const metadataDocument = z.object({ version: z.int(), objects: z.array(objectView) });
 
 // --- the compiler ------------------------------------------------------------------------------------------
@@ -179,7 +218,7 @@ export const E164 = /^\+[1-9]\d{6,14}$/;
 const userOrRecordId = id;
 
 /** The schema of one value of a field (without required/optional). */
-export function valueSchema(f: Pick<FieldDefinition, 'type' | 'options'>): z.ZodMiniType {
+export function valueSchema(f: Pick<FieldDefinition, 'type' | 'options' | 'many'>): z.ZodMiniType {
   switch (f.type) {
     case 'text': return z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_TEXT_LENGTH));
     case 'longText': return z.string().check(z.maxLength(MAX_LONG_TEXT_LENGTH));
@@ -197,8 +236,10 @@ export function valueSchema(f: Pick<FieldDefinition, 'type' | 'options'>): z.Zod
     case 'email': return emailSchema;
     case 'phone': return z.string().check(z.regex(E164, 'An international number in E.164, e.g. +8613800138000'));
     case 'url': return z.url({ protocol: /^https?$/ }).check(z.maxLength(MAX_URL_LENGTH));
-    case 'user':
-    case 'relation': return userOrRecordId;
+    case 'user': return userOrRecordId;
+    case 'relation': return f.many
+      ? z.array(userOrRecordId).check(z.maxLength(MAX_RELATION_IDS), z.refine((v) => new Set(v).size === v.length, 'Each record at most once'))
+      : userOrRecordId;
   }
 }
 

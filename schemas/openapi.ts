@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { operations } from './api.ts';
+import { operations, type OperationDoc } from './api.ts';
 
 interface RouteLike {
   readonly name: string;
@@ -23,16 +23,22 @@ const problem = {
   },
 };
 
-const jsonSchema = (s: z.ZodMiniType) => {
+export const jsonSchema = (s: z.ZodMiniType) => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };
 
-/** The OpenAPI 3.1 document, generated from the route declarations and the zod schemas. */
-export function buildOpenApi(routes: readonly RouteLike[]): Record<string, unknown> {
+/**
+ * The OpenAPI 3.1 document, generated from the route declarations and the zod schemas. `ops` and
+ * `description` let the per-tenant document (functions/customization/openapi.ts) add its objects' operations.
+ */
+export function buildOpenApi(
+  routes: readonly RouteLike[], ops: Readonly<Record<string, OperationDoc>> = operations,
+  description = 'Every request is scoped to the tenant in your token.',
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const op = operations[route.name];
+    const op = ops[route.name];
     if (!op) throw new Error(`No OpenAPI description for route ${route.name}`);
     const params: unknown[] = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     if (op.query) {
@@ -62,7 +68,7 @@ export function buildOpenApi(routes: readonly RouteLike[]): Record<string, unkno
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Cirrus CRM API', version: '0.1.0', description: 'Every request is scoped to the tenant in your token.' },
+    info: { title: 'Cirrus CRM API', version: '0.1.0', description },
     servers: [{ url: '/' }],
     components: { securitySchemes: { cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (Cognito ID token)' } } },
     paths,

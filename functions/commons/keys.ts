@@ -27,6 +27,8 @@ export const keys = {
   /** A child's summary in its parent's partition (a contact at an account). */
   childSk: (childType: string, childId: string) => `${CHILD}${childType}#${childId}`,
   childPrefix: CHILD,
+  /** The children of one type in a parent's partition (an account's contacts, not its opportunities). */
+  childTypePrefix: (childType: string) => `${CHILD}${childType}#`,
 
   // --- record indexes ---------------------------------------------------------------------------------
   /** GSI1/GSI2 partition: all live records of a type in a tenant. */
@@ -82,10 +84,13 @@ export const keys = {
   routeSk: '~route',
 
   // --- metadata (objects as data) ------------------------------------------------------------------
-  /** A tenant's metadata: its custom fields (`field#<object>#<apiName>`) and the version item (`~version`). */
+  /** A tenant's metadata: its custom objects (`object#<apiName>`), custom fields (`field#<object>#<apiName>`) and the version item (`~version`). */
   meta: (tenantId: string) => `T#${tenantId}#meta`,
   metaFieldSk: (object: string, apiName: string) => `field#${object}#${apiName}`,
   metaFieldPrefix: 'field#',
+  /** A custom object's definition (its fields are `field#<object>#…` items beside it). */
+  metaObjectSk: (apiName: string) => `object#${apiName}`,
+  metaObjectPrefix: 'object#',
   /** Incremented by every metadata change; compiled validators are cached per tenant by it. */
   metaVersionSk: '~version',
 

@@ -1,6 +1,9 @@
 import { httpHandler, json, noContent } from '#commons/http.ts';
 import { metadataDeps } from './deps.ts';
-import { addField, deactivateField, describeMetadata, restoreField, updateField } from './service.ts';
+import { tenantOpenApi } from './openapi.ts';
+import {
+  addField, createObject, deactivateField, deactivateObject, describeMetadata, restoreField, restoreObject, updateField, updateObject,
+} from './service.ts';
 
 /** The metadata routes (unit `settings`): HTTP in, the metadata service, HTTP out. */
 export const metadata = {
@@ -15,4 +18,16 @@ export const metadata = {
     return noContent();
   }),
   restoreField: httpHandler(async ({ principal, params }) => json(200, await restoreField(principal, params.object!, params.field!, metadataDeps()))),
+  createObject: httpHandler(async ({ principal, body }) => {
+    const o = await createObject(principal, body, metadataDeps());
+    return json(201, o, { location: `/api/metadata/objects/${o.apiName}` });
+  }),
+  updateObject: httpHandler(async ({ principal, params, body }) => json(200, await updateObject(principal, params.object!, body, metadataDeps()))),
+  deactivateObject: httpHandler(async ({ principal, params }) => {
+    await deactivateObject(principal, params.object!, metadataDeps());
+    return noContent();
+  }),
+  restoreObject: httpHandler(async ({ principal, params }) => json(200, await restoreObject(principal, params.object!, metadataDeps()))),
+  /** The workspace's own OpenAPI document (private: it names the tenant's fields). */
+  openApi: httpHandler(async ({ principal }) => json(200, await tenantOpenApi(principal, metadataDeps()), { 'cache-control': 'private, no-store' })),
 };

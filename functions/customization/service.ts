@@ -4,22 +4,24 @@ import { conflict, invalid, notFound, type FieldError } from '#commons/errors.ts
 import { correlationId } from '#commons/observability.ts';
 import { assertCatalogued, currentVersion } from '#contracts/events.ts';
 import {
-  MAX_CUSTOM_BYTES_PER_RECORD, MAX_CUSTOM_FIELDS_PER_OBJECT, MAX_SEARCHABLE_CUSTOM_FIELDS, fieldCreate, fieldUpdate,
-  isStandardObject, maxStoredBytes, valueSchema, type FieldDefinition, type ObjectDefinition,
+  MAX_CUSTOM_BYTES_PER_RECORD, MAX_CUSTOM_FIELDS_PER_OBJECT, MAX_CUSTOM_OBJECTS_PER_TENANT, MAX_RELATION_FIELDS_PER_OBJECT,
+  MAX_SEARCHABLE_CUSTOM_FIELDS, fieldCreate, fieldUpdate, isStandardObject, maxStoredBytes, objectCreate, objectUpdate,
+  valueSchema, type FieldCreate, type FieldDefinition, type ObjectDefinition,
 } from '#schemas/metadata.ts';
 import { toFieldIssues } from '#schemas/validation.ts';
 import { assertCan, can, type Actor } from '../policy/policy.ts';
-import type { StoredField } from '../metadata/items.ts';
+import type { StoredField, StoredObject } from '../metadata/items.ts';
 import type { AuditEntry, DomainEvent } from '../records/store.ts';
 import type { MetadataRegistry } from '../metadata/custom-fields.ts';
-import { STANDARD_OBJECT_DEFINITIONS, standardObject } from '../metadata/standard.ts';
+import { STANDARD_OBJECT_DEFINITIONS, customObjectDefinition, standardObject } from '../metadata/standard.ts';
 import type { TenantMetadata } from '../metadata/store.ts';
-import { MetadataMoved, type MetadataStore } from './store.ts';
+import { MetadataMoved, type MetadataChange, type MetadataStore } from './store.ts';
 
 /**
- * Objects and fields as data (issue 7, first step): what GET /api/metadata shows a caller, and the admin's
- * changes to custom fields of the standard objects (add, change, deactivate, restore). Every change is one
- * transaction with its audit entry and a `metadata.changed` event, and moves the tenant's metadata version.
+ * Objects and fields as data (issue 7): what GET /api/metadata shows a caller, and the admin's changes to
+ * custom objects (create, change, deactivate, restore) and to custom fields of any object (add, change,
+ * deactivate, restore). Every change is one transaction with its audit entry and a `metadata.changed` event,
+ * and moves the tenant's metadata version.
  */
 export interface MetadataDeps {
   readonly store: MetadataStore;
@@ -66,22 +68,40 @@ export async function describeMetadata(p: Actor, query: unknown, deps: MetadataD
   const q = parse(describeQuery, query);
   if (q.include) assertCan(p, 'metadata:manage');
   const meta = await deps.registry.tenant(p.tenantId);
-  const objects = STANDARD_OBJECT_DEFINITIONS.map((o) => {
-    const custom = meta.fields
-      .filter((f) => f.object === o.apiName && (f.active || q.include === 'inactive'))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-      .map(definitionOf);
+  const all = q.include === 'inactive';
+  const customObjects = [...meta.objects]
+    .filter((o) => o.active || all)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    .map((o) => ({ ...customObjectDefinition(o), active: o.active }));
+  const objects = [...STANDARD_OBJECT_DEFINITIONS, ...customObjects].map((o) => {
+    const custom = customFieldsOf(meta, o.apiName, all).map(definitionOf);
     const fields = [...o.fields, ...custom].map((f) => viewOf(p, o, f)).filter((f) => f.readable);
     return { ...o, fields };
   });
   return { version: meta.version, objects };
 }
 
-function objectOf(object: string): ObjectDefinition {
+/** The custom fields of an object, in the order they were added (deactivated ones only when asked). */
+const customFieldsOf = (meta: TenantMetadata, object: string, includeInactive: boolean) => meta.fields
+  .filter((f) => f.object === object && (f.active || includeInactive))
+  .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.apiName.localeCompare(b.apiName));
+
+const storedObjectOf = (meta: TenantMetadata, object: string) => meta.objects.find((o) => o.apiName === object);
+
+/** A standard object, or an active custom object of the tenant (`inactive`: a deactivated one too); else 404. */
+function objectOf(meta: TenantMetadata, object: string, inactive = false): ObjectDefinition {
   const o = isStandardObject(object) ? standardObject(object) : undefined;
-  if (!o) throw notFound(`No object ${object}. Objects: ${STANDARD_OBJECT_DEFINITIONS.map((x) => x.apiName).join(', ')}.`);
-  return o;
+  if (o) return o;
+  const stored = storedObjectOf(meta, object);
+  if (stored && (stored.active || inactive)) return customObjectDefinition(stored);
+  const names = [...STANDARD_OBJECT_DEFINITIONS.map((x) => x.apiName), ...meta.objects.filter((x) => x.active).map((x) => x.apiName)];
+  throw notFound(`No object ${object}. Objects: ${names.join(', ')}.`);
 }
+
+/** Objects a relation may point at: the standard ones and the tenant's active custom objects (and the one being made). */
+const relationTargets = (meta: TenantMetadata, also?: string) => new Set<string>([
+  ...STANDARD_OBJECT_DEFINITIONS.map((o) => o.apiName), ...meta.objects.filter((o) => o.active).map((o) => o.apiName), ...(also ? [also] : []),
+]);
 
 function fieldOf(meta: TenantMetadata, object: string, apiName: string): StoredField {
   const f = meta.fields.find((x) => x.object === object && x.apiName === apiName);
@@ -92,7 +112,7 @@ function fieldOf(meta: TenantMetadata, object: string, apiName: string): StoredF
 const limitError = (path: string, limit: string, message: string): FieldError & { limit: string } => ({ path, message, code: 'limit_exceeded', limit });
 
 /** The rules a field definition must keep, whatever else the object holds; every broken one is named. */
-function checkDefinition(f: FieldDefinition): FieldError[] {
+function checkDefinition(f: FieldDefinition, targets: ReadonlySet<string>): FieldError[] {
   const errors: FieldError[] = [];
   if (PICKLISTS.has(f.type)) {
     if (!f.options?.length) errors.push({ path: 'options', message: 'A picklist needs at least one option', code: 'required' });
@@ -102,9 +122,10 @@ function checkDefinition(f: FieldDefinition): FieldError[] {
   }
   if (f.type === 'relation') {
     if (!f.target) errors.push({ path: 'target', message: 'A relation names its target object, e.g. accounts', code: 'required' });
-    else if (!isStandardObject(f.target)) errors.push({ path: 'target', message: `No object ${f.target}`, code: 'unknown_object' });
-  } else if (f.target !== undefined) {
-    errors.push({ path: 'target', message: 'Only relations have a target', code: 'not_allowed' });
+    else if (!targets.has(f.target)) errors.push({ path: 'target', message: `No object ${f.target}`, code: 'unknown_object' });
+  } else {
+    if (f.target !== undefined) errors.push({ path: 'target', message: 'Only relations have a target', code: 'not_allowed' });
+    if (f.many !== undefined) errors.push({ path: 'many', message: 'Only relations can hold many records', code: 'not_allowed' });
   }
   if (f.unique) errors.push({ path: 'unique', message: 'Unique custom fields are not supported yet', code: 'not_supported' });
   if (f.searchable && !SEARCHABLE_TYPES.has(f.type)) {
@@ -127,6 +148,9 @@ function checkLimits(meta: TenantMetadata, object: string, f: FieldDefinition, i
   if (f.active && f.searchable && others.filter((x) => x.active && x.searchable).length >= MAX_SEARCHABLE_CUSTOM_FIELDS) {
     errors.push(limitError('searchable', 'searchableCustomFieldsPerObject', `At most ${MAX_SEARCHABLE_CUSTOM_FIELDS} searchable custom fields per object (limit searchableCustomFieldsPerObject)`));
   }
+  if (f.active && f.type === 'relation' && others.filter((x) => x.active && x.type === 'relation').length >= MAX_RELATION_FIELDS_PER_OBJECT) {
+    errors.push(limitError('type', 'relationFieldsPerObject', `At most ${MAX_RELATION_FIELDS_PER_OBJECT} relation fields per object (limit relationFieldsPerObject)`));
+  }
   const bytes = [...others, f].reduce((n, x) => n + maxStoredBytes(x), 0);
   if (bytes > MAX_CUSTOM_BYTES_PER_RECORD) {
     errors.push(limitError(isNew ? 'type' : 'options', 'customBytesPerRecord', `The object's custom values could reach ${bytes} bytes per record; the limit is ${MAX_CUSTOM_BYTES_PER_RECORD} (limit customBytesPerRecord)`));
@@ -134,7 +158,10 @@ function checkLimits(meta: TenantMetadata, object: string, f: FieldDefinition, i
   return errors;
 }
 
-function event(p: Actor, object: string, field: string, change: string, metadataVersion: number, now: Date, deps: MetadataDeps): DomainEvent {
+type FieldChange = 'field-added' | 'field-changed' | 'field-deactivated' | 'field-restored';
+type ObjectChange = 'object-added' | 'object-changed' | 'object-deactivated' | 'object-restored';
+
+function event(p: Actor, object: string, field: string | undefined, change: FieldChange | ObjectChange, metadataVersion: number, now: Date, deps: MetadataDeps): DomainEvent {
   const name = 'metadata.changed';
   assertCatalogued(name);
   return {
@@ -142,31 +169,32 @@ function event(p: Actor, object: string, field: string, change: string, metadata
     ...(correlationId() ? { correlationId: correlationId() } : {}),
     tenantId: p.tenantId, occurredAt: now.toISOString(),
     actor: { id: p.userId, name: p.name, ...(p.kind === 'system' ? { kind: 'system' as const } : {}) },
-    subject: { type: 'metadata', id: `${object}.${field}` },
-    data: { object, field, change, metadataVersion },
+    subject: { type: 'metadata', id: field ? `${object}.${field}` : object },
+    data: { object, ...(field ? { field } : {}), change, metadataVersion },
   };
 }
 
-/** Writes one field change with its audit entry and event; a concurrent change answers 409. */
-async function commitField(
-  p: Actor, meta: TenantMetadata, before: StoredField | undefined, after: StoredField, change: 'field-added' | 'field-changed' | 'field-deactivated' | 'field-restored',
-  now: Date, deps: MetadataDeps,
+const actionOf = (change: FieldChange | ObjectChange): AuditEntry['action'] =>
+  change.endsWith('-added') ? 'create' : change.endsWith('-deactivated') ? 'delete' : change.endsWith('-restored') ? 'restore' : 'update';
+
+/** Writes one metadata change (items, version, audit, event) and reloads the container's cache; a concurrent change answers 409. */
+async function commitChange(
+  p: Actor, meta: TenantMetadata, change: Pick<MetadataChange, 'fields' | 'object'>, what: { object: string; field?: string; change: FieldChange | ObjectChange },
+  before: Record<string, unknown> | undefined, after: Record<string, unknown>, now: Date, deps: MetadataDeps,
 ): Promise<void> {
-  const action: AuditEntry['action'] = change === 'field-added' ? 'create' : change === 'field-deactivated' ? 'delete' : change === 'field-restored' ? 'restore' : 'update';
   const audit: AuditEntry = {
-    id: deps.newId(now), at: now.toISOString(), action,
+    id: deps.newId(now), at: now.toISOString(), action: actionOf(what.change),
     actor: { id: p.userId, name: p.name, email: p.kind === 'system' ? '' : p.email },
-    recordType: 'metadata', recordId: after.object,
-    ...(before ? { before: definitionOf(before) as unknown as Record<string, unknown> } : {}),
-    after: definitionOf(after) as unknown as Record<string, unknown>,
+    recordType: 'metadata', recordId: what.object,
+    ...(before ? { before } : {}), after,
   };
   try {
     await deps.store.commit({
-      tenantId: p.tenantId, field: after, isNew: !before, expectedVersion: meta.version, at: now.toISOString(), by: p.userId,
-      audit, event: event(p, after.object, after.apiName, change, meta.version + 1, now, deps),
+      tenantId: p.tenantId, ...change, expectedVersion: meta.version, at: now.toISOString(), by: p.userId,
+      audit, event: event(p, what.object, what.field, what.change, meta.version + 1, now, deps),
     });
   } catch (error) {
-    if (error instanceof MetadataMoved) throw conflict('The fields of this workspace were changed meanwhile. Reload them and try again.');
+    if (error instanceof MetadataMoved) throw conflict('The objects or fields of this workspace were changed meanwhile. Reload them and try again.');
     throw error;
   } finally {
     // The next read in this container sees the change (or what beat it).
@@ -174,43 +202,58 @@ async function commitField(
   }
 }
 
-const viewForAdmin = (p: Actor, object: string, f: StoredField) => viewOf(p, objectOf(object), definitionOf(f));
+const asRecord = (v: unknown) => v as Record<string, unknown>;
+
+/** Writes one field change with its audit entry and event; a concurrent change answers 409. */
+function commitField(p: Actor, meta: TenantMetadata, before: StoredField | undefined, after: StoredField, change: FieldChange, now: Date, deps: MetadataDeps): Promise<void> {
+  return commitChange(
+    p, meta, { fields: [{ field: after, isNew: !before }] }, { object: after.object, field: after.apiName, change },
+    before ? asRecord(definitionOf(before)) : undefined, asRecord(definitionOf(after)), now, deps,
+  );
+}
+
+const viewForAdmin = (p: Actor, meta: TenantMetadata, object: string, f: StoredField) => viewOf(p, objectOf(meta, object, true), definitionOf(f));
 
 /** POST /api/metadata/objects/{object}/fields: a new custom field on a standard object. */
 export async function addField(p: Actor, object: string, body: unknown, deps: MetadataDeps): Promise<FieldView> {
   assertCan(p, 'metadata:manage');
-  objectOf(object);
   const input = parse(fieldCreate, body);
   const meta = await deps.registry.reload(p.tenantId);
-  const def: FieldDefinition = {
+  objectOf(meta, object);
+  const def = definitionFrom(input);
+  const errors: FieldError[] = [];
+  if (meta.fields.some((f) => f.object === object && f.apiName === def.apiName)) {
+    errors.push({ path: 'apiName', message: `${object} already has a field ${def.apiName} (deactivated fields keep their names until purged)`, code: 'duplicate' });
+  }
+  errors.push(...checkDefinition(def, relationTargets(meta)), ...checkLimits(meta, object, def, true));
+  if (errors.length) throw invalid(errors);
+  const now = deps.clock();
+  const at = now.toISOString();
+  const stored: StoredField = { ...def, object, createdAt: at, createdBy: p.userId, updatedAt: at, updatedBy: p.userId };
+  await commitField(p, meta, undefined, stored, 'field-added', now, deps);
+  return viewForAdmin(p, meta, object, stored);
+}
+
+function definitionFrom(input: FieldCreate): FieldDefinition {
+  return {
     apiName: input.apiName, type: input.type, label: input.label,
     ...(input.helpText ? { helpText: input.helpText } : {}),
     required: input.required ?? false, unique: input.unique ?? false, searchable: input.searchable ?? false,
     ...(input.default !== undefined ? { default: input.default } : {}),
     ...(input.options ? { options: input.options } : {}),
     ...(input.target !== undefined ? { target: input.target } : {}),
+    ...(input.many !== undefined ? { many: input.many } : {}),
     ...(input.permissions ? { permissions: input.permissions } : {}),
     active: true, custom: true,
   };
-  const errors: FieldError[] = [];
-  if (meta.fields.some((f) => f.object === object && f.apiName === def.apiName)) {
-    errors.push({ path: 'apiName', message: `${object} already has a field ${def.apiName} (deactivated fields keep their names until purged)`, code: 'duplicate' });
-  }
-  errors.push(...checkDefinition(def), ...checkLimits(meta, object, def, true));
-  if (errors.length) throw invalid(errors);
-  const now = deps.clock();
-  const at = now.toISOString();
-  const stored: StoredField = { ...def, object, createdAt: at, createdBy: p.userId, updatedAt: at, updatedBy: p.userId };
-  await commitField(p, meta, undefined, stored, 'field-added', now, deps);
-  return viewForAdmin(p, object, stored);
 }
 
 /** PATCH .../fields/{field}: labels, help text, options, required, searchable, default, permissions. */
 export async function updateField(p: Actor, object: string, apiName: string, body: unknown, deps: MetadataDeps): Promise<FieldView> {
   assertCan(p, 'metadata:manage');
-  objectOf(object);
   const patch = parse(fieldUpdate, body);
   const meta = await deps.registry.reload(p.tenantId);
+  objectOf(meta, object);
   const current = fieldOf(meta, object, apiName);
   if (!current.active) throw conflict(`The field ${apiName} is deactivated; restore it before changing it.`);
   const next: StoredField = { ...current };
@@ -223,23 +266,24 @@ export async function updateField(p: Actor, object: string, apiName: string, bod
   else if (patch.default !== undefined) next.default = patch.default;
   if (patch.options) next.options = patch.options;
   if (patch.permissions) next.permissions = patch.permissions;
-  const errors = [...checkDefinition(next), ...checkLimits(meta, object, next, false)];
+  const errors = [...checkDefinition(next, relationTargets(meta, next.target)), ...checkLimits(meta, object, next, false)];
   if (errors.length) throw invalid(errors);
-  if (JSON.stringify(definitionOf(next)) === JSON.stringify(definitionOf(current))) return viewForAdmin(p, object, current);
+  if (JSON.stringify(definitionOf(next)) === JSON.stringify(definitionOf(current))) return viewForAdmin(p, meta, object, current);
   const now = deps.clock();
   next.updatedAt = now.toISOString();
   next.updatedBy = p.userId;
   await commitField(p, meta, current, next, 'field-changed', now, deps);
-  return viewForAdmin(p, object, next);
+  return viewForAdmin(p, meta, object, next);
 }
 
 /** DELETE .../fields/{field}: deactivates (hidden from metadata and the API; stored values are kept). */
 export async function deactivateField(p: Actor, object: string, apiName: string, deps: MetadataDeps): Promise<void> {
   assertCan(p, 'metadata:manage');
-  objectOf(object);
   const meta = await deps.registry.reload(p.tenantId);
+  const o = objectOf(meta, object);
   const current = fieldOf(meta, object, apiName);
   if (!current.active) return;
+  if (o.custom && o.nameField === apiName) throw conflict(`${apiName} names the records of ${object}; choose another nameField for the object first.`);
   const now = deps.clock();
   const at = now.toISOString();
   await commitField(p, meta, current, { ...current, active: false, deactivatedAt: at, updatedAt: at, updatedBy: p.userId }, 'field-deactivated', now, deps);
@@ -248,14 +292,139 @@ export async function deactivateField(p: Actor, object: string, apiName: string,
 /** POST .../fields/{field}/restore: the field is back, and with it the values records kept. */
 export async function restoreField(p: Actor, object: string, apiName: string, deps: MetadataDeps): Promise<FieldView> {
   assertCan(p, 'metadata:manage');
-  objectOf(object);
   const meta = await deps.registry.reload(p.tenantId);
+  objectOf(meta, object);
   const current = fieldOf(meta, object, apiName);
-  if (current.active) return viewForAdmin(p, object, current);
+  if (current.active) return viewForAdmin(p, meta, object, current);
   const { deactivatedAt: _d, ...rest } = current;
   const next: StoredField = { ...rest, active: true, updatedAt: deps.clock().toISOString(), updatedBy: p.userId };
   const errors = checkLimits(meta, object, next, false);
   if (errors.length) throw invalid(errors);
   await commitField(p, meta, current, next, 'field-restored', deps.clock(), deps);
-  return viewForAdmin(p, object, next);
+  return viewForAdmin(p, meta, object, next);
+}
+
+// --- custom objects ----------------------------------------------------------------------------------------
+
+const TEXT_NAMES: ReadonlySet<string> = new Set(['text']);
+
+/** The naming field: the one named, else the first required text field; it must be a text field of the object. */
+function nameFieldOf(fields: readonly FieldDefinition[], named: string | undefined): { nameField?: string; error?: FieldError } {
+  if (named !== undefined) {
+    const f = fields.find((x) => x.apiName === named && x.active);
+    if (!f || !TEXT_NAMES.has(f.type)) return { error: { path: 'nameField', message: `nameField names an active text field of the object; ${named} is not one`, code: 'invalid_name_field' } };
+    return { nameField: named };
+  }
+  const first = fields.find((x) => x.active && x.required && TEXT_NAMES.has(x.type));
+  if (!first) return { error: { path: 'nameField', message: 'An object needs a required text field to name its records (or name a text field in nameField)', code: 'required' } };
+  return { nameField: first.apiName };
+}
+
+function objectViewOf(p: Actor, meta: TenantMetadata, stored: StoredObject, fields?: readonly StoredField[]): ObjectView & { active: boolean } {
+  const o = customObjectDefinition(stored);
+  const custom = (fields ?? customFieldsOf(meta, stored.apiName, false)).filter((f) => f.active).map(definitionOf);
+  return { ...o, active: stored.active, fields: [...o.fields, ...custom].map((f) => viewOf(p, o, f)).filter((f) => f.readable) };
+}
+
+const objectDefinitionOf = (o: StoredObject) => {
+  const { createdAt: _ca, createdBy: _cb, updatedAt: _ua, updatedBy: _ub, deactivatedAt: _d, ...def } = o;
+  return def as unknown as Record<string, unknown>;
+};
+
+/**
+ * POST /api/metadata/objects: a custom object (`c_` name) with its first fields, written in one transaction.
+ * Every bad field is named by its place (`fields.1.target`); a duplicate or non-`c_` name by `apiName`.
+ */
+export async function createObject(p: Actor, body: unknown, deps: MetadataDeps): Promise<ObjectView> {
+  assertCan(p, 'metadata:manage');
+  const input = parse(objectCreate, body);
+  const meta = await deps.registry.reload(p.tenantId);
+  const errors: FieldError[] = [];
+  if (meta.objects.some((o) => o.apiName === input.apiName)) {
+    errors.push({ path: 'apiName', message: `An object ${input.apiName} exists (a deactivated object keeps its name; restore it)`, code: 'duplicate' });
+  } else if (meta.objects.length >= MAX_CUSTOM_OBJECTS_PER_TENANT) {
+    errors.push(limitError('apiName', 'customObjectsPerTenant', `At most ${MAX_CUSTOM_OBJECTS_PER_TENANT} custom objects per workspace, deactivated ones included (limit customObjectsPerTenant)`));
+  }
+  const defs = input.fields.map(definitionFrom);
+  const targets = relationTargets(meta, input.apiName);
+  const now = deps.clock();
+  const at = now.toISOString();
+  const stored: StoredField[] = [];
+  defs.forEach((def, i) => {
+    const at_ = (e: FieldError) => ({ ...e, path: `fields.${i}.${e.path}` });
+    if (defs.findIndex((d) => d.apiName === def.apiName) !== i) errors.push(at_({ path: 'apiName', message: `Two fields are named ${def.apiName}`, code: 'duplicate' }));
+    errors.push(...checkDefinition(def, targets).map(at_));
+    // The limits as if the fields before this one were there already.
+    const sofar: TenantMetadata = { ...meta, fields: stored };
+    errors.push(...checkLimits(sofar, input.apiName, def, true).map(at_));
+    stored.push({ ...def, object: input.apiName, createdAt: at, createdBy: p.userId, updatedAt: at, updatedBy: p.userId });
+  });
+  const named = nameFieldOf(defs, input.nameField);
+  if (named.error) errors.push(named.error);
+  if (errors.length) throw invalid(errors);
+  const object: StoredObject = {
+    apiName: input.apiName, recordType: input.apiName, label: input.label, labelPlural: input.labelPlural,
+    icon: input.icon ?? 'box', nameField: named.nameField!, searchable: input.searchable ?? true, custom: true, active: true,
+    createdAt: at, createdBy: p.userId, updatedAt: at, updatedBy: p.userId,
+  };
+  await commitChange(
+    p, meta, { object: { object, isNew: true }, fields: stored.map((field) => ({ field, isNew: true })) },
+    { object: object.apiName, change: 'object-added' }, undefined,
+    { ...objectDefinitionOf(object), fields: defs.map((d) => d.apiName) }, now, deps,
+  );
+  return objectViewOf(p, meta, object, stored);
+}
+
+function storedObjectOrNotFound(meta: TenantMetadata, object: string): StoredObject {
+  const stored = storedObjectOf(meta, object);
+  if (!stored) {
+    if (isStandardObject(object)) throw conflict(`${object} is a standard object: only its custom fields change.`);
+    throw notFound(`No custom object ${object}.`);
+  }
+  return stored;
+}
+
+/** PATCH /api/metadata/objects/{object}: labels, icon, the naming field. */
+export async function updateObject(p: Actor, object: string, body: unknown, deps: MetadataDeps): Promise<ObjectView> {
+  assertCan(p, 'metadata:manage');
+  const patch = parse(objectUpdate, body);
+  const meta = await deps.registry.reload(p.tenantId);
+  const current = storedObjectOrNotFound(meta, object);
+  if (!current.active) throw conflict(`The object ${object} is deactivated; restore it before changing it.`);
+  const next: StoredObject = { ...current, ...patch };
+  if (patch.nameField !== undefined) {
+    const named = nameFieldOf(customFieldsOf(meta, object, false), patch.nameField);
+    if (named.error) throw invalid([named.error]);
+  }
+  if (JSON.stringify(objectDefinitionOf(next)) === JSON.stringify(objectDefinitionOf(current))) return objectViewOf(p, meta, current);
+  const now = deps.clock();
+  next.updatedAt = now.toISOString();
+  next.updatedBy = p.userId;
+  await commitChange(p, meta, { object: { object: next, isNew: false }, fields: [] }, { object, change: 'object-changed' }, objectDefinitionOf(current), objectDefinitionOf(next), now, deps);
+  return objectViewOf(p, meta, next);
+}
+
+/** DELETE /api/metadata/objects/{object}: hidden from metadata and the API; its records are kept. */
+export async function deactivateObject(p: Actor, object: string, deps: MetadataDeps): Promise<void> {
+  assertCan(p, 'metadata:manage');
+  const meta = await deps.registry.reload(p.tenantId);
+  const current = storedObjectOrNotFound(meta, object);
+  if (!current.active) return;
+  const now = deps.clock();
+  const at = now.toISOString();
+  const next: StoredObject = { ...current, active: false, deactivatedAt: at, updatedAt: at, updatedBy: p.userId };
+  await commitChange(p, meta, { object: { object: next, isNew: false }, fields: [] }, { object, change: 'object-deactivated' }, { active: true }, { active: false }, now, deps);
+}
+
+/** POST /api/metadata/objects/{object}/restore: the object and its records are back. */
+export async function restoreObject(p: Actor, object: string, deps: MetadataDeps): Promise<ObjectView> {
+  assertCan(p, 'metadata:manage');
+  const meta = await deps.registry.reload(p.tenantId);
+  const current = storedObjectOrNotFound(meta, object);
+  if (current.active) return objectViewOf(p, meta, current);
+  const now = deps.clock();
+  const { deactivatedAt: _d, ...rest } = current;
+  const next: StoredObject = { ...rest, active: true, updatedAt: now.toISOString(), updatedBy: p.userId };
+  await commitChange(p, meta, { object: { object: next, isNew: false }, fields: [] }, { object, change: 'object-restored' }, { active: false }, { active: true }, now, deps);
+  return objectViewOf(p, meta, next);
 }

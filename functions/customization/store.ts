@@ -1,21 +1,24 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '#commons/dynamo.ts';
-import { metaFieldCodec, metaVersionCodec, type StoredField } from '../metadata/items.ts';
+import { metaFieldCodec, metaObjectCodec, metaVersionCodec, type StoredField, type StoredObject } from '../metadata/items.ts';
 import type { MetadataReader } from '../metadata/store.ts';
 import { DynamoMetadataReader } from '../metadata/store.ts';
 import type { AuditEntry, DomainEvent } from '../records/store.ts';
 import { auditCodec, outboxEventCodec } from '../records/storage/codecs.ts';
 
 /**
- * Writes a metadata change as one transaction: the field item, the version item (conditioned on the version
- * the change was decided on), the audit entry and the outbox event (docs/data-model.md, Metadata).
+ * Writes a metadata change as one transaction: the field items and the object item it touches, the version
+ * item (conditioned on the version the change was decided on), the audit entry and the outbox event
+ * (docs/data-model.md, Metadata). A new custom object is written with all its fields at once (at most
+ * MAX_CUSTOM_FIELDS_PER_OBJECT + 4 items, within DynamoDB's 100).
  */
 export interface MetadataChange {
   readonly tenantId: string;
-  readonly field: StoredField;
-  /** True for a new field: the write fails if the field exists. */
-  readonly isNew: boolean;
+  /** Field items written; `isNew`: the write fails if the field exists (else if it does not). */
+  readonly fields: readonly { readonly field: StoredField; readonly isNew: boolean }[];
+  /** The custom object item written, if the change is about one. */
+  readonly object?: { readonly object: StoredObject; readonly isNew: boolean };
   /** The version the change was decided on; the write fails if it moved. */
   readonly expectedVersion: number;
   readonly at: string;
@@ -43,12 +46,18 @@ export class DynamoMetadataStore extends DynamoMetadataReader implements Metadat
     try {
       await documentClient.send(new TransactWriteCommand({
         TransactItems: [
-          {
+          ...(c.object ? [{
             Put: {
-              TableName: table, Item: metaFieldCodec.encode(c.field, { tenantId: c.tenantId }),
-              ConditionExpression: c.isNew ? 'attribute_not_exists(pk)' : 'attribute_exists(pk)',
+              TableName: table, Item: metaObjectCodec.encode(c.object.object, { tenantId: c.tenantId }),
+              ConditionExpression: c.object.isNew ? 'attribute_not_exists(pk)' : 'attribute_exists(pk)',
             },
-          },
+          }] : []),
+          ...c.fields.map(({ field, isNew }) => ({
+            Put: {
+              TableName: table, Item: metaFieldCodec.encode(field, { tenantId: c.tenantId }),
+              ConditionExpression: isNew ? 'attribute_not_exists(pk)' : 'attribute_exists(pk)',
+            },
+          })),
           {
             Put: {
               TableName: table, Item: versionItem,

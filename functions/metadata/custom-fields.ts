@@ -23,6 +23,8 @@ export interface CustomFieldSet {
 /** Where the record service finds a tenant's custom fields (functions/records/service.ts, RecordDeps.metadata). */
 export interface CustomFieldSource {
   customFields(tenantId: string, recordType: string): Promise<CustomFieldSet>;
+  /** The tenant's metadata (its custom objects); a source without it knows no custom object. */
+  tenant?(tenantId: string): Promise<TenantMetadata>;
 }
 
 /**

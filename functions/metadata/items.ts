@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { keys } from '#commons/keys.ts';
-import { FIELD_TYPES, fieldPermissions, localized, localizedHelp, option, type FieldDefinition } from '#schemas/metadata.ts';
+import { FIELD_TYPES, fieldPermissions, localized, localizedHelp, option, type FieldDefinition, type ObjectDefinition } from '#schemas/metadata.ts';
 
 /**
  * The item kinds of the metadata partition `T#<t>#meta` and their codecs (encode → item with keys from
@@ -21,10 +21,24 @@ export type StoredField = FieldDefinition & {
 const storedField = z.object({
   object: text, apiName: text, type: z.enum(FIELD_TYPES), label: localized, helpText: opt(localizedHelp),
   required: z.boolean(), unique: z.boolean(), searchable: z.boolean(), default: opt(z.unknown()),
-  options: opt(z.array(option)), target: opt(text), permissions: opt(fieldPermissions),
+  options: opt(z.array(option)), target: opt(text), many: opt(z.boolean()), permissions: opt(fieldPermissions),
   active: z.boolean(), custom: z.boolean(),
   createdAt: text, createdBy: text, updatedAt: text, updatedBy: text, deactivatedAt: opt(text),
 }) as unknown as z.ZodMiniType<StoredField>;
+
+/**
+ * A tenant's custom object, as stored: its definition without the fields (each field is its own item,
+ * `field#<object>#<apiName>`, as on the standard objects), and who changed it when. `active: false` hides
+ * the object from metadata and the API; its records stay in the table and come back on restore.
+ */
+export type StoredObject = Omit<ObjectDefinition, 'fields'> & {
+  active: boolean; createdAt: string; createdBy: string; updatedAt: string; updatedBy: string; deactivatedAt?: string;
+};
+const storedObject = z.object({
+  apiName: text, recordType: text, label: localized, labelPlural: localized, icon: text, nameField: text,
+  searchable: z.boolean(), custom: z.boolean(), active: z.boolean(),
+  createdAt: text, createdBy: text, updatedAt: text, updatedBy: text, deactivatedAt: opt(text),
+}) as unknown as z.ZodMiniType<StoredObject>;
 
 /** The tenant's metadata version: moved by every metadata change. */
 export interface MetaVersion {
@@ -58,5 +72,7 @@ function codec<V>(entityType: string, schema: z.ZodMiniType<V>, key: (v: V, tena
 
 /** A custom field (`T#t#meta` / `field#<object>#<apiName>`). */
 export const metaFieldCodec = codec<StoredField>('meta-field', storedField, (f, t) => ({ pk: keys.meta(t), sk: keys.metaFieldSk(f.object, f.apiName) }));
+/** A custom object (`T#t#meta` / `object#<apiName>`). */
+export const metaObjectCodec = codec<StoredObject>('meta-object', storedObject, (o, t) => ({ pk: keys.meta(t), sk: keys.metaObjectSk(o.apiName) }));
 /** The version item (`T#t#meta` / `~version`). */
 export const metaVersionCodec = codec<MetaVersion>('meta-version', metaVersion, (_v, t) => ({ pk: keys.meta(t), sk: keys.metaVersionSk }));

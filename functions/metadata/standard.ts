@@ -114,3 +114,14 @@ export const STANDARD_OBJECT_DEFINITIONS: readonly ObjectDefinition[] = [
 
 export const standardObject = (apiName: string) => STANDARD_OBJECT_DEFINITIONS.find((o) => o.apiName === apiName);
 export const standardObjectOfType = (recordType: string) => STANDARD_OBJECT_DEFINITIONS.find((o) => o.recordType === recordType);
+
+/**
+ * A custom object as an ObjectDefinition: its stored definition with the one built-in field every record has
+ * (the owner); the tenant's custom fields are merged in by the caller, as for the standard objects.
+ */
+export function customObjectDefinition(o: Omit<ObjectDefinition, 'fields'>): ObjectDefinition {
+  return {
+    apiName: o.apiName, recordType: o.recordType, label: o.label, labelPlural: o.labelPlural, icon: o.icon,
+    nameField: o.nameField, searchable: o.searchable, custom: true, fields: [owner],
+  };
+}

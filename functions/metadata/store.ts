@@ -1,17 +1,19 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
-import { metaFieldCodec, metaVersionCodec, type StoredField } from './items.ts';
+import { metaFieldCodec, metaObjectCodec, metaVersionCodec, type StoredField, type StoredObject } from './items.ts';
 
 /**
  * A tenant's metadata in the table (docs/data-model.md, Metadata): one partition `T#<t>#meta` holding each
- * custom field (`field#<object>#<apiName>`) and the version item (`~version`). All of it is read with one
+ * custom object (`object#<apiName>`), each custom field (`field#<object>#<apiName>`) and the version item (`~version`). All of it is read with one
  * Query; the version alone with one GetItem. Changes are written by functions/customization/store.ts.
  */
 export interface TenantMetadata {
   /** 0 until the first change. */
   readonly version: number;
   readonly fields: readonly StoredField[];
+  /** The tenant's custom objects, active or deactivated (their fields are in `fields`). */
+  readonly objects: readonly StoredObject[];
 }
 
 /** What the per-container cache reads. */
@@ -23,6 +25,7 @@ export interface MetadataReader {
 export class DynamoMetadataReader implements MetadataReader {
   async load(tenantId: string): Promise<TenantMetadata> {
     const fields: StoredField[] = [];
+    const objects: StoredObject[] = [];
     let version = 0;
     let start: Record<string, unknown> | undefined;
     do {
@@ -33,10 +36,11 @@ export class DynamoMetadataReader implements MetadataReader {
       for (const item of res.Items ?? []) {
         if (item.sk === keys.metaVersionSk) version = metaVersionCodec.decode(item).version;
         else if (typeof item.sk === 'string' && item.sk.startsWith(keys.metaFieldPrefix)) fields.push(metaFieldCodec.decode(item));
+        else if (typeof item.sk === 'string' && item.sk.startsWith(keys.metaObjectPrefix)) objects.push(metaObjectCodec.decode(item));
       }
       start = res.LastEvaluatedKey;
     } while (start);
-    return { version, fields };
+    return { version, fields, objects };
   }
 
   async version(tenantId: string): Promise<number> {

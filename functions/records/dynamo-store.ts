@@ -217,14 +217,14 @@ export class DynamoRecordStore implements RecordStore {
         },
       });
     }
-    if (change.linkRemoved) {
-      items.push({ Delete: { TableName: T, Key: { pk: keys.record(tenantId, change.linkRemoved.parentType, change.linkRemoved.parentId), sk: keys.childSk(type, record.id) } } });
+    for (const l of [...(change.linkRemoved ? [change.linkRemoved] : []), ...(change.linksRemoved ?? [])]) {
+      items.push({ Delete: { TableName: T, Key: { pk: keys.record(tenantId, l.parentType, l.parentId), sk: keys.childSk(type, record.id) } } });
     }
-    if (change.linkPut) {
+    for (const l of [...(change.linkPut ? [change.linkPut] : []), ...(change.linksPut ?? [])]) {
       items.push({
         Put: {
           TableName: T,
-          Item: { ...change.linkPut.summary, pk: keys.record(tenantId, change.linkPut.parentType, change.linkPut.parentId), sk: keys.childSk(type, record.id), entityType: 'link', type },
+          Item: { ...l.summary, pk: keys.record(tenantId, l.parentType, l.parentId), sk: keys.childSk(type, record.id), entityType: 'link', type },
         },
       });
     }
@@ -451,7 +451,8 @@ export class DynamoRecordStore implements RecordStore {
     return this.partition(tenantId, keys.record(tenantId, type, id), keys.auditPrefix, limit, cursor, true);
   }
 
-  children(tenantId: string, parentType: string, parentId: string, limit: number, cursor?: string): Promise<Page<Item>> {
-    return this.partition(tenantId, keys.record(tenantId, parentType, parentId), keys.childPrefix, limit, cursor, false);
+  children(tenantId: string, parentType: string, parentId: string, limit: number, cursor?: string, childType?: string): Promise<Page<Item>> {
+    const prefix = childType ? keys.childTypePrefix(childType) : keys.childPrefix;
+    return this.partition(tenantId, keys.record(tenantId, parentType, parentId), prefix, limit, cursor, false);
   }
 }

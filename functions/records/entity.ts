@@ -24,8 +24,10 @@ export const SYSTEM_FIELDS = [
  * What makes accounts, contacts (and later leads...) different; the generic record service does the rest.
  */
 export interface EntityDefinition {
-  /** Singular type used in keys and event names: `contact` → `contact.created`. */
+  /** Singular type used in keys and event names: `contact` → `contact.created` (a custom object's API name). */
   readonly type: string;
+  /** The event names' prefix when not the type: custom objects publish `record.created`, ... (subject.type is the object). */
+  readonly eventPrefix?: string;
   /** URL segment: `/api/contacts`. */
   readonly plural: string;
   readonly createSchema: z.ZodMiniType<Record<string, unknown>>;

@@ -15,6 +15,7 @@ import { toFieldIssues } from '#schemas/validation.ts';
 import { sameEntry } from './search/entry.ts';
 import { nameTokens, phoneTokens, textTokens } from './search/tokenizer.ts';
 import { SYSTEM_FIELDS, type EntityDefinition, type StoredRecord } from './entity.ts';
+import { assertRelationsExist, relationLinkChanges, relationLinks } from './relations.ts';
 import {
   assertCustomWritable, hideCustom, parseCustomValues, splitCustom, type CustomFieldSet, type CustomFieldSource,
 } from '../metadata/custom-fields.ts';
@@ -61,9 +62,10 @@ function parseRecordInput(def: EntityDefinition, schema: z.ZodMiniType<Record<st
   const phoneErrors = normalisePhones(def, phones);
   if (!result.success) {
     const issues = toFieldIssues(result.error.issues);
-    throw invalid([...issues, ...phoneErrors.filter((e) => !issues.some((i) => i.path === e.path)), ...customResult.errors]);
+    throw invalid([...issues, ...phoneErrors.filter((e) => !issues.some((i) => i.path === e.path) && !customResult.errors.some((c) => c.path === e.path)), ...customResult.errors]);
   }
-  if (phoneErrors.length || customResult.errors.length) throw invalid([...phoneErrors, ...customResult.errors]);
+  // A custom phone field is checked by its compiled rule (E.164, as in the browser): one error per field.
+  if (phoneErrors.length || customResult.errors.length) throw invalid([...phoneErrors.filter((e) => !customResult.errors.some((c) => c.path === e.path)), ...customResult.errors]);
   const fields: Fields = { ...result.data, ...customResult.values };
   for (const f of def.phoneFields) if (typeof fields[f] === 'string') fields[f] = phones[f];
   return fields;
@@ -284,7 +286,7 @@ function staleVersion(def: EntityDefinition, p: Actor, current: StoredRecord | u
 
 function event(def: EntityDefinition, p: Actor, verb: string, record: StoredRecord, now: Date, deps: RecordDeps, changes?: string[]): DomainEvent {
   // Only catalogued events reach the outbox (contracts/events.ts); each carries its name and version.
-  const name = `${def.type}.${verb}`;
+  const name = `${def.eventPrefix ?? def.type}.${verb}`;
   assertCatalogued(name);
   return {
     eventId: deps.newId(now),
@@ -336,6 +338,7 @@ export async function createRecord(def: EntityDefinition, p: Actor, body: unknow
   const fields: Fields = { ...input, ...def.createDefaults, ...options.systemFields };
   await resolveOwner(p, fields.ownerId, deps);
   await resolveParent(def, p, fields, deps);
+  await assertRelationsExist(custom, p, fields, deps);
 
   const now = deps.clock();
   const at = now.toISOString();
@@ -370,6 +373,7 @@ export async function createRecord(def: EntityDefinition, p: Actor, body: unknow
     ...(def.parent && typeof parentId === 'string'
       ? { linkPut: { parentType: def.parent.type, parentId, summary: linkSummary(def, record) } }
       : {}),
+    ...relationLinkChanges(def, custom, undefined, record),
   }, deps);
   return hideCustom(custom, p, redact(p, def.type, record));
 }
@@ -408,6 +412,7 @@ export async function updateRecord(
     else await resolveOwner(p, patch.ownerId, deps);
   }
   if (def.parent && def.parent.field in patch) await resolveParent(def, p, merged, deps);
+  await assertRelationsExist(custom, p, patch, deps);
   return hideCustom(custom, p, await commitChange(def, p, current, merged, deps));
 }
 
@@ -448,6 +453,7 @@ export async function commitChange(
   if (changes.length === 0 && merged.name !== current.name) changes.push('name');
   if (changes.length === 0 && !options.force) return redact(p, def.type, current);
   const id = current.id;
+  const custom = await customFieldsOf(def, p, deps);
 
   const now = deps.clock();
   const record: StoredRecord = {
@@ -476,6 +482,7 @@ export async function commitChange(
     event: options.eventData ? { ...ev, data: { ...ev.data, ...options.eventData } } : ev,
     ...(options.silent ? { internal: true } : {}),
     ...(options.counters ? { counters: options.counters } : {}),
+    ...relationLinkChanges(def, custom, current, record),
   };
   if (def.parent) {
     const before = current[def.parent.field];
@@ -513,6 +520,7 @@ export async function deleteRecord(def: EntityDefinition, p: Actor, id: string, 
     audit: audit(def, p, 'delete', id, now, deps, { deletedAt: undefined }, { deletedAt: at }),
     event: event(def, p, 'deleted', record, now, deps),
     ...(def.parent && typeof parentId === 'string' ? { linkRemoved: { parentType: def.parent.type, parentId } } : {}),
+    ...relationLinkChanges(def, await customFieldsOf(def, p, deps), current, undefined),
   }, deps);
 }
 
@@ -534,8 +542,17 @@ export async function restoreRecord(def: EntityDefinition, p: Actor, id: string,
     audit: audit(def, p, 'restore', id, now, deps, { deletedAt }, { deletedAt: undefined }),
     event: event(def, p, 'restored', record, now, deps),
     ...(def.parent && parentLive ? { linkPut: { parentType: def.parent.type, parentId: parentId as string, summary: linkSummary(def, record) } } : {}),
+    ...(await liveRelationLinks(def, p, record, deps)),
   }, deps);
   return redact(p, def.type, record);
+}
+
+/** A restored record's relation links, to the records it points at that are still there. */
+async function liveRelationLinks(def: EntityDefinition, p: Actor, record: StoredRecord, deps: RecordDeps): Promise<Pick<ChangeSet, 'linksPut'>> {
+  const links = relationLinks(def, await customFieldsOf(def, p, deps), record);
+  if (links.length === 0) return {};
+  const live = await Promise.all(links.map((l) => deps.store.get(p.tenantId, l.parentType, l.parentId).then((r) => Boolean(r && !r.deletedAt))));
+  return { linksPut: links.filter((_l, i) => live[i]) };
 }
 
 function pageArgs(query: unknown): { limit: number; cursor?: string } {
@@ -590,9 +607,10 @@ export async function recordAudit(def: EntityDefinition, p: Actor, id: string, q
   return { ...page, items: page.items.map((e) => ({ ...e, before: mask(e.before), after: mask(e.after) })) };
 }
 
-export async function childRecords(parent: EntityDefinition, childType: string, p: Actor, id: string, query: unknown, deps: RecordDeps) {
+export async function childRecords(parent: Pick<EntityDefinition, 'type'>, childType: string, p: Actor, id: string, query: unknown, deps: RecordDeps) {
   const { limit, cursor } = pageArgs(query);
   await loadRecord(parent, p, id, deps);
-  const page = await paged(() => deps.store.children(p.tenantId, parent.type, id, limit, cursor));
+  // Only this type's links (`CH#<type>#`): an account's contacts are not its opportunities.
+  const page = await paged(() => deps.store.children(p.tenantId, parent.type, id, limit, cursor, childType));
   return { items: page.items.map((c) => redact(p, childType, c)), nextCursor: page.nextCursor };
 }

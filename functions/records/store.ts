@@ -63,6 +63,12 @@ export interface ChangeSet {
   /** The parent's child-list item for this record: written, or removed. */
   linkPut?: { parentType: string; parentId: string; summary: Record<string, unknown> };
   linkRemoved?: { parentType: string; parentId: string };
+  /**
+   * Relation links (custom `relation` fields): one item per record this one points at, in that record's
+   * partition (`CH#<type>#<id>`), so its related list is one Query. Written and removed like `linkPut`.
+   */
+  linksPut?: { parentType: string; parentId: string; summary: Record<string, unknown> }[];
+  linksRemoved?: { parentType: string; parentId: string }[];
 }
 
 /** A user of the tenant as the directory keeps them (functions/users/directory.ts reads and writes it). */
@@ -120,7 +126,8 @@ export interface RecordStore {
   list(tenantId: string, type: string, spec: ListSpec): Promise<Page<StoredRecord>>;
   timeline(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>>;
   audit(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<AuditEntry>>;
-  children(tenantId: string, parentType: string, parentId: string, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>>;
+  /** The child link items in a parent's partition; `childType` keeps to one type (`CH#<type>#`). */
+  children(tenantId: string, parentType: string, parentId: string, limit: number, cursor?: string, childType?: string): Promise<Page<Record<string, unknown>>>;
   uniqueOwner(tenantId: string, type: string, field: string, value: string): Promise<string | undefined>;
   /** Live records of a type holding exactly this search token (dedup by email or phone digits). */
   findByToken(tenantId: string, type: string, token: string): Promise<StoredRecord[]>;

@@ -21,6 +21,12 @@ export const routes: RouteTable = {
   'POST /api/assignment-rules/test': testAssignmentRules,
   /** Objects and fields as data: every signed-in user reads, admins change custom fields. */
   'GET /api/metadata': metadata.describe,
+  /** The tenant's own OpenAPI document: its custom fields and custom objects (authenticated). */
+  'GET /api/metadata/openapi.json': metadata.openApi,
+  'POST /api/metadata/objects': metadata.createObject,
+  'PATCH /api/metadata/objects/{object}': metadata.updateObject,
+  'DELETE /api/metadata/objects/{object}': metadata.deactivateObject,
+  'POST /api/metadata/objects/{object}/restore': metadata.restoreObject,
   'POST /api/metadata/objects/{object}/fields': metadata.addField,
   'PATCH /api/metadata/objects/{object}/fields/{field}': metadata.updateField,
   'DELETE /api/metadata/objects/{object}/fields/{field}': metadata.deactivateField,

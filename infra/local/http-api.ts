@@ -18,7 +18,26 @@ interface CompiledRoute {
   route: RouteDeclaration;
   regex: RegExp;
   params: string[];
-  literalSegments: number;
+  /** Per path segment: 0 a static segment, 1 a `{param}`, 2 a greedy `{param+}`. */
+  ranks: number[];
+}
+
+const segmentRank = (seg: string) => (/^\{[^}]+\+\}$/.test(seg) ? 2 : /^\{[^}]+\}$/.test(seg) ? 1 : 0);
+
+/**
+ * API Gateway HTTP APIs send a request to the most specific route that matches it ("Routing API requests",
+ * http-api-develop-routes.html): a full match before one with a greedy path variable, and among full
+ * matches a static segment before a `{param}` at the same position, compared from the left, so
+ * `GET /api/contacts/{id}` wins over `GET /api/{object}/{id}` for /api/contacts/42, and `GET
+ * /api/metadata/openapi.json` over both. Routes that can match the same path have the same number of
+ * segments unless one is greedy (which then sorts last at its position).
+ */
+export function compareSpecificity(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 3) - (b[i] ?? 3);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 export class HttpApi {
@@ -36,10 +55,10 @@ export class HttpApi {
         params.push(m[1]!);
         return m[2] ? '(.+)' : '([^/]+)';
       });
-      return { route, regex: new RegExp(`^${parts.join('/')}$`), params, literalSegments: route.path.split('/').filter((s) => !s.startsWith('{')).length };
+      return { route, regex: new RegExp(`^${parts.join('/')}$`), params, ranks: route.path.split('/').map(segmentRank) };
     })
-      // API Gateway prefers the most specific route: more literal segments first.
-      .sort((a, b) => b.literalSegments - a.literalSegments);
+      // The first match in this order is API Gateway's most specific one (compareSpecificity).
+      .sort((a, b) => compareSpecificity(a.ranks, b.ranks));
   }
 
   /** Tokens whose signature was checked, with the key that checked it; claims are re-checked on every use. */

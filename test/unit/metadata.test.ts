@@ -10,7 +10,7 @@ import { STANDARD_OBJECT_DEFINITIONS } from '../../functions/metadata/standard.t
 import { MetadataMoved, type MetadataChange, type MetadataStore } from '../../functions/customization/store.ts';
 import type { TenantMetadata } from '../../functions/metadata/store.ts';
 import { createRecord, getRecord, listRecords, updateRecord, type RecordDeps } from '../../functions/records/service.ts';
-import { metaFieldCodec, metaVersionCodec, type StoredField } from '../../functions/metadata/items.ts';
+import { metaFieldCodec, metaVersionCodec, type StoredField, type StoredObject } from '../../functions/metadata/items.ts';
 import {
   FIELD_TYPES, MAX_CUSTOM_FIELDS_PER_OBJECT, MAX_SEARCHABLE_CUSTOM_FIELDS, ROLE_NAMES, compileFields, fieldCreate,
   type FieldDefinition, type FieldType,
@@ -140,22 +140,26 @@ describe('compileFields: the same rules for the web app and the server', () => {
 /** The metadata partition in memory, with the same conditions as the DynamoDB store. */
 class MemoryMetadataStore implements MetadataStore {
   items = new Map<string, StoredField>();
+  objects = new Map<string, StoredObject>();
   ver = 0;
   loads = 0;
   versionReads = 0;
   changes: MetadataChange[] = [];
   async load(): Promise<TenantMetadata> {
     this.loads++;
-    return { version: this.ver, fields: [...this.items.values()].map((f) => structuredClone(f)) };
+    return { version: this.ver, fields: [...this.items.values()].map((f) => structuredClone(f)), objects: [...this.objects.values()].map((o) => structuredClone(o)) };
   }
   async version(): Promise<number> {
     this.versionReads++;
     return this.ver;
   }
   async commit(c: MetadataChange): Promise<void> {
-    const k = `${c.field.object}/${c.field.apiName}`;
-    if (c.expectedVersion !== this.ver || c.isNew === this.items.has(k)) throw new MetadataMoved();
-    this.items.set(k, structuredClone(c.field));
+    if (c.expectedVersion !== this.ver) throw new MetadataMoved();
+    if (c.object && c.object.isNew === this.objects.has(c.object.object.apiName)) throw new MetadataMoved();
+    const k = (f: StoredField) => `${f.object}/${f.apiName}`;
+    if (c.fields.some(({ field, isNew }) => isNew === this.items.has(k(field)))) throw new MetadataMoved();
+    if (c.object) this.objects.set(c.object.object.apiName, structuredClone(c.object.object));
+    for (const { field } of c.fields) this.items.set(k(field), structuredClone(field));
     this.ver++;
     this.changes.push(c);
   }

@@ -17,6 +17,7 @@ describe('every key is the one already stored', () => {
     auditPrefix: [keys.auditPrefix, 'AU#'],
     childSk: [keys.childSk('contact', '01J2'), 'CH#contact#01J2'],
     childPrefix: [keys.childPrefix, 'CH#'],
+    childTypePrefix: [keys.childTypePrefix('contact'), 'CH#contact#'],
     list: [keys.list('demo', 'lead'), 'T#demo#lead'],
     trash: [keys.trash('demo', 'lead'), 'T#demo#lead#deleted'],
     byOwner: [keys.byOwner('demo', 'lead', 'queue:default'), 'T#demo#lead#owner#queue:default'],
@@ -52,6 +53,8 @@ describe('every key is the one already stored', () => {
     meta: [keys.meta('demo'), 'T#demo#meta'],
     metaFieldSk: [keys.metaFieldSk('contacts', 'c_tier'), 'field#contacts#c_tier'],
     metaFieldPrefix: [keys.metaFieldPrefix, 'field#'],
+    metaObjectSk: [keys.metaObjectSk('c_projects'), 'object#c_projects'],
+    metaObjectPrefix: [keys.metaObjectPrefix, 'object#'],
     metaVersionSk: [keys.metaVersionSk, '~version'],
   };
 

@@ -56,7 +56,8 @@ export const recordCodec: Codec<StoredRecord, { tenantId: string; type: string }
     };
   },
   decode(item) {
-    if (typeof item.entityType === 'string' && !(RECORD_TYPES as readonly string[]).includes(item.entityType)) {
+    // A custom object's records are of its `c_` type (functions/records/objects.ts).
+    if (typeof item.entityType === 'string' && !(RECORD_TYPES as readonly string[]).includes(item.entityType) && !item.entityType.startsWith('c_')) {
       throw new CorruptItem('record', `read an item of kind ${item.entityType}`);
     }
     return validate('record', storedRecord, attributesOf(item));

@@ -1,0 +1,84 @@
+import { invalid, type FieldError } from '#commons/errors.ts';
+import { isId } from '#commons/ids.ts';
+import { MAX_RELATION_IDS, recordTypeOf } from '#schemas/metadata.ts';
+import type { Actor } from '../policy/policy.ts';
+import type { CustomFieldSet } from '../metadata/custom-fields.ts';
+import type { EntityDefinition, StoredRecord } from './entity.ts';
+import type { RecordDeps } from './service.ts';
+import type { ChangeSet } from './store.ts';
+
+/**
+ * Relation fields (custom `relation` fields, `many: true` for many-to-many): the value is the target record's
+ * id (or an array of at most MAX_RELATION_IDS ids). A record writes one link item into the partition of each
+ * record it points at (`CH#<type>#<id>`, docs/data-model.md), in the same transaction as the change, so the
+ * target's related list (`GET /api/{object}/{id}/related/{related}`) is one Query. A record pointing at the
+ * same target through two fields has one link naming both in `via`.
+ */
+
+type Fields = Record<string, unknown>;
+type Link = { parentType: string; parentId: string; summary: Fields };
+
+const idsOf = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** Every record `record` points at through a relation field (active or deactivated: a kept value keeps its link). */
+export function relationLinks(def: Pick<EntityDefinition, 'parent'>, custom: CustomFieldSet | undefined, record: Fields | undefined): Link[] {
+  if (!custom || !record) return [];
+  const byTarget = new Map<string, { parentType: string; parentId: string; via: string[] }>();
+  for (const f of custom.fields) {
+    if (f.type !== 'relation' || !f.target) continue;
+    const parentType = recordTypeOf(f.target);
+    for (const parentId of idsOf(record[f.apiName])) {
+      // The standard parent link (a contact at its account) already lives at this key.
+      if (def.parent && def.parent.type === parentType && record[def.parent.field] === parentId) continue;
+      const k = `${parentType}#${parentId}`;
+      const link = byTarget.get(k) ?? { parentType, parentId, via: [] };
+      link.via.push(f.apiName);
+      byTarget.set(k, link);
+    }
+  }
+  return [...byTarget.values()].map(({ parentType, parentId, via }) => ({
+    parentType, parentId, summary: { id: record.id, name: record.name, ownerId: record.ownerId, via },
+  }));
+}
+
+/** The link items a change writes and removes: new or changed summaries put, links no longer held removed. */
+export function relationLinkChanges(
+  def: Pick<EntityDefinition, 'parent'>, custom: CustomFieldSet | undefined, before: StoredRecord | undefined, after: StoredRecord | undefined,
+): Pick<ChangeSet, 'linksPut' | 'linksRemoved'> {
+  const old = relationLinks(def, custom, before);
+  const next = relationLinks(def, custom, after);
+  const key = (l: Link) => `${l.parentType}#${l.parentId}`;
+  const oldByKey = new Map(old.map((l) => [key(l), l]));
+  const nextKeys = new Set(next.map(key));
+  const linksPut = next.filter((l) => JSON.stringify(oldByKey.get(key(l))?.summary) !== JSON.stringify(l.summary));
+  const linksRemoved = old.filter((l) => !nextKeys.has(key(l))).map(({ parentType, parentId }) => ({ parentType, parentId }));
+  return { ...(linksPut.length ? { linksPut } : {}), ...(linksRemoved.length ? { linksRemoved } : {}) };
+}
+
+/**
+ * Checks that each relation value in `values` names a live record of the field's target: 400 naming every
+ * field that does not (read only; call it before writing). A record links to at most MAX_RELATION_IDS records.
+ */
+export async function assertRelationsExist(custom: CustomFieldSet | undefined, p: Actor, values: Fields, deps: RecordDeps): Promise<void> {
+  if (!custom) return;
+  const checks: { field: string; type: string; id: string }[] = [];
+  for (const f of custom.fields) {
+    if (f.type !== 'relation' || !f.target || !(f.apiName in values)) continue;
+    for (const id of idsOf(values[f.apiName])) checks.push({ field: f.apiName, type: recordTypeOf(f.target), id });
+  }
+  if (checks.length === 0) return;
+  const errors: FieldError[] = [];
+  if (checks.length > MAX_RELATION_IDS) {
+    throw invalid([...new Set(checks.map((c) => c.field))].map((path) => ({
+      path, message: `A record points at most at ${MAX_RELATION_IDS} records through its relation fields`, code: 'too_many_relations',
+    })));
+  }
+  const found = await Promise.all(checks.map((c) => (isId(c.id) ? deps.store.get(p.tenantId, c.type, c.id) : Promise.resolve(undefined))));
+  checks.forEach((c, i) => {
+    const r = found[i];
+    if ((!r || r.deletedAt) && !errors.some((e) => e.path === c.field)) {
+      errors.push({ path: c.field, message: `No such ${c.type}: ${c.id}`, code: 'unknown_reference' });
+    }
+  });
+  if (errors.length) throw invalid(errors);
+}
