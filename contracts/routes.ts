@@ -74,6 +74,13 @@ export const routes: readonly RouteDeclaration[] = [
   route('accounts-contacts', 'records', 'GET', '/api/accounts/{id}/contacts', read),
   ...recordRoutes('contacts', 'records'),
   route('search', 'records', 'GET', '/api/search', read),
+  route('views-list', 'records', 'GET', '/api/views', read),
+  route('views-create', 'records', 'POST', '/api/views', write),
+  route('views-last', 'records', 'PUT', '/api/views/last', write),
+  route('views-get', 'records', 'GET', '/api/views/{id}', read),
+  route('views-update', 'records', 'PATCH', '/api/views/{id}', write),
+  route('views-delete', 'records', 'DELETE', '/api/views/{id}', write),
+  route('views-count', 'records', 'GET', '/api/views/{id}/count', read),
 
   route('opportunities-get', 'sales', 'GET', '/api/opportunities/{id}', read),
   route('opportunities-list', 'sales', 'GET', '/api/opportunities', read),

@@ -6,6 +6,7 @@ import { assignmentRuleSet } from './assignment.ts';
 import { activityCreate, lead, leadConvert, leadCreate, leadListQuery, leadUpdate, partnerCreate, partnerLead } from './lead.ts';
 import { opportunity } from './opportunity.ts';
 import { formCreate } from './form.ts';
+import { lastViewPut, viewCreate, viewUpdate } from './view.ts';
 import { fieldCreate, fieldUpdate, fieldView, metadataDocument } from './metadata.ts';
 
 /**
@@ -83,6 +84,13 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'notifications-read': { summary: 'Mark a notification read', tag: 'notifications', status: 204 },
   'tasks-list': { summary: 'My open tasks by due date', tag: 'tasks' },
   'users-update': { summary: 'Set away (skipped by assignment), language, time zone', tag: 'users' },
+  'views-list': { summary: 'Saved views of ?object= the caller may see (own, team, everyone\'s) and the one they last used (lastViewId)', tag: 'views' },
+  'views-create': { summary: 'Save a view: columns, widths, where {field: {op: value}}, sort, density; private, team or all; segment: a named audience', tag: 'views', request: viewCreate, status: 201 },
+  'views-last': { summary: 'Remember the view last used on an object (viewId null forgets it)', tag: 'views', request: lastViewPut },
+  'views-get': { summary: 'A saved view the caller may see', tag: 'views' },
+  'views-update': { summary: 'Change a saved view (its owner, or an admin)', tag: 'views', request: viewUpdate },
+  'views-delete': { summary: 'Delete a saved view (its owner, or an admin)', tag: 'views', status: 204 },
+  'views-count': { summary: 'How many records a segment (a saved view) selects: {count, exact}', tag: 'views', response: z.object({ count: z.int(), exact: z.boolean() }) },
   'metadata-get': { summary: 'Every object and field the caller may see, with labels and readable/writable per role (?include=inactive for admins)', tag: 'metadata', response: metadataDocument },
   'metadata-fields-create': { summary: 'Add a custom field (c_ name) to accounts, contacts, leads or opportunities (admins)', tag: 'metadata', request: fieldCreate, response: fieldView, status: 201 },
   'metadata-fields-update': { summary: 'Change a custom field: labels, help text, options, required, searchable, default, permissions (admins)', tag: 'metadata', request: fieldUpdate, response: fieldView },

@@ -58,7 +58,9 @@ export type Action =
   /** Add, change, deactivate and restore custom fields (admins). */
   | 'metadata:manage'
   /** Read or write a custom field's value: decided by the field's per-role permissions (`fieldAccess`). */
-  | 'custom-field:read' | 'custom-field:write';
+  | 'custom-field:read' | 'custom-field:write'
+  /** Change or delete a saved view (decided by canEditView). */
+  | 'view:edit';
 
 export interface Resource {
   readonly type?: RecordType;
