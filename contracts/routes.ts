@@ -78,6 +78,13 @@ export const routes: readonly RouteDeclaration[] = [
   // `{object}` (API Gateway's most specific match), so the standard objects' routes above keep serving them.
   ...recordRoutes('{object}', 'records').map((r) => ({ ...r, name: r.name.replace('{object}', 'objects') })),
   route('objects-related', 'records', 'GET', '/api/{object}/{id}/related/{related}', read),
+  route('views-list', 'records', 'GET', '/api/views', read),
+  route('views-create', 'records', 'POST', '/api/views', write),
+  route('views-last', 'records', 'PUT', '/api/views/last', write),
+  route('views-get', 'records', 'GET', '/api/views/{id}', read),
+  route('views-update', 'records', 'PATCH', '/api/views/{id}', write),
+  route('views-delete', 'records', 'DELETE', '/api/views/{id}', write),
+  route('views-count', 'records', 'GET', '/api/views/{id}/count', read),
 
   route('opportunities-get', 'sales', 'GET', '/api/opportunities/{id}', read),
   route('opportunities-list', 'sales', 'GET', '/api/opportunities', read),

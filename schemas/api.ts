@@ -6,6 +6,7 @@ import { assignmentRuleSet } from './assignment.ts';
 import { activityCreate, lead, leadConvert, leadCreate, leadListQuery, leadUpdate, partnerCreate, partnerLead } from './lead.ts';
 import { opportunity } from './opportunity.ts';
 import { formCreate } from './form.ts';
+import { lastViewPut, viewCreate, viewUpdate } from './view.ts';
 import { fieldCreate, fieldUpdate, fieldView, metadataDocument, objectCreate, objectUpdate, objectView } from './metadata.ts';
 
 /**
@@ -98,6 +99,13 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'metadata-objects-update': { summary: 'Change a custom object: labels, icon, nameField (admins)', tag: 'metadata', request: objectUpdate, response: objectView },
   'metadata-objects-delete': { summary: 'Deactivate a custom object: hidden from metadata and the API, records kept (admins)', tag: 'metadata', status: 204 },
   'metadata-objects-restore': { summary: 'Restore a deactivated custom object with its records (admins)', tag: 'metadata', response: objectView },
+  'views-list': { summary: 'Saved views of ?object= the caller may see (own, team, everyone\'s) and the one they last used (lastViewId)', tag: 'views' },
+  'views-create': { summary: 'Save a view: columns, widths, where {field: {op: value}}, sort, density; private, team or all; segment: a named audience', tag: 'views', request: viewCreate, status: 201 },
+  'views-last': { summary: 'Remember the view last used on an object (viewId null forgets it)', tag: 'views', request: lastViewPut },
+  'views-get': { summary: 'A saved view the caller may see', tag: 'views' },
+  'views-update': { summary: 'Change a saved view (its owner, or an admin)', tag: 'views', request: viewUpdate },
+  'views-delete': { summary: 'Delete a saved view (its owner, or an admin)', tag: 'views', status: 204 },
+  'views-count': { summary: 'How many records a segment (a saved view) selects: {count, exact}', tag: 'views', response: z.object({ count: z.int(), exact: z.boolean() }) },
   'metadata-get': { summary: 'Every object and field the caller may see, with labels and readable/writable per role (?include=inactive for admins)', tag: 'metadata', response: metadataDocument },
   'metadata-fields-create': { summary: 'Add a custom field (c_ name) to accounts, contacts, leads, opportunities or a custom object (admins)', tag: 'metadata', request: fieldCreate, response: fieldView, status: 201 },
   'metadata-fields-update': { summary: 'Change a custom field: labels, help text, options, required, searchable, default, permissions (admins)', tag: 'metadata', request: fieldUpdate, response: fieldView },

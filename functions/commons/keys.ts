@@ -44,6 +44,18 @@ export const keys = {
   /** GSI1 sort key in the trash: newest deletion first (descending). */
   trashSk: (deletedAt: string, id: string) => `${deletedAt}#${id}`,
 
+  /**
+   * List-index partition of one field of a type (functions/records/list-index.ts): sk
+   * `<order-preserving value>\u0001<name key>#<id>`, so a filter on the field is a key condition and a sort on
+   * it is the partition's order, ties by name.
+   */
+  listIndex: (tenantId: string, type: string, field: string) => `T#${tenantId}#${type}#ix#${field}`,
+  listIndexSk: (encodedValue: string, name: string, id: string) => `${encodedValue}\u0001${name}#${id}`,
+  /** Saved views of a tenant: sk `<object>#<id>`; a user's last used view of an object: `~last#<userId>#<object>`. */
+  views: (tenantId: string) => `T#${tenantId}#view`,
+  viewSk: (object: string, id: string) => `${object}#${id}`,
+  lastViewSk: (userId: string, object: string) => `~last#${userId}#${object}`,
+
   // --- search and uniqueness --------------------------------------------------------------------------
   /** Prefix-search tokens of a type: sk `<token>#<id>`. */
   search: (tenantId: string, type: string) => `T#${tenantId}#${type}#search`,

@@ -58,7 +58,9 @@ export type Action =
   /** Add, change, deactivate and restore custom fields (admins). */
   | 'metadata:manage'
   /** Read or write a custom field's value: decided by the field's per-role permissions (`fieldAccess`). */
-  | 'custom-field:read' | 'custom-field:write';
+  | 'custom-field:read' | 'custom-field:write'
+  /** Change or delete a saved view (decided by canEditView). */
+  | 'view:edit';
 
 export interface Resource {
   readonly type?: RecordType;
@@ -253,3 +255,36 @@ export function capabilities(actor: UserActor) {
   } as const;
 }
 export type Capabilities = ReturnType<typeof capabilities>;
+
+// --- saved views (issue 7, functions/views) -------------------------------------------------------------
+
+/** A saved view's sharing and owner, and the directory entries that decide "team". */
+export interface ViewAccess {
+  readonly shared: 'private' | 'team' | 'all';
+  readonly ownerId: string;
+  /** The owner's manager (from the directory), if any. */
+  readonly ownerManagerId?: string;
+  /** The reader's manager (from the directory), if any. */
+  readonly readerManagerId?: string;
+}
+
+/**
+ * May `actor` see (and apply) a saved view? Its owner always; `all`: everyone in the tenant; `team`: the
+ * owner's team — users with the same manager, the owner's manager and the owner's reports; `private`: only
+ * the owner. Admins see every shared view, not others' private ones.
+ */
+export function canSeeView(actor: Actor, view: ViewAccess): boolean {
+  if (isSystem(actor)) return false;
+  if (view.ownerId === actor.userId || view.shared === 'all') return true;
+  if (view.shared === 'private') return false;
+  if (actor.role === 'admin') return true;
+  return (view.ownerManagerId !== undefined && view.ownerManagerId === view.readerManagerId)
+    || view.ownerManagerId === actor.userId
+    || (view.readerManagerId !== undefined && view.readerManagerId === view.ownerId);
+}
+
+/** May `actor` change or delete a saved view? Its owner, or an admin for a view they can see. */
+export function canEditView(actor: Actor, view: ViewAccess): boolean {
+  if (isSystem(actor)) return false;
+  return view.ownerId === actor.userId || (actor.role === 'admin' && view.shared !== 'private');
+}

@@ -6,11 +6,13 @@ import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys, tenantPrefix } from '#commons/keys.ts';
 import { searchEntry, type SearchEntry } from './search/entry.ts';
 import { planMatches, searchPlan } from './search/tokenizer.ts';
-import { recordCodec, searchTokenCodec } from './storage/codecs.ts';
+import { listIndexCodec, recordCodec, savedViewCodec, searchTokenCodec } from './storage/codecs.ts';
+import type { SavedView } from '#schemas/view.ts';
+import { clauseRange, matchesAll } from './list-index.ts';
 import type { StoredRecord } from './entity.ts';
 import {
   ChangeTooLarge, CounterConflict, IdempotencyConflict, InvalidCursor, UniqueConflict, VersionConflict,
-  type AuditEntry, type ChangeSet, type DirectoryUser, type ListSpec, type Page, type RecordStore, type TimelineEntry,
+  type AuditEntry, type ChangeSet, type DirectoryUser, type ListSpec, type Page, type RecordStore, type TimelineEntry, type WhereClause,
 } from './store.ts';
 
 type Item = Record<string, unknown>;
@@ -107,6 +109,200 @@ const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 
 function keyOf(item: Item, index: string): Item {
   return Object.fromEntries(INDEX_KEYS[index]!.map((k) => [k, item[k]]));
+}
+
+// --- filtered and sorted lists (docs/data-model.md "Filtered and sorted lists") -------------------------
+
+/** Candidates one list request looks at, at most: past it a page may be short, and its cursor goes on exactly. */
+export const MAX_EXAMINED = 1000;
+/** Candidates a segment count reads when its clauses are not all key conditions. */
+export const MAX_COUNT_EXAMINED = 20_000;
+/** Above every character a sort key holds (an inclusive upper bound for "begins with"). */
+const MAX_CHAR = '\u{10FFFF}';
+
+/** One Query range: an index partition between inclusive bounds; `prefix` is cut off a sort key to give its position. */
+export interface StreamDef {
+  readonly index: 'table' | 'GSI1' | 'GSI2' | 'GSI3';
+  readonly pk: string;
+  readonly lo?: string;
+  readonly hi?: string;
+  readonly prefix: string;
+  /** Record items (the GSIs) or list-index items (the record is read by id). */
+  readonly kind: 'record' | 'ix';
+}
+/** Streams merged in the list's order; phases are read one after the other. */
+export interface ListPhase { readonly streams: readonly StreamDef[]; readonly desc: boolean; readonly extra?: readonly WhereClause[] }
+export interface ListPlan {
+  readonly phases: readonly ListPhase[];
+  /** The key conditions select exactly the records the clauses do (no clause left to check). */
+  readonly exact: boolean;
+}
+
+const SK_ATTR: Record<StreamDef['index'], string> = { table: 'sk', GSI1: 'gsi1sk', GSI2: 'gsi2sk', GSI3: 'gsi3sk' };
+const PK_ATTR: Record<StreamDef['index'], string> = { table: 'pk', GSI1: 'gsi1pk', GSI2: 'gsi2pk', GSI3: 'gsi3pk' };
+
+/** DynamoDB orders string keys by their UTF-8 bytes (not JavaScript's UTF-16 units). */
+export const compareBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** The clause ops that can hold only for a non-empty value. */
+const NEEDS_VALUE = new Set(['eq', 'in', 'gt', 'gte', 'lt', 'lte', 'contains', 'startsWith']);
+
+/**
+ * Which index a list reads, in which order: by name (GSI1; GSI3 per owner for `ownerId` eq/in; the index
+ * partitions of an eq/in clause on an indexed field, merged by name), by creation (GSI2), or by an indexed
+ * field (its index partition, narrowed by a clause on it; then the records without a value, by name).
+ */
+export function listPlan(tenantId: string, type: string, spec: ListSpec): ListPlan {
+  const where = spec.where ?? [];
+  const types = spec.fieldTypes ?? {};
+  const indexed = new Set(spec.indexed ?? []);
+  const order = spec.orderBy ?? { field: spec.sort.replace(/^-/, ''), desc: spec.sort.startsWith('-') };
+  const others = (used?: WhereClause) => where.some((c) => c !== used) || Boolean(spec.filters && Object.keys(spec.filters).length) || spec.tag !== undefined;
+  const single = (s: StreamDef, desc: boolean, extra?: WhereClause[]): ListPhase => ({ streams: [s], desc, ...(extra ? { extra } : {}) });
+  const gsi = (index: 'GSI1' | 'GSI2', pk = keys.list(tenantId, type)): StreamDef => ({ index, pk, prefix: '', kind: 'record' });
+  if (spec.deleted) return { phases: [single(gsi('GSI1', keys.trash(tenantId, type)), true)], exact: false };
+  if (order.field === 'createdAt') return { phases: [single(gsi('GSI2'), order.desc)], exact: !others() && !spec.ownerId };
+  if (order.field === 'name') {
+    const owner = where.find((c) => c.field === 'ownerId' && (c.op === 'eq' || c.op === 'in'));
+    const owners = owner ? [...new Set(owner.op === 'in' ? owner.value as readonly string[] : [String(owner.value)])]
+      : spec.ownerId ? [spec.ownerId] : undefined;
+    if (owners) {
+      const streams = owners.map((o): StreamDef => ({ index: 'GSI3', pk: keys.byOwner(tenantId, type, o), prefix: '', kind: 'record' }));
+      return { phases: [{ streams, desc: order.desc }], exact: !others(owner) };
+    }
+    const ix = where.find((c) => indexed.has(c.field) && (c.op === 'eq' || c.op === 'in'));
+    if (ix) {
+      const prefixes = clauseRange(ix, types[ix.field])!.prefixes!;
+      const pk = keys.listIndex(tenantId, type, ix.field);
+      const streams = prefixes.map((p): StreamDef => ({ index: 'table', pk, lo: p, hi: `${p}${MAX_CHAR}`, prefix: p, kind: 'ix' }));
+      return { phases: [{ streams, desc: order.desc }], exact: !others(ix) };
+    }
+    return { phases: [single(gsi('GSI1'), order.desc)], exact: !others() };
+  }
+  // Ordered by an indexed field.
+  const f = order.field;
+  const pk = keys.listIndex(tenantId, type, f);
+  const on = where.find((c) => c.field === f && clauseRange(c, types[f]));
+  const range = on ? clauseRange(on, types[f])! : {};
+  const phases: ListPhase[] = [];
+  const onlyEmpty = where.some((c) => c.field === f && c.op === 'isEmpty' && c.value === true);
+  if (!onlyEmpty) {
+    if (range.prefixes) {
+      const ps = order.desc ? [...range.prefixes].reverse() : range.prefixes;
+      for (const p of ps) phases.push(single({ index: 'table', pk, lo: p, hi: `${p}${MAX_CHAR}`, prefix: '', kind: 'ix' }, order.desc));
+    } else {
+      phases.push(single({ index: 'table', pk, ...(range.lo ? { lo: range.lo } : {}), ...(range.hi ? { hi: range.hi } : {}), prefix: '', kind: 'ix' }, order.desc));
+    }
+  }
+  // Records without a value come last, by name (they have no index item of the field).
+  const valueNeeded = where.some((c) => c.field === f && (NEEDS_VALUE.has(c.op) || (c.op === 'isEmpty' && c.value === false)));
+  if (!valueNeeded) phases.push(single(gsi('GSI1'), false, [{ field: f, op: 'isEmpty', value: true }]));
+  return { phases, exact: !others(on) && valueNeeded };
+}
+
+/** One candidate a stream gave: the item's sort key, the record id and (GSIs) the record itself. */
+interface StreamEntry { sk: string; id: string; record?: StoredRecord }
+
+export function streamQuery(table: string, s: StreamDef, desc: boolean, after: string | undefined): QueryCommandInput {
+  let lo = s.lo;
+  let hi = s.hi;
+  if (after !== undefined) {
+    if (desc) hi = hi === undefined || compareBytes(after, hi) < 0 ? after : hi;
+    else lo = lo === undefined || compareBytes(after, lo) > 0 ? after : lo;
+  }
+  const skAttr = SK_ATTR[s.index];
+  const values: Item = { ':pk': s.pk };
+  let condition = `${PK_ATTR[s.index]} = :pk`;
+  if (lo !== undefined && hi !== undefined) {
+    condition += ` AND ${skAttr} BETWEEN :lo AND :hi`;
+    values[':lo'] = lo;
+    values[':hi'] = hi;
+  } else if (lo !== undefined) {
+    condition += ` AND ${skAttr} >= :lo`;
+    values[':lo'] = lo;
+  } else if (hi !== undefined) {
+    condition += ` AND ${skAttr} <= :hi`;
+    values[':hi'] = hi;
+  }
+  return {
+    TableName: table, ...(s.index === 'table' ? {} : { IndexName: s.index }),
+    KeyConditionExpression: condition, ExpressionAttributeValues: values, ScanIndexForward: !desc,
+  };
+}
+
+/** Reads one stream in chunks, after a position (exclusive: the item at it was looked at already). */
+class StreamReader {
+  private readonly buffer: StreamEntry[] = [];
+  private start: Item | undefined;
+  private done = false;
+  private empty = false;
+  constructor(
+    private readonly client: typeof documentClient,
+    private readonly table: string,
+    readonly stream: StreamDef,
+    private readonly desc: boolean,
+    private readonly after: string | undefined,
+  ) {
+    // A position outside the range (a cursor of another list cannot get here; see decodeListCursor) reads nothing.
+    if (after !== undefined && ((desc && stream.lo !== undefined && compareBytes(after, stream.lo) < 0) || (!desc && stream.hi !== undefined && compareBytes(after, stream.hi) > 0))) this.empty = true;
+  }
+
+  wantsMore(): boolean {
+    return this.buffer.length === 0 && !this.done && !this.empty;
+  }
+
+  async fill(limit: number): Promise<void> {
+    const res = await this.client.send(new QueryCommand({ ...streamQuery(this.table, this.stream, this.desc, this.after), Limit: limit, ExclusiveStartKey: this.start }));
+    const skAttr = SK_ATTR[this.stream.index];
+    for (const item of res.Items ?? []) {
+      const sk = String(item[skAttr]);
+      if (sk === this.after) continue;
+      this.buffer.push(this.stream.kind === 'ix'
+        ? { sk, id: listIndexCodec.decode(item).id }
+        : { sk, id: String(item.id), record: strip<StoredRecord>(item) });
+    }
+    this.start = res.LastEvaluatedKey;
+    if (!this.start) this.done = true;
+  }
+
+  head(): StreamEntry | undefined {
+    return this.buffer[0];
+  }
+
+  take(): StreamEntry | undefined {
+    return this.buffer.shift();
+  }
+
+  position(e: StreamEntry): string {
+    return e.sk.slice(this.stream.prefix.length);
+  }
+}
+
+/** What a list cursor is bound to: the plan's ranges and every clause checked after them. */
+function cursorBinding(plan: ListPlan, spec: ListSpec): string {
+  return createHash('sha256')
+    .update(JSON.stringify([plan.phases, spec.where ?? [], spec.filters ?? {}, spec.tag ?? null, spec.ownerId ?? null, spec.fieldTypes ?? {}]))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+/** A list cursor: base64url of `{p: phase, a: position of the last candidate looked at, l: binding}`. */
+function encodeListCursor(at: { p: number; a: string }, binding: string): string {
+  return Buffer.from(JSON.stringify({ ...at, l: binding })).toString('base64url');
+}
+
+function decodeListCursor(cursor: string | undefined, binding: string, phases: number): { p: number; a: string } | undefined {
+  if (!cursor) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursor();
+  }
+  const { p, a, l } = (parsed && typeof parsed === 'object' ? parsed : {}) as { p?: unknown; a?: unknown; l?: unknown };
+  if (l !== binding || !Number.isInteger(p) || (p as number) < 0 || (p as number) >= phases) throw new InvalidCursor();
+  if (typeof a !== 'string' || a === '' || Buffer.byteLength(a) > MAX_SK_BYTES) throw new InvalidCursor();
+  return { p: p as number, a };
 }
 
 export class DynamoRecordStore implements RecordStore {
@@ -220,6 +416,13 @@ export class DynamoRecordStore implements RecordStore {
     for (const l of [...(change.linkRemoved ? [change.linkRemoved] : []), ...(change.linksRemoved ?? [])]) {
       items.push({ Delete: { TableName: T, Key: { pk: keys.record(tenantId, l.parentType, l.parentId), sk: keys.childSk(type, record.id) } } });
     }
+    // List-index items (functions/records/list-index.ts): only those whose value or the name changed.
+    for (const e of change.indexRemoved ?? []) {
+      items.push({ Delete: { TableName: T, Key: { pk: keys.listIndex(tenantId, type, e.field), sk: e.sk } } });
+    }
+    for (const e of change.indexPut ?? []) {
+      items.push({ Put: { TableName: T, Item: listIndexCodec.encode({ id: record.id }, { tenantId, type, field: e.field, sk: e.sk }) } });
+    }
     for (const l of [...(change.linkPut ? [change.linkPut] : []), ...(change.linksPut ?? [])]) {
       items.push({
         Put: {
@@ -258,6 +461,13 @@ export class DynamoRecordStore implements RecordStore {
         throw error;
       }
     }
+  }
+
+  async savedView(tenantId: string, object: string, id: string): Promise<SavedView | undefined> {
+    const sk = keys.viewSk(object, id);
+    if (!id || !keyFits(keys.views(tenantId), sk)) return undefined;
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: keys.views(tenantId), sk } }));
+    return Item ? savedViewCodec.decode(Item) : undefined;
   }
 
   async findByToken(tenantId: string, type: string, token: string): Promise<StoredRecord[]> {
@@ -329,12 +539,13 @@ export class DynamoRecordStore implements RecordStore {
       ExpressionAttributeValues: { ':pk': keys.search(tenantId, type), ':q': plan.prefix },
     };
     // The cursor is bound to the query and to what is filtered after it (never sent as a FilterExpression).
-    const list: ListIdentity = { index: 'table', input: { ...input, FilterExpression: JSON.stringify([post, spec.tag ?? null, plan.contains ?? null]) } };
+    const list: ListIdentity = { index: 'table', input: { ...input, FilterExpression: JSON.stringify([post, spec.tag ?? null, plan.contains ?? null, spec.where ?? [], spec.fieldTypes ?? {}]) } };
     let start = decodeCursor(tenantId, spec.cursor, list);
     const out: StoredRecord[] = [];
     const seen = new Set<string>();
     const keep = (r: StoredRecord) => !r.deletedAt
       && post.every(([attr, value]) => r[attr] === value)
+      && matchesAll(r, spec.where ?? [], spec.fieldTypes ?? {})
       && (spec.tag === undefined || (Array.isArray(r.tags) && r.tags.includes(spec.tag)));
     // Like every list: a few rounds at most to fill a page (two tokens of one record, filters, `contains`).
     for (let round = 0; round < 5; round++) {
@@ -389,48 +600,110 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async list(tenantId: string, type: string, spec: ListSpec): Promise<Page<StoredRecord>> {
-    const filters: string[] = [];
-    const values: Item = {};
-    const names: Record<string, string> = {};
-    const desc = spec.sort.startsWith('-');
-    let input: QueryCommandInput;
-    let index: string;
+    if (spec.q && !spec.deleted) return this.searchPage(tenantId, type, spec);
+    const plan = listPlan(tenantId, type, spec);
+    return this.runPlan(tenantId, type, spec, plan);
+  }
 
-    if (spec.deleted) {
-      index = 'GSI1';
-      input = { TableName: this.table, IndexName: 'GSI1', KeyConditionExpression: 'gsi1pk = :pk', ScanIndexForward: false };
-      values[':pk'] = keys.trash(tenantId, type);
-      if (spec.ownerId) filters.push('ownerId = :owner');
-    } else if (spec.q) {
-      return this.searchPage(tenantId, type, spec);
-    } else if (spec.ownerId && spec.sort.endsWith('name')) {
-      index = 'GSI3';
-      input = { TableName: this.table, IndexName: 'GSI3', KeyConditionExpression: 'gsi3pk = :pk', ScanIndexForward: !desc };
-      values[':pk'] = keys.byOwner(tenantId, type, spec.ownerId);
-    } else {
-      const byName = spec.sort.endsWith('name');
-      index = byName ? 'GSI1' : 'GSI2';
-      const attr = byName ? 'gsi1pk' : 'gsi2pk';
-      input = { TableName: this.table, IndexName: index, KeyConditionExpression: `${attr} = :pk`, ScanIndexForward: !desc };
-      values[':pk'] = keys.list(tenantId, type);
-      if (spec.ownerId) filters.push('ownerId = :owner');
+  /** How many records a list's clauses select, counting index items where a key condition says it all. */
+  async count(tenantId: string, type: string, spec: ListSpec): Promise<{ count: number; exact: boolean; examined: number }> {
+    const plan = listPlan(tenantId, type, { ...spec, limit: 100 });
+    if (plan.exact && !spec.tag && !spec.filters && !spec.ownerId) {
+      // Every clause is a key condition: COUNT queries of the index partitions read nothing but keys.
+      let count = 0;
+      let examined = 0;
+      for (const phase of plan.phases) {
+        if (phase.extra?.length) return this.countByPages(tenantId, type, spec);
+        for (const stream of phase.streams) {
+          let start: Item | undefined;
+          do {
+            const res = await this.client.send(new QueryCommand({ ...streamQuery(this.table, stream, false, undefined), Select: 'COUNT', ExclusiveStartKey: start }));
+            count += res.Count ?? 0;
+            examined += res.ScannedCount ?? 0;
+            start = res.LastEvaluatedKey;
+          } while (start);
+        }
+      }
+      return { count, exact: true, examined };
     }
-    if (spec.ownerId && filters.includes('ownerId = :owner')) values[':owner'] = spec.ownerId;
-    for (const [i, [attr, value]] of Object.entries(spec.filters ?? {}).entries()) {
-      filters.push(`#f${i} = :f${i}`);
-      names[`#f${i}`] = attr;
-      values[`:f${i}`] = value;
+    return this.countByPages(tenantId, type, spec);
+  }
+
+  /** Counts by reading pages of the list (clauses checked on the records), up to MAX_COUNT_EXAMINED candidates. */
+  private async countByPages(tenantId: string, type: string, spec: ListSpec): Promise<{ count: number; exact: boolean; examined: number }> {
+    let count = 0;
+    let examined = 0;
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await this.runPlan(tenantId, type, { ...spec, limit: 100, ...(cursor ? { cursor } : {}) }, listPlan(tenantId, type, { ...spec, limit: 100 }), (n) => { examined += n; });
+      count += page.items.length;
+      if (!page.nextCursor) return { count, exact: true, examined };
+      if (examined >= MAX_COUNT_EXAMINED) return { count, exact: false, examined };
+      cursor = page.nextCursor;
     }
-    if (spec.tag) {
-      filters.push('contains(#tags, :tag)');
-      names['#tags'] = 'tags';
-      values[':tag'] = spec.tag;
+  }
+
+  /**
+   * Reads a list plan: phase after phase, each a merge of its streams in the list's order (one stream, or one
+   * per owner / per value for `in`), candidates fetched in batches (index items: one BatchGetItem per batch) and
+   * checked against every clause on the record itself. A page is full when `limit` records match; at most
+   * MAX_EXAMINED candidates are looked at per request, and the cursor always names the last one looked at, so
+   * the next page starts right after it: nothing skipped, nothing repeated.
+   */
+  private async runPlan(tenantId: string, type: string, spec: ListSpec, plan: ListPlan, onExamined?: (n: number) => void): Promise<Page<StoredRecord>> {
+    const bound = cursorBinding(plan, spec);
+    const at = decodeListCursor(spec.cursor, bound, plan.phases.length);
+    const out: StoredRecord[] = [];
+    let examined = 0;
+    const types = spec.fieldTypes ?? {};
+    const base = (r: StoredRecord) => (spec.deleted || !r.deletedAt)
+      && matchesAll(r, spec.where ?? [], types)
+      && Object.entries(spec.filters ?? {}).every(([attr, value]) => r[attr] === value)
+      && (spec.ownerId === undefined || r.ownerId === spec.ownerId)
+      && (spec.tag === undefined || (Array.isArray(r.tags) && r.tags.includes(spec.tag)));
+    for (let pi = at?.p ?? 0; pi < plan.phases.length; pi++) {
+      const phase = plan.phases[pi]!;
+      const keep = (r: StoredRecord) => base(r) && matchesAll(r, phase.extra ?? [], types);
+      const after = pi === (at?.p ?? 0) ? at?.a : undefined;
+      const readers = phase.streams.map((s) => new StreamReader(this.client, this.table, s, phase.desc, after === undefined ? undefined : s.prefix + after));
+      for (;;) {
+        const need = spec.limit - out.length;
+        const size = Math.min(MAX_EXAMINED - examined, plan.exact && !phase.extra?.length ? need : Math.max(need, 25));
+        const batch: { reader: StreamReader; entry: StreamEntry }[] = [];
+        while (batch.length < size) {
+          await Promise.all(readers.filter((r) => r.wantsMore()).map((r) => r.fill(Math.min(100, size + 1))));
+          const heads = readers.filter((r) => r.head());
+          if (heads.length === 0) break;
+          const best = heads.reduce((x, y) => {
+            const c = compareBytes(x.position(x.head()!), y.position(y.head()!));
+            return (phase.desc ? c >= 0 : c <= 0) ? x : y;
+          });
+          batch.push({ reader: best, entry: best.take()! });
+        }
+        if (batch.length === 0) break;
+        const ids = batch.filter((b) => b.reader.stream.kind === 'ix').map((b) => b.entry.id);
+        const records = ids.length ? await this.getMany(tenantId, type, ids) : new Map<string, StoredRecord>();
+        for (let i = 0; i < batch.length; i++) {
+          const { reader, entry } = batch[i]!;
+          examined++;
+          const record = entry.record ?? records.get(entry.id);
+          if (record && keep(record)) out.push(record);
+          const position = reader.position(entry);
+          if (out.length === spec.limit) {
+            onExamined?.(examined);
+            const more = i < batch.length - 1 || readers.some((r) => r.head() || r.wantsMore()) || pi < plan.phases.length - 1;
+            return { items: out, nextCursor: more ? encodeListCursor({ p: pi, a: position }, bound) : null };
+          }
+          if (examined >= MAX_EXAMINED) {
+            onExamined?.(examined);
+            const more = i < batch.length - 1 || readers.some((r) => r.head() || r.wantsMore()) || pi < plan.phases.length - 1;
+            return { items: out, nextCursor: more ? encodeListCursor({ p: pi, a: position }, bound) : null };
+          }
+        }
+      }
     }
-    input.ExpressionAttributeValues = values;
-    if (filters.length) input.FilterExpression = filters.join(' AND ');
-    if (Object.keys(names).length) input.ExpressionAttributeNames = names;
-    const page = await this.page(tenantId, input, index, spec.limit, spec.cursor);
-    return { items: page.items.map((i) => strip<StoredRecord>(i)), nextCursor: page.nextCursor };
+    onExamined?.(examined);
+    return { items: out, nextCursor: null };
   }
 
   private async partition<T>(tenantId: string, pk: string, prefix: string, limit: number, cursor: string | undefined, newestFirst: boolean): Promise<Page<T>> {

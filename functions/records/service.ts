@@ -10,9 +10,12 @@ import {
 } from '#commons/permissions.ts';
 import { StaleVersion, conflict, invalid, notFound, type FieldError } from '#commons/errors.ts';
 import { listQuery, pageQuery, type ListQuery } from '#schemas/common.ts';
+import { canSeeView } from '../policy/policy.ts';
 import { phoneSearchTokens, toE164 } from '#schemas/phone.ts';
 import { toFieldIssues } from '#schemas/validation.ts';
 import { sameEntry } from './search/entry.ts';
+import { indexChange } from './list-index.ts';
+import { fieldTypesOf, indexedFields, listFields, parseSort, parseWhere, whereParams, type RawClause } from './list-query.ts';
 import { nameTokens, phoneTokens, textTokens } from './search/tokenizer.ts';
 import { SYSTEM_FIELDS, type EntityDefinition, type StoredRecord } from './entity.ts';
 import { assertRelationsExist, relationLinkChanges, relationLinks } from './relations.ts';
@@ -365,6 +368,7 @@ export async function createRecord(def: EntityDefinition, p: Actor, body: unknow
     tenantId: p.tenantId, type: def.type, record,
     uniquesAdded: uniqueValues(def, record), uniquesRemoved: [],
     tokensPut: searchTokens(def, record), tokensRemoved: [],
+    ...indexChange(indexedFields(def.type, custom), undefined, record),
     timeline: entries,
     audit: audit(def, p, 'create', record.id, now, deps, undefined, systemFree(record)),
     event: event(def, p, options.verb ?? 'created', record, now, deps),
@@ -477,6 +481,7 @@ export async function commitChange(
     // Token items carry the display fields: rewrite them all only when those changed, else add the new ones.
     tokensPut: sameEntry(def.type, current, record) ? newTokens.filter((t) => !oldTokens.includes(t)) : newTokens,
     tokensRemoved: oldTokens.filter((t) => !newTokens.includes(t)),
+    ...indexChange(indexedFields(def.type, await customFieldsOf(def, p, deps)), current, record),
     timeline: entries,
     audit: audit(def, p, 'update', id, now, deps, pick(current, changes), pick(record, changes)),
     event: options.eventData ? { ...ev, data: { ...ev.data, ...options.eventData } } : ev,
@@ -516,6 +521,7 @@ export async function deleteRecord(def: EntityDefinition, p: Actor, id: string, 
     tenantId: p.tenantId, type: def.type, record, expectedVersion: current.version,
     uniquesAdded: [], uniquesRemoved: [],
     tokensPut: [], tokensRemoved: searchTokens(def, current),
+    ...indexChange(indexedFields(def.type, await customFieldsOf(def, p, deps)), current, record),
     timeline: [{ type: def.type, id, entry: timeline('deleted', p, now, deps) }],
     audit: audit(def, p, 'delete', id, now, deps, { deletedAt: undefined }, { deletedAt: at }),
     event: event(def, p, 'deleted', record, now, deps),
@@ -538,6 +544,7 @@ export async function restoreRecord(def: EntityDefinition, p: Actor, id: string,
     tenantId: p.tenantId, type: def.type, record, expectedVersion: current.version,
     uniquesAdded: [], uniquesRemoved: [],
     tokensPut: searchTokens(def, record), tokensRemoved: [],
+    ...indexChange(indexedFields(def.type, await customFieldsOf(def, p, deps)), current, record),
     timeline: [{ type: def.type, id, entry: timeline('restored', p, now, deps) }],
     audit: audit(def, p, 'restore', id, now, deps, { deletedAt }, { deletedAt: undefined }),
     event: event(def, p, 'restored', record, now, deps),
@@ -569,13 +576,50 @@ async function paged<T>(run: () => Promise<Page<T>>): Promise<Page<T>> {
   }
 }
 
+const LEGACY_SORTS = new Set(['name', '-name', 'createdAt', '-createdAt']);
+
+/**
+ * A list page: the entity's list query (q, ownerId, tag, status...), plus `where[<field>][<op>]=` clauses on
+ * any field the caller may read, `sort=<field>,-<field>` and `view=<id>` (a saved view's where and sort; the
+ * query's own clauses are added to it, its own sort replaces the view's). Every bad parameter in one 400.
+ */
 export async function listRecords(def: EntityDefinition, p: Actor, query: unknown, deps: RecordDeps): Promise<Page<StoredRecord>> {
-  const q = parse(def.listQuery ?? listQuery, query) as ListQuery & Record<string, string | undefined>;
+  const input = (query && typeof query === 'object' ? query : {}) as Record<string, string | undefined>;
+  const { clauses, errors, rest } = whereParams(input);
+  const { view: viewId, sort: sortParam, ...others } = rest;
+  const legacySort = sortParam !== undefined && LEGACY_SORTS.has(sortParam) ? sortParam : undefined;
+  const result = (def.listQuery ?? listQuery).safeParse({ ...others, ...(legacySort ? { sort: legacySort } : {}) });
+  if (!result.success) errors.push(...toFieldIssues(result.error.issues));
+  const custom = await customFieldsOf(def, p, deps);
+  const fields = listFields(def.type, p, custom);
+
+  let viewClauses: RawClause[] = [];
+  let viewSort: string[] = [];
+  if (viewId !== undefined) {
+    const view = /^[0-9A-Za-z_-]{1,64}$/.test(viewId) ? await deps.store.savedView?.(p.tenantId, def.plural, viewId) : undefined;
+    const visible = view && await viewVisible(p, view, deps);
+    if (!view || !visible) errors.push({ path: 'view', message: 'No such view of this object', code: 'unknown_view' });
+    else {
+      viewClauses = Object.entries(view.where).flatMap(([field, ops]) => Object.entries(ops).map(([op, raw]) => ({ field, op, raw, path: `view.where.${field}.${op}` })));
+      viewSort = view.sort;
+    }
+  }
+  // The query's clause on a field and op replaces the view's.
+  const own = new Set(clauses.map((c) => `${c.field}\u0000${c.op}`));
+  const parsed = parseWhere([...viewClauses.filter((c) => !own.has(`${c.field}\u0000${c.op}`)), ...clauses], fields);
+  errors.push(...parsed.errors);
+  const sortKeys = sortParam !== undefined && !legacySort ? sortParam.split(',') : sortParam === undefined ? viewSort : [];
+  const sort = sortKeys.length ? parseSort(sortKeys, fields, sortParam !== undefined ? 'sort' : 'view.sort') : { errors: [] };
+  errors.push(...sort.errors);
+  if (errors.length) throw invalid(errors);
+
+  const q = result.data as ListQuery & Record<string, string | undefined>;
   const filters: Record<string, string> = {};
   for (const [param, attribute] of Object.entries(def.listFilters ?? {})) if (q[param]) filters[attribute] = q[param]!;
   const prefix = q.q ? searchPrefix(q.q) : undefined;
   // A query of nothing but `#` or spaces matches no token (and an empty key condition is not a query).
   if (prefix === '') return { items: [], nextCursor: null };
+  const order = sort.order;
   const page = await paged(() => deps.store.list(p.tenantId, def.type, {
     ...(Object.keys(filters).length ? { filters } : {}),
     limit: q.limit ? Number(q.limit) : 20,
@@ -583,11 +627,20 @@ export async function listRecords(def: EntityDefinition, p: Actor, query: unknow
     ...(prefix ? { q: prefix } : {}),
     ...(q.ownerId ? { ownerId: q.ownerId } : {}),
     ...(q.tag ? { tag: q.tag } : {}),
-    sort: q.sort ?? 'name',
+    sort: (q.sort as ListQuery['sort']) ?? (order && (order.field === 'name' || order.field === 'createdAt') ? `${order.desc ? '-' : ''}${order.field}` as ListQuery['sort'] & string : 'name'),
+    ...(order && order.field !== 'name' && order.field !== 'createdAt' ? { orderBy: order } : {}),
     deleted: q.deleted === 'true',
+    ...(parsed.where.length ? { where: parsed.where, fieldTypes: fieldTypesOf(parsed.where, fields) } : {}),
+    indexed: [...fields.values()].filter((f) => f.indexed).map((f) => f.apiName),
   }));
-  const custom = await customFieldsOf(def, p, deps);
   return { items: page.items.map((r) => hideCustom(custom, p, redact(p, def.type, r))), nextCursor: page.nextCursor };
+}
+
+/** May the caller apply this view? Team views read the owner's and the caller's directory entries. */
+export async function viewVisible(p: Actor, view: { shared: 'private' | 'team' | 'all'; ownerId: string }, deps: Pick<RecordDeps, 'store'>): Promise<boolean> {
+  if (view.shared !== 'team' || view.ownerId === p.userId || p.kind === 'system') return canSeeView(p, view);
+  const [owner, me] = await Promise.all([deps.store.getUser(p.tenantId, view.ownerId), deps.store.getUser(p.tenantId, p.userId)]);
+  return canSeeView(p, { ...view, ...(owner?.managerId ? { ownerManagerId: owner.managerId } : {}), ...(me?.managerId ? { readerManagerId: me.managerId } : {}) });
 }
 
 /** The 360° timeline, newest first, one Query per page. */

@@ -1,3 +1,4 @@
+import type { SavedView } from '#schemas/view.ts';
 import type { StoredRecord } from './entity.ts';
 
 /** One entry of a record's 360° timeline (CD-2). */
@@ -69,6 +70,9 @@ export interface ChangeSet {
    */
   linksPut?: { parentType: string; parentId: string; summary: Record<string, unknown> }[];
   linksRemoved?: { parentType: string; parentId: string }[];
+  /** List-index items to write and to delete (only those whose value or name changed). */
+  indexPut?: IndexEntry[];
+  indexRemoved?: IndexEntry[];
 }
 
 /** A user of the tenant as the directory keeps them (functions/users/directory.ts reads and writes it). */
@@ -92,6 +96,12 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+export type WhereOp = 'eq'|'neq'|'in'|'gt'|'gte'|'lt'|'lte'|'contains'|'startsWith'|'isEmpty';
+export interface WhereClause { readonly field: string; readonly op: WhereOp; readonly value?: string | number | boolean | readonly string[] }
+
+/** One sort key of a list: a field, ascending unless `desc`. */
+export interface SortKey { readonly field: string; readonly desc: boolean }
+
 export interface ListSpec {
   limit: number;
   cursor?: string;
@@ -102,7 +112,21 @@ export interface ListSpec {
   deleted: boolean;
   /** Equality filters on stored attributes. */
   filters?: Record<string, string>;
+  /**
+   * Clauses every listed record satisfies (`?where[field][op]=`, a saved view, record visibility). Values are
+   * canonical: numbers as numbers (money: its amount), datetimes as ISO UTC strings, `in` as a string list.
+   */
+  where?: readonly WhereClause[];
+  /** The order when it is not `sort` (a field with list-index items, functions/records/list-index.ts). */
+  orderBy?: SortKey;
+  /** Field types of the clauses' fields (how a record's value is compared); a field not named compares as text. */
+  fieldTypes?: Readonly<Record<string, string>>;
+  /** Fields that have list-index items (key conditions and index order); the rest are checked on the records. */
+  indexed?: readonly string[];
 }
+
+/** A list-index item of a record: its field and sort key (functions/records/list-index.ts). */
+export interface IndexEntry { readonly field: string; readonly sk: string }
 
 export class VersionConflict extends Error {}
 export class UniqueConflict extends Error {
@@ -131,4 +155,6 @@ export interface RecordStore {
   uniqueOwner(tenantId: string, type: string, field: string, value: string): Promise<string | undefined>;
   /** Live records of a type holding exactly this search token (dedup by email or phone digits). */
   findByToken(tenantId: string, type: string, token: string): Promise<StoredRecord[]>;
+  /** A saved view of an object (`?view=`), if the store keeps views (functions/views). */
+  savedView?(tenantId: string, object: string, id: string): Promise<SavedView | undefined>;
 }

@@ -3,6 +3,7 @@ import { accountEntity } from '../accounts/entity.ts';
 import { contactEntity } from '../contacts/entity.ts';
 import { objectRecord, record } from '../records/handlers.ts';
 import { searchHandler } from '../records/search/search.ts';
+import { views } from '../views/handlers.ts';
 
 /** Deploy unit `records`: accounts, contacts (CD-1, CD-2) and custom objects' records. One warm container serves a whole record page. */
 export const routes: RouteTable = {
@@ -40,6 +41,15 @@ export const routes: RouteTable = {
 
   /** One search across accounts, contacts, leads and opportunities (functions/records/search/search.ts). */
   'GET /api/search': searchHandler,
+
+  /** Saved views and segments (functions/views). */
+  'GET /api/views': views.list,
+  'POST /api/views': views.create,
+  'PUT /api/views/last': views.last,
+  'GET /api/views/{id}': views.get,
+  'PATCH /api/views/{id}': views.update,
+  'DELETE /api/views/{id}': views.remove,
+  'GET /api/views/{id}/count': views.count,
 };
 
 export const handler = unitHandler(routes);

@@ -194,6 +194,19 @@ export function cases(seed: number, n: number): Case[] {
     add('notification', codecs.notification, n1.value, { tenantId, userId: owner }, [tenantId, owner, n1.value.at, n1.once]);
     const t = v.task();
     add('task', codecs.task, t, { tenantId, userId: owner }, [tenantId, owner, t.dueAt, t.subject.id]);
+    const field = r.pick(['email', 'c_tier', 'amount']);
+    const ixSk = `${r.chars('0123456789abcdef', 16, 16)}\u0001${v.text().toLowerCase()}#${rec.id}`;
+    add('listIndex', codecs.listIndex, { id: rec.id }, { tenantId, type, field, sk: ixSk }, [tenantId, type, field, ixSk]);
+    const view = {
+      id: v.ulid(), object: r.pick(['contacts', 'accounts', 'c_projects']), name: v.text(), shared: r.pick(['private', 'team', 'all'] as const),
+      columns: ['name', 'email'], ...(r.chance() ? { widths: { name: r.int(40, 400) } } : {}),
+      where: (r.chance() ? { c_tier: { eq: 'gold' } } : { amount: { gte: r.int(0, 1e6) }, c_ok: { eq: true } }) as Record<string, Record<string, string | number | boolean>>, sort: r.chance() ? ['-createdAt'] : [],
+      ...(r.chance() ? { density: r.pick(['compact', 'default', 'comfortable'] as const) } : {}), segment: r.chance(),
+      ownerId: v.userId(), version: r.int(1, 9), createdAt: v.iso(), updatedAt: v.iso(),
+    };
+    add('savedView', codecs.savedView, view, { tenantId }, [tenantId, view.object, view.id]);
+    const last = { userId: v.userId(), object: r.pick(['contacts', 'leads']), viewId: v.ulid() };
+    add('lastView', codecs.lastView, last, { tenantId }, [tenantId, 'last', last.userId, last.object]);
   }
   return out;
 }

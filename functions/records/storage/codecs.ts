@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { keys } from '#commons/keys.ts';
 import { assignmentRule } from '#schemas/assignment.ts';
 import { formCreate } from '#schemas/form.ts';
+import { DENSITIES, VIEW_SHARING, viewWhere, type SavedView } from '#schemas/view.ts';
 import type { StoredRecord } from '../entity.ts';
 import type { SearchEntry } from '../search/entry.ts';
 import type { AuditEntry, DirectoryUser, DomainEvent, TimelineEntry } from '../store.ts';
@@ -82,6 +83,18 @@ export const searchTokenCodec = defineCodec<SearchEntry, { tenantId: string; typ
   key: (entry, { tenantId, type, token }) => ({ pk: keys.search(tenantId, type), sk: keys.searchSk(token, entry.id) }),
   derived: (_entry, { token }) => ({ token }),
   internal: ['token'],
+});
+
+/** A list-index item of a record (functions/records/list-index.ts): the record's id, under its field's order. */
+export interface ListIndexEntry {
+  id: string;
+}
+
+/** A list-index item (`T#t#<type>#ix#<field>` / `<value>\u0001<name>#<id>`): only the id, the record is read by it. */
+export const listIndexCodec = defineCodec<ListIndexEntry, { tenantId: string; type: string; field: string; sk: string }>({
+  entityType: 'list-index',
+  schema: z.object({ id: text }),
+  key: (_e, { tenantId, type, field, sk }) => ({ pk: keys.listIndex(tenantId, type, field), sk }),
 });
 
 const timelineEntry = z.looseObject({
@@ -249,6 +262,33 @@ export const roundRobinCodec = defineCodec<RoundRobinTurn, { tenantId: string; r
   key: (_t, { tenantId, ruleId }) => ({ pk: keys.config(tenantId), sk: keys.roundRobinSk(ruleId) }),
 });
 
+// --- saved views -------------------------------------------------------------------------------------
+
+const savedView = z.object({
+  id: text, object: text, name: text, shared: z.enum(VIEW_SHARING), columns: z.array(text),
+  widths: opt(z.record(text, z.number())), where: viewWhere, sort: z.array(text), density: opt(z.enum(DENSITIES)),
+  segment: z.boolean(), ownerId: text, version: z.number(), createdAt: text, updatedAt: text,
+}) as unknown as z.ZodMiniType<SavedView>;
+
+/** A saved view (`T#t#view` / `<object>#<id>`): one partition per tenant, listed per object by sort key prefix. */
+export const savedViewCodec = defineCodec<SavedView, { tenantId: string }>({
+  entityType: 'view',
+  schema: savedView,
+  key: (v, { tenantId }) => ({ pk: keys.views(tenantId), sk: keys.viewSk(v.object, v.id) }),
+});
+
+/** The view a user last used on an object (`T#t#view` / `~last#<userId>#<object>`). */
+export interface LastView {
+  userId: string;
+  object: string;
+  viewId: string;
+}
+export const lastViewCodec = defineCodec<LastView, { tenantId: string }>({
+  entityType: 'last-view',
+  schema: z.object({ userId: text, object: text, viewId: text }),
+  key: (v, { tenantId }) => ({ pk: keys.views(tenantId), sk: keys.lastViewSk(v.userId, v.object) }),
+});
+
 // --- people -------------------------------------------------------------------------------------------
 
 const directoryUser = z.object({
@@ -315,4 +355,5 @@ export const codecs = {
   childLink: childLinkCodec, uniqueGuard: uniqueGuardCodec, outboxEvent: outboxEventCodec, idempotency: idempotencyCodec,
   rateWindow: rateWindowCodec, partner: partnerCodec, form: formCodec, route: routeCodec, ruleSet: ruleSetCodec,
   roundRobin: roundRobinCodec, user: userCodec, notification: notificationCodec, task: taskCodec,
+  listIndex: listIndexCodec, savedView: savedViewCodec, lastView: lastViewCodec,
 } as const;
