@@ -76,6 +76,8 @@ describe('HTTP API (local runtime)', () => {
     expect(hit).toMatchObject({ route: { name: 'contacts-get' }, pathParameters: { id: 'abc' } });
     expect(http.match('POST', '/api/assignment-rules/test')).toMatchObject({ route: { name: 'assignment-rules-test' } });
     expect(http.match('DELETE', '/api/health')).toBe('method');
-    expect(http.match('GET', '/api/nothing')).toBeUndefined();
+    // One segment under /api is the generic `GET /api/{object}` (custom objects; it answers 404 for an unknown one).
+    expect(http.match('GET', '/api/nothing')).toMatchObject({ route: { name: 'objects-list' }, pathParameters: { object: 'nothing' } });
+    expect(http.match('GET', '/api/no/such/route/here')).toBeUndefined();
   });
 });
