@@ -6,7 +6,7 @@ import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys, tenantPrefix } from '#commons/keys.ts';
 import { searchEntry, type SearchEntry } from './search/entry.ts';
 import { planMatches, searchPlan } from './search/tokenizer.ts';
-import { recordCodec, searchTokenCodec } from './storage/codecs.ts';
+import { recordCodec, searchTokenCodec, userCodec } from './storage/codecs.ts';
 import type { StoredRecord } from './entity.ts';
 import {
   ChangeTooLarge, CounterConflict, IdempotencyConflict, InvalidCursor, UniqueConflict, VersionConflict,
@@ -109,6 +109,12 @@ function keyOf(item: Item, index: string): Item {
   return Object.fromEntries(INDEX_KEYS[index]!.map((k) => [k, item[k]]));
 }
 
+/** The owners of a `where: [{ field: 'ownerId', op: 'in' }]` clause (record visibility's team lists), if any. */
+function ownersIn(spec: ListSpec): readonly string[] | undefined {
+  const clause = spec.where?.find((w) => w.field === 'ownerId' && w.op === 'in');
+  return clause && Array.isArray(clause.value) ? clause.value : undefined;
+}
+
 export class DynamoRecordStore implements RecordStore {
   constructor(private readonly client = documentClient, private readonly table = tableName()) {}
 
@@ -123,6 +129,19 @@ export class DynamoRecordStore implements RecordStore {
     if (!keyFits(keys.users(tenantId), keys.userSk(userId))) return undefined;
     const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: keys.users(tenantId), sk: keys.userSk(userId) } }));
     return Item ? strip<DirectoryUser>(Item) : undefined;
+  }
+
+  async directory(tenantId: string): Promise<DirectoryUser[]> {
+    const out: DirectoryUser[] = [];
+    let start: Item | undefined;
+    do {
+      const res = await this.client.send(new QueryCommand({
+        TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.users(tenantId) }, ExclusiveStartKey: start,
+      }));
+      out.push(...(res.Items ?? []).map((i) => userCodec.decode(i)));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   async uniqueOwner(tenantId: string, type: string, field: string, value: string): Promise<string | undefined> {
@@ -329,12 +348,14 @@ export class DynamoRecordStore implements RecordStore {
       ExpressionAttributeValues: { ':pk': keys.search(tenantId, type), ':q': plan.prefix },
     };
     // The cursor is bound to the query and to what is filtered after it (never sent as a FilterExpression).
-    const list: ListIdentity = { index: 'table', input: { ...input, FilterExpression: JSON.stringify([post, spec.tag ?? null, plan.contains ?? null]) } };
+    const list: ListIdentity = { index: 'table', input: { ...input, FilterExpression: JSON.stringify([post, spec.tag ?? null, plan.contains ?? null, ownersIn(spec) ?? null]) } };
     let start = decodeCursor(tenantId, spec.cursor, list);
     const out: StoredRecord[] = [];
     const seen = new Set<string>();
+    const owners = ownersIn(spec);
     const keep = (r: StoredRecord) => !r.deletedAt
       && post.every(([attr, value]) => r[attr] === value)
+      && (!owners || owners.includes(String(r.ownerId)))
       && (spec.tag === undefined || (Array.isArray(r.tags) && r.tags.includes(spec.tag)));
     // Like every list: a few rounds at most to fill a page (two tokens of one record, filters, `contains`).
     for (let round = 0; round < 5; round++) {
@@ -421,6 +442,9 @@ export class DynamoRecordStore implements RecordStore {
       names[`#f${i}`] = attr;
       values[`:f${i}`] = value;
     }
+    // Record visibility's `ownerId in` (team lists) until the general `where` (H2) replaces this fallback.
+    for (const [i, owner] of (ownersIn(spec) ?? []).entries()) values[`:in${i}`] = owner;
+    if (ownersIn(spec)) filters.push(`ownerId IN (${ownersIn(spec)!.map((_, i) => `:in${i}`).join(', ')})`);
     if (spec.tag) {
       filters.push('contains(#tags, :tag)');
       names['#tags'] = 'tags';

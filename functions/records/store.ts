@@ -86,6 +86,9 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+export type WhereOp = 'eq'|'neq'|'in'|'gt'|'gte'|'lt'|'lte'|'contains'|'startsWith'|'isEmpty';
+export interface WhereClause { readonly field: string; readonly op: WhereOp; readonly value?: string | number | boolean | readonly string[] }
+
 export interface ListSpec {
   limit: number;
   cursor?: string;
@@ -96,6 +99,7 @@ export interface ListSpec {
   deleted: boolean;
   /** Equality filters on stored attributes. */
   filters?: Record<string, string>;
+  where?: readonly WhereClause[];
 }
 
 export class VersionConflict extends Error {}
@@ -116,6 +120,8 @@ export class CounterConflict extends Error {}
 export interface RecordStore {
   get(tenantId: string, type: string, id: string): Promise<StoredRecord | undefined>;
   getUser(tenantId: string, userId: string): Promise<DirectoryUser | undefined>;
+  /** The tenant's whole directory (one Query): teams for record visibility, read once per request. */
+  directory?(tenantId: string): Promise<DirectoryUser[]>;
   commit(change: ChangeSet): Promise<void>;
   list(tenantId: string, type: string, spec: ListSpec): Promise<Page<StoredRecord>>;
   timeline(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>>;

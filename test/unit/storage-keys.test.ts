@@ -53,6 +53,8 @@ describe('every key is the one already stored', () => {
     metaFieldSk: [keys.metaFieldSk('contacts', 'c_tier'), 'field#contacts#c_tier'],
     metaFieldPrefix: [keys.metaFieldPrefix, 'field#'],
     metaVersionSk: [keys.metaVersionSk, '~version'],
+    sharing: [keys.sharing('demo'), 'T#demo#sharing'],
+    sharingSk: [keys.sharingSk('leads'), 'object#leads'],
   };
 
   it.each(Object.entries(pinned))('%s', (_name, [built, expected]) => expect(built).toBe(expected));
