@@ -78,6 +78,12 @@ const metadataData = z.looseObject({
  * are top-level `c_` fields, a relation's value is the target's id.
  */
 const customRecordData = z.looseObject({ ...snapshot, name: z.string() });
+/** Record visibility of an object changed (CD-7): `data.roles` holds each role's read/edit level now. */
+const sharingData = z.looseObject({
+  object: z.string(),
+  roles: z.record(z.string(), z.object({ read: z.enum(['own', 'team', 'all']), edit: z.enum(['own', 'team', 'all']) })),
+  version: z.int(),
+});
 
 const event = <D extends z.ZodMiniType>(data: D) => z.looseObject({ ...envelope, data });
 
@@ -113,6 +119,10 @@ export const eventCatalogue = {
   'metadata.changed': v1(
     'An admin changed the objects and fields of the workspace: `data.change` is field-added, field-changed, field-deactivated, field-restored, object-added, object-changed, object-deactivated or object-restored; `data.metadataVersion` is the version it made.',
     event(metadataData),
+  ),
+  'sharing.changed': v1(
+    'An admin changed who may read and edit the records of an object (`subject.id` is the object); `data.roles` is every role\'s read/edit level now (own, team or all).',
+    event(sharingData),
   ),
 } as const;
 

@@ -112,6 +112,8 @@ export const routes: readonly RouteDeclaration[] = [
   route('metadata-fields-update', 'settings', 'PATCH', '/api/metadata/objects/{object}/fields/{field}', write),
   route('metadata-fields-delete', 'settings', 'DELETE', '/api/metadata/objects/{object}/fields/{field}', write),
   route('metadata-fields-restore', 'settings', 'POST', '/api/metadata/objects/{object}/fields/{field}/restore', write),
+  route('metadata-sharing-get', 'settings', 'GET', '/api/metadata/objects/{object}/sharing', read),
+  route('metadata-sharing-put', 'settings', 'PUT', '/api/metadata/objects/{object}/sharing', write),
 
   route('webhooks-leads', 'intake', 'POST', '/api/webhooks/leads/{partnerId}', write, 'none', intake),
   route('forms-submit', 'intake', 'POST', '/api/forms/{formId}/submissions', write, 'none', intake),

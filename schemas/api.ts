@@ -8,6 +8,7 @@ import { opportunity } from './opportunity.ts';
 import { formCreate } from './form.ts';
 import { lastViewPut, viewCreate, viewUpdate } from './view.ts';
 import { fieldCreate, fieldUpdate, fieldView, metadataDocument, objectCreate, objectUpdate, objectView } from './metadata.ts';
+import { sharingUpdate, sharingView } from './sharing.ts';
 
 /**
  * What each declared route takes and returns, for the OpenAPI document (PLT-3). Keyed by route name;
@@ -110,5 +111,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'metadata-fields-create': { summary: 'Add a custom field (c_ name) to accounts, contacts, leads, opportunities or a custom object (admins)', tag: 'metadata', request: fieldCreate, response: fieldView, status: 201 },
   'metadata-fields-update': { summary: 'Change a custom field: labels, help text, options, required, searchable, default, permissions (admins)', tag: 'metadata', request: fieldUpdate, response: fieldView },
   'metadata-fields-delete': { summary: 'Deactivate a custom field: hidden from metadata and records, values kept (admins)', tag: 'metadata', status: 204 },
+  'metadata-sharing-get': { summary: 'Who may read and edit the records of an object, per role: own, team or all (admins)', tag: 'metadata', response: sharingView },
+  'metadata-sharing-put': { summary: 'Set record visibility per role, e.g. {"rep":{"read":"own","edit":"own"}}; edit never wider than read (admins)', tag: 'metadata', request: sharingUpdate, response: sharingView },
   'metadata-fields-restore': { summary: 'Restore a deactivated custom field with the values records kept (admins)', tag: 'metadata', response: fieldView },
 };

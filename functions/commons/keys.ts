@@ -105,6 +105,9 @@ export const keys = {
   metaObjectPrefix: 'object#',
   /** Incremented by every metadata change; compiled validators are cached per tenant by it. */
   metaVersionSk: '~version',
+  /** Record visibility (CD-7): one item per object with each role's read/edit level (`object#<apiName>`). */
+  sharing: (tenantId: string) => `T#${tenantId}#sharing`,
+  sharingSk: (object: string) => `object#${object}`,
 
   // --- people -----------------------------------------------------------------------------------------
   /** The tenant's user directory: sk is the user id (Cognito `sub`). */

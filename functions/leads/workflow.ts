@@ -10,21 +10,29 @@ import { opportunityEntity } from '../opportunities/entity.ts';
 import type { StoredRecord } from '../records/entity.ts';
 import { commitChange, createRecord, etag, ifMatchHolds, parse, resolveOwner, type RecordDeps } from '../records/service.ts';
 import { CounterConflict } from '../records/store.ts';
+import { visibility } from '../records/visibility.ts';
 import { LEAD_QUEUE, assignedTo, leadEntity } from './entity.ts';
 
 /** The lead lifecycle beyond plain edits (SFA-3): claim from the queue, log contact, convert. */
 
+/** A live lead the caller may read (record visibility); any other is the same 404 as another tenant's. */
 async function loadLead(p: Actor, id: string, deps: RecordDeps): Promise<StoredRecord> {
   const lead = isId(id) ? await deps.store.get(p.tenantId, 'lead', id) : undefined;
-  if (!lead || lead.deletedAt) throw notFound(`No lead with id ${id}.`);
+  if (!lead || lead.deletedAt || !(await visibility(p, deps).can('record:read', 'lead', lead))) throw notFound(`No lead with id ${id}.`);
   return lead;
 }
 
 /** A rep takes an unassigned lead from the queue; the version condition makes two claims race safely (one 412). */
 export async function claimLead(p: Actor, id: string, deps: RecordDeps): Promise<StoredRecord> {
   assertCan(p, 'lead:claim');
-  const lead = await loadLead(p, id, deps);
-  if (!String(lead.ownerId).startsWith('queue:') || lead.status !== 'new') throw conflict('This lead is no longer in the queue.', { ownerId: lead.ownerId });
+  const lead = isId(id) ? await deps.store.get(p.tenantId, 'lead', id) : undefined;
+  if (!lead || lead.deletedAt) throw notFound(`No lead with id ${id}.`);
+  const inQueue = String(lead.ownerId).startsWith('queue:') && lead.status === 'new';
+  if (!inQueue) {
+    // Claimed meanwhile: the loser of a race learns that it was taken; who has it only if they may see it.
+    const visible = await visibility(p, deps).can('record:read', 'lead', lead);
+    throw conflict('This lead is no longer in the queue.', visible ? { ownerId: lead.ownerId } : {});
+  }
   const now = deps.clock();
   const owner = await deps.store.getUser(p.tenantId, p.userId);
   try {
@@ -32,8 +40,9 @@ export async function claimLead(p: Actor, id: string, deps: RecordDeps): Promise
   } catch (error) {
     // Someone claimed (or changed) it a moment earlier: say who has it now.
     if (error instanceof StaleVersion) {
-      const now2 = await loadLead(p, id, deps);
-      throw conflict('Someone else claimed this lead first.', { ownerId: now2.ownerId });
+      const now2 = await deps.store.get(p.tenantId, 'lead', id);
+      const visible = now2 ? await visibility(p, deps).can('record:read', 'lead', now2) : false;
+      throw conflict('Someone else claimed this lead first.', visible ? { ownerId: now2!.ownerId } : {});
     }
     throw error;
   }

@@ -1,4 +1,5 @@
 import type { Role } from '#contracts/roles.ts';
+import { SHARED_ROLES, SHARING_LEVELS, type SharedRole, type SharingLevel } from '#schemas/sharing.ts';
 
 /**
  * The one policy module (architecture rule 5): who may do what to which record, field and setting, for
@@ -60,7 +61,9 @@ export type Action =
   /** Read or write a custom field's value: decided by the field's per-role permissions (`fieldAccess`). */
   | 'custom-field:read' | 'custom-field:write'
   /** Change or delete a saved view (decided by canEditView). */
-  | 'view:edit';
+  | 'view:edit'
+  /** See and set record visibility per object and role (admins). */
+  | 'sharing:manage';
 
 export interface Resource {
   readonly type?: RecordType;
@@ -72,7 +75,73 @@ export interface Resource {
   readonly target?: { readonly id: string; readonly role?: string; readonly managerId?: string };
   /** A custom field's per-role permissions from metadata (a role not named may write). */
   readonly fieldAccess?: Readonly<Partial<Record<Role, 'none' | 'read' | 'write'>>>;
+  /**
+   * Record visibility (CD-7): the caller's role's sharing on `type` (from the tenant's settings; the
+   * defaults below when absent) and the caller's team (user ids, the caller included). Without a team the
+   * caller's team is just themselves.
+   */
+  readonly sharing?: ObjectSharing;
+  readonly team?: readonly string[];
 }
+
+// --- record visibility (CD-7) ---------------------------------------------------------------------------
+
+/** How far a role's reach goes on an object: records they own, their team's, or every record (schemas/sharing.ts). */
+export { SHARED_ROLES, SHARING_LEVELS, type SharedRole, type SharingLevel };
+export interface ObjectSharing {
+  readonly read: SharingLevel;
+  readonly edit: SharingLevel;
+}
+export type RoleSharing = Readonly<Record<SharedRole, ObjectSharing>>;
+
+/** `own` < `team` < `all`: an edit level is never wider than the read level (PUT sharing answers 400). */
+export const sharingRank = (l: SharingLevel): number => SHARING_LEVELS.indexOf(l);
+
+const level = (read: SharingLevel, edit: SharingLevel): ObjectSharing => ({ read, edit });
+/**
+ * The defaults (issue 7): reps read all accounts and contacts and edit their own; they read and edit only
+ * their own leads (plus the unassigned queue they may claim) and opportunities. Managers read all accounts
+ * and contacts and edit their team's; read and edit their team's leads and opportunities. Marketers read
+ * every account, contact and lead (campaign audiences) and edit only what they own; agents (support) read
+ * every account and contact and edit their own, and see only the leads and opportunities they own.
+ * Custom objects start as accounts do: read all, edit own (managers: team).
+ */
+export const DEFAULT_SHARING: Readonly<Record<'account' | 'contact' | 'lead' | 'opportunity' | '*', RoleSharing>> = {
+  account: { rep: level('all', 'own'), manager: level('all', 'team'), marketer: level('all', 'own'), agent: level('all', 'own') },
+  contact: { rep: level('all', 'own'), manager: level('all', 'team'), marketer: level('all', 'own'), agent: level('all', 'own') },
+  lead: { rep: level('own', 'own'), manager: level('team', 'team'), marketer: level('all', 'own'), agent: level('own', 'own') },
+  opportunity: { rep: level('own', 'own'), manager: level('team', 'team'), marketer: level('own', 'own'), agent: level('own', 'own') },
+  '*': { rep: level('all', 'own'), manager: level('all', 'team'), marketer: level('all', 'own'), agent: level('all', 'own') },
+};
+
+export const defaultSharing = (type: string): RoleSharing =>
+  DEFAULT_SHARING[(type in DEFAULT_SHARING ? type : '*') as keyof typeof DEFAULT_SHARING];
+
+/** The sharing that applies to `role` on `type` given the tenant's settings (admins: all, all). */
+export function sharingFor(role: Role, type: string, settings?: Partial<RoleSharing>): ObjectSharing {
+  if (role === 'admin') return level('all', 'all');
+  return settings?.[role] ?? defaultSharing(type)[role];
+}
+
+/** A shared queue of unassigned leads (`queue:*`), not a person. */
+const isQueue = (ownerId: unknown) => typeof ownerId === 'string' && ownerId.startsWith('queue:');
+
+/**
+ * Is the record within `lvl` of the actor? `own`: they own it; `team`: its owner is in their team; `all`.
+ * A lead in a shared queue is within reach of those who may claim it (sales roles) for reading, and of
+ * managers for editing at `team` (they hand queued leads out by hand).
+ */
+function within(actor: UserActor, lvl: SharingLevel, r: Resource, mode: 'read' | 'edit'): boolean {
+  if (lvl === 'all') return true;
+  const ownerId = r.record?.ownerId;
+  if (ownerId === actor.userId) return true;
+  if (isQueue(ownerId)) return mode === 'read' ? SALES.includes(actor.role) : lvl === 'team' && managerOrAdmin(actor.role);
+  if (lvl === 'own') return false;
+  return typeof ownerId === 'string' && (r.team ?? []).includes(ownerId);
+}
+
+const sharingOf = (actor: UserActor, r: Resource): ObjectSharing =>
+  actor.role === 'admin' ? level('all', 'all') : (r.sharing ?? defaultSharing(r.type ?? '*')[actor.role as SharedRole]);
 
 /** Fields only managers and admins read and write (CD-7; custom fields get per-role permissions as metadata). */
 export const SENSITIVE_FIELDS: Readonly<Record<string, readonly string[]>> = {
@@ -118,13 +187,17 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, field
   }
   const { role, userId } = actor;
   switch (action) {
-    case 'record:read':
     case 'record:create':
       return true;
+    case 'record:read':
+      // Without a record: may the actor read some records of the type (lists, search)? Always.
+      return !resource.record || within(actor, sharingOf(actor, resource).read, resource, 'read');
     case 'record:update':
     case 'record:delete':
-    case 'record:restore':
-      return ownedBy(resource, userId) || managerOrAdmin(role);
+    case 'record:restore': {
+      const s = sharingOf(actor, resource);
+      return within(actor, s.read, resource, 'read') && within(actor, s.edit, resource, 'edit');
+    }
     case 'record:assign':
       return resource.ownerId === userId || managerOrAdmin(role);
     case 'field:read':
@@ -165,6 +238,8 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, field
       return true;
     case 'metadata:manage':
       return role === 'admin';
+    case 'sharing:manage':
+      return role === 'admin';
     case 'custom-field:read':
       return role === 'admin' || (resource.fieldAccess?.[role] ?? 'write') !== 'none';
     case 'custom-field:write':
@@ -202,6 +277,7 @@ const WHY: Partial<Record<Action, string>> = {
   'users:update': 'You may only change your own settings; a manager may mark their team away.',
   'metadata:manage': 'Only admins change objects and fields.',
   'custom-field:write': 'Your role may not set these fields.',
+  'sharing:manage': 'Only admins see and set who may read and edit records.',
 };
 
 export function assertCan(actor: Actor, action: Action, resource: Resource = {}, field?: string): void {
@@ -237,12 +313,20 @@ export function visibleFields<T extends Record<string, unknown>>(actor: Actor, t
  * What the web app may offer this person (served in `/api/me`): the answers of `can` for the actions that
  * do not depend on one record, and the rule for those that do (`own` = records they own, `any` = all).
  */
-export function capabilities(actor: UserActor) {
+export function capabilities(actor: UserActor, sharing: Readonly<Record<string, Partial<RoleSharing> | undefined>> = {}, team: readonly string[] = [actor.userId]) {
+  // On an account-like object (custom objects' defaults), with someone else of the team as the owner: `any`
+  // means beyond one's own records — how far exactly, per object, is `visibility` (with `team`).
   const recordRule = (action: 'record:update' | 'record:delete' | 'record:restore') =>
-    can(actor, action, { record: { ownerId: '\u0000someone-else' } }) ? 'any' : can(actor, action, { record: { ownerId: actor.userId } }) ? 'own' : 'none';
+    can(actor, action, { record: { ownerId: '\u0000someone-else' }, team: ['\u0000someone-else'] }) ? 'any' : can(actor, action, { record: { ownerId: actor.userId } }) ? 'own' : 'none';
   return {
     records: { update: recordRule('record:update'), delete: recordRule('record:delete'), restore: recordRule('record:restore'), assignToOthers: can(actor, 'record:assign', { ownerId: '\u0000someone-else' }) },
     fields: Object.fromEntries(Object.entries(SENSITIVE_FIELDS).map(([type, fields]) => [type, Object.fromEntries(fields.map((f) => [f, can(actor, 'field:write', { type }, f)]))])),
+    /**
+     * Record visibility per record type (CD-7): `read`/`edit` levels of the caller's role. Edit is offered on a
+     * record when `edit` is `all`, or `team` and its owner is in `team`, or `own` and the caller owns it.
+     */
+    visibility: Object.fromEntries(['account', 'contact', 'lead', 'opportunity', ...Object.keys(sharing)].map((type) => [type, sharingFor(actor.role, type, sharing[type])])),
+    team,
     leads: { claim: can(actor, 'lead:claim'), logActivity: can(actor, 'lead:log-activity', { record: { ownerId: actor.userId } }), convert: can(actor, 'lead:convert', { record: { ownerId: actor.userId } }) },
     settings: {
       partners: can(actor, 'partners:manage'),

@@ -6,7 +6,7 @@ import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys, tenantPrefix } from '#commons/keys.ts';
 import { searchEntry, type SearchEntry } from './search/entry.ts';
 import { planMatches, searchPlan } from './search/tokenizer.ts';
-import { listIndexCodec, recordCodec, savedViewCodec, searchTokenCodec } from './storage/codecs.ts';
+import { listIndexCodec, recordCodec, savedViewCodec, searchTokenCodec, userCodec } from './storage/codecs.ts';
 import type { SavedView } from '#schemas/view.ts';
 import { clauseRange, matchesAll } from './list-index.ts';
 import type { StoredRecord } from './entity.ts';
@@ -319,6 +319,19 @@ export class DynamoRecordStore implements RecordStore {
     if (!keyFits(keys.users(tenantId), keys.userSk(userId))) return undefined;
     const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: keys.users(tenantId), sk: keys.userSk(userId) } }));
     return Item ? strip<DirectoryUser>(Item) : undefined;
+  }
+
+  async directory(tenantId: string): Promise<DirectoryUser[]> {
+    const out: DirectoryUser[] = [];
+    let start: Item | undefined;
+    do {
+      const res = await this.client.send(new QueryCommand({
+        TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.users(tenantId) }, ExclusiveStartKey: start,
+      }));
+      out.push(...(res.Items ?? []).map((i) => userCodec.decode(i)));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   async uniqueOwner(tenantId: string, type: string, field: string, value: string): Promise<string | undefined> {

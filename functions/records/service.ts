@@ -1,12 +1,12 @@
 import type * as z from 'zod/mini';
 import { correlationId } from '#commons/observability.ts';
 import { assertCatalogued, currentVersion } from '#contracts/events.ts';
-import { assertCan, type Actor } from '../policy/policy.ts';
+import { assertCan, type Action, type Actor } from '../policy/policy.ts';
 import type { Clock } from '#commons/clock.ts';
 import { isId } from '#commons/ids.ts';
 import { nameKey } from '#commons/keys.ts';
 import {
-  assertCanAssign, assertCanWrite, assertFieldsWritable, canSeeSensitive, redact, SENSITIVE_FIELDS,
+  assertCanAssign, assertFieldsWritable, canSeeSensitive, redact, SENSITIVE_FIELDS,
 } from '#commons/permissions.ts';
 import { StaleVersion, conflict, invalid, notFound, type FieldError } from '#commons/errors.ts';
 import { listQuery, pageQuery, type ListQuery } from '#schemas/common.ts';
@@ -19,6 +19,8 @@ import { fieldTypesOf, indexedFields, listFields, parseSort, parseWhere, wherePa
 import { nameTokens, phoneTokens, textTokens } from './search/tokenizer.ts';
 import { SYSTEM_FIELDS, type EntityDefinition, type StoredRecord } from './entity.ts';
 import { assertRelationsExist, relationLinkChanges, relationLinks } from './relations.ts';
+import { listScope, visibility, type Visibility } from './visibility.ts';
+import type { SharingSource } from '../metadata/sharing.ts';
 import {
   assertCustomWritable, hideCustom, parseCustomValues, splitCustom, type CustomFieldSet, type CustomFieldSource,
 } from '../metadata/custom-fields.ts';
@@ -37,6 +39,8 @@ export interface RecordDeps {
   readonly newId: (now: Date) => string;
   /** The tenant's custom fields (functions/metadata); without it every `c_` field is an unknown field. */
   readonly metadata?: CustomFieldSource;
+  /** The tenant's record visibility settings (functions/metadata/sharing.ts); without it the policy's defaults. */
+  readonly sharing?: SharingSource;
 }
 
 type Fields = Record<string, unknown>;
@@ -207,17 +211,20 @@ function withoutSensitive(type: string, record: Fields): Fields {
 
 /**
  * The record with this id, or 404. An id that cannot exist (too long for a key, odd characters) is a 404
- * without a read, so no caller's id ever reaches DynamoDB unchecked.
+ * without a read, so no caller's id ever reaches DynamoDB unchecked. A record the caller may not read (record
+ * visibility, CD-7) is the same 404, word for word, as one of another tenant.
  */
-export async function loadRecord(def: Pick<EntityDefinition, 'type'>, p: Actor, id: string, deps: RecordDeps): Promise<StoredRecord> {
+export async function loadRecord(def: Pick<EntityDefinition, 'type'>, p: Actor, id: string, deps: RecordDeps, vis: Visibility = visibility(p, deps)): Promise<StoredRecord> {
   const record = isId(id) ? await deps.store.get(p.tenantId, def.type, id) : undefined;
-  if (!record) throw notFound(`No ${def.type} with id ${isId(id) ? id : '(invalid)'}.`);
+  if (!record || !(await vis.can('record:read', def.type, record))) throw notFound(`No ${def.type} with id ${isId(id) ? id : '(invalid)'}.`);
   return record;
 }
 
-async function loadForWrite(def: EntityDefinition, p: Actor, id: string, deps: RecordDeps): Promise<StoredRecord> {
-  const current = await loadRecord(def, p, id, deps);
-  assertCanWrite(p, current);
+/** A record the caller may read (else 404) and change (else 403). */
+async function loadForWrite(def: EntityDefinition, p: Actor, id: string, deps: RecordDeps, action: Action = 'record:update'): Promise<StoredRecord> {
+  const vis = visibility(p, deps);
+  const current = await loadRecord(def, p, id, deps, vis);
+  assertCan(p, action, await vis.resource(def.type, current));
   return current;
 }
 
@@ -244,7 +251,8 @@ async function resolveParent(def: EntityDefinition, p: Actor, fields: Fields, de
     return;
   }
   const parent = isId(parentId) ? await deps.store.get(p.tenantId, def.parent.type, parentId) : undefined;
-  if (!parent || parent.deletedAt) {
+  // A parent the caller may not read is no more there than another tenant's.
+  if (!parent || parent.deletedAt || !(await visibility(p, deps).can('record:read', def.parent.type, parent))) {
     throw invalid([{ path: def.parent.field, message: `No such ${def.parent.type}`, code: 'unknown_reference' }]);
   }
   fields[def.parent.nameField] = parent.name;
@@ -510,7 +518,7 @@ export async function commitChange(
 
 /** Soft delete: the record leaves lists and search but keeps its history and can be restored. */
 export async function deleteRecord(def: EntityDefinition, p: Actor, id: string, ifMatch: string | undefined, deps: RecordDeps): Promise<void> {
-  const current = await loadForWrite(def, p, id, deps);
+  const current = await loadForWrite(def, p, id, deps, 'record:delete');
   if (!ifMatchHolds(ifMatch, current.version)) throw staleVersion(def, p, current);
   if (current.deletedAt) return;
   const now = deps.clock();
@@ -531,7 +539,7 @@ export async function deleteRecord(def: EntityDefinition, p: Actor, id: string, 
 }
 
 export async function restoreRecord(def: EntityDefinition, p: Actor, id: string, deps: RecordDeps): Promise<StoredRecord> {
-  const current = await loadForWrite(def, p, id, deps);
+  const current = await loadForWrite(def, p, id, deps, 'record:restore');
   if (!current.deletedAt) return redact(p, def.type, current);
   const now = deps.clock();
   const { deletedAt, deletedBy: _deletedBy, ...rest } = current;
@@ -619,21 +627,33 @@ export async function listRecords(def: EntityDefinition, p: Actor, query: unknow
   const prefix = q.q ? searchPrefix(q.q) : undefined;
   // A query of nothing but `#` or spaces matches no token (and an empty key condition is not a query).
   if (prefix === '') return { items: [], nextCursor: null };
+  // Record visibility: own → the owner list, team → `ownerId in` the team, another owner than allowed → empty.
+  const vis = visibility(p, deps);
+  const scope = await listScope(p, vis, def.type, q.ownerId);
+  if (scope === 'none') return { items: [], nextCursor: null };
   const order = sort.order;
   const page = await paged(() => deps.store.list(p.tenantId, def.type, {
     ...(Object.keys(filters).length ? { filters } : {}),
     limit: q.limit ? Number(q.limit) : 20,
     ...(q.cursor ? { cursor: q.cursor } : {}),
     ...(prefix ? { q: prefix } : {}),
-    ...(q.ownerId ? { ownerId: q.ownerId } : {}),
+    ...scope,
     ...(q.tag ? { tag: q.tag } : {}),
     sort: (q.sort as ListQuery['sort']) ?? (order && (order.field === 'name' || order.field === 'createdAt') ? `${order.desc ? '-' : ''}${order.field}` as ListQuery['sort'] & string : 'name'),
     ...(order && order.field !== 'name' && order.field !== 'createdAt' ? { orderBy: order } : {}),
     deleted: q.deleted === 'true',
-    ...(parsed.where.length ? { where: parsed.where, fieldTypes: fieldTypesOf(parsed.where, fields) } : {}),
+    // The caller's clauses and the visibility scope's (`ownerId in` the team) must all hold.
+    ...(parsed.where.length || scope.where ? { where: [...(scope.where ?? []), ...parsed.where], fieldTypes: fieldTypesOf([...(scope.where ?? []), ...parsed.where], fields) } : {}),
     indexed: [...fields.values()].filter((f) => f.indexed).map((f) => f.apiName),
   }));
-  return { items: page.items.map((r) => hideCustom(custom, p, redact(p, def.type, r))), nextCursor: page.nextCursor };
+  const readable = await readableOnly(vis, def.type, page.items);
+  return { items: readable.map((r) => hideCustom(custom, p, redact(p, def.type, r))), nextCursor: page.nextCursor };
+}
+
+/** What the caller may read of `items` (the list's scope already keeps to it; this is the policy's last word). */
+async function readableOnly<T extends { ownerId?: unknown }>(vis: Visibility, type: string, items: readonly T[]): Promise<T[]> {
+  const keep = await Promise.all(items.map((r) => vis.can('record:read', type, r)));
+  return items.filter((_, i) => keep[i]);
 }
 
 /** May the caller apply this view? Team views read the owner's and the caller's directory entries. */
@@ -662,8 +682,10 @@ export async function recordAudit(def: EntityDefinition, p: Actor, id: string, q
 
 export async function childRecords(parent: Pick<EntityDefinition, 'type'>, childType: string, p: Actor, id: string, query: unknown, deps: RecordDeps) {
   const { limit, cursor } = pageArgs(query);
-  await loadRecord(parent, p, id, deps);
+  const vis = visibility(p, deps);
+  await loadRecord(parent, p, id, deps, vis);
   // Only this type's links (`CH#<type>#`): an account's contacts are not its opportunities.
   const page = await paged(() => deps.store.children(p.tenantId, parent.type, id, limit, cursor, childType));
-  return { items: page.items.map((c) => redact(p, childType, c)), nextCursor: page.nextCursor };
+  const readable = await readableOnly(vis, childType, page.items);
+  return { items: readable.map((c) => redact(p, childType, c)), nextCursor: page.nextCursor };
 }

@@ -146,6 +146,8 @@ export class CounterConflict extends Error {}
 export interface RecordStore {
   get(tenantId: string, type: string, id: string): Promise<StoredRecord | undefined>;
   getUser(tenantId: string, userId: string): Promise<DirectoryUser | undefined>;
+  /** The tenant's whole directory (one Query): teams for record visibility, read once per request. */
+  directory?(tenantId: string): Promise<DirectoryUser[]>;
   commit(change: ChangeSet): Promise<void>;
   list(tenantId: string, type: string, spec: ListSpec): Promise<Page<StoredRecord>>;
   timeline(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>>;

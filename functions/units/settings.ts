@@ -8,6 +8,7 @@ import { createPartner } from '../partners/create.ts';
 import { getPartners } from '../partners/list.ts';
 import { rotatePartnerSecret } from '../partners/rotate.ts';
 import { metadata } from '../customization/handlers.ts';
+import { sharing } from '../sharing/handlers.ts';
 
 /** Deploy unit `settings`: what admins configure for lead intake and assignment (SFA-1, SFA-2), and the metadata (objects and fields). */
 export const routes: RouteTable = {
@@ -31,6 +32,9 @@ export const routes: RouteTable = {
   'PATCH /api/metadata/objects/{object}/fields/{field}': metadata.updateField,
   'DELETE /api/metadata/objects/{object}/fields/{field}': metadata.deactivateField,
   'POST /api/metadata/objects/{object}/fields/{field}/restore': metadata.restoreField,
+  /** Record visibility per object and role (CD-7; admins). */
+  'GET /api/metadata/objects/{object}/sharing': sharing.get,
+  'PUT /api/metadata/objects/{object}/sharing': sharing.put,
 };
 
 export const handler = unitHandler(routes);

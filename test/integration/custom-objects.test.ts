@@ -202,7 +202,10 @@ describe('related records and route precedence', () => {
     expect(contacts).toEqual([contact.id, newContact.id].sort());
     expect(contacts).not.toContain(opportunity.id);
     expect((await rep('GET', `/api/accounts/${account.id}/related/contacts`)).body.items.map((x: any) => x.id).sort()).toEqual(contacts);
-    expect((await rep('GET', `/api/accounts/${account.id}/related/opportunities`)).body.items.map((x: any) => x.id)).toEqual([opportunity.id]);
+    expect((await admin('GET', `/api/accounts/${account.id}/related/opportunities`)).body.items.map((x: any) => x.id)).toEqual([opportunity.id]);
+    // Record visibility applies to related lists too: a rep reads only their own opportunities (issue 7 defaults).
+    const repSees = (await rep('GET', `/api/accounts/${account.id}/related/opportunities`)).body.items.map((x: any) => x.id);
+    expect(repSees).toEqual((await rep('GET', `/api/opportunities/${opportunity.id}`)).status === 200 ? [opportunity.id] : []);
     expect((await rep('GET', `/api/accounts/${account.id}/related/c_nothing`)).status).toBe(404);
   });
 

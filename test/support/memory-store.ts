@@ -20,6 +20,9 @@ export class MemoryStore implements RecordStore {
   async getUser(t: string, id: string) {
     return this.users.get(`${t}/${id}`);
   }
+  async directory(t: string) {
+    return [...this.users.entries()].filter(([k]) => k.startsWith(`${t}/`)).map(([, u]) => structuredClone(u));
+  }
   async uniqueOwner(t: string, type: string, field: string, value: string) {
     return this.uniques.get(`${t}/${type}/${field}/${value}`);
   }

@@ -55,7 +55,8 @@ describe('logging contact', () => {
     const change = store.commits.at(-1)!;
     expect(change.event.name).toBe('lead.contacted');
     expect(change.timeline[0]!.entry).toMatchObject({ type: 'call', notes: 'Interested in a demo', outcome: 'connected' });
-    expect((await problem(logActivity(rep('r2'), lead.id, { type: 'call' }, deps))).status).toBe(403);
+    // Another rep may not even see r1's lead (record visibility: reps read their own leads): 404, not 403.
+    expect((await problem(logActivity(rep('r2'), lead.id, { type: 'call' }, deps))).status).toBe(404);
     expect((await problem(logActivity(rep('r1'), lead.id, { type: 'fax' }, deps))).toBody()).toMatchObject({ errors: [{ path: 'type' }] });
   });
 });

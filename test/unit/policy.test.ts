@@ -20,11 +20,13 @@ for (const role of ROLES) {
   const boss = role === 'admin' || role === 'manager';
   const sales = role === 'admin' || role === 'manager' || role === 'rep';
   rows.push(
-    [role, a, 'record:read', theirs, undefined, true],
+    [role, a, 'record:read', theirs, undefined, role === 'admin' || role === 'marketer'],
     [role, a, 'record:create', { type: 'contact' }, undefined, true],
     [role, a, 'record:update', mine(a), undefined, true],
-    [role, a, 'record:update', theirs, undefined, boss],
-    [role, a, 'record:delete', theirs, undefined, boss],
+    [role, a, 'record:update', theirs, undefined, role === 'admin'],
+    [role, a, 'record:update', { ...theirs, team: [a.userId, 'u-other'] }, undefined, boss],
+    [role, a, 'record:delete', theirs, undefined, role === 'admin'],
+    [role, a, 'record:delete', { ...theirs, team: [a.userId, 'u-other'] }, undefined, boss],
     [role, a, 'record:restore', mine(a), undefined, true],
     [role, a, 'record:assign', { ownerId: a.userId }, undefined, true],
     [role, a, 'record:assign', { ownerId: 'u-other' }, undefined, boss],
@@ -84,7 +86,72 @@ rows.push(
   ['stream', stream, 'custom-field:read', {}, undefined, false],
   ['stream', stream, 'record:read', theirs, undefined, false],
   ['stream', stream, 'record:update', theirs, undefined, false],
+  // System actors keep their grants whatever the sharing says.
+  ['assignment', assignment, 'record:read', { ...theirs, sharing: { read: 'own', edit: 'own' } }, undefined, true],
+  ['callback-timer', timer, 'record:update', { ...theirs, sharing: { read: 'own', edit: 'own' } }, undefined, true],
 );
+
+/**
+ * Record visibility (CD-7) with the issue's defaults: role × object × whose record × read/edit. Written out
+ * by hand (A = every record, T = own and the team's, O = own only), not derived from DEFAULT_SHARING.
+ */
+const DEFAULTS: Record<string, Record<string, { read: 'A' | 'T' | 'O'; edit: 'A' | 'T' | 'O' }>> = {
+  account: { admin: { read: 'A', edit: 'A' }, manager: { read: 'A', edit: 'T' }, rep: { read: 'A', edit: 'O' }, marketer: { read: 'A', edit: 'O' }, agent: { read: 'A', edit: 'O' } },
+  contact: { admin: { read: 'A', edit: 'A' }, manager: { read: 'A', edit: 'T' }, rep: { read: 'A', edit: 'O' }, marketer: { read: 'A', edit: 'O' }, agent: { read: 'A', edit: 'O' } },
+  lead: { admin: { read: 'A', edit: 'A' }, manager: { read: 'T', edit: 'T' }, rep: { read: 'O', edit: 'O' }, marketer: { read: 'A', edit: 'O' }, agent: { read: 'O', edit: 'O' } },
+  opportunity: { admin: { read: 'A', edit: 'A' }, manager: { read: 'T', edit: 'T' }, rep: { read: 'O', edit: 'O' }, marketer: { read: 'O', edit: 'O' }, agent: { read: 'O', edit: 'O' } },
+};
+const reaches = (lvl: 'A' | 'T' | 'O', whose: 'own' | 'team' | 'other') => lvl === 'A' || whose === 'own' || (lvl === 'T' && whose === 'team');
+type MatrixRow = [role: Role, type: string, whose: 'own' | 'team' | 'other', action: 'record:read' | 'record:update' | 'record:delete' | 'record:restore', allowed: boolean];
+const matrix: MatrixRow[] = [];
+for (const [type, byRole] of Object.entries(DEFAULTS)) {
+  for (const [role, lv] of Object.entries(byRole) as [Role, { read: 'A' | 'T' | 'O'; edit: 'A' | 'T' | 'O' }][]) {
+    for (const whose of ['own', 'team', 'other'] as const) {
+      matrix.push([role, type, whose, 'record:read', reaches(lv.read, whose)]);
+      for (const action of ['record:update', 'record:delete', 'record:restore'] as const) matrix.push([role, type, whose, action, reaches(lv.edit, whose) && reaches(lv.read, whose)]);
+    }
+  }
+}
+const ownerOf = (a: UserActor, whose: 'own' | 'team' | 'other') => (whose === 'own' ? a.userId : whose === 'team' ? 'u-mate' : 'u-stranger');
+
+describe('record visibility matrix (defaults): role × object × own/team/other × read/edit', () => {
+  it.each(matrix)('%s %s of %s: %s → %s', (role, type, whose, action, allowed) => {
+    const a = user(role);
+    expect(can(a, action, { type, record: { ownerId: ownerOf(a, whose) }, team: [a.userId, 'u-mate'] })).toBe(allowed);
+  });
+
+  it('a lead in the shared queue: sales roles read it (to claim it), managers and admins edit it, reps and agents do not', () => {
+    const queued: Resource = { type: 'lead', record: { ownerId: 'queue:default' }, team: ['u-x'] };
+    expect(ROLES.filter((r) => can(user(r), 'record:read', queued))).toEqual(['admin', 'manager', 'rep', 'marketer']);
+    expect(ROLES.filter((r) => can(user(r), 'record:update', queued))).toEqual(['admin', 'manager']);
+  });
+
+  it('follows the tenant\'s settings over the defaults, and never lets edit reach beyond read', () => {
+    const rep = user('rep');
+    const mate: Resource = { type: 'lead', record: { ownerId: 'u-mate' }, team: [rep.userId, 'u-mate'] };
+    expect(can(rep, 'record:read', mate)).toBe(false);
+    expect(can(rep, 'record:read', { ...mate, sharing: { read: 'team', edit: 'own' } })).toBe(true);
+    expect(can(rep, 'record:update', { ...mate, sharing: { read: 'team', edit: 'own' } })).toBe(false);
+    expect(can(rep, 'record:update', { ...mate, sharing: { read: 'team', edit: 'team' } })).toBe(true);
+    // An account a rep may no longer read (read: own) cannot be edited even with a wide edit level.
+    expect(can(rep, 'record:update', { type: 'account', record: { ownerId: 'u-stranger' }, sharing: { read: 'own', edit: 'all' } })).toBe(false);
+    // Without a team, a team level reaches only one's own records.
+    expect(can(user('manager'), 'record:read', { type: 'lead', record: { ownerId: 'u-mate' } })).toBe(false);
+    // Admins read and edit every record whatever is set.
+    expect(can(user('admin'), 'record:update', { ...mate, sharing: { read: 'own', edit: 'own' } })).toBe(true);
+  });
+
+  it('sharing is for admins to see and set', () => {
+    expect(ROLES.filter((r) => can(user(r), 'sharing:manage'))).toEqual(['admin']);
+  });
+
+  it('/api/me: each object\'s read/edit levels for the role, the tenant\'s settings applied, and the team', () => {
+    const rep = capabilities(user('rep'), { lead: { rep: { read: 'team', edit: 'own' } } }, ['u-rep', 'u-mate']);
+    expect(rep.visibility).toMatchObject({ account: { read: 'all', edit: 'own' }, lead: { read: 'team', edit: 'own' }, opportunity: { read: 'own', edit: 'own' } });
+    expect(rep.team).toEqual(['u-rep', 'u-mate']);
+    expect(capabilities(user('admin'), { lead: { rep: { read: 'own', edit: 'own' } } }).visibility.lead).toEqual({ read: 'all', edit: 'all' });
+  });
+});
 
 describe('policy: who may do what (functions/policy/policy.ts)', () => {
   it.each(rows)('%s: %s %s', (_who, actor, action, resource, field, allowed) => {

@@ -112,9 +112,12 @@ describe('changing a contact', () => {
     expect(stale.headers.etag).toBe('"2"');
   });
 
-  it('is allowed to the owner, managers and admins only', async () => {
+  it('is allowed to the owner, their manager and admins only (record visibility: managers edit their team\'s)', async () => {
     const c = await createRecord(contactEntity, rep(), { lastName: 'Lee' }, deps);
     expect((await problemOf(updateRecord(contactEntity, rep('rep-2'), c.id, { title: 'X' }, undefined, deps))).status).toBe(403);
+    // rep-1 does not report to mgr yet: mgr reads the contact (contacts: read all) but may not change it.
+    expect((await problemOf(updateRecord(contactEntity, manager, c.id, { title: 'X' }, undefined, deps))).status).toBe(403);
+    store.users.set('demo/rep-1', { id: 'rep-1', email: 'rep-1@demo.local', name: 'Rep One', role: 'rep', managerId: 'mgr' });
     expect((await updateRecord(contactEntity, manager, c.id, { title: 'X' }, undefined, deps)).title).toBe('X');
   });
 

@@ -108,7 +108,8 @@ describe('GET /api/search ranks and asks the policy', () => {
     account: [{ id: 'A1', name: '上海示例科技', subtitle: 'example.cn', ownerId: 'rep-2' }, { id: 'A2', name: '示例集团', ownerId: 'rep-1' }],
     contact: [{ id: 'C1', name: '王示例', subtitle: '上海示例科技', ownerId: 'rep-1' }],
     lead: [],
-    opportunity: [{ id: 'O1', name: '示例 renewal', ownerId: 'rep-2' }],
+    // Reps read only their own opportunities (record visibility defaults): O2 is rep-2's and never listed.
+    opportunity: [{ id: 'O1', name: '示例 renewal', ownerId: 'rep-1' }, { id: 'O2', name: '示例 upsell', ownerId: 'rep-2' }],
   };
   const asked: string[] = [];
   const source: SearchSource = {
@@ -123,6 +124,7 @@ describe('GET /api/search ranks and asks the policy', () => {
     expect(asked.sort()).toEqual(['demo/account/示例', 'demo/contact/示例', 'demo/lead/示例', 'demo/opportunity/示例']);
     expect(items.slice(0, 2).map((i) => i.id).sort()).toEqual(['A2', 'O1']);
     expect(items.slice(2).map((i) => i.id).sort()).toEqual(['A1', 'C1']);
+    expect(items.map((i) => i.id)).not.toContain('O2');
     expect(items.find((i) => i.id === 'C1')).toEqual({ object: 'contacts', id: 'C1', name: '王示例', subtitle: '上海示例科技' });
     expect(rank('示例', '示例集团')).toBe(0);
     expect(rank('robo', 'Acme Robotics')).toBe(1);

@@ -61,6 +61,8 @@ describe('every key is the one already stored', () => {
     metaObjectSk: [keys.metaObjectSk('c_projects'), 'object#c_projects'],
     metaObjectPrefix: [keys.metaObjectPrefix, 'object#'],
     metaVersionSk: [keys.metaVersionSk, '~version'],
+    sharing: [keys.sharing('demo'), 'T#demo#sharing'],
+    sharingSk: [keys.sharingSk('leads'), 'object#leads'],
   };
 
   it.each(Object.entries(pinned))('%s', (_name, [built, expected]) => expect(built).toBe(expected));

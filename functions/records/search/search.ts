@@ -1,9 +1,11 @@
 import * as z from 'zod/mini';
 import { httpHandler, json } from '#commons/http.ts';
 import { nameKey } from '#commons/keys.ts';
-import { can, type Actor } from '../../policy/policy.ts';
+import type { Actor } from '../../policy/policy.ts';
 import { DynamoRecordStore } from '../dynamo-store.ts';
+import { recordDeps } from '../deps.ts';
 import { parse } from '../service.ts';
+import { visibility, type Visibility } from '../visibility.ts';
 import type { SearchEntry } from './entry.ts';
 import { searchPlan } from './tokenizer.ts';
 
@@ -51,14 +53,16 @@ export function rank(q: string, name: string): number {
   return 2;
 }
 
-export async function search(p: Actor, query: unknown, source: SearchSource): Promise<{ items: SearchResult[] }> {
+export async function search(p: Actor, query: unknown, source: SearchSource, vis: Visibility = visibility(p, { store: {} })): Promise<{ items: SearchResult[] }> {
   const { q, limit } = parse(searchQuery, query);
   const max = limit ? Number(limit) : MAX_RESULTS;
   if (!searchPlan(q).prefix) return { items: [] };
   const perObject = await Promise.all(SEARCHED_OBJECTS.map(async ({ object, type }, order) => {
     const entries = await source.searchEntries(p.tenantId, type, q, max);
+    // Record visibility (CD-7): a hit the caller may not read is not there.
+    const readable = await Promise.all(entries.map((e) => vis.can('record:read', type, e)));
     return entries
-      .filter((e) => can(p, 'record:read', { type, record: e }))
+      .filter((_, i) => readable[i])
       .map((e) => ({ order, rank: rank(q, e.name), result: { object, id: e.id, name: e.name, ...(e.subtitle ? { subtitle: e.subtitle } : {}) } }));
   }));
   const items = perObject.flat()
@@ -70,4 +74,4 @@ export async function search(p: Actor, query: unknown, source: SearchSource): Pr
 
 let store: DynamoRecordStore | undefined;
 /** `GET /api/search` (unit `records`). */
-export const searchHandler = httpHandler(async ({ principal, query }) => json(200, await search(principal, query, (store ??= new DynamoRecordStore()))));
+export const searchHandler = httpHandler(async ({ principal, query }) => json(200, await search(principal, query, (store ??= new DynamoRecordStore()), visibility(principal, recordDeps()))));
