@@ -94,3 +94,22 @@ describe('search through the local runtime', () => {
     expect(bad.body.errors.map((e: any) => e.path)).toContain('q');
   });
 });
+
+describe('search finds custom objects too (Ctrl+K goes to a project)', () => {
+  it('a record of a searchable custom object is found by the Chinese words of its name; another tenant never sees it', async () => {
+    const admin = api(await login('admin@demo.local')) as Call;
+    const apiName = `c_srch${run.charCodeAt(0)}${digits}`;
+    const created = await admin('POST', '/api/metadata/objects', {
+      apiName, label: { en: 'Project', 'zh-CN': '项目' }, labelPlural: { en: 'Projects', 'zh-CN': '项目' },
+      fields: [{ apiName: 'c_name', type: 'text', label: { en: 'Name', 'zh-CN': '名称' }, required: true }],
+    });
+    expect(created.status).toBe(201);
+    const project = await rep1('POST', `/api/${apiName}`, { c_name: `浦东示例项目${run}` });
+    expect(project.status).toBe(201);
+    const found = await rep1('GET', `/api/search?q=${q(`示例项目${run}`)}`);
+    expect(found.status).toBe(200);
+    expect(found.body.items).toContainEqual(expect.objectContaining({ object: apiName, id: project.body.id, name: `浦东示例项目${run}` }));
+    expect((await rep2('GET', `/api/search?q=${q(`浦东示例项目${run}`)}`)).body.items.map((i: { id: string }) => i.id)).toContain(project.body.id);
+    expect((await acme('GET', `/api/search?q=${q(`浦东示例项目${run}`)}`)).body.items).toEqual([]);
+  });
+});

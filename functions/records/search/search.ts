@@ -27,6 +27,8 @@ export const SEARCHED_OBJECTS = [
 ] as const;
 
 export const MAX_RESULTS = 20;
+/** Custom objects searched besides the standard ones (each is one more Query per search), in metadata order. */
+export const MAX_SEARCHED_CUSTOM_OBJECTS = 10;
 
 export const searchQuery = z.strictObject({
   q: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
@@ -53,11 +55,19 @@ export function rank(q: string, name: string): number {
   return 2;
 }
 
-export async function search(p: Actor, query: unknown, source: SearchSource, vis: Visibility = visibility(p, { store: {} })): Promise<{ items: SearchResult[] }> {
+/**
+ * `custom`: the tenant's searchable custom objects (`{object: 'c_projects', type}`), searched like the
+ * standard ones (their records write the same token items), at most MAX_SEARCHED_CUSTOM_OBJECTS of them.
+ */
+export async function search(
+  p: Actor, query: unknown, source: SearchSource, vis: Visibility = visibility(p, { store: {} }),
+  custom: readonly { object: string; type: string }[] = [],
+): Promise<{ items: SearchResult[] }> {
   const { q, limit } = parse(searchQuery, query);
   const max = limit ? Number(limit) : MAX_RESULTS;
   if (!searchPlan(q).prefix) return { items: [] };
-  const perObject = await Promise.all(SEARCHED_OBJECTS.map(async ({ object, type }, order) => {
+  const objects = [...SEARCHED_OBJECTS, ...custom.slice(0, MAX_SEARCHED_CUSTOM_OBJECTS)];
+  const perObject = await Promise.all(objects.map(async ({ object, type }, order) => {
     const entries = await source.searchEntries(p.tenantId, type, q, max);
     // Record visibility (CD-7): a hit the caller may not read is not there.
     const readable = await Promise.all(entries.map((e) => vis.can('record:read', type, e)));
@@ -74,4 +84,9 @@ export async function search(p: Actor, query: unknown, source: SearchSource, vis
 
 let store: DynamoRecordStore | undefined;
 /** `GET /api/search` (unit `records`). */
-export const searchHandler = httpHandler(async ({ principal, query }) => json(200, await search(principal, query, (store ??= new DynamoRecordStore()), visibility(principal, recordDeps()))));
+export const searchHandler = httpHandler(async ({ principal, query }) => {
+  const deps = recordDeps();
+  const meta = deps.metadata?.tenant ? await deps.metadata.tenant(principal.tenantId) : undefined;
+  const custom = (meta?.objects ?? []).filter((o) => o.active && o.searchable).map((o) => ({ object: o.apiName, type: o.recordType }));
+  return json(200, await search(principal, query, (store ??= new DynamoRecordStore()), visibility(principal, deps), custom));
+});
