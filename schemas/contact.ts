@@ -21,7 +21,7 @@ const contactFields = {
   ownerId: z.optional(id),
 };
 
-export const CONTACT_SENSITIVE_FIELDS = ['nationalId'] as const;
+// Who may see a contact's nationalId is a field permission in its metadata (schemas/standard-objects.ts).
 
 export const contactCreate = z.strictObject(contactFields).check(
   z.refine((c) => Boolean(c.firstName || c.lastName), { message: 'Give a first or last name', path: ['lastName'] }),

@@ -1,5 +1,6 @@
 import type { Role } from '#contracts/roles.ts';
 import { SHARED_ROLES, SHARING_LEVELS, type SharedRole, type SharingLevel } from '#schemas/sharing.ts';
+import { RESTRICTED_STANDARD_FIELDS, standardFieldPermissions } from '#schemas/standard-objects.ts';
 
 /**
  * The one policy module (architecture rule 5): who may do what to which record, field and setting, for
@@ -143,10 +144,14 @@ function within(actor: UserActor, lvl: SharingLevel, r: Resource, mode: 'read' |
 const sharingOf = (actor: UserActor, r: Resource): ObjectSharing =>
   actor.role === 'admin' ? level('all', 'all') : (r.sharing ?? defaultSharing(r.type ?? '*')[actor.role as SharedRole]);
 
-/** Fields only managers and admins read and write (CD-7; custom fields get per-role permissions as metadata). */
-export const SENSITIVE_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  contact: ['nationalId'],
-};
+/**
+ * Standard fields with per-role permissions in their metadata (schemas/standard-objects.ts: a contact's
+ * nationalId is for managers and admins only), by record type.
+ */
+export const SENSITIVE_FIELDS: Readonly<Record<string, readonly string[]>> = RESTRICTED_STANDARD_FIELDS;
+
+/** A field's permission for a role from its metadata: a role not named may write; admins always may. */
+const fieldLevel = (access: Resource['fieldAccess'], role: Role) => (role === 'admin' ? 'write' : access?.[role] ?? 'write');
 
 /**
  * Workflow bookkeeping on records: kept for the system (idempotency, timers, assignment), never shown to or
@@ -202,12 +207,10 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, field
       return resource.ownerId === userId || managerOrAdmin(role);
     case 'field:read':
       if (field && INTERNAL_FIELDS[resource.type ?? '']?.includes(field)) return false;
-      if (field && SENSITIVE_FIELDS[resource.type ?? '']?.includes(field)) return managerOrAdmin(role);
-      return true;
+      return !field || fieldLevel(standardFieldPermissions(resource.type ?? '', field), role) !== 'none';
     case 'field:write':
       if (field && INTERNAL_FIELDS[resource.type ?? '']?.includes(field)) return false;
-      if (field && SENSITIVE_FIELDS[resource.type ?? '']?.includes(field)) return managerOrAdmin(role);
-      return true;
+      return !field || fieldLevel(standardFieldPermissions(resource.type ?? '', field), role) === 'write';
     case 'lead:claim':
       return SALES.includes(role);
     case 'lead:log-activity':
@@ -241,9 +244,9 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, field
     case 'sharing:manage':
       return role === 'admin';
     case 'custom-field:read':
-      return role === 'admin' || (resource.fieldAccess?.[role] ?? 'write') !== 'none';
+      return fieldLevel(resource.fieldAccess, role) !== 'none';
     case 'custom-field:write':
-      return role === 'admin' || (resource.fieldAccess?.[role] ?? 'write') === 'write';
+      return fieldLevel(resource.fieldAccess, role) === 'write';
     default:
       return false;
   }

@@ -198,3 +198,18 @@ describe('policy: who may do what (functions/policy/policy.ts)', () => {
     expect(capabilities(user('admin')).settings).toEqual({ partners: true, forms: true, assignmentRulesRead: true, assignmentRulesManage: true });
   });
 });
+
+describe('field permissions come from metadata (nationalId is no longer a constant in the policy)', () => {
+  it('a standard field with per-role permissions in schemas/standard-objects.ts decides field:read and field:write', async () => {
+    const { STANDARD_OBJECT_DEFINITIONS } = await import('../../schemas/standard-objects.ts');
+    const policy = await import('../../functions/policy/policy.ts');
+    const nationalId = STANDARD_OBJECT_DEFINITIONS.find((o) => o.apiName === 'contacts')!.fields.find((f) => f.apiName === 'nationalId')!;
+    expect(nationalId.permissions).toEqual({ rep: 'none', marketer: 'none', agent: 'none' });
+    expect(policy.SENSITIVE_FIELDS).toEqual({ contact: ['nationalId'] });
+    const person = (role: 'admin' | 'manager' | 'rep' | 'marketer' | 'agent') => ({ tenantId: 't', userId: `u-${role}`, role, name: role, email: `${role}@t` });
+    const decide = (role: Parameters<typeof person>[0]) => [policy.can(person(role), 'field:read', { type: 'contact' }, 'nationalId'), policy.can(person(role), 'field:write', { type: 'contact' }, 'nationalId')];
+    expect(['admin', 'manager', 'rep', 'marketer', 'agent'].map((r) => decide(r as never))).toEqual([[true, true], [true, true], [false, false], [false, false], [false, false]]);
+    // A field without permissions is open to every role.
+    expect(policy.can(person('rep'), 'field:read', { type: 'contact' }, 'title')).toBe(true);
+  });
+});

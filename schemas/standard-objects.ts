@@ -1,0 +1,143 @@
+import { LEAD_STATUSES } from './lead.ts';
+import type { FieldDefinition, FieldType, Localized, ObjectDefinition, PicklistOption, StandardObject } from './metadata.ts';
+
+/**
+ * The standard objects (account, contact, lead, opportunity) as built-in metadata, `custom: false`: their
+ * fields as the entity schemas (schemas/account.ts, contact.ts, lead.ts, opportunity.ts) define them. Their
+ * values are still validated by those schemas and their code hooks (phone normalisation, unique email, the
+ * lead lifecycle); this describes them so GET /api/metadata and the generic pages (next step) know them.
+ * A tenant's custom fields are merged in from the table (functions/metadata/store.ts).
+ * Not described yet: `tags` (free tags, no field type for them yet).
+ */
+
+const l = (en: string, zh: string): Localized => ({ en, 'zh-CN': zh });
+const opts = (pairs: ReadonlyArray<readonly [string, string, string]>): PicklistOption[] =>
+  pairs.map(([value, en, zh], order) => ({ value, label: l(en, zh), order }));
+
+const field = (apiName: string, type: FieldType, label: Localized, extra: Partial<FieldDefinition> = {}): FieldDefinition => ({
+  apiName, type, label, required: false, unique: false, searchable: false, active: true, custom: false, ...extra,
+});
+
+const languages = opts([['zh-CN', 'Chinese (Simplified)', '简体中文'], ['en', 'English', '英语']]);
+const owner = field('ownerId', 'user', l('Owner', '负责人'));
+
+const accountFields: FieldDefinition[] = [
+  field('name', 'text', l('Account name', '客户名称'), { required: true, searchable: true }),
+  field('domain', 'text', l('Domain', '域名')),
+  field('website', 'url', l('Website', '网站')),
+  field('industry', 'text', l('Industry', '行业')),
+  field('phone', 'phone', l('Phone', '电话')),
+  field('email', 'email', l('Email', '邮箱')),
+  field('country', 'text', l('Country', '国家/地区')),
+  field('region', 'text', l('Region', '省/州')),
+  field('city', 'text', l('City', '城市')),
+  field('address', 'longText', l('Address', '地址')),
+  field('employees', 'number', l('Employees', '员工人数')),
+  field('annualRevenue', 'money', l('Annual revenue', '年收入')),
+  field('source', 'text', l('Source', '来源')),
+  field('description', 'longText', l('Description', '描述')),
+  owner,
+];
+
+const contactFields: FieldDefinition[] = [
+  field('firstName', 'text', l('First name', '名')),
+  field('lastName', 'text', l('Last name', '姓')),
+  field('email', 'email', l('Email', '邮箱'), { unique: true, searchable: true }),
+  field('phone', 'phone', l('Phone', '电话'), { searchable: true }),
+  field('mobile', 'phone', l('Mobile', '手机'), { searchable: true }),
+  field('title', 'text', l('Title', '职位')),
+  field('department', 'text', l('Department', '部门')),
+  field('accountId', 'relation', l('Account', '客户'), { target: 'accounts' }),
+  field('country', 'text', l('Country', '国家/地区')),
+  field('city', 'text', l('City', '城市')),
+  field('language', 'picklist', l('Language', '语言'), { options: languages }),
+  field('source', 'text', l('Source', '来源')),
+  field('notes', 'longText', l('Notes', '备注')),
+  // Personal data (CD-7): only managers and admins read or write it. A field permission in metadata, so the
+  // policy, GET /api/metadata (readable/writable) and the web app all take it from here.
+  field('nationalId', 'text', l('National ID', '身份证号'), { permissions: { rep: 'none', marketer: 'none', agent: 'none' } }),
+  owner,
+];
+
+const leadStatusLabels: Record<string, readonly [string, string]> = {
+  new: ['New', '新建'], assigned: ['Assigned', '已分配'], contacted: ['Contacted', '已联系'], qualified: ['Qualified', '已确认'],
+  converted: ['Converted', '已转化'], disqualified: ['Disqualified', '已取消资格'], duplicate: ['Duplicate', '重复'],
+};
+
+const leadFields: FieldDefinition[] = [
+  field('firstName', 'text', l('First name', '名')),
+  field('lastName', 'text', l('Last name', '姓')),
+  field('email', 'email', l('Email', '邮箱'), { searchable: true }),
+  field('phone', 'phone', l('Phone', '电话'), { searchable: true }),
+  field('company', 'text', l('Company', '公司')),
+  field('title', 'text', l('Title', '职位')),
+  field('country', 'text', l('Country', '国家/地区')),
+  field('region', 'text', l('Region', '省/州')),
+  field('industry', 'text', l('Industry', '行业')),
+  field('companySize', 'number', l('Company size', '公司规模')),
+  field('source', 'text', l('Source', '来源')),
+  field('message', 'longText', l('Message', '留言')),
+  field('externalId', 'text', l('External ID', '外部编号')),
+  field('language', 'picklist', l('Language', '语言'), { options: languages }),
+  field('score', 'number', l('Score', '评分')),
+  field('status', 'picklist', l('Status', '状态'), {
+    options: opts(LEAD_STATUSES.map((s) => [s, leadStatusLabels[s]![0], leadStatusLabels[s]![1]] as const)),
+  }),
+  owner,
+];
+
+const opportunityFields: FieldDefinition[] = [
+  field('name', 'text', l('Opportunity name', '商机名称'), { required: true, searchable: true }),
+  field('accountId', 'relation', l('Account', '客户'), { target: 'accounts' }),
+  field('contactId', 'relation', l('Contact', '联系人'), { target: 'contacts' }),
+  field('amount', 'money', l('Amount', '金额')),
+  field('stage', 'picklist', l('Stage', '阶段'), {
+    options: opts([
+      ['prospecting', 'Prospecting', '寻找客户'], ['qualification', 'Qualification', '资格审查'], ['proposal', 'Proposal', '方案报价'],
+      ['negotiation', 'Negotiation', '谈判'], ['won', 'Won', '赢单'], ['lost', 'Lost', '输单'],
+    ]),
+  }),
+  field('closeDate', 'date', l('Close date', '预计成交日期')),
+  field('leadId', 'relation', l('Lead', '线索'), { target: 'leads' }),
+  owner,
+];
+
+const object = (apiName: StandardObject, recordType: string, label: Localized, labelPlural: Localized, icon: string, nameField: string, fields: FieldDefinition[]): ObjectDefinition => ({
+  apiName, recordType, label, labelPlural, icon, nameField, searchable: true, custom: false, fields,
+});
+
+/** The standard objects, in the order the app lists them. */
+export const STANDARD_OBJECT_DEFINITIONS: readonly ObjectDefinition[] = [
+  object('accounts', 'account', l('Account', '客户'), l('Accounts', '客户'), 'building', 'name', accountFields),
+  object('contacts', 'contact', l('Contact', '联系人'), l('Contacts', '联系人'), 'user', 'name', contactFields),
+  object('leads', 'lead', l('Lead', '线索'), l('Leads', '线索'), 'inbox', 'name', leadFields),
+  object('opportunities', 'opportunity', l('Opportunity', '商机'), l('Opportunities', '商机'), 'target', 'name', opportunityFields),
+];
+
+export const standardObject = (apiName: string) => STANDARD_OBJECT_DEFINITIONS.find((o) => o.apiName === apiName);
+export const standardObjectOfType = (recordType: string) => STANDARD_OBJECT_DEFINITIONS.find((o) => o.recordType === recordType);
+
+/**
+ * A custom object as an ObjectDefinition: its stored definition with the one built-in field every record has
+ * (the owner); the tenant's custom fields are merged in by the caller, as for the standard objects.
+ */
+export function customObjectDefinition(o: Omit<ObjectDefinition, 'fields'>): ObjectDefinition {
+  return {
+    apiName: o.apiName, recordType: o.recordType, label: o.label, labelPlural: o.labelPlural, icon: o.icon,
+    nameField: o.nameField, searchable: o.searchable, custom: true, fields: [owner],
+  };
+}
+
+/**
+ * Per-role permissions of a standard field (from its metadata above), if it has any: what the policy decides
+ * `field:read` / `field:write` by (functions/policy/policy.ts).
+ */
+export function standardFieldPermissions(recordType: string, field: string): FieldDefinition['permissions'] | undefined {
+  return standardObjectOfType(recordType)?.fields.find((f) => f.apiName === field)?.permissions;
+}
+
+/** The standard fields some role may not read, by record type (they are left out of domain events, masked in audit). */
+export const RESTRICTED_STANDARD_FIELDS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  STANDARD_OBJECT_DEFINITIONS.map((o) => [o.recordType, o.fields.filter((f) => Object.values(f.permissions ?? {}).some((a) => a !== 'write')).map((f) => f.apiName)] as const)
+    .filter(([, fields]) => fields.length > 0),
+);
