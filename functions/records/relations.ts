@@ -82,3 +82,19 @@ export async function assertRelationsExist(custom: CustomFieldSet | undefined, p
   });
   if (errors.length) throw invalid(errors);
 }
+
+/**
+ * The related-list items the reader may see: a parent link (no `via`: a contact at its account) always; a
+ * relation link only while one of its fields is active and readable by the reader's role, so deactivating or
+ * hiding a relation field hides the linkage it made (its values and links are kept and come back with it).
+ */
+export function visibleLinks<T extends Fields>(custom: CustomFieldSet | undefined, readable: (f: CustomFieldSet['fields'][number]) => boolean, items: T[]): T[] {
+  return items.filter((item) => {
+    const via = item.via;
+    if (!Array.isArray(via)) return true;
+    return via.some((name) => {
+      const f = custom?.fields.find((x) => x.apiName === name);
+      return Boolean(f && f.active && readable(f));
+    });
+  });
+}

@@ -129,6 +129,16 @@ describe('custom objects end to end', () => {
     await rep('DELETE', `/api/accounts/${deletedTarget.id}`);
     const toDeleted = await rep('PATCH', `/api/c_projects/${p.id}`, { c_account: deletedTarget.id });
     expect([toDeleted.status, paths(toDeleted.body)]).toEqual([400, ['c_account']]);
+
+    // Deactivating the relation field hides the linkage (values and links kept); restoring brings it back.
+    expect((await admin('DELETE', '/api/metadata/objects/c_projects/fields/c_account')).status).toBe(204);
+    await refreshWindow();
+    expect((await rep('GET', `/api/accounts/${other.id}/related/c_projects`)).body.items).toEqual([]);
+    expect((await rep('GET', `/api/c_projects/${p.id}`)).body.c_account).toBeUndefined();
+    expect((await admin('POST', '/api/metadata/objects/c_projects/fields/c_account/restore')).status).toBe(200);
+    await refreshWindow();
+    expect((await rep('GET', `/api/accounts/${other.id}/related/c_projects`)).body.items.map((x: any) => x.id)).toEqual([p.id]);
+    expect((await rep('GET', `/api/c_projects/${p.id}`)).body.c_account).toBe(other.id);
   });
 
   it('unknown objects answer 404; a deactivated object answers 404 and comes back on restore with its records', async () => {
