@@ -67,9 +67,9 @@ describe('custom objects end to end', () => {
     await refreshWindow();
     const account = (await rep('POST', '/api/accounts', { name: `Initech ${unique()}` })).body;
 
-    // Values are checked before references (a reference is a read): the missing name is named first.
-    const missing = await rep('POST', '/api/c_projects', { c_account: 'NOSUCHACCOUNT', c_name: 7 });
-    expect([missing.status, paths(missing.body)]).toEqual([400, ['c_name']]);
+    // One answer names every bad field: a bad value and a relation naming no account.
+    const missing = await rep('POST', '/api/c_projects', { c_account: 'NOSUCHACCOUNT' });
+    expect([missing.status, paths(missing.body)]).toEqual([400, ['c_account', 'c_name']]);
     const dangling = await rep('POST', '/api/c_projects', { c_name: 'Orphan', c_account: 'NOSUCHACCOUNT' });
     expect([dangling.status, paths(dangling.body)]).toEqual([400, ['c_account']]);
     const unknown = await rep('POST', '/api/c_projects', { c_name: 'X', c_budget: 3 });
