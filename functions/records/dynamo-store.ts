@@ -426,7 +426,11 @@ export class DynamoRecordStore implements RecordStore {
         },
       });
     }
-    for (const l of [...(change.linkRemoved ? [change.linkRemoved] : []), ...(change.linksRemoved ?? [])]) {
+    // A link both removed and put (a contact's account becomes the account a relation field names) is put:
+    // one transaction may not touch an item twice.
+    const linkPuts = [...(change.linkPut ? [change.linkPut] : []), ...(change.linksPut ?? [])];
+    const isPut = (l: { parentType: string; parentId: string }) => linkPuts.some((x) => x.parentType === l.parentType && x.parentId === l.parentId);
+    for (const l of [...(change.linkRemoved ? [change.linkRemoved] : []), ...(change.linksRemoved ?? [])].filter((x) => !isPut(x))) {
       items.push({ Delete: { TableName: T, Key: { pk: keys.record(tenantId, l.parentType, l.parentId), sk: keys.childSk(type, record.id) } } });
     }
     // List-index items (functions/records/list-index.ts): only those whose value or the name changed.
@@ -436,7 +440,7 @@ export class DynamoRecordStore implements RecordStore {
     for (const e of change.indexPut ?? []) {
       items.push({ Put: { TableName: T, Item: listIndexCodec.encode({ id: record.id }, { tenantId, type, field: e.field, sk: e.sk }) } });
     }
-    for (const l of [...(change.linkPut ? [change.linkPut] : []), ...(change.linksPut ?? [])]) {
+    for (const l of linkPuts) {
       items.push({
         Put: {
           TableName: T,

@@ -1,7 +1,10 @@
 import { httpHandler, json, noContent, type HttpRequest, type HttpResult } from '#commons/http.ts';
 import type { EntityDefinition } from './entity.ts';
 import { recordDeps } from './deps.ts';
+import type { FieldDefinition } from '#schemas/metadata.ts';
+import { can } from '../policy/policy.ts';
 import { objectEntity, objectType } from './objects.ts';
+import { visibleLinks } from './relations.ts';
 import {
   childRecords, createRecord, deleteRecord, etag, getRecord, listRecords, recordAudit, recordTimeline,
   restoreRecord, updateRecord,
@@ -79,6 +82,11 @@ export const objectRecord = {
   related: httpHandler(async ({ principal, params, query }) => {
     const deps = recordDeps();
     const [parentType, childType] = await Promise.all([objectType(principal, params.object!, deps), objectType(principal, params.related!, deps)]);
-    return json(200, await childRecords({ type: parentType }, childType, principal, params.id!, query, deps));
+    const [page, custom] = await Promise.all([
+      childRecords({ type: parentType }, childType, principal, params.id!, query, deps),
+      deps.metadata?.customFields(principal.tenantId, childType),
+    ]);
+    const readable = (f: FieldDefinition) => can(principal, 'custom-field:read', f.permissions ? { fieldAccess: f.permissions } : {});
+    return json(200, { ...page, items: visibleLinks(custom, readable, page.items) });
   }),
 };

@@ -38,11 +38,8 @@ export function entityOfObject(o: Pick<ObjectDefinition, 'apiName' | 'recordType
   };
 }
 
-interface Cached {
-  readonly version: number;
-  readonly entities: Map<string, EntityDefinition>;
-}
-const cache = new Map<string, Cached>();
+/** Per metadata snapshot (the registry keeps one per tenant and version): the entities built from it. */
+const cache = new WeakMap<TenantMetadata, Map<string, EntityDefinition>>();
 
 /** The tenant's active custom object of that name, or undefined. */
 export function activeObject(meta: TenantMetadata, apiName: string): StoredObject | undefined {
@@ -57,15 +54,12 @@ export async function objectEntity(p: Actor, apiName: string, deps: RecordDeps):
   const meta = isCustomName(apiName) && deps.metadata?.tenant ? await deps.metadata.tenant(p.tenantId) : undefined;
   const stored = meta ? activeObject(meta, apiName) : undefined;
   if (!meta || !stored) throw notFound(`No object ${apiName}.`);
-  let hit = cache.get(p.tenantId);
-  if (!hit || hit.version !== meta.version) {
-    hit = { version: meta.version, entities: new Map() };
-    cache.set(p.tenantId, hit);
-  }
-  let def = hit.entities.get(apiName);
+  let entities = cache.get(meta);
+  if (!entities) cache.set(meta, (entities = new Map()));
+  let def = entities.get(apiName);
   if (!def) {
     def = entityOfObject(stored, meta.fields.filter((f) => f.object === apiName));
-    hit.entities.set(apiName, def);
+    entities.set(apiName, def);
   }
   return def;
 }

@@ -1,4 +1,4 @@
-import { invalid, type FieldError } from '#commons/errors.ts';
+import { InvalidInput, invalid, type FieldError } from '#commons/errors.ts';
 import { isId } from '#commons/ids.ts';
 import { MAX_RELATION_IDS, recordTypeOf } from '#schemas/metadata.ts';
 import type { Actor } from '../policy/policy.ts';
@@ -56,29 +56,66 @@ export function relationLinkChanges(
 }
 
 /**
- * Checks that each relation value in `values` names a live record of the field's target: 400 naming every
- * field that does not (read only; call it before writing). A record links to at most MAX_RELATION_IDS records.
+ * The relation values in `values` that do not name a live record of the field's target, one error per field
+ * (reads only). A record links to at most MAX_RELATION_IDS records.
  */
-export async function assertRelationsExist(custom: CustomFieldSet | undefined, p: Actor, values: Fields, deps: RecordDeps): Promise<void> {
-  if (!custom) return;
+export async function relationErrors(custom: CustomFieldSet | undefined, p: Actor, values: Fields, deps: RecordDeps, skip: ReadonlySet<string> = new Set()): Promise<FieldError[]> {
+  if (!custom) return [];
   const checks: { field: string; type: string; id: string }[] = [];
   for (const f of custom.fields) {
-    if (f.type !== 'relation' || !f.target || !(f.apiName in values)) continue;
+    if (f.type !== 'relation' || !f.target || !(f.apiName in values) || skip.has(f.apiName)) continue;
     for (const id of idsOf(values[f.apiName])) checks.push({ field: f.apiName, type: recordTypeOf(f.target), id });
   }
-  if (checks.length === 0) return;
-  const errors: FieldError[] = [];
+  if (checks.length === 0) return [];
   if (checks.length > MAX_RELATION_IDS) {
-    throw invalid([...new Set(checks.map((c) => c.field))].map((path) => ({
+    return [...new Set(checks.map((c) => c.field))].map((path) => ({
       path, message: `A record points at most at ${MAX_RELATION_IDS} records through its relation fields`, code: 'too_many_relations',
-    })));
+    }));
   }
   const found = await Promise.all(checks.map((c) => (isId(c.id) ? deps.store.get(p.tenantId, c.type, c.id) : Promise.resolve(undefined))));
+  const errors: FieldError[] = [];
   checks.forEach((c, i) => {
     const r = found[i];
     if ((!r || r.deletedAt) && !errors.some((e) => e.path === c.field)) {
       errors.push({ path: c.field, message: `No such ${c.type}: ${c.id}`, code: 'unknown_reference' });
     }
   });
+  return errors;
+}
+
+/** Refuses (400 naming every field) relation values that do not name a live record; call it before writing. */
+export async function assertRelationsExist(custom: CustomFieldSet | undefined, p: Actor, values: Fields, deps: RecordDeps): Promise<void> {
+  const errors = await relationErrors(custom, p, values, deps);
   if (errors.length) throw invalid(errors);
+}
+
+/**
+ * Parses a body; when it has invalid values, the relation values that name no record are added to the same
+ * 400, so one answer names every bad field (the fields already refused are not looked up).
+ */
+export async function parseWithRelations<T>(parse: () => T, custom: CustomFieldSet | undefined, p: Actor, body: unknown, deps: RecordDeps): Promise<T> {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof InvalidInput) || !body || typeof body !== 'object' || Array.isArray(body)) throw error;
+    const extra = await relationErrors(custom, p, body as Fields, deps, new Set(error.errors.map((e) => e.path.split('.')[0]!)));
+    if (extra.length === 0) throw error;
+    throw invalid([...error.errors, ...extra]);
+  }
+}
+
+/**
+ * The related-list items the reader may see: a parent link (no `via`: a contact at its account) always; a
+ * relation link only while one of its fields is active and readable by the reader's role, so deactivating or
+ * hiding a relation field hides the linkage it made (its values and links are kept and come back with it).
+ */
+export function visibleLinks<T extends Fields>(custom: CustomFieldSet | undefined, readable: (f: CustomFieldSet['fields'][number]) => boolean, items: T[]): T[] {
+  return items.filter((item) => {
+    const via = item.via;
+    if (!Array.isArray(via)) return true;
+    return via.some((name) => {
+      const f = custom?.fields.find((x) => x.apiName === name);
+      return Boolean(f && f.active && readable(f));
+    });
+  });
 }

@@ -18,7 +18,7 @@ import { indexChange } from './list-index.ts';
 import { fieldTypesOf, indexedFields, listFields, parseSort, parseWhere, whereParams, type RawClause } from './list-query.ts';
 import { nameTokens, phoneTokens, textTokens } from './search/tokenizer.ts';
 import { SYSTEM_FIELDS, type EntityDefinition, type StoredRecord } from './entity.ts';
-import { assertRelationsExist, relationLinkChanges, relationLinks } from './relations.ts';
+import { assertRelationsExist, parseWithRelations, relationLinkChanges, relationLinks } from './relations.ts';
 import { listScope, visibility, type Visibility } from './visibility.ts';
 import type { SharingSource } from '../metadata/sharing.ts';
 import {
@@ -343,7 +343,7 @@ export interface CreateOptions {
 export async function createRecord(def: EntityDefinition, p: Actor, body: unknown, deps: RecordDeps, options: CreateOptions = {}): Promise<StoredRecord> {
   assertCan(p, 'record:create', { type: def.type });
   const custom = await customFieldsOf(def, p, deps);
-  const input = parseRecordInput(def, def.createSchema, body, undefined, custom);
+  const input = await parseWithRelations(() => parseRecordInput(def, def.createSchema, body, undefined, custom), custom, p, body, deps);
   assertFieldsWritable(p, def.type, Object.keys(input));
   assertCustomWritable(custom, p, Object.keys(input));
   const fields: Fields = { ...input, ...def.createDefaults, ...options.systemFields };
@@ -399,7 +399,7 @@ export async function updateRecord(
   def: EntityDefinition, p: Actor, id: string, body: unknown, ifMatch: string | undefined, deps: RecordDeps,
 ): Promise<StoredRecord> {
   const custom = await customFieldsOf(def, p, deps);
-  const patch = parseRecordPatch(def, body, custom);
+  const patch = await parseWithRelations(() => parseRecordPatch(def, body, custom), custom, p, body, deps);
   const current = await loadForWrite(def, p, id, deps);
   if (!ifMatchHolds(ifMatch, current.version)) throw staleVersion(def, p, current);
   if (current.deletedAt) throw conflict(`This ${def.type} is deleted; restore it before changing it.`);

@@ -67,9 +67,9 @@ describe('custom objects end to end', () => {
     await refreshWindow();
     const account = (await rep('POST', '/api/accounts', { name: `Initech ${unique()}` })).body;
 
-    // Values are checked before references (a reference is a read): the missing name is named first.
-    const missing = await rep('POST', '/api/c_projects', { c_account: 'NOSUCHACCOUNT', c_name: 7 });
-    expect([missing.status, paths(missing.body)]).toEqual([400, ['c_name']]);
+    // One answer names every bad field: a bad value and a relation naming no account.
+    const missing = await rep('POST', '/api/c_projects', { c_account: 'NOSUCHACCOUNT' });
+    expect([missing.status, paths(missing.body)]).toEqual([400, ['c_account', 'c_name']]);
     const dangling = await rep('POST', '/api/c_projects', { c_name: 'Orphan', c_account: 'NOSUCHACCOUNT' });
     expect([dangling.status, paths(dangling.body)]).toEqual([400, ['c_account']]);
     const unknown = await rep('POST', '/api/c_projects', { c_name: 'X', c_budget: 3 });
@@ -129,6 +129,16 @@ describe('custom objects end to end', () => {
     await rep('DELETE', `/api/accounts/${deletedTarget.id}`);
     const toDeleted = await rep('PATCH', `/api/c_projects/${p.id}`, { c_account: deletedTarget.id });
     expect([toDeleted.status, paths(toDeleted.body)]).toEqual([400, ['c_account']]);
+
+    // Deactivating the relation field hides the linkage (values and links kept); restoring brings it back.
+    expect((await admin('DELETE', '/api/metadata/objects/c_projects/fields/c_account')).status).toBe(204);
+    await refreshWindow();
+    expect((await rep('GET', `/api/accounts/${other.id}/related/c_projects`)).body.items).toEqual([]);
+    expect((await rep('GET', `/api/c_projects/${p.id}`)).body.c_account).toBeUndefined();
+    expect((await admin('POST', '/api/metadata/objects/c_projects/fields/c_account/restore')).status).toBe(200);
+    await refreshWindow();
+    expect((await rep('GET', `/api/accounts/${other.id}/related/c_projects`)).body.items.map((x: any) => x.id)).toEqual([p.id]);
+    expect((await rep('GET', `/api/c_projects/${p.id}`)).body.c_account).toBe(other.id);
   });
 
   it('unknown objects answer 404; a deactivated object answers 404 and comes back on restore with its records', async () => {
@@ -170,6 +180,19 @@ describe('custom objects end to end', () => {
     expect(c.status).toBe(201);
     expect((await rep('GET', `/api/c_projects/${p.id}/related/contacts`)).body.items.map((x: any) => x.id)).toEqual([c.body.id]);
 
+    // A contact's account and a relation field naming the same account share one link item: moving the
+    // account onto the relation's target (and back) rewrites it in one transaction, never twice.
+    await admin('POST', '/api/metadata/objects/contacts/fields', { apiName: 'c_partner', type: 'relation', target: 'accounts', label: l('Partner', '合作伙伴') });
+    await refreshWindow();
+    const [a1, a2] = await Promise.all([`North ${unique()}`, `South ${unique()}`].map(async (name) => (await rep('POST', '/api/accounts', { name })).body));
+    const both = (await rep('POST', '/api/contacts', { lastName: `Both${unique()}`, accountId: a1.id, c_partner: a2.id })).body;
+    const at = async (a: any) => (await rep('GET', `/api/accounts/${a.id}/related/contacts`)).body.items.map((x: any) => x.id);
+    expect([await at(a1), await at(a2)]).toEqual([[both.id], [both.id]]);
+    expect((await rep('PATCH', `/api/contacts/${both.id}`, { accountId: a2.id })).status).toBe(200);
+    expect([await at(a1), await at(a2)]).toEqual([[], [both.id]]);
+    expect((await rep('PATCH', `/api/contacts/${both.id}`, { accountId: a1.id })).status).toBe(200);
+    expect([await at(a1), await at(a2)]).toEqual([[both.id], [both.id]]);
+
     const doc = await rep('GET', '/api/metadata/openapi.json');
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/c_projects', '/api/c_projects/{id}', '/api/c_projects/{id}/timeline']));
@@ -192,9 +215,10 @@ describe('related records and route precedence', () => {
     const account = (await rep('POST', '/api/accounts', { name: `Umbrella ${unique()}` })).body;
     const contact = (await rep('POST', '/api/contacts', { lastName: `Wesker${unique()}`, accountId: account.id })).body;
     const lead = (await rep('POST', '/api/leads', { lastName: `Redfield${unique()}`, company: account.name, email: `c.${unique()}@example.com` })).body;
-    // The lead waits in the queue (or goes to whoever the rules pick): an admin may convert it either way.
-    const converted = await admin('POST', `/api/leads/${lead.id}/convert`, { accountId: account.id, createOpportunity: true });
-    expect(converted.status).toBe(200);
+    // The lead waits in the queue (or goes to whoever the rules pick): an admin may convert it either way,
+    // once the assignment that races the first attempt (409, nothing written) is done.
+    const converted = await until(() => admin('POST', `/api/leads/${lead.id}/convert`, { accountId: account.id, createOpportunity: true }), (r) => r.status !== 409);
+    expect(converted.status, JSON.stringify(converted.body)).toBe(200);
     const opportunity = converted.body.opportunity;
     const newContact = converted.body.contact;
 

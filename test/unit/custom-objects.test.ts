@@ -193,6 +193,8 @@ describe('the entity built from metadata', () => {
     const many = await problemOf(createRecord(def, rep, { c_name: 'ERP', c_partners: Array.from({ length: MAX_RELATION_IDS + 1 }, (_, i) => `A${i}`) }, rdeps));
     expect(paths(many)).toEqual(['c_partners']);
     expect(paths(await problemOf(createRecord(def, rep, { c_phone: '12' }, rdeps)))).toEqual(['c_name', 'c_phone']);
+    // Bad values and dangling relations in one answer; a relation whose value is malformed is not looked up.
+    expect(paths(await problemOf(createRecord(def, rep, { c_account: 'NOPE', c_partners: ['A1', 'A1'] }, rdeps)))).toEqual(['c_account', 'c_name', 'c_partners']);
 
     const r = await createRecord(def, rep, { c_name: 'ERP', c_account: 'A1', c_partners: ['A1', 'A2'], c_phone: '+8613800138000' }, rdeps);
     let c = records.commits.at(-1)!;
