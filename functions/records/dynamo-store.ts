@@ -74,14 +74,18 @@ export function encodeCursor(key: Item | undefined, list: ListIdentity): string 
   return key ? Buffer.from(JSON.stringify({ k: key, l: listId(list) })).toString('base64url') : null;
 }
 
-export function decodeCursor(tenantId: string, cursor: string | undefined, list: ListIdentity): Item | undefined {
-  if (!cursor) return undefined;
-  let parsed: unknown;
+/** A cursor's JSON, or InvalidCursor when it is not base64url JSON (both cursor kinds below start here). */
+function cursorJson(cursor: string): unknown {
   try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw new InvalidCursor();
   }
+}
+
+export function decodeCursor(tenantId: string, cursor: string | undefined, list: ListIdentity): Item | undefined {
+  if (!cursor) return undefined;
+  const parsed = cursorJson(cursor);
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidCursor();
   const { k: key, l } = parsed as { k?: unknown; l?: unknown };
   if (l !== listId(list) || !key || typeof key !== 'object' || Array.isArray(key)) throw new InvalidCursor();
@@ -293,12 +297,7 @@ function encodeListCursor(at: { p: number; a: string }, binding: string): string
 
 function decodeListCursor(cursor: string | undefined, binding: string, phases: number): { p: number; a: string } | undefined {
   if (!cursor) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursor();
-  }
+  const parsed = cursorJson(cursor);
   const { p, a, l } = (parsed && typeof parsed === 'object' ? parsed : {}) as { p?: unknown; a?: unknown; l?: unknown };
   if (l !== binding || !Number.isInteger(p) || (p as number) < 0 || (p as number) >= phases) throw new InvalidCursor();
   if (typeof a !== 'string' || a === '' || Buffer.byteLength(a) > MAX_SK_BYTES) throw new InvalidCursor();
