@@ -129,14 +129,15 @@ const isQueue = (ownerId: unknown) => typeof ownerId === 'string' && ownerId.sta
 
 /**
  * Is the record within `lvl` of the actor? `own`: they own it; `team`: its owner is in their team; `all`.
- * A lead in a shared queue is within reach of those who may claim it (sales roles) for reading, and of
- * managers for editing at `team` (they hand queued leads out by hand).
+ * A lead in a shared queue is readable by everyone in the tenant (sales roles claim it; support agents see
+ * the inquiries nobody owns yet when a caller asks, issue 3), and editable by managers at `team` (they hand
+ * queued leads out by hand).
  */
 function within(actor: UserActor, lvl: SharingLevel, r: Resource, mode: 'read' | 'edit'): boolean {
   if (lvl === 'all') return true;
   const ownerId = r.record?.ownerId;
   if (ownerId === actor.userId) return true;
-  if (isQueue(ownerId)) return mode === 'read' ? SALES.includes(actor.role) : lvl === 'team' && managerOrAdmin(actor.role);
+  if (isQueue(ownerId)) return mode === 'read' || (lvl === 'team' && managerOrAdmin(actor.role));
   if (lvl === 'own') return false;
   return typeof ownerId === 'string' && (r.team ?? []).includes(ownerId);
 }

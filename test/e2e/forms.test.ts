@@ -38,12 +38,15 @@ async function snap(p: Page, name: string) {
   await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 
-/** Waits until the API finds a lead by email (intake and the search index run in the background). */
+/**
+ * Waits until the API finds a lead by email (intake and the search index run in the background). Asked as
+ * the admin: the rules may hand the lead to any rep, and a rep reads only their own leads.
+ */
 async function findLead(email: string): Promise<any> {
-  const rep1 = api(await login('rep1@demo.local'));
+  const admin = api(await login('admin@demo.local'));
   let found: any;
   await poll(async () => {
-    const res = await rep1('GET', `/api/leads?q=${encodeURIComponent(email)}`);
+    const res = await admin('GET', `/api/leads?q=${encodeURIComponent(email)}`);
     found = res.status === 200 ? res.body.items.find((l: any) => l.email === email) : undefined;
     return Boolean(found);
   }, 20_000).toBe(true);

@@ -90,7 +90,7 @@ describe('partner webhook intake (SFA-1)', () => {
     const again = await postLead(lead, { key });
     expect(again.status).toBe(202);
     expect(again.body).toEqual(first.body);
-    expect((await rep1('GET', `/api/leads?q=${encodeURIComponent(lead.email)}`)).body.items).toHaveLength(1);
+    expect((await admin('GET', `/api/leads?q=${encodeURIComponent(lead.email)}`)).body.items).toHaveLength(1);
     expect((await postLead({ ...lead, title: 'Admiral' }, { key })).status).toBe(422);
   });
 
@@ -167,7 +167,7 @@ describe('assignment on the bus (SFA-2)', () => {
   it('round-robin gives concurrent leads distinct turns, split evenly', async () => {
     await setRules([{ id: `rr-${unique()}`, name: 'RR', enabled: true, conditions: {}, assign: { type: 'team', name: 'Sales', members: [ids.rep1, ids.rep2], strategy: 'round-robin' } }]);
     const posted = await Promise.all(Array.from({ length: 10 }, () => postLead(person())));
-    const owners = await Promise.all(posted.map(async (p) => (await leadOf(rep1, p.body.id)).body.ownerId));
+    const owners = await Promise.all(posted.map(async (p) => (await leadOf(admin, p.body.id)).body.ownerId));
     expect(owners.filter((o) => o === ids.rep1)).toHaveLength(5);
     expect(owners.filter((o) => o === ids.rep2)).toHaveLength(5);
   });
@@ -190,7 +190,7 @@ describe('assignment on the bus (SFA-2)', () => {
     const gap = Math.abs(before[ids.rep1] - before[ids.rep2]);
     const n = gap + 4;
     const posted = await Promise.all(Array.from({ length: n }, () => postLead(person())));
-    for (const p of posted) await leadOf(rep1, p.body.id);
+    for (const p of posted) await leadOf(admin, p.body.id);
     const after = await load();
     expect(after[ids.rep1] + after[ids.rep2]).toBe(before[ids.rep1] + before[ids.rep2] + n);
     expect(Math.abs(after[ids.rep1] - after[ids.rep2])).toBeLessThanOrEqual(1);
@@ -279,12 +279,12 @@ describe('web-to-lead forms (SFA-1)', () => {
     expect(ok.status).toBe(202);
     // The embedding site may read the answer; the answer names that site, never `*`.
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://expo.example.cn');
-    const found = await until(() => rep1('GET', `/api/leads?q=${encodeURIComponent(email)}`), (r) => r.body.items.length > 0);
+    const found = await until(() => admin('GET', `/api/leads?q=${encodeURIComponent(email)}`), (r) => r.body.items.length > 0);
     expect(found.body.items[0]).toMatchObject({ source: 'Expo 2026', formId: created.body.id, language: 'zh-CN' });
     const botEmail = `bot.${unique()}@example.cn`;
     expect((await post({ lastName: 'Bot', email: botEmail, website: 'http://spam.example' })).status).toBe(202);
     expect((await post({ email: `x.${unique()}@example.cn` })).status).toBe(400);
     await sleep(300);
-    expect((await rep1('GET', `/api/leads?q=${encodeURIComponent(botEmail)}`)).body.items).toEqual([]);
+    expect((await admin('GET', `/api/leads?q=${encodeURIComponent(botEmail)}`)).body.items).toEqual([]);
   });
 });

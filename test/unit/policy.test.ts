@@ -120,9 +120,9 @@ describe('record visibility matrix (defaults): role × object × own/team/other 
     expect(can(a, action, { type, record: { ownerId: ownerOf(a, whose) }, team: [a.userId, 'u-mate'] })).toBe(allowed);
   });
 
-  it('a lead in the shared queue: sales roles read it (to claim it), managers and admins edit it, reps and agents do not', () => {
+  it('a lead in the shared queue: every role reads it (reps to claim it, agents to answer a caller), managers and admins edit it, reps and agents do not', () => {
     const queued: Resource = { type: 'lead', record: { ownerId: 'queue:default' }, team: ['u-x'] };
-    expect(ROLES.filter((r) => can(user(r), 'record:read', queued))).toEqual(['admin', 'manager', 'rep', 'marketer']);
+    expect(ROLES.filter((r) => can(user(r), 'record:read', queued))).toEqual(['admin', 'manager', 'rep', 'marketer', 'agent']);
     expect(ROLES.filter((r) => can(user(r), 'record:update', queued))).toEqual(['admin', 'manager']);
   });
 
