@@ -86,8 +86,7 @@ export const routes: readonly RouteDeclaration[] = [
   route('views-delete', 'records', 'DELETE', '/api/views/{id}', write),
   route('views-count', 'records', 'GET', '/api/views/{id}/count', read),
 
-  route('opportunities-get', 'sales', 'GET', '/api/opportunities/{id}', read),
-  route('opportunities-list', 'sales', 'GET', '/api/opportunities', read),
+  ...recordRoutes('opportunities', 'sales'),
 
   ...recordRoutes('leads', 'leads'),
   route('leads-claim', 'leads', 'POST', '/api/leads/{id}/claim', write),

@@ -4,7 +4,7 @@ import { listQuery, pageQuery } from './common.ts';
 import { contact, contactCreate, contactUpdate } from './contact.ts';
 import { assignmentRuleSet } from './assignment.ts';
 import { activityCreate, lead, leadConvert, leadCreate, leadListQuery, leadUpdate, partnerCreate, partnerLead } from './lead.ts';
-import { opportunity } from './opportunity.ts';
+import { opportunity, opportunityCreate, opportunityUpdate } from './opportunity.ts';
 import { formCreate } from './form.ts';
 import { lastViewPut, viewCreate, viewUpdate } from './view.ts';
 import { fieldCreate, fieldUpdate, fieldView, metadataDocument, objectCreate, objectUpdate, objectView } from './metadata.ts';
@@ -74,8 +74,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'leads-claim': { summary: 'Take a lead from the unassigned queue', tag: 'leads', response: lead },
   'leads-activities': { summary: 'Log a call, email, meeting or note (first contact stops the call-back timer)', tag: 'leads', request: activityCreate, response: lead, status: 201 },
   'leads-convert': { summary: 'Convert to account + contact (+ opportunity), reusing existing ones', tag: 'leads', request: leadConvert, ifMatch: true },
-  'opportunities-get': { summary: 'Get an opportunity', tag: 'opportunities', response: opportunity },
-  'opportunities-list': { summary: 'List opportunities', tag: 'opportunities', query: listQuery, response: page(opportunity) },
+  ...recordDocs('opportunities', 'opportunity', { record: opportunity, create: opportunityCreate, update: opportunityUpdate }),
   'webhooks-leads': {
     summary: 'Partner lead webhook. Sign with Crm-Signature: t=<unix s>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>; optional Idempotency-Key. 202 {id, status: accepted|duplicate}',
     tag: 'webhooks', request: partnerLead, status: 202, response: z.object({ id: z.string(), status: z.enum(['accepted', 'duplicate']) }),

@@ -8,7 +8,7 @@ export const opportunityEntity: EntityDefinition = {
   createSchema: opportunityCreate as EntityDefinition['createSchema'],
   updateSchema: opportunityUpdate as EntityDefinition['updateSchema'],
   displayName: (f) => String(f.name ?? '').trim(),
-  createDefaults: { stage: 'prospecting' },
+  defaults: { stage: 'prospecting' },
   phoneFields: [],
   uniqueFields: [],
   searchFields: [],

@@ -43,8 +43,10 @@ export interface EntityDefinition {
   /** List query schema when the entity has extra filters, and how each maps to a stored attribute. */
   readonly listQuery?: z.ZodMiniType<Record<string, unknown>>;
   readonly listFilters?: Readonly<Record<string, string>>;
-  /** Server-set fields on creation (e.g. a lead's status). */
+  /** Server-set fields on creation (e.g. a lead's status): the client cannot choose them. */
   readonly createDefaults?: Record<string, unknown>;
+  /** Values for fields the client left out on creation (e.g. an opportunity's first stage). */
+  readonly defaults?: Record<string, unknown>;
   /** Phone fields converted to E.164 using the record's `country`. */
   readonly phoneFields: readonly string[];
   /** Fields unique within the tenant (case-insensitive), e.g. a contact's email. */

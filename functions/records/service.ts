@@ -346,7 +346,7 @@ export async function createRecord(def: EntityDefinition, p: Actor, body: unknow
   const input = await parseWithRelations(() => parseRecordInput(def, def.createSchema, body, undefined, custom), custom, p, body, deps);
   assertFieldsWritable(p, def.type, Object.keys(input));
   assertCustomWritable(custom, p, Object.keys(input));
-  const fields: Fields = { ...input, ...def.createDefaults, ...options.systemFields };
+  const fields: Fields = { ...def.defaults, ...input, ...def.createDefaults, ...options.systemFields };
   await resolveOwner(p, fields.ownerId, deps);
   await resolveParent(def, p, fields, deps);
   await assertRelationsExist(custom, p, fields, deps);
