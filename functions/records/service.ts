@@ -133,12 +133,13 @@ const MAX_TOKEN_LENGTH = 100;
  * Chinese text (functions/records/search/tokenizer.ts), then the declared search fields: emails by address, domain
  * and local-name parts, phones by their digits and the last four or more digits of the national number.
  */
-export function searchTokens(def: EntityDefinition, record: Fields): string[] {
+export function searchTokens(def: EntityDefinition, record: Fields, custom: readonly CustomSearchField[] = []): string[] {
   const tokens = new Set<string>();
+  let cap = MAX_TOKENS_PER_RECORD;
   const addField = (candidates: Iterable<string>) => {
     let taken = 0;
     for (const t of candidates) {
-      if (taken >= MAX_TOKENS_PER_FIELD || tokens.size >= MAX_TOKENS_PER_RECORD) return;
+      if (taken >= MAX_TOKENS_PER_FIELD || tokens.size >= cap) return;
       const clean = t.replace(/#/g, '').trim().slice(0, MAX_TOKEN_LENGTH);
       if (clean && !tokens.has(clean)) {
         tokens.add(clean);
@@ -153,7 +154,31 @@ export function searchTokens(def: EntityDefinition, record: Fields): string[] {
     if (typeof v !== 'string' || !v) continue;
     addField(fieldTokens(v, def.phoneFields.includes(f)));
   }
+  // Searchable custom fields have a budget of their own, so a long name or email cannot crowd them out.
+  cap = tokens.size + MAX_CUSTOM_TOKENS_PER_RECORD;
+  for (const f of custom) {
+    const v = record[f.apiName];
+    if (typeof v !== 'string' || !v) continue;
+    addField(fieldTokens(v, f.phone));
+  }
   return [...tokens];
+}
+
+/** Tokens of searchable custom fields, past the standard ones (a standard object's record; issue 7). */
+export const MAX_CUSTOM_TOKENS_PER_RECORD = 8;
+const TOKENIZED_TYPES = new Set(['text', 'email', 'phone', 'url']);
+export interface CustomSearchField { readonly apiName: string; readonly phone: boolean }
+
+/**
+ * The custom fields whose values are search tokens, beyond the entity's own search fields: searchable text,
+ * email, phone and URL fields. `all` includes deactivated ones, for the tokens to remove (a deactivated
+ * field's old tokens go with the record's next change); `active` only the live ones, for the tokens to write.
+ */
+export function customSearchFields(def: EntityDefinition, custom: CustomFieldSet | undefined, which: 'active' | 'all'): CustomSearchField[] {
+  if (!custom) return [];
+  return custom.fields
+    .filter((f) => f.searchable && TOKENIZED_TYPES.has(f.type) && (which === 'all' || f.active) && !def.searchFields.includes(f.apiName) && f.apiName !== 'name')
+    .map((f) => ({ apiName: f.apiName, phone: f.type === 'phone' }));
 }
 
 function* fieldTokens(v: string, phone: boolean): Generator<string> {
@@ -375,7 +400,7 @@ export async function createRecord(def: EntityDefinition, p: Actor, body: unknow
   await commit(def, p, {
     tenantId: p.tenantId, type: def.type, record,
     uniquesAdded: uniqueValues(def, record), uniquesRemoved: [],
-    tokensPut: searchTokens(def, record), tokensRemoved: [],
+    tokensPut: searchTokens(def, record, customSearchFields(def, custom, 'active')), tokensRemoved: [],
     ...indexChange(indexedFields(def.type, custom), undefined, record),
     timeline: entries,
     audit: audit(def, p, 'create', record.id, now, deps, undefined, systemFree(record)),
@@ -471,8 +496,8 @@ export async function commitChange(
   const record: StoredRecord = {
     ...(merged as StoredRecord), id, version: current.version + 1, updatedAt: now.toISOString(), updatedBy: p.userId,
   };
-  const oldTokens = searchTokens(def, current);
-  const newTokens = searchTokens(def, record);
+  const oldTokens = searchTokens(def, current, customSearchFields(def, custom, 'all'));
+  const newTokens = searchTokens(def, record, customSearchFields(def, custom, 'active'));
   const oldUniques = uniqueValues(def, current);
   const newUniques = uniqueValues(def, record);
   const sameUnique = (a: { field: string; value: string }) => (b: { field: string; value: string }) => a.field === b.field && a.value === b.value;
@@ -525,11 +550,12 @@ export async function deleteRecord(def: EntityDefinition, p: Actor, id: string, 
   const at = now.toISOString();
   const record: StoredRecord = { ...current, version: current.version + 1, updatedAt: at, updatedBy: p.userId, deletedAt: at, deletedBy: p.userId };
   const parentId = def.parent ? current[def.parent.field] : undefined;
+  const custom = await customFieldsOf(def, p, deps);
   await commit(def, p, {
     tenantId: p.tenantId, type: def.type, record, expectedVersion: current.version,
     uniquesAdded: [], uniquesRemoved: [],
-    tokensPut: [], tokensRemoved: searchTokens(def, current),
-    ...indexChange(indexedFields(def.type, await customFieldsOf(def, p, deps)), current, record),
+    tokensPut: [], tokensRemoved: searchTokens(def, current, customSearchFields(def, custom, 'all')),
+    ...indexChange(indexedFields(def.type, custom), current, record),
     timeline: [{ type: def.type, id, entry: timeline('deleted', p, now, deps) }],
     audit: audit(def, p, 'delete', id, now, deps, { deletedAt: undefined }, { deletedAt: at }),
     event: event(def, p, 'deleted', record, now, deps),
@@ -548,11 +574,12 @@ export async function restoreRecord(def: EntityDefinition, p: Actor, id: string,
   const parentLive = def.parent && typeof parentId === 'string'
     ? Boolean(await deps.store.get(p.tenantId, def.parent.type, parentId).then((r) => r && !r.deletedAt))
     : false;
+  const custom = await customFieldsOf(def, p, deps);
   await commit(def, p, {
     tenantId: p.tenantId, type: def.type, record, expectedVersion: current.version,
     uniquesAdded: [], uniquesRemoved: [],
-    tokensPut: searchTokens(def, record), tokensRemoved: [],
-    ...indexChange(indexedFields(def.type, await customFieldsOf(def, p, deps)), current, record),
+    tokensPut: searchTokens(def, record, customSearchFields(def, custom, 'active')), tokensRemoved: [],
+    ...indexChange(indexedFields(def.type, custom), current, record),
     timeline: [{ type: def.type, id, entry: timeline('restored', p, now, deps) }],
     audit: audit(def, p, 'restore', id, now, deps, { deletedAt }, { deletedAt: undefined }),
     event: event(def, p, 'restored', record, now, deps),

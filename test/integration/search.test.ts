@@ -113,3 +113,26 @@ describe('search finds custom objects too (Ctrl+K goes to a project)', () => {
     expect((await acme('GET', `/api/search?q=${q(`浦东示例项目${run}`)}`)).body.items).toEqual([]);
   });
 });
+
+describe('searchable custom fields on a standard object', () => {
+  it('a contact is found by a searchable custom field; once the field is deactivated its next change drops the tokens', async () => {
+    const admin = api(await login('admin@demo.local')) as Call;
+    const field = `c_wechat${digits}`;
+    const made = await admin('POST', '/api/metadata/objects/contacts/fields', {
+      apiName: field, type: 'text', searchable: true, label: { en: 'WeChat ID', 'zh-CN': '微信号' },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const handle = `wx${digits}${run.charCodeAt(1)}zhang`;
+    const contact = await rep1('POST', '/api/contacts', { lastName: `微信${run}`, [field]: handle });
+    expect(contact.status, JSON.stringify(contact.body)).toBe(201);
+    const prefix = handle.slice(0, handle.length - 3);
+    expect((await rep1('GET', `/api/search?q=${q(prefix)}`)).body.items.map((i: { id: string }) => i.id)).toContain(contact.body.id);
+    expect((await rep1('GET', `/api/contacts?q=${q(prefix)}`)).body.items.map((i: { id: string }) => i.id)).toEqual([contact.body.id]);
+
+    expect((await admin('DELETE', `/api/metadata/objects/contacts/fields/${field}`)).status).toBe(204);
+    // The deactivated field's value is kept but no longer findable once the record changes.
+    expect((await rep1('PATCH', `/api/contacts/${contact.body.id}`, { title: '经理' })).status).toBe(200);
+    expect((await rep1('GET', `/api/search?q=${q(prefix)}`)).body.items.map((i: { id: string }) => i.id)).not.toContain(contact.body.id);
+    expect((await rep1('GET', `/api/contacts?q=${q(`微信${run}`)}`)).body.items.map((i: { id: string }) => i.id)).toEqual([contact.body.id]);
+  });
+});
