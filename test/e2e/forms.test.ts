@@ -74,8 +74,11 @@ describe('web-to-lead forms (SFA-1)', () => {
     await page.locator('input[data-test=signin-email]').fill('marketer@demo.local');
     await page.locator('input[data-test=signin-password]').fill('Demo123!');
     await page.click('[data-test=signin-submit]');
-    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-    await page.click('[data-test=menu-admin]');
+    // A marketer starts at the forms (views/layout/home.ts), so the Admin submenu is open already; open it
+    // only if it is not (clicking it while open would fold it away).
+    await page.waitForURL(/\/admin\/forms$/);
+    if (!(await page.locator('[data-test=menu-admin-forms]').isVisible())) await page.click('[data-test=menu-admin]');
+    await page.locator('[data-test=menu-admin-forms]').waitFor();
     // Marketers get the forms page but not the partner secrets.
     await expect(page.locator('[data-test=menu-admin-partners]').count()).resolves.toBe(0);
     await page.click('[data-test=menu-admin-forms]');
