@@ -102,7 +102,8 @@ export class DynamoPurgeStore implements PurgeStore {
     const items: TransactItem[] = [plan.hadValue
       ? {
           Update: {
-            TableName: T, Key: key, UpdateExpression: 'REMOVE #f', ConditionExpression: '#v = :v',
+            // The value still there, too: a second worker on the job (a duplicate delivery) counts no record twice.
+            TableName: T, Key: key, UpdateExpression: 'REMOVE #f', ConditionExpression: '#v = :v AND attribute_exists(#f)',
             ExpressionAttributeNames: { '#f': field, '#v': 'version' }, ExpressionAttributeValues: { ':v': record.version },
           },
         }
