@@ -43,7 +43,9 @@ export interface PurgeStore {
    * The end: the field item deleted (if it is still purging for this job), the metadata version moved, the
    * job done, the purged-name marker, the audit entry and `metadata.field_purged`; false if the job was done already.
    */
-  finish(tenantId: string, job: MetaJob, at: string, audit: AuditEntry, event: DomainEvent): Promise<boolean>;
+  finish(tenantId: string, job: MetaJob, metadataVersion: number, at: string, audit: AuditEntry, event: DomainEvent): Promise<'done' | 'version-moved' | 'job-moved'>;
+  /** The tenant's metadata version now (consistent). */
+  metadataVersion(tenantId: string): Promise<number>;
   fail(tenantId: string, jobId: string, at: string, error: string): Promise<void>;
 }
 
@@ -184,7 +186,12 @@ export class DynamoPurgeStore implements PurgeStore {
     }
   }
 
-  async finish(tenantId: string, job: MetaJob, at: string, audit: AuditEntry, event: DomainEvent): Promise<boolean> {
+  async metadataVersion(tenantId: string): Promise<number> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: keys.meta(tenantId), sk: keys.metaVersionSk }, ConsistentRead: true }));
+    return typeof Item?.version === 'number' ? Item.version : 0;
+  }
+
+  async finish(tenantId: string, job: MetaJob, metadataVersion: number, at: string, audit: AuditEntry, event: DomainEvent): Promise<'done' | 'version-moved' | 'job-moved'> {
     const T = this.table;
     const marker: PurgedField = { object: job.object, field: job.field, jobId: job.id, purgedAt: at };
     try {
@@ -207,11 +214,12 @@ export class DynamoPurgeStore implements PurgeStore {
             },
           },
           {
-            // Every container's metadata cache sees the field gone at its next version check.
+            // Every container's metadata cache sees the field gone at its next version check; an admin's change
+            // decided on the version before this one fails (409) as against any other change.
             Update: {
               TableName: T, Key: { pk: keys.meta(tenantId), sk: keys.metaVersionSk },
-              UpdateExpression: 'ADD #v :one SET updatedAt = :at, updatedBy = :by',
-              ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':one': 1, ':at': at, ':by': event.actor.id },
+              UpdateExpression: 'SET #v = :next, updatedAt = :at, updatedBy = :by', ConditionExpression: '#v = :seen',
+              ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':next': metadataVersion + 1, ':seen': metadataVersion, ':at': at, ':by': event.actor.id },
             },
           },
           { Put: { TableName: T, Item: purgedFieldCodec.encode(marker, { tenantId }) } },
@@ -219,9 +227,12 @@ export class DynamoPurgeStore implements PurgeStore {
           { Put: { TableName: T, Item: outboxEventCodec.encode(event) } },
         ],
       }));
-      return true;
+      return 'done';
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'ConditionalCheckFailed') return 'job-moved';
+      if (reasons[2]?.Code === 'ConditionalCheckFailed' || reasons.some((r) => r.Code === 'TransactionConflict')) return 'version-moved';
       throw error;
     }
   }

@@ -105,9 +105,11 @@ export async function runPurge(tenantId: string, jobId: string, deps: PurgeDeps)
   job = await store.start(tenantId, jobId, deps.clock().toISOString());
   if (!job || job.status !== 'running') return job?.status === 'done' ? 'already-done' : 'failed';
 
+  let finishTries = 0;
   for (;;) {
     if (job.phase === 'finish') {
       const now = deps.clock();
+      const version = await store.metadataVersion(tenantId);
       const actor = purger(tenantId);
       const audit: AuditEntry = {
         id: deps.newId(now), at: now.toISOString(), action: 'delete', actor: { id: actor.userId, name: actor.name, email: '' },
@@ -116,9 +118,15 @@ export async function runPurge(tenantId: string, jobId: string, deps: PurgeDeps)
       };
       const done = { ...job, cleared: audit.after!.cleared as number };
       const ev = metadataEvent(actor, 'metadata.field_purged', job.object, job.field, {
-        jobId: job.id, metadataVersion: meta.version + 1, examined: done.examined, cleared: done.cleared,
+        jobId: job.id, metadataVersion: version + 1, examined: done.examined, cleared: done.cleared,
       }, now, deps);
-      if (await store.finish(tenantId, job, now.toISOString(), audit, ev)) return 'done';
+      const finished = await store.finish(tenantId, job, version, now.toISOString(), audit, ev);
+      if (finished === 'done') return 'done';
+      // An admin's change moved the version meanwhile: finish on the new one.
+      if (finished === 'version-moved') {
+        if (++finishTries < MAX_RECORD_ATTEMPTS) continue;
+        throw new Error('The metadata kept changing; the purge will finish on a retry');
+      }
       const moved = await store.job(tenantId, jobId);
       if (moved?.status === 'done') return 'already-done';
       if (!moved || moved.status !== 'running') return 'failed';
