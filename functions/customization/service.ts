@@ -350,7 +350,15 @@ export async function purgeField(p: Actor, object: string, apiName: string, body
   const current = await fieldOrPurged(p.tenantId, meta, object, apiName, deps);
   if (current.state === 'purging' && current.purgeJobId) {
     const job = await deps.store.job(p.tenantId, current.purgeJobId);
-    if (job) return jobView(job);
+    if (job) {
+      // Asked again while it is not done: its worker is started again too (it goes on from its last
+      // checkpoint, so a worker still running loses nothing), in case the first one's retries ran out.
+      if (job.status === 'queued' || job.status === 'running') {
+        const now = deps.clock();
+        await deps.store.publish(metadataEvent(p, 'metadata.field_purge_requested', object, apiName, { jobId: job.id, metadataVersion: meta.version, again: true }, now, deps));
+      }
+      return jobView(job);
+    }
   }
   if (current.active) {
     throw conflict(`The field ${apiName} is active. Deactivate it first (DELETE /api/metadata/objects/${object}/fields/${apiName}); a purge takes the values of a deactivated field only.`);

@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '#commons/keys.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import {
@@ -40,6 +40,8 @@ export interface MetadataStore extends MetadataReader {
   job(tenantId: string, jobId: string): Promise<MetaJob | undefined>;
   /** The last purge of a field name, if it was purged. */
   purged(tenantId: string, object: string, field: string): Promise<PurgedField | undefined>;
+  /** An outbox event on its own (a job's worker nudged again: it resumes at its checkpoint). */
+  publish(event: DomainEvent): Promise<void>;
 }
 
 /** Someone else changed the tenant's metadata between the read and the write. */
@@ -95,6 +97,10 @@ export class DynamoMetadataStore extends DynamoMetadataReader implements Metadat
   async job(tenantId: string, jobId: string): Promise<MetaJob | undefined> {
     const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.metaJobs(tenantId), sk: keys.metaJobSk(jobId) }, ConsistentRead: true }));
     return Item ? metaJobCodec.decode(Item) : undefined;
+  }
+
+  async publish(event: DomainEvent): Promise<void> {
+    await documentClient.send(new PutCommand({ TableName: tableName(), Item: outboxEventCodec.encode(event), ConditionExpression: 'attribute_not_exists(pk)' }));
   }
 
   async purged(tenantId: string, object: string, field: string): Promise<PurgedField | undefined> {

@@ -119,8 +119,9 @@ describe('kill -9 of the local runtime during a field purge', () => {
     let seen: any;
     await eventually('the purge to be under way', async () => {
       seen = (await admin('GET', `/api/metadata/jobs/${purge.body.id}`)).body;
+      if (seen.status === 'done' || seen.status === 'failed') throw new Error(`The purge ended before the kill: ${JSON.stringify(seen)}`);
       return seen.status === 'running' && seen.examined >= 5;
-    }, 30_000, 5);
+    }, 120_000, 5).catch((e: Error) => { throw new Error(`${e.message}; the job: ${JSON.stringify(seen)}`); });
     process.kill(first.child.pid!, 'SIGKILL');
     expect(seen.examined).toBeLessThan(RECORDS);
     await eventually('the runtime to die', () => first.child.exitCode !== null || first.child.signalCode !== null);

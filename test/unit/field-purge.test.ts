@@ -65,6 +65,10 @@ class MemoryMetadataStore implements MetadataStore {
   async job(_t: string, id: string) {
     return structuredClone(this.jobs.get(id));
   }
+  published: unknown[] = [];
+  async publish(e: unknown) {
+    this.published.push(e);
+  }
   async purged(_t: string, object: string, field: string) {
     return this.purgedNames.get(`${object}/${field}`);
   }
@@ -123,6 +127,8 @@ describe('the purge request', () => {
     // Asked again: the same job, nothing written. Gone from metadata, even for ?include=inactive; no restore.
     expect((await purgeField(admin, 'c_projects', 'c_mail', {}, mdeps)).id).toBe(job.id);
     expect(meta.changes.at(-1)).toBe(change);
+    // ... except the event again, so a worker whose retries ran out is started again (it resumes at its checkpoint).
+    expect(meta.published).toMatchObject([{ name: 'metadata.field_purge_requested', data: { jobId: job.id } }]);
     const doc = await describeMetadata(admin, { include: 'inactive' }, mdeps);
     expect(doc.objects.find((o) => o.apiName === 'c_projects')!.fields.map((f) => f.apiName)).not.toContain('c_mail');
     expect((await problemOf(restoreField(admin, 'c_projects', 'c_mail', mdeps))).status).toBe(409);

@@ -168,6 +168,10 @@ class MemoryMetadataStore implements MetadataStore {
   async job(_tenantId: string, id: string): Promise<MetaJob | undefined> {
     return structuredClone(this.jobs.get(id));
   }
+  published: unknown[] = [];
+  async publish(e: unknown) {
+    this.published.push(e);
+  }
   async purged(): Promise<PurgedField | undefined> {
     return undefined;
   }
