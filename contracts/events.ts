@@ -74,6 +74,20 @@ const metadataData = z.looseObject({
 });
 
 /**
+ * A field purge (a deactivated custom field's values taken off every record of its object by a job):
+ * `subject.id` is `<object>.<field>`; `data.jobId` is the job (`GET /api/metadata/jobs/{id}`).
+ */
+const fieldPurgeData = z.looseObject({
+  object: z.string(),
+  field: z.string(),
+  jobId: z.string(),
+  metadataVersion: z.int(),
+  /** On `metadata.field_purged`: records read and records whose value was taken off. */
+  examined: z.optional(z.int()),
+  cleared: z.optional(z.int()),
+});
+
+/**
  * A record of a custom object (`subject.type` is the object's API name, e.g. `c_projects`): its custom values
  * are top-level `c_` fields, a relation's value is the target's id.
  */
@@ -119,6 +133,14 @@ export const eventCatalogue = {
   'metadata.changed': v1(
     'An admin changed the objects and fields of the workspace: `data.change` is field-added, field-changed, field-deactivated, field-restored, object-added, object-changed, object-deactivated or object-restored; `data.metadataVersion` is the version it made.',
     event(metadataData),
+  ),
+  'metadata.field_purge_requested': v1(
+    'An admin asked to purge a deactivated custom field: the field is now `purging` (gone from metadata, no restore) and the job `data.jobId` takes its values off every record of `data.object`.',
+    event(fieldPurgeData),
+  ),
+  'metadata.field_purged': v1(
+    'A field purge finished: no record holds a value of the field any more (nor its list-index items, search tokens or relation links), the field is deleted and its API name is free; `data.examined` and `data.cleared` count the records.',
+    event(fieldPurgeData),
   ),
   'sharing.changed': v1(
     'An admin changed who may read and edit the records of an object (`subject.id` is the object); `data.roles` is every role\'s read/edit level now (own, team or all).',

@@ -111,6 +111,8 @@ export const routes: readonly RouteDeclaration[] = [
   route('metadata-fields-update', 'settings', 'PATCH', '/api/metadata/objects/{object}/fields/{field}', write),
   route('metadata-fields-delete', 'settings', 'DELETE', '/api/metadata/objects/{object}/fields/{field}', write),
   route('metadata-fields-restore', 'settings', 'POST', '/api/metadata/objects/{object}/fields/{field}/restore', write),
+  route('metadata-fields-purge', 'settings', 'POST', '/api/metadata/objects/{object}/fields/{field}/purge', write),
+  route('metadata-jobs-get', 'settings', 'GET', '/api/metadata/jobs/{id}', read),
   route('metadata-sharing-get', 'settings', 'GET', '/api/metadata/objects/{object}/sharing', read),
   route('metadata-sharing-put', 'settings', 'PUT', '/api/metadata/objects/{object}/sharing', write),
 

@@ -7,7 +7,7 @@ import { activityCreate, lead, leadConvert, leadCreate, leadListQuery, leadUpdat
 import { opportunity, opportunityCreate, opportunityUpdate } from './opportunity.ts';
 import { formCreate } from './form.ts';
 import { lastViewPut, viewCreate, viewUpdate } from './view.ts';
-import { fieldCreate, fieldUpdate, fieldView, metadataDocument, objectCreate, objectUpdate, objectView } from './metadata.ts';
+import { fieldCreate, fieldPurge, fieldUpdate, fieldView, metadataDocument, metadataJob, objectCreate, objectUpdate, objectView } from './metadata.ts';
 import { sharingUpdate, sharingView } from './sharing.ts';
 
 /**
@@ -112,5 +112,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'metadata-fields-delete': { summary: 'Deactivate a custom field: hidden from metadata and records, values kept (admins)', tag: 'metadata', status: 204 },
   'metadata-sharing-get': { summary: 'Who may read and edit the records of an object, per role: own, team or all (admins)', tag: 'metadata', response: sharingView },
   'metadata-sharing-put': { summary: 'Set record visibility per role, e.g. {"rep":{"read":"own","edit":"own"}}; edit never wider than read (admins)', tag: 'metadata', request: sharingUpdate, response: sharingView },
+  'metadata-fields-purge': { summary: 'Purge a deactivated custom field: 202 with the job that takes its values off every record, then deletes the field (its name is free again); 409 unless the field is deactivated. No restore after this (admins)', tag: 'metadata', request: fieldPurge, response: metadataJob, status: 202 },
+  'metadata-jobs-get': { summary: 'A metadata job (a field purge): status queued, running, done or failed; records examined and cleared; startedAt, finishedAt (admins)', tag: 'metadata', response: metadataJob },
   'metadata-fields-restore': { summary: 'Restore a deactivated custom field with the values records kept (admins)', tag: 'metadata', response: fieldView },
 };

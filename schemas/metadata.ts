@@ -181,6 +181,20 @@ export const objectView = z.object({
   nameField: z.string(), searchable: z.boolean(), custom: z.boolean(), active: z.optional(z.boolean()), fields: z.array(fieldView),
 });
 
+/** POST .../fields/{field}/purge: how many records each step of the job reads (default 100). */
+export const PURGE_PAGE_SIZE = 100;
+export const fieldPurge = z.strictObject({
+  pageSize: z.optional(z.int().check(z.minimum(1), z.maximum(500))),
+});
+/** GET /api/metadata/jobs/{id}: a metadata job (the purge of a field) and its progress. */
+export const metadataJob = z.object({
+  id: z.string(), kind: z.enum(['field-purge']), object: z.string(), field: z.string(),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  examined: z.int(), cleared: z.int(),
+  requestedAt: z.string(), requestedBy: z.string(),
+  startedAt: z.optional(z.string()), finishedAt: z.optional(z.string()), error: z.optional(z.string()),
+});
+
 const icon = z.string().check(z.regex(/^[a-z0-9-]{1,40}$/, 'An icon name: 1–40 lower-case letters, digits or -'));
 
 /**

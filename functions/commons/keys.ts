@@ -105,6 +105,11 @@ export const keys = {
   metaObjectPrefix: 'object#',
   /** Incremented by every metadata change; compiled validators are cached per tenant by it. */
   metaVersionSk: '~version',
+  /** A tenant's metadata jobs (a field purge, docs/data-model.md M6): sk is the job id. */
+  metaJobs: (tenantId: string) => `T#${tenantId}#metajob`,
+  metaJobSk: (jobId: string) => jobId,
+  /** In the jobs partition: the last purge of a field name (`purged#<object>#<apiName>`), so a restore of it answers 409, not 404. */
+  purgedFieldSk: (object: string, apiName: string) => `purged#${object}#${apiName}`,
   /** Record visibility (CD-7): one item per object with each role's read/edit level (`object#<apiName>`). */
   sharing: (tenantId: string) => `T#${tenantId}#sharing`,
   sharingSk: (object: string) => `object#${object}`,

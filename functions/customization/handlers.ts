@@ -2,7 +2,7 @@ import { httpHandler, json, noContent } from '#commons/http.ts';
 import { metadataDeps } from './deps.ts';
 import { tenantOpenApi } from './openapi.ts';
 import {
-  addField, createObject, deactivateField, deactivateObject, describeMetadata, restoreField, restoreObject, updateField, updateObject,
+  addField, createObject, deactivateField, deactivateObject, describeMetadata, getJob, purgeField, restoreField, restoreObject, updateField, updateObject,
 } from './service.ts';
 
 /** The metadata routes (unit `settings`): HTTP in, the metadata service, HTTP out. */
@@ -18,6 +18,12 @@ export const metadata = {
     return noContent();
   }),
   restoreField: httpHandler(async ({ principal, params }) => json(200, await restoreField(principal, params.object!, params.field!, metadataDeps()))),
+  /** 202 with the job; its progress at GET /api/metadata/jobs/{id} (Location). */
+  purgeField: httpHandler(async ({ principal, params, body }) => {
+    const job = await purgeField(principal, params.object!, params.field!, body, metadataDeps());
+    return json(202, job, { location: `/api/metadata/jobs/${job.id}` });
+  }),
+  job: httpHandler(async ({ principal, params }) => json(200, await getJob(principal, params.id!, metadataDeps()), { 'cache-control': 'no-store' })),
   createObject: httpHandler(async ({ principal, body }) => {
     const o = await createObject(principal, body, metadataDeps());
     return json(201, o, { location: `/api/metadata/objects/${o.apiName}` });

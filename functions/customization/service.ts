@@ -5,12 +5,13 @@ import { correlationId } from '#commons/observability.ts';
 import { assertCatalogued, currentVersion } from '#contracts/events.ts';
 import {
   MAX_CUSTOM_BYTES_PER_RECORD, MAX_CUSTOM_FIELDS_PER_OBJECT, MAX_CUSTOM_OBJECTS_PER_TENANT, MAX_RELATION_FIELDS_PER_OBJECT,
-  MAX_SEARCHABLE_CUSTOM_FIELDS, fieldCreate, fieldUpdate, isStandardObject, maxStoredBytes, objectCreate, objectUpdate,
+  MAX_SEARCHABLE_CUSTOM_FIELDS, PURGE_PAGE_SIZE, fieldCreate, fieldPurge, fieldUpdate, isStandardObject, maxStoredBytes, metadataJob, objectCreate, objectUpdate,
   valueSchema, type FieldCreate, type FieldDefinition, type ObjectDefinition,
 } from '#schemas/metadata.ts';
 import { toFieldIssues } from '#schemas/validation.ts';
 import { assertCan, can, type Actor } from '../policy/policy.ts';
-import type { StoredField, StoredObject } from '../metadata/items.ts';
+import type { MetaJob, StoredField, StoredObject } from '../metadata/items.ts';
+import { isId } from '#commons/ids.ts';
 import type { AuditEntry, DomainEvent } from '../records/store.ts';
 import type { MetadataRegistry } from '../metadata/custom-fields.ts';
 import { STANDARD_OBJECT_DEFINITIONS, customObjectDefinition, standardObject } from '../metadata/standard.ts';
@@ -83,7 +84,8 @@ export async function describeMetadata(p: Actor, query: unknown, deps: MetadataD
 
 /** The custom fields of an object, in the order they were added (deactivated ones only when asked). */
 const customFieldsOf = (meta: TenantMetadata, object: string, includeInactive: boolean) => meta.fields
-  .filter((f) => f.object === object && (f.active || includeInactive))
+  // A purging field is on its way out: not even an admin's ?include=inactive shows it (its job does).
+  .filter((f) => f.object === object && (f.active || includeInactive) && f.state !== 'purging')
   .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.apiName.localeCompare(b.apiName));
 
 const storedObjectOf = (meta: TenantMetadata, object: string) => meta.objects.find((o) => o.apiName === object);
@@ -162,7 +164,14 @@ type FieldChange = 'field-added' | 'field-changed' | 'field-deactivated' | 'fiel
 type ObjectChange = 'object-added' | 'object-changed' | 'object-deactivated' | 'object-restored';
 
 function event(p: Actor, object: string, field: string | undefined, change: FieldChange | ObjectChange, metadataVersion: number, now: Date, deps: MetadataDeps): DomainEvent {
-  const name = 'metadata.changed';
+  return metadataEvent(p, 'metadata.changed', object, field, { change, metadataVersion }, now, deps);
+}
+
+/** A catalogued metadata event (contracts/events.ts) about an object or one of its fields. */
+export function metadataEvent(
+  p: Actor, name: 'metadata.changed' | 'metadata.field_purge_requested' | 'metadata.field_purged',
+  object: string, field: string | undefined, data: Record<string, unknown>, now: Date, deps: Pick<MetadataDeps, 'newId'>,
+): DomainEvent {
   assertCatalogued(name);
   return {
     eventId: deps.newId(now), name, version: currentVersion(name),
@@ -170,7 +179,7 @@ function event(p: Actor, object: string, field: string | undefined, change: Fiel
     tenantId: p.tenantId, occurredAt: now.toISOString(),
     actor: { id: p.userId, name: p.name, ...(p.kind === 'system' ? { kind: 'system' as const } : {}) },
     subject: { type: 'metadata', id: field ? `${object}.${field}` : object },
-    data: { object, ...(field ? { field } : {}), change, metadataVersion },
+    data: { object, ...(field ? { field } : {}), ...data },
   };
 }
 
@@ -179,11 +188,12 @@ const actionOf = (change: FieldChange | ObjectChange): AuditEntry['action'] =>
 
 /** Writes one metadata change (items, version, audit, event) and reloads the container's cache; a concurrent change answers 409. */
 async function commitChange(
-  p: Actor, meta: TenantMetadata, change: Pick<MetadataChange, 'fields' | 'object'>, what: { object: string; field?: string; change: FieldChange | ObjectChange },
+  p: Actor, meta: TenantMetadata, change: Pick<MetadataChange, 'fields' | 'object' | 'job' | 'fieldsNotPurging'>,
+  what: { object: string; field?: string; change: FieldChange | ObjectChange | 'field-purge-requested'; event?: DomainEvent },
   before: Record<string, unknown> | undefined, after: Record<string, unknown>, now: Date, deps: MetadataDeps,
 ): Promise<void> {
   const audit: AuditEntry = {
-    id: deps.newId(now), at: now.toISOString(), action: actionOf(what.change),
+    id: deps.newId(now), at: now.toISOString(), action: what.change === 'field-purge-requested' ? 'delete' : actionOf(what.change),
     actor: { id: p.userId, name: p.name, email: p.kind === 'system' ? '' : p.email },
     recordType: 'metadata', recordId: what.object,
     ...(before ? { before } : {}), after,
@@ -191,7 +201,7 @@ async function commitChange(
   try {
     await deps.store.commit({
       tenantId: p.tenantId, ...change, expectedVersion: meta.version, at: now.toISOString(), by: p.userId,
-      audit, event: event(p, what.object, what.field, what.change, meta.version + 1, now, deps),
+      audit, event: what.event ?? event(p, what.object, what.field, what.change as FieldChange | ObjectChange, meta.version + 1, now, deps),
     });
   } catch (error) {
     if (error instanceof MetadataMoved) throw conflict('The objects or fields of this workspace were changed meanwhile. Reload them and try again.');
@@ -294,7 +304,8 @@ export async function restoreField(p: Actor, object: string, apiName: string, de
   assertCan(p, 'metadata:manage');
   const meta = await deps.registry.reload(p.tenantId);
   objectOf(meta, object);
-  const current = fieldOf(meta, object, apiName);
+  const current = await fieldOrPurged(p.tenantId, meta, object, apiName, deps);
+  if (current.state === 'purging') throw conflict(`The field ${apiName} is being purged (job ${current.purgeJobId}); its values cannot come back.`);
   if (current.active) return viewForAdmin(p, meta, object, current);
   const { deactivatedAt: _d, ...rest } = current;
   const next: StoredField = { ...rest, active: true, updatedAt: deps.clock().toISOString(), updatedBy: p.userId };
@@ -302,6 +313,80 @@ export async function restoreField(p: Actor, object: string, apiName: string, de
   if (errors.length) throw invalid(errors);
   await commitField(p, meta, current, next, 'field-restored', deps.clock(), deps);
   return viewForAdmin(p, meta, object, next);
+}
+
+// --- purge ---------------------------------------------------------------------------------------------------
+
+/** The field, or 409 when a field of that name was purged (nothing to restore or purge), else 404. */
+async function fieldOrPurged(tenantId: string, meta: TenantMetadata, object: string, apiName: string, deps: MetadataDeps): Promise<StoredField> {
+  const f = meta.fields.find((x) => x.object === object && x.apiName === apiName);
+  if (f) return f;
+  const purged = await deps.store.purged(tenantId, object, apiName);
+  if (purged) throw conflict(`The field ${apiName} of ${object} was purged (job ${purged.jobId}, ${purged.purgedAt}); its values are gone.`);
+  return fieldOf(meta, object, apiName);
+}
+
+export type JobView = z.infer<typeof metadataJob>;
+/** A job as GET /api/metadata/jobs/{id} shows it (not its cursor, phase or step: they are the worker's). */
+export function jobView(j: MetaJob): JobView {
+  return {
+    id: j.id, kind: j.kind, object: j.object, field: j.field, status: j.status, examined: j.examined, cleared: j.cleared,
+    requestedAt: j.requestedAt, requestedBy: j.requestedBy,
+    ...(j.startedAt ? { startedAt: j.startedAt } : {}), ...(j.finishedAt ? { finishedAt: j.finishedAt } : {}), ...(j.error ? { error: j.error } : {}),
+  };
+}
+
+/**
+ * POST .../fields/{field}/purge: a deactivated field goes to `purging` (gone from metadata, no restore) and a
+ * job is queued that takes its values off every record of the object (functions/customization/purge.ts);
+ * one transaction writes the field, the version, the job, the audit entry and `metadata.field_purge_requested`.
+ * A field already purging answers its job again; an active field is 409 (deactivate it first).
+ */
+export async function purgeField(p: Actor, object: string, apiName: string, body: unknown, deps: MetadataDeps): Promise<JobView> {
+  assertCan(p, 'metadata:manage');
+  const input = parse(fieldPurge, body);
+  const meta = await deps.registry.reload(p.tenantId);
+  objectOf(meta, object, true);
+  const current = await fieldOrPurged(p.tenantId, meta, object, apiName, deps);
+  if (current.state === 'purging' && current.purgeJobId) {
+    const job = await deps.store.job(p.tenantId, current.purgeJobId);
+    if (job) {
+      // Asked again while it is not done: its worker is started again too (it goes on from its last
+      // checkpoint, so a worker still running loses nothing), in case the first one's retries ran out.
+      if (job.status === 'queued' || job.status === 'running') {
+        const now = deps.clock();
+        await deps.store.publish(metadataEvent(p, 'metadata.field_purge_requested', object, apiName, { jobId: job.id, metadataVersion: meta.version, again: true }, now, deps));
+      }
+      return jobView(job);
+    }
+  }
+  if (current.active) {
+    throw conflict(`The field ${apiName} is active. Deactivate it first (DELETE /api/metadata/objects/${object}/fields/${apiName}); a purge takes the values of a deactivated field only.`);
+  }
+  const now = deps.clock();
+  const at = now.toISOString();
+  const job: MetaJob = {
+    id: deps.newId(now), kind: 'field-purge', object, field: apiName, status: 'queued', examined: 0, cleared: 0,
+    pageSize: input.pageSize ?? PURGE_PAGE_SIZE, phase: 'live', step: 0, requestedAt: at, requestedBy: p.userId,
+  };
+  const next: StoredField = { ...current, state: 'purging', purgeJobId: job.id, updatedAt: at, updatedBy: p.userId };
+  await commitChange(
+    p, meta, { fields: [{ field: next, isNew: false }], job, fieldsNotPurging: true },
+    {
+      object, field: apiName, change: 'field-purge-requested',
+      event: metadataEvent(p, 'metadata.field_purge_requested', object, apiName, { jobId: job.id, metadataVersion: meta.version + 1 }, now, deps),
+    },
+    { active: false }, { state: 'purging', purgeJobId: job.id }, now, deps,
+  );
+  return jobView(job);
+}
+
+/** GET /api/metadata/jobs/{id} (admins): a job and its progress; 404 for an id the tenant has no job of. */
+export async function getJob(p: Actor, id: string, deps: MetadataDeps): Promise<JobView> {
+  assertCan(p, 'metadata:manage');
+  const job = isId(id) ? await deps.store.job(p.tenantId, id) : undefined;
+  if (!job) throw notFound(`No job ${isId(id) ? id : '(invalid)'}.`);
+  return jobView(job);
 }
 
 // --- custom objects ----------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '#commons/keys.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
-import { metaFieldCodec, metaObjectCodec, metaVersionCodec, type StoredField, type StoredObject } from '../metadata/items.ts';
+import {
+  metaFieldCodec, metaJobCodec, metaObjectCodec, metaVersionCodec, purgedFieldCodec, type MetaJob, type PurgedField, type StoredField, type StoredObject,
+} from '../metadata/items.ts';
 import type { MetadataReader } from '../metadata/store.ts';
 import { DynamoMetadataReader } from '../metadata/store.ts';
 import type { AuditEntry, DomainEvent } from '../records/store.ts';
@@ -25,10 +28,20 @@ export interface MetadataChange {
   readonly by: string;
   readonly audit: AuditEntry;
   readonly event: DomainEvent;
+  /** A new job written with the change (a purge request; the write fails if the job exists). */
+  readonly job?: MetaJob;
+  /** The field items must be in this state: the write fails otherwise (a purge request: not purging yet). */
+  readonly fieldsNotPurging?: boolean;
 }
 
 export interface MetadataStore extends MetadataReader {
   commit(change: MetadataChange): Promise<void>;
+  /** A metadata job of the tenant (consistent read). */
+  job(tenantId: string, jobId: string): Promise<MetaJob | undefined>;
+  /** The last purge of a field name, if it was purged. */
+  purged(tenantId: string, object: string, field: string): Promise<PurgedField | undefined>;
+  /** An outbox event on its own (a job's worker nudged again: it resumes at its checkpoint). */
+  publish(event: DomainEvent): Promise<void>;
 }
 
 /** Someone else changed the tenant's metadata between the read and the write. */
@@ -55,9 +68,14 @@ export class DynamoMetadataStore extends DynamoMetadataReader implements Metadat
           ...c.fields.map(({ field, isNew }) => ({
             Put: {
               TableName: table, Item: metaFieldCodec.encode(field, { tenantId: c.tenantId }),
-              ConditionExpression: isNew ? 'attribute_not_exists(pk)' : 'attribute_exists(pk)',
+              ...(isNew
+                ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                : c.fieldsNotPurging
+                  ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#state)', ExpressionAttributeNames: { '#state': 'state' } }
+                  : { ConditionExpression: 'attribute_exists(pk)' }),
             },
           })),
+          ...(c.job ? [{ Put: { TableName: table, Item: metaJobCodec.encode(c.job, { tenantId: c.tenantId }), ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
           {
             Put: {
               TableName: table, Item: versionItem,
@@ -74,5 +92,19 @@ export class DynamoMetadataStore extends DynamoMetadataReader implements Metadat
       if (error instanceof TransactionCanceledException) throw new MetadataMoved();
       throw error;
     }
+  }
+
+  async job(tenantId: string, jobId: string): Promise<MetaJob | undefined> {
+    const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.metaJobs(tenantId), sk: keys.metaJobSk(jobId) }, ConsistentRead: true }));
+    return Item ? metaJobCodec.decode(Item) : undefined;
+  }
+
+  async publish(event: DomainEvent): Promise<void> {
+    await documentClient.send(new PutCommand({ TableName: tableName(), Item: outboxEventCodec.encode(event), ConditionExpression: 'attribute_not_exists(pk)' }));
+  }
+
+  async purged(tenantId: string, object: string, field: string): Promise<PurgedField | undefined> {
+    const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.metaJobs(tenantId), sk: keys.purgedFieldSk(object, field) }, ConsistentRead: true }));
+    return Item ? purgedFieldCodec.decode(Item) : undefined;
   }
 }

@@ -17,6 +17,11 @@ const opt = <T extends z.ZodMiniType>(s: T) => z.optional(s);
 /** A tenant's custom field of an object, as stored: its definition, the object it is on and who changed it when. */
 export type StoredField = FieldDefinition & {
   object: string; createdAt: string; createdBy: string; updatedAt: string; updatedBy: string; deactivatedAt?: string;
+  /**
+   * `purging`: a purge job (`purgeJobId`) is taking the field's values off the records; the field is gone
+   * from metadata and cannot be restored, and its item is deleted when the job is done.
+   */
+  state?: 'purging'; purgeJobId?: string;
 };
 const storedField = z.object({
   object: text, apiName: text, type: z.enum(FIELD_TYPES), label: localized, helpText: opt(localizedHelp),
@@ -24,6 +29,7 @@ const storedField = z.object({
   options: opt(z.array(option)), target: opt(text), many: opt(z.boolean()), permissions: opt(fieldPermissions),
   active: z.boolean(), custom: z.boolean(),
   createdAt: text, createdBy: text, updatedAt: text, updatedBy: text, deactivatedAt: opt(text),
+  state: opt(z.enum(['purging'])), purgeJobId: opt(text),
 }) as unknown as z.ZodMiniType<StoredField>;
 
 /**
@@ -76,3 +82,48 @@ export const metaFieldCodec = codec<StoredField>('meta-field', storedField, (f, 
 export const metaObjectCodec = codec<StoredObject>('meta-object', storedObject, (o, t) => ({ pk: keys.meta(t), sk: keys.metaObjectSk(o.apiName) }));
 /** The version item (`T#t#meta` / `~version`). */
 export const metaVersionCodec = codec<MetaVersion>('meta-version', metaVersion, (_v, t) => ({ pk: keys.meta(t), sk: keys.metaVersionSk }));
+
+/**
+ * A metadata job (today: the purge of a deactivated field), `T#t#metajob` / `<jobId>`: its progress is
+ * checkpointed after each page of records (`phase` and `cursor`, the last key read), so a worker that dies
+ * resumes where the last checkpoint left off. `cleared` is added to in each record's own transaction, so it
+ * is exact whatever crashed; `examined` moves with the checkpoint (a page cut short is examined again).
+ */
+export const JOB_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+export const PURGE_PHASES = ['live', 'trash', 'sweep', 'finish'] as const;
+export interface MetaJob {
+  id: string;
+  kind: 'field-purge';
+  object: string;
+  field: string;
+  status: (typeof JOB_STATUSES)[number];
+  /** Records of the object read at committed checkpoints, and records whose value was taken off. */
+  examined: number;
+  cleared: number;
+  /** Records read per page (a Query's Limit). */
+  pageSize: number;
+  phase: (typeof PURGE_PHASES)[number];
+  /** The last key read in `phase` (a Query's LastEvaluatedKey), absent at the start of a phase. */
+  cursor?: Record<string, string>;
+  /** Moved by every checkpoint: a checkpoint commits only on the step it was computed from. */
+  step: number;
+  requestedAt: string;
+  requestedBy: string;
+  startedAt?: string;
+  finishedAt?: string;
+  error?: string;
+}
+const metaJob = z.object({
+  id: text, kind: z.enum(['field-purge']), object: text, field: text, status: z.enum(JOB_STATUSES),
+  examined: z.number(), cleared: z.number(), pageSize: z.number(), phase: z.enum(PURGE_PHASES),
+  cursor: opt(z.record(z.string(), z.string())), step: z.number(),
+  requestedAt: text, requestedBy: text, startedAt: opt(text), finishedAt: opt(text), error: opt(text),
+}) as unknown as z.ZodMiniType<MetaJob>;
+
+/** A metadata job (`T#t#metajob` / `<jobId>`). */
+export const metaJobCodec = codec<MetaJob>('meta-job', metaJob, (j, t) => ({ pk: keys.metaJobs(t), sk: keys.metaJobSk(j.id) }));
+
+/** A field name that was purged (`T#t#metajob` / `purged#<object>#<apiName>`): which job, and when. */
+export interface PurgedField { object: string; field: string; jobId: string; purgedAt: string }
+const purgedField = z.object({ object: text, field: text, jobId: text, purgedAt: text }) as unknown as z.ZodMiniType<PurgedField>;
+export const purgedFieldCodec = codec<PurgedField>('meta-purged', purgedField, (v, t) => ({ pk: keys.metaJobs(t), sk: keys.purgedFieldSk(v.object, v.field) }));

@@ -20,7 +20,7 @@ export interface UserActor {
 }
 
 /** The product itself, acting on its own: never a fake admin or rep. */
-export type SystemName = 'assignment' | 'callback-timer' | 'intake' | 'stream' | 'seed';
+export type SystemName = 'assignment' | 'callback-timer' | 'intake' | 'stream' | 'seed' | 'field-purge';
 export interface SystemActor {
   readonly kind: 'system';
   readonly tenantId: string;
@@ -176,6 +176,8 @@ const SYSTEM_GRANTS: Readonly<Record<SystemName, readonly Action[]>> = {
   intake: ['record:create', 'record:read', 'record:update', 'field:write', 'custom-field:write'],
   // The outbox relay only forwards what was written.
   stream: [],
+  // The field purge job takes a deactivated field's values off records; it writes through its own store, asking nothing of the policy.
+  'field-purge': [],
   // `npm start` seeds demo data.
   seed: ['record:create', 'record:read', 'record:update', 'record:assign', 'field:read', 'field:write', 'assignment-rules:manage', 'custom-field:read', 'custom-field:write'],
 };

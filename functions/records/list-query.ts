@@ -39,26 +39,35 @@ const SYSTEM: readonly { apiName: string; type: string }[] = [
   { apiName: 'ownerId', type: 'user' },
 ];
 
-/** The custom fields of a set that have index items: indexable types, the earliest created first, active or not. */
-export function indexedCustomFields(custom: CustomFieldSet | undefined): IndexedField[] {
-  return [...(custom?.fields ?? [])]
+/**
+ * The custom fields of a set that have index items: indexable types, the earliest created first, active or
+ * not, at most MAX_INDEXED_CUSTOM_FIELDS. While a field is being purged (`state: 'purging'`) the ranking
+ * is in flux: the purge takes the field's items away and gives the next field in line its items
+ * (functions/customization/purge.ts). So `write` (what a record write keeps up) is both rankings, with and
+ * without the purging fields, and `query` (whose items are complete, so a list may use them as key
+ * conditions) is only what both rankings hold.
+ */
+export function indexedCustomFields(custom: CustomFieldSet | undefined, purpose: 'write' | 'query' = 'write'): IndexedField[] {
+  const ranked = [...(custom?.fields ?? [])]
     .filter((f) => INDEXED_TYPES.has(f.type))
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.apiName.localeCompare(b.apiName))
-    .slice(0, MAX_INDEXED_CUSTOM_FIELDS)
-    .map((f) => ({ apiName: f.apiName, type: f.type }));
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.apiName.localeCompare(b.apiName));
+  const before = ranked.slice(0, MAX_INDEXED_CUSTOM_FIELDS);
+  const after = ranked.filter((f) => f.state !== 'purging').slice(0, MAX_INDEXED_CUSTOM_FIELDS);
+  const chosen = purpose === 'write' ? ranked.filter((f) => before.includes(f) || after.includes(f)) : before.filter((f) => after.includes(f));
+  return chosen.map((f) => ({ apiName: f.apiName, type: f.type }));
 }
 
-/** Every field of a record type with list-index items (what a record write keeps, functions/records/service.ts). */
-export function indexedFields(type: string, custom: CustomFieldSet | undefined): IndexedField[] {
+/** Every field of a record type with list-index items (`write`: what a record write keeps, functions/records/service.ts). */
+export function indexedFields(type: string, custom: CustomFieldSet | undefined, purpose: 'write' | 'query' = 'write'): IndexedField[] {
   const standard = (standardObjectOfType(type)?.fields ?? [])
     .filter((f) => !NOT_INDEXED.has(f.apiName) && (INDEXED_TYPES.has(f.type) || INDEXED_TEXT_FIELDS.has(f.apiName)))
     .map((f) => ({ apiName: f.apiName, type: f.type }));
-  return [...standard, ...indexedCustomFields(custom)];
+  return [...standard, ...indexedCustomFields(custom, purpose)];
 }
 
 /** The fields of a record type a caller may name in a filter, a sort or a view's columns. */
 export function listFields(type: string, p: Actor, custom: CustomFieldSet | undefined): Map<string, ListField> {
-  const indexed = new Set(indexedFields(type, custom).map((f) => f.apiName));
+  const indexed = new Set(indexedFields(type, custom, 'query').map((f) => f.apiName));
   const out = new Map<string, ListField>();
   for (const f of SYSTEM) out.set(f.apiName, { ...f, readable: true, indexed: false });
   for (const f of standardObjectOfType(type)?.fields ?? []) {

@@ -11,14 +11,16 @@ import {
 import { StaleVersion, conflict, invalid, notFound, type FieldError } from '#commons/errors.ts';
 import { listQuery, pageQuery, type ListQuery } from '#schemas/common.ts';
 import { canSeeView } from '../policy/policy.ts';
-import { phoneSearchTokens, toE164 } from '#schemas/phone.ts';
+import { toE164 } from '#schemas/phone.ts';
 import { toFieldIssues } from '#schemas/validation.ts';
 import { sameEntry } from './search/entry.ts';
 import { indexChange } from './list-index.ts';
 import { fieldTypesOf, indexedFields, listFields, parseSort, parseWhere, whereParams, type RawClause } from './list-query.ts';
-import { nameTokens, phoneTokens, textTokens } from './search/tokenizer.ts';
+import { cleanToken, fieldTokens, nameTokens } from './search/tokenizer.ts';
 import { SYSTEM_FIELDS, type EntityDefinition, type StoredRecord } from './entity.ts';
 import { assertRelationsExist, parseWithRelations, relationLinkChanges, relationLinks } from './relations.ts';
+import { purgedTokens, withoutPurging } from './purging.ts';
+import { isCustomName } from '#schemas/metadata.ts';
 import { listScope, visibility, type Visibility } from './visibility.ts';
 import type { SharingSource } from '../metadata/sharing.ts';
 import {
@@ -126,7 +128,6 @@ function uniqueValues(def: EntityDefinition, fields: Fields): { field: string; v
  */
 export const MAX_TOKENS_PER_FIELD = 8;
 export const MAX_TOKENS_PER_RECORD = 24;
-const MAX_TOKEN_LENGTH = 100;
 
 /**
  * Prefix-search tokens: the whole name, each word of it and the words, character pairs and characters of its
@@ -140,7 +141,7 @@ export function searchTokens(def: EntityDefinition, record: Fields, custom: read
     let taken = 0;
     for (const t of candidates) {
       if (taken >= MAX_TOKENS_PER_FIELD || tokens.size >= cap) return;
-      const clean = t.replace(/#/g, '').trim().slice(0, MAX_TOKEN_LENGTH);
+      const clean = cleanToken(t);
       if (clean && !tokens.has(clean)) {
         tokens.add(clean);
         taken++;
@@ -181,24 +182,15 @@ export function customSearchFields(def: EntityDefinition, custom: CustomFieldSet
     .map((f) => ({ apiName: f.apiName, phone: f.type === 'phone' }));
 }
 
-function* fieldTokens(v: string, phone: boolean): Generator<string> {
-  if (phone) {
-    const [digits, national] = phoneSearchTokens(v);
-    yield* phoneTokens(digits!, national);
-    return;
-  }
-  const lower = v.toLowerCase();
-  if (!lower.includes('@')) {
-    yield* textTokens(v);
-    return;
-  }
-  yield lower;
-  // "huawei" should find wei.zhang@huawei.com by its domain, and "zhang" by a part of the local name.
-  const at = lower.indexOf('@');
-  if (at > 0) {
-    yield lower.slice(at + 1);
-    for (const m of lower.slice(0, at).matchAll(/[._+-]/g)) yield lower.slice(m.index! + 1);
-  }
+const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
+
+/**
+ * The search tokens left by values of purging fields that a write strips (functions/records/purging.ts):
+ * a purging field is no longer active, so the new tokens the write computes leave its tokens out; these are
+ * the ones its value may have written. `keep`: the tokens the record keeps.
+ */
+function purgingTokens(def: EntityDefinition, custom: CustomFieldSet | undefined, current: Fields, keep: readonly string[]): string[] {
+  return withoutPurging(custom, current).stripped.flatMap((f) => purgedTokens(f, current[f.apiName], keep));
 }
 
 /** How a typed query is matched against tokens: phones by digits, the rest lower-cased. */
@@ -485,12 +477,14 @@ export async function commitChange(
   const implied = def.changeExtras?.(current, merged) ?? {};
   // What the caller says wins over what the entity implies (e.g. counters with an expected value).
   options = { ...implied, ...options };
-  const changes = changedFields(current, merged);
+  const custom = await customFieldsOf(def, p, deps);
+  // A purging field's value leaves with this write (functions/records/purging.ts); it is no change of the caller's.
+  merged = withoutPurging(custom, merged).record;
+  const changes = changedFields(withoutPurging(custom, current).record, merged);
   // An account's or opportunity's name is its own field (a contact's is derived from first and last name).
   if (changes.length === 0 && merged.name !== current.name) changes.push('name');
   if (changes.length === 0 && !options.force) return redact(p, def.type, current);
   const id = current.id;
-  const custom = await customFieldsOf(def, p, deps);
 
   const now = deps.clock();
   const record: StoredRecord = {
@@ -513,8 +507,8 @@ export async function commitChange(
     uniquesRemoved: oldUniques.filter((u) => !newUniques.some(sameUnique(u))),
     // Token items carry the display fields: rewrite them all only when those changed, else add the new ones.
     tokensPut: sameEntry(def.type, current, record) ? newTokens.filter((t) => !oldTokens.includes(t)) : newTokens,
-    tokensRemoved: oldTokens.filter((t) => !newTokens.includes(t)),
-    ...indexChange(indexedFields(def.type, await customFieldsOf(def, p, deps)), current, record),
+    tokensRemoved: union(oldTokens.filter((t) => !newTokens.includes(t)), purgingTokens(def, custom, current, newTokens)),
+    ...indexChange(indexedFields(def.type, custom), current, record),
     timeline: entries,
     audit: audit(def, p, 'update', id, now, deps, pick(current, changes), pick(record, changes)),
     event: options.eventData ? { ...ev, data: { ...ev.data, ...options.eventData } } : ev,
@@ -548,13 +542,13 @@ export async function deleteRecord(def: EntityDefinition, p: Actor, id: string, 
   if (current.deletedAt) return;
   const now = deps.clock();
   const at = now.toISOString();
-  const record: StoredRecord = { ...current, version: current.version + 1, updatedAt: at, updatedBy: p.userId, deletedAt: at, deletedBy: p.userId };
-  const parentId = def.parent ? current[def.parent.field] : undefined;
   const custom = await customFieldsOf(def, p, deps);
+  const record: StoredRecord = withoutPurging(custom, { ...current, version: current.version + 1, updatedAt: at, updatedBy: p.userId, deletedAt: at, deletedBy: p.userId }).record;
+  const parentId = def.parent ? current[def.parent.field] : undefined;
   await commit(def, p, {
     tenantId: p.tenantId, type: def.type, record, expectedVersion: current.version,
     uniquesAdded: [], uniquesRemoved: [],
-    tokensPut: [], tokensRemoved: searchTokens(def, current, customSearchFields(def, custom, 'all')),
+    tokensPut: [], tokensRemoved: union(searchTokens(def, current, customSearchFields(def, custom, 'all')), purgingTokens(def, custom, current, [])),
     ...indexChange(indexedFields(def.type, custom), current, record),
     timeline: [{ type: def.type, id, entry: timeline('deleted', p, now, deps) }],
     audit: audit(def, p, 'delete', id, now, deps, { deletedAt: undefined }, { deletedAt: at }),
@@ -569,16 +563,17 @@ export async function restoreRecord(def: EntityDefinition, p: Actor, id: string,
   if (!current.deletedAt) return redact(p, def.type, current);
   const now = deps.clock();
   const { deletedAt, deletedBy: _deletedBy, ...rest } = current;
-  const record: StoredRecord = { ...rest, version: current.version + 1, updatedAt: now.toISOString(), updatedBy: p.userId };
+  const custom = await customFieldsOf(def, p, deps);
+  const record: StoredRecord = withoutPurging(custom, { ...rest, version: current.version + 1, updatedAt: now.toISOString(), updatedBy: p.userId }).record;
+  const tokens = searchTokens(def, record, customSearchFields(def, custom, 'active'));
   const parentId = def.parent ? record[def.parent.field] : undefined;
   const parentLive = def.parent && typeof parentId === 'string'
     ? Boolean(await deps.store.get(p.tenantId, def.parent.type, parentId).then((r) => r && !r.deletedAt))
     : false;
-  const custom = await customFieldsOf(def, p, deps);
   await commit(def, p, {
     tenantId: p.tenantId, type: def.type, record, expectedVersion: current.version,
     uniquesAdded: [], uniquesRemoved: [],
-    tokensPut: searchTokens(def, record, customSearchFields(def, custom, 'active')), tokensRemoved: [],
+    tokensPut: tokens, tokensRemoved: purgingTokens(def, custom, current, tokens),
     ...indexChange(indexedFields(def.type, custom), current, record),
     timeline: [{ type: def.type, id, entry: timeline('restored', p, now, deps) }],
     audit: audit(def, p, 'restore', id, now, deps, { deletedAt }, { deletedAt: undefined }),

@@ -32,6 +32,9 @@ export const routes: RouteTable = {
   'PATCH /api/metadata/objects/{object}/fields/{field}': metadata.updateField,
   'DELETE /api/metadata/objects/{object}/fields/{field}': metadata.deactivateField,
   'POST /api/metadata/objects/{object}/fields/{field}/restore': metadata.restoreField,
+  /** Purge a deactivated field (a job takes its values off the records), and the job's progress. */
+  'POST /api/metadata/objects/{object}/fields/{field}/purge': metadata.purgeField,
+  'GET /api/metadata/jobs/{id}': metadata.job,
   /** Record visibility per object and role (CD-7; admins). */
   'GET /api/metadata/objects/{object}/sharing': sharing.get,
   'PUT /api/metadata/objects/{object}/sharing': sharing.put,

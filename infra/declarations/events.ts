@@ -73,6 +73,15 @@ export const rules: readonly RuleDeclaration[] = [
     retryAttempts: 8,
     maxEventAgeSeconds: 3600,
   },
+  {
+    name: 'metadata-field-purge',
+    description: 'Issue 7: a deactivated field\'s purge takes its values, index items, search tokens and relation links off every record, page by page, then deletes the field',
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': detailTypes('metadata.field_purge_requested') },
+    // Resumable (checkpoint per page) and idempotent: a retry or a second delivery goes on from the last checkpoint.
+    target: { name: 'metadata-field-purge', entry: 'functions/customization/purge-worker.ts', access: { table: 'readwrite' }, timeoutSeconds: 900, memoryMb: 512 },
+    retryAttempts: 20,
+    maxEventAgeSeconds: 6 * 3600,
+  },
 ];
 
 /** Targets of one-time schedules that functions create at run time (e.g. call-back timers). */

@@ -5,7 +5,7 @@ import { toProblem, type HttpProblem } from '../../functions/commons/problem.ts'
 import { MetadataRegistry } from '../../functions/metadata/custom-fields.ts';
 import { createObject, deactivateObject, describeMetadata, restoreObject, updateObject, type MetadataDeps } from '../../functions/customization/service.ts';
 import { MetadataMoved, type MetadataChange, type MetadataStore } from '../../functions/customization/store.ts';
-import { metaObjectCodec, type StoredField, type StoredObject } from '../../functions/metadata/items.ts';
+import { metaObjectCodec, type MetaJob, type PurgedField, type StoredField, type StoredObject } from '../../functions/metadata/items.ts';
 import type { TenantMetadata } from '../../functions/metadata/store.ts';
 import { entityOfObject, objectEntity } from '../../functions/records/objects.ts';
 import { createRecord, deleteRecord, restoreRecord, updateRecord, type RecordDeps } from '../../functions/records/service.ts';
@@ -50,8 +50,20 @@ class MemoryMetadataStore implements MetadataStore {
     if (c.fields.some(({ field, isNew }) => isNew === this.fields.has(k(field)))) throw new MetadataMoved();
     if (c.object) this.objects.set(c.object.object.apiName, structuredClone(c.object.object));
     for (const { field } of c.fields) this.fields.set(k(field), structuredClone(field));
+    if (c.job) this.jobs.set(c.job.id, structuredClone(c.job));
     this.ver++;
     this.changes.push(c);
+  }
+  jobs = new Map<string, MetaJob>();
+  async job(_tenantId: string, id: string): Promise<MetaJob | undefined> {
+    return structuredClone(this.jobs.get(id));
+  }
+  published: unknown[] = [];
+  async publish(e: unknown) {
+    this.published.push(e);
+  }
+  async purged(): Promise<PurgedField | undefined> {
+    return undefined;
   }
 }
 

@@ -10,7 +10,7 @@ import { STANDARD_OBJECT_DEFINITIONS } from '../../functions/metadata/standard.t
 import { MetadataMoved, type MetadataChange, type MetadataStore } from '../../functions/customization/store.ts';
 import type { TenantMetadata } from '../../functions/metadata/store.ts';
 import { createRecord, getRecord, listRecords, updateRecord, type RecordDeps } from '../../functions/records/service.ts';
-import { metaFieldCodec, metaVersionCodec, type StoredField, type StoredObject } from '../../functions/metadata/items.ts';
+import { metaFieldCodec, metaVersionCodec, type MetaJob, type PurgedField, type StoredField, type StoredObject } from '../../functions/metadata/items.ts';
 import {
   FIELD_TYPES, MAX_CUSTOM_FIELDS_PER_OBJECT, MAX_SEARCHABLE_CUSTOM_FIELDS, ROLE_NAMES, compileFields, fieldCreate,
   type FieldDefinition, type FieldType,
@@ -160,8 +160,20 @@ class MemoryMetadataStore implements MetadataStore {
     if (c.fields.some(({ field, isNew }) => isNew === this.items.has(k(field)))) throw new MetadataMoved();
     if (c.object) this.objects.set(c.object.object.apiName, structuredClone(c.object.object));
     for (const { field } of c.fields) this.items.set(k(field), structuredClone(field));
+    if (c.job) this.jobs.set(c.job.id, structuredClone(c.job));
     this.ver++;
     this.changes.push(c);
+  }
+  jobs = new Map<string, MetaJob>();
+  async job(_tenantId: string, id: string): Promise<MetaJob | undefined> {
+    return structuredClone(this.jobs.get(id));
+  }
+  published: unknown[] = [];
+  async publish(e: unknown) {
+    this.published.push(e);
+  }
+  async purged(): Promise<PurgedField | undefined> {
+    return undefined;
   }
 }
 

@@ -61,6 +61,9 @@ describe('every key is the one already stored', () => {
     metaObjectSk: [keys.metaObjectSk('c_projects'), 'object#c_projects'],
     metaObjectPrefix: [keys.metaObjectPrefix, 'object#'],
     metaVersionSk: [keys.metaVersionSk, '~version'],
+    metaJobs: [keys.metaJobs('demo'), 'T#demo#metajob'],
+    metaJobSk: [keys.metaJobSk('01J9'), '01J9'],
+    purgedFieldSk: [keys.purgedFieldSk('contacts', 'c_tier'), 'purged#contacts#c_tier'],
     sharing: [keys.sharing('demo'), 'T#demo#sharing'],
     sharingSk: [keys.sharingSk('leads'), 'object#leads'],
   };

@@ -250,6 +250,7 @@ export default {
   actors: {
     assignment: 'Assignment rules',
     'callback-timer': 'Call-back timer',
+    'field-purge': 'Field purge',
     stream: 'System',
     seed: 'Demo data',
     system: 'System',

@@ -252,6 +252,7 @@ const zhCN: typeof en = {
   actors: {
     assignment: '分配规则',
     'callback-timer': '回电计时器',
+    'field-purge': '字段清除',
     stream: '系统',
     seed: '演示数据',
     system: '系统',

@@ -1,4 +1,5 @@
 import { nameKey } from '#commons/keys.ts';
+import { phoneSearchTokens } from '#schemas/phone.ts';
 
 /**
  * Search tokens of text (issue 7): Latin text by its words, Chinese text by the words inside it.
@@ -89,4 +90,32 @@ export function planMatches(plan: SearchPlan, hit: { name?: string; subtitle?: s
   if (!plan.contains) return true;
   const norm = (s: string | undefined) => nameKey(s ?? '').replace(/ /g, '');
   return norm(hit.name).includes(plan.contains) || norm(hit.subtitle).includes(plan.contains);
+}
+
+const MAX_TOKEN_LENGTH = 100;
+/** A candidate as it is stored: no `#` (the separator before the id), trimmed, at most 100 characters. */
+export const cleanToken = (t: string) => t.replace(/#/g, '').trim().slice(0, MAX_TOKEN_LENGTH);
+
+/**
+ * Candidate tokens of a search field's value, most useful first: a phone by its digits and last digits, an
+ * email by its address, domain and local-name parts, other text by its words (and Chinese parts).
+ */
+export function* fieldTokens(v: string, phone: boolean): Generator<string> {
+  if (phone) {
+    const [digits, national] = phoneSearchTokens(v);
+    yield* phoneTokens(digits!, national);
+    return;
+  }
+  const lower = v.toLowerCase();
+  if (!lower.includes('@')) {
+    yield* textTokens(v);
+    return;
+  }
+  yield lower;
+  // "huawei" should find wei.zhang@huawei.com by its domain, and "zhang" by a part of the local name.
+  const at = lower.indexOf('@');
+  if (at > 0) {
+    yield lower.slice(at + 1);
+    for (const m of lower.slice(0, at).matchAll(/[._+-]/g)) yield lower.slice(m.index! + 1);
+  }
 }
