@@ -35,3 +35,9 @@ export function defaultColumns(o: ObjectMeta | undefined): string[] {
   const rest = all.slice(1).filter((c) => c.key !== 'ownerId' && c.field.type !== 'longText').slice(0, 4).map((c) => c.key);
   return ['name', ...rest, ...(all.some((c) => c.key === 'ownerId') ? ['ownerId'] : [])];
 }
+
+/** Fields for a form or a detail page: the naming field first, the owner last, the rest as metadata orders them. */
+export function formOrder<T extends { apiName: string }>(o: { nameField: string } | undefined, fields: readonly T[]): T[] {
+  const rank = (f: T) => (f.apiName === o?.nameField ? 0 : f.apiName === 'ownerId' ? 2 : 1);
+  return [...fields].sort((a, b) => rank(a) - rank(b));
+}
