@@ -8,7 +8,8 @@ import { VIEWS, poll, signInAs, snapshot, type View } from './support/views.ts';
  * Objects as data in the web app (issue 7, generic record pages): an admin creates `c_projects` through the
  * API (a required name, a stage picklist with colours, a relation to accounts); a rep opens its list from
  * the side menu (labelled in the UI language), creates a project in the form generated from metadata (the
- * required-field error beside the field first), filters the list by the picklist, saves the view, reloads
+ * required-field error beside the field first), edits it against someone else's save (412, reload their
+ * version), filters the list by the picklist, saves the view, reloads
  * and finds the view remembered, and opens the project to see its account. At 1440 px in English and
  * 390 px in Chinese. CIRRUS_E2E_SCREENSHOTS=<dir> keeps screenshots.
  */
@@ -132,6 +133,25 @@ describe.each(VIEWS.filter((v) => v.name === '1440-en' || v.name === '390-zh'))(
     expect(await accountLink.getAttribute('href')).toBe(`/accounts/${accountId}`);
     await p.waitForSelector('[data-test=timeline-entry][data-type=created]');
     await shot(p, 'detail', true);
+
+    // Someone else saves first: the form's save answers 412 and offers their version.
+    const id = new URL(p.url()).pathname.split('/').pop()!;
+    await p.click('[data-test=edit]');
+    await form.waitFor();
+    expect(await form.locator('[data-test=field-c_name]').inputValue()).toBe(projectName);
+    expect((await rep('PATCH', `/api/c_projects/${id}`, { c_stage: 'planning' }, { 'if-match': '"1"' })).status).toBe(200);
+    await form.locator('[data-test=field-c_name]').fill(`${projectName} v2`);
+    await p.click('[data-test=form-save]');
+    await p.locator('[data-test=conflict-dialog]').waitFor();
+    await shot(p, 'conflict');
+    await p.click('[data-test=conflict-reload]');
+    await poll(() => form.locator('.el-form-item[data-field=c_stage] .el-select__placeholder').textContent()).toBe(zh ? '规划中' : 'Planning');
+    expect(await form.locator('[data-test=field-c_name]').inputValue()).toBe(projectName);
+    await choose(p, form.locator('.el-form-item[data-field=c_stage] .el-select'), zh ? '进行中' : 'Active');
+    await p.click('[data-test=form-save]');
+    await form.waitFor({ state: 'hidden' });
+    await poll(() => p.textContent('[data-test=value-version]')).toBe('3');
+    await poll(() => p.textContent('[data-test=value-c_stage]')).toContain(zh ? '进行中' : 'Active');
 
     // Back to the list: filter by the stage picklist.
     await p.click('.crumbs .el-page-header__back');
