@@ -36,7 +36,7 @@ describe('generic record page messages', () => {
   });
 
   it('names every filter operator any field type offers', () => {
-    for (const type of FIELD_TYPES) for (const op of OPS_BY_TYPE[type]) expect(enKeys[`objects.ops.${op}`], `${type} ${op}`).toBeTruthy();
+    for (const type of FIELD_TYPES) for (const op of OPS_BY_TYPE[type] ?? []) expect(enKeys[`objects.ops.${op}`], `${type} ${op}`).toBeTruthy();
   });
 
   it('every static key the object pages and field components use exists', () => {

@@ -1,4 +1,4 @@
-import type { FieldMeta, FieldType } from '@/adapter/objects';
+import type { FieldType } from '#schemas/metadata.ts';
 
 /**
  * What lists accept (functions/records/list-query.ts, which the web app may not import: keep the two
@@ -22,7 +22,7 @@ const INDEXED_TEXT_FIELDS = new Set(['status', 'stage', 'source', 'country']);
 const NOT_INDEXED = new Set(['ownerId', 'updatedAt', 'id']);
 
 /** May a list be ordered by this column? (The server has the last word: a 400 names the sort.) */
-export function sortable(key: string, f: Pick<FieldMeta, 'type' | 'custom'> | undefined): boolean {
+export function sortable(key: string, f: { readonly type: FieldType; readonly custom: boolean } | undefined): boolean {
   if (key === 'name' || key === 'createdAt') return true;
   if (!f || NOT_INDEXED.has(key)) return false;
   return INDEXED_TYPES.has(f.type) || (!f.custom && INDEXED_TEXT_FIELDS.has(key));
