@@ -7,7 +7,8 @@ import appEn from '../../frontend/src/locales/en.ts';
 import leadsEn from '../../frontend/src/locales/leads.en.ts';
 import formsEn from '../../frontend/src/locales/forms.en.ts';
 import { OPS_BY_TYPE } from '../../frontend/src/components/fields/ops.ts';
-import { FIELD_TYPES } from '../../schemas/metadata.ts';
+import { FIELD_TYPES, STANDARD_OBJECTS } from '../../schemas/metadata.ts';
+import { routes } from '../../contracts/routes.ts';
 
 /** PLT-8 for the generic record pages (issue 7): zh-CN and English match, and every key the pages use exists. */
 type Tree = { [k: string]: string | Tree };
@@ -37,6 +38,14 @@ describe('generic record page messages', () => {
 
   it('names every filter operator any field type offers', () => {
     for (const type of FIELD_TYPES) for (const op of OPS_BY_TYPE[type] ?? []) expect(enKeys[`objects.ops.${op}`], `${type} ${op}`).toBeTruthy();
+  });
+
+  it('offers New/Edit/Delete on a standard object exactly when the API has its write routes', async () => {
+    const { READ_ONLY_OBJECTS } = await import('../../frontend/src/views/objects/readOnly.ts');
+    for (const o of Object.keys(STANDARD_OBJECTS)) {
+      const writes = routes.some((r) => r.method === 'POST' && r.path === `/api/${o}`);
+      expect(READ_ONLY_OBJECTS.has(o), o).toBe(!writes);
+    }
   });
 
   it('every static key the object pages and field components use exists', () => {
