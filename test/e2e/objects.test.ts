@@ -10,7 +10,7 @@ import { VIEWS, poll, signInAs, snapshot, type View } from './support/views.ts';
  * the side menu (labelled in the UI language), creates a project in the form generated from metadata (the
  * required-field error beside the field first), edits it against someone else's save (412, reload their
  * version), filters the list by the picklist, saves the view, reloads
- * and finds the view remembered, and opens the project to see its account. At 1440 px in English and
+ * and finds the view remembered, and opens the project to see its account (and the account's generic page lists the project). At 1440 px in English and
  * 390 px in Chinese. CIRRUS_E2E_SCREENSHOTS=<dir> keeps screenshots.
  */
 declare module 'vitest' {
@@ -193,6 +193,13 @@ describe.each(VIEWS.filter((v) => v.name === '1440-en' || v.name === '390-zh'))(
     await rows.filter({ hasText: projectName }).first().click();
     await p.waitForURL(/\/o\/c_projects\/[^/]+$/);
     await poll(() => p.locator('[data-test=value-c_account] a').textContent()).toBe(accountName);
+
+    // The other side of the relation: the account's generic page lists its projects.
+    await p.goto(`${baseUrl}/o/accounts/${accountId}`);
+    const related = p.locator('[data-test=related-list][data-related=c_projects]');
+    await poll(() => related.locator('[data-test=related-link]').allTextContents()).toContain(projectName);
+    expect((await related.locator('h2').textContent())!).toContain(zh ? '项目' : 'Projects');
+    await shot(p, 'account-related', true);
     await p.close();
   });
 });
