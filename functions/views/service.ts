@@ -1,6 +1,6 @@
 import type { Clock } from '#commons/clock.ts';
 import { conflict, invalid, notFound, type FieldError } from '#commons/errors.ts';
-import { STANDARD_OBJECTS, isStandardObject } from '#schemas/metadata.ts';
+import { STANDARD_OBJECTS, isCustomName, isStandardObject } from '#schemas/metadata.ts';
 import { toFieldIssues } from '#schemas/validation.ts';
 import { MAX_VIEWS_PER_OBJECT, lastViewPut, viewCreate, viewUpdate, type SavedView } from '#schemas/view.ts';
 import { PolicyDenied, canEditView, canSeeView, type Actor, type ViewAccess } from '../policy/policy.ts';
@@ -35,9 +35,12 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
   return result.data;
 }
 
-/** The record type of an object the views know (the standard objects; custom objects once they are served). */
-function recordTypeOf(object: string): string | undefined {
-  return isStandardObject(object) ? STANDARD_OBJECTS[object] : undefined;
+/** The record type of an object the views know: a standard object, or an active custom one of the tenant (its API name). */
+async function recordTypeOf(p: Actor, object: string, deps: ViewDeps): Promise<string | undefined> {
+  if (isStandardObject(object)) return STANDARD_OBJECTS[object];
+  if (!isCustomName(object) || !deps.metadata?.tenant) return undefined;
+  const meta = await deps.metadata.tenant(p.tenantId);
+  return meta.objects.some((o) => o.apiName === object && o.active) ? object : undefined;
 }
 
 async function fieldsFor(p: Actor, type: string, deps: ViewDeps): Promise<Map<string, ListField>> {
@@ -83,7 +86,7 @@ async function loadVisible(p: Actor, id: string, deps: ViewDeps): Promise<SavedV
 
 export async function createView(p: Actor, body: unknown, deps: ViewDeps): Promise<SavedView> {
   const input = parse(viewCreate, body);
-  const type = recordTypeOf(input.object);
+  const type = await recordTypeOf(p, input.object, deps);
   if (!type) throw invalid([{ path: 'object', message: 'No such object', code: 'unknown_object' }]);
   const view = {
     columns: input.columns, where: input.where ?? {}, sort: input.sort ?? [], ...(input.widths ? { widths: input.widths } : {}),
@@ -106,7 +109,7 @@ export async function createView(p: Actor, body: unknown, deps: ViewDeps): Promi
 /** The views of an object the caller may see (own first, then by name) and the one they last used. */
 export async function listViews(p: Actor, query: Record<string, string | undefined>, deps: ViewDeps): Promise<{ items: SavedView[]; lastViewId: string | null }> {
   const object = query.object;
-  if (!object || !recordTypeOf(object)) throw invalid([{ path: 'object', message: 'Name an object, e.g. ?object=contacts', code: 'unknown_object' }]);
+  if (!object || !(await recordTypeOf(p, object, deps))) throw invalid([{ path: 'object', message: 'Name an object, e.g. ?object=contacts', code: 'unknown_object' }]);
   const [all, me, last] = await Promise.all([
     deps.views.listOf(p.tenantId, object), deps.records.getUser(p.tenantId, p.userId), deps.views.lastUsed(p.tenantId, p.userId, object),
   ]);
@@ -129,7 +132,7 @@ export async function updateView(p: Actor, id: string, body: unknown, deps: View
   else if (widths) next.widths = widths;
   if (density === null) delete next.density;
   else if (density) next.density = density;
-  const errors = checkView(next, await fieldsFor(p, recordTypeOf(current.object)!, deps));
+  const errors = checkView(next, await fieldsFor(p, (await recordTypeOf(p, current.object, deps)) ?? current.object, deps));
   if (errors.length) throw invalid(errors);
   const saved = { ...next, version: current.version + 1, updatedAt: deps.clock().toISOString() };
   try {
@@ -153,7 +156,7 @@ export async function deleteView(p: Actor, id: string, deps: ViewDeps): Promise<
  */
 export async function countView(p: Actor, id: string, deps: ViewDeps): Promise<{ count: number; exact: boolean }> {
   const view = await loadVisible(p, id, deps);
-  const type = recordTypeOf(view.object)!;
+  const type = (await recordTypeOf(p, view.object, deps)) ?? view.object;
   const fields = await fieldsFor(p, type, deps);
   const clauses = Object.entries(view.where).flatMap(([field, ops]) => Object.entries(ops).map(([op, raw]) => ({ field, op, raw, path: `where.${field}.${op}` })));
   const { where, errors } = parseWhere(clauses, fields);
@@ -170,7 +173,7 @@ export async function countView(p: Actor, id: string, deps: ViewDeps): Promise<{
 /** Remembers (or forgets, viewId null) the view a user last used on an object. */
 export async function setLastView(p: Actor, body: unknown, deps: ViewDeps): Promise<{ object: string; viewId: string | null }> {
   const input = parse(lastViewPut, body);
-  if (!recordTypeOf(input.object)) throw invalid([{ path: 'object', message: 'No such object', code: 'unknown_object' }]);
+  if (!(await recordTypeOf(p, input.object, deps))) throw invalid([{ path: 'object', message: 'No such object', code: 'unknown_object' }]);
   if (input.viewId !== null) {
     const view = objectOfId(input.viewId) === input.object ? await deps.views.get(p.tenantId, input.object, input.viewId) : undefined;
     if (!view || !canSeeView(p, await accessOf(p, view, deps))) throw invalid([{ path: 'viewId', message: 'No such view of this object', code: 'unknown_view' }]);

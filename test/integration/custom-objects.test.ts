@@ -141,6 +141,26 @@ describe('custom objects end to end', () => {
     expect((await rep('GET', `/api/c_projects/${p.id}`)).body.c_account).toBe(other.id);
   });
 
+  it('saved views work on a custom object: create, list, apply with ?view=, remember the last one; an unknown object is a 400', async () => {
+    await refreshWindow();
+    const account = (await rep('POST', '/api/accounts', { name: `Viewed ${unique()}` })).body;
+    const mine = (await rep('POST', '/api/c_projects', { c_name: `In view ${unique()}`, c_account: account.id })).body;
+    const other = (await rep('POST', '/api/c_projects', { c_name: `Not in view ${unique()}` })).body;
+    const view = await rep('POST', '/api/views', { object: 'c_projects', name: 'This account', shared: 'private', columns: ['name', 'c_account'], where: { c_account: { eq: account.id } } });
+    expect(view.status).toBe(201);
+    const applied = (await rep('GET', `/api/c_projects?view=${view.body.id}&limit=50`)).body.items.map((x: any) => x.id);
+    expect(applied).toEqual([mine.id]);
+    expect(applied).not.toContain(other.id);
+    expect((await rep('PUT', '/api/views/last', { object: 'c_projects', viewId: view.body.id })).status).toBe(200);
+    const listed = (await rep('GET', '/api/views?object=c_projects')).body;
+    expect([listed.items.map((v: any) => v.id), listed.lastViewId]).toEqual([[view.body.id], view.body.id]);
+    const badColumn = await rep('POST', '/api/views', { object: 'c_projects', name: 'Bad', shared: 'private', columns: ['name', 'c_nosuch'] });
+    expect(badColumn.status).toBe(400);
+    const unknown = await rep('POST', '/api/views', { object: 'c_nothing', name: 'X', shared: 'private', columns: ['name'] });
+    expect([unknown.status, paths(unknown.body)]).toEqual([400, ['object']]);
+    expect((await rep('GET', '/api/views?object=c_nothing')).status).toBe(400);
+  });
+
   it('unknown objects answer 404; a deactivated object answers 404 and comes back on restore with its records', async () => {
     const unknown = await rep('GET', '/api/c_nothing');
     expect(unknown.status).toBe(404);

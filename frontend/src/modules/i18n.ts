@@ -17,7 +17,7 @@ export function detectLocale(): Locale {
 /**
  * Each language's messages are fetched when that language is used (issue 7, first load: a page downloads one
  * language, not both); zh-CN has exactly the keys of en (typed), so nothing falls back to an unloaded language.
- * The sign-in page needs only the common messages; the signed-in app's (leads, forms) come with the first
+ * The sign-in page needs only the common messages; the signed-in app's (leads, forms, objects) come with the first
  * route behind the sign-in (`loadAppMessages`, from main.ts's router guard).
  */
 type Messages = Record<string, unknown>;
@@ -26,8 +26,8 @@ const common: Record<Locale, () => Promise<Messages>> = {
   'zh-CN': () => import('@/locales/zh-CN').then((m) => m.default),
 };
 const appMessages: Record<Locale, () => Promise<Messages[]>> = {
-  en: () => Promise.all([import('@/locales/leads.en'), import('@/locales/forms.en')]).then((ms) => ms.map((m) => m.default)),
-  'zh-CN': () => Promise.all([import('@/locales/leads.zh-CN'), import('@/locales/forms.zh-CN')]).then((ms) => ms.map((m) => m.default)),
+  en: () => Promise.all([import('@/locales/leads.en'), import('@/locales/forms.en'), import('@/locales/objects.en')]).then((ms) => ms.map((m) => m.default)),
+  'zh-CN': () => Promise.all([import('@/locales/leads.zh-CN'), import('@/locales/forms.zh-CN'), import('@/locales/objects.zh-CN')]).then((ms) => ms.map((m) => m.default)),
 };
 const loaded = new Set<string>();
 let withApp = false;

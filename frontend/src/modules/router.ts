@@ -22,12 +22,15 @@ export const appRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/contacts/ContactList.vue'),
     meta: { menu: { title: 'menu.contacts', icon: 'User', order: 20 } },
   },
+  // --- objects as data (issue 7): opportunities are listed by the generic page -----------------------
   {
     path: 'opportunities',
     name: 'opportunities',
-    component: () => import('@/views/opportunities/OpportunityList.vue'),
+    component: () => import('@/views/objects/ObjectList.vue'),
+    props: { object: 'opportunities' },
     meta: { menu: { title: 'menu.opportunities', icon: 'TrendCharts', order: 30 } },
   },
+  // --- end objects as data ------------------------------------------------------------------------------
   { path: 'opportunities/:id', name: 'opportunity', component: () => import('@/views/opportunities/OpportunityDetail.vue'), props: true, meta: { activeMenu: 'opportunities' } },
   { path: 'contacts/:id', name: 'contact', component: () => import('@/views/contacts/ContactDetail.vue'), props: true, meta: { activeMenu: 'contacts' } },
   // Leads (SFA-1/2/3/5) and the lead admin pages; `group: 'admin'` puts an entry in the "Admin" submenu and
@@ -39,6 +42,11 @@ export const appRoutes: RouteRecordRaw[] = [
     meta: { menu: { title: 'leads.menu', icon: 'Aim', order: 5 } },
   },
   { path: 'leads/:id', name: 'lead', component: () => import('@/views/leads/LeadDetail.vue'), props: true, meta: { activeMenu: 'leads' } },
+  // --- objects as data (issue 7): every object's generic list and record page; the side menu lists the
+  // tenant's custom objects from GET /api/metadata (views/layout/AppLayout.vue), not from these routes.
+  { path: 'o/:object', name: 'object-list', component: () => import('@/views/objects/ObjectList.vue'), props: true },
+  { path: 'o/:object/:id', name: 'object-record', component: () => import('@/views/objects/ObjectDetail.vue'), props: true },
+  // --- end objects as data ------------------------------------------------------------------------------
   {
     path: 'admin/partners',
     name: 'admin-partners',
