@@ -26,8 +26,8 @@ const common: Record<Locale, () => Promise<Messages>> = {
   'zh-CN': () => import('@/locales/zh-CN').then((m) => m.default),
 };
 const appMessages: Record<Locale, () => Promise<Messages[]>> = {
-  en: () => Promise.all([import('@/locales/leads.en'), import('@/locales/forms.en')]).then((ms) => ms.map((m) => m.default)),
-  'zh-CN': () => Promise.all([import('@/locales/leads.zh-CN'), import('@/locales/forms.zh-CN')]).then((ms) => ms.map((m) => m.default)),
+  en: () => Promise.all([import('@/locales/leads.en'), import('@/locales/forms.en'), import('@/locales/admin-objects.en')]).then((ms) => ms.map((m) => m.default)),
+  'zh-CN': () => Promise.all([import('@/locales/leads.zh-CN'), import('@/locales/forms.zh-CN'), import('@/locales/admin-objects.zh-CN')]).then((ms) => ms.map((m) => m.default)),
 };
 const loaded = new Set<string>();
 let withApp = false;

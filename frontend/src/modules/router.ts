@@ -57,6 +57,14 @@ export const appRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/admin/AssignmentRules.vue'),
     meta: { menu: { title: 'leadAdmin.rules.menu', icon: 'Guide', order: 910, group: 'admin', can: 'settings.assignmentRulesRead' } },
   },
+  // --- Settings → Objects and fields (issue 7, h6-admin): admins only (GET /api/me → can.settings.objects) ---
+  {
+    path: 'admin/objects',
+    name: 'admin-objects',
+    component: () => import('@/views/admin/ObjectsAdmin.vue'),
+    meta: { menu: { title: 'objectsAdmin.menu', icon: 'Setting', order: 890, group: 'admin', can: 'settings.objects' } },
+  },
+  // --- end Objects and fields ---
 ];
 
 const routes: RouteRecordRaw[] = [
