@@ -106,6 +106,7 @@ export default {
       defaultTag: 'Default',
       save: 'Save visibility',
       saved: 'Record visibility of {object} saved',
+      unsupported: 'This object follows the default record visibility; it cannot be set here yet.',
       editWider: 'Edit cannot reach further than read',
     },
     errors: {
