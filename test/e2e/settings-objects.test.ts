@@ -182,6 +182,9 @@ describe.each(TESTED.map((view, i) => ({ view, i })))('Settings → Objects and 
 
   it('the record-visibility tab refuses edit wider than read beside the level, then saves', async () => {
     // The server keeps record visibility for the standard objects (a custom one says it follows the defaults).
+    if (view.mobile) await pick(p, '[data-test=object-picker]', ':has-text("项目")');
+    else await p.click(`[data-test=object-${objectApiName}]`);
+    await poll(() => p.locator('[data-test=object-title]').textContent()).toBe(zh ? '项目' : 'Projects');
     await p.click('#tab-sharing');
     await p.locator('[data-test=sharing-unsupported]').waitFor();
     if (view.mobile) await pick(p, '[data-test=object-picker]', ':has-text("商机")');

@@ -4,7 +4,6 @@
  */
 export default {
   objectsAdmin: {
-    menu: 'Objects and fields',
     title: 'Objects and fields',
     intro: 'The records your workspace keeps: the standard objects and your own. Add fields to any object, create objects of your own, and decide who sees and edits which records.',
     forbidden: 'Only administrators change objects and fields.',
@@ -129,9 +128,7 @@ export default {
     },
   },
   palette: {
-    open: 'Search and commands',
     placeholder: 'Search records or type a command…',
-    shortcut: 'Ctrl K',
     commands: 'Go to',
     searching: 'Searching…',
     noResults: 'Nothing found for "{q}". Try part of a name, a company, an email or the last four digits of a phone.',

@@ -3,7 +3,6 @@ import type en from './admin-objects.en';
 /** 简体中文：设置 → 对象与字段，以及 Ctrl/Cmd+K 命令面板。键与 admin-objects.en.ts 完全相同（类型检查）。 */
 const zhCN: typeof en = {
   objectsAdmin: {
-    menu: '对象与字段',
     title: '对象与字段',
     intro: '工作区保存的记录类型：标准对象和自定义对象。可为任何对象添加字段、创建自己的对象，并决定谁能查看和编辑哪些记录。',
     forbidden: '只有管理员可以修改对象和字段。',
@@ -128,9 +127,7 @@ const zhCN: typeof en = {
     },
   },
   palette: {
-    open: '搜索和命令',
     placeholder: '搜索记录或输入命令…',
-    shortcut: 'Ctrl K',
     commands: '前往',
     searching: '正在搜索…',
     noResults: '没有找到“{q}”。可以试试姓名或公司名中的字词、邮箱，或电话号码的后四位。',

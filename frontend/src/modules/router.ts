@@ -2,6 +2,7 @@ import type { App } from 'vue';
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { hasSession } from '@/adapter/session';
 import { setUnauthorizedHandler } from '@/adapter/http';
+import { loadPageMessages } from '@/modules/i18n';
 import type { CapabilityFlag } from '@/stores/session';
 
 /**
@@ -61,7 +62,8 @@ export const appRoutes: RouteRecordRaw[] = [
   {
     path: 'admin/objects',
     name: 'admin-objects',
-    component: () => import('@/views/admin/ObjectsAdmin.vue'),
+    // The page's messages come with it (modules/i18n.ts, loadPageMessages), not with every signed-in page.
+    component: () => Promise.all([import('@/views/admin/ObjectsAdmin.vue'), loadPageMessages('admin-objects')]).then(([page]) => page),
     meta: { menu: { title: 'objectsAdmin.menu', icon: 'Setting', order: 890, group: 'admin', can: 'settings.objects' } },
   },
   // --- end Objects and fields ---
