@@ -194,7 +194,7 @@ describe.each(TESTED.map((view, i) => ({ view, i })))('Settings → Objects and 
     await p.locator('[data-test=sharing-panel] [data-test=sharing-manager-read]').waitFor();
     await pick(p, '[data-test=sharing-manager-edit]', '[data-test=level-all]');
     await p.click('[data-test=sharing-save]');
-    await poll(() => p.locator('[data-test=sharing-manager] .el-form-item__error').textContent()).not.toBe('');
+    await poll(() => p.locator('[data-test=sharing-manager] .el-form-item__error').textContent()).toBe(zh ? '编辑范围不能大于查看范围' : 'Edit cannot reach further than read');
     await snapshot(p, `sharing-error-${view.name}`, true);
 
     await pick(p, '[data-test=sharing-manager-read]', '[data-test=level-all]');

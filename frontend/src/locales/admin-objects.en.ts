@@ -110,7 +110,7 @@ export default {
     },
     errors: {
       limit: 'Limit reached: {message}',
-      duplicate: 'Already taken (deactivated fields keep their names until purged)',
+      duplicate: 'Already taken (a deactivated one keeps its name until purged; restore it instead)',
       not_allowed: 'Not possible for this type',
       not_supported: 'Not supported yet',
       unknown_object: 'No such object',

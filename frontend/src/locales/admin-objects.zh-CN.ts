@@ -109,7 +109,7 @@ const zhCN: typeof en = {
     },
     errors: {
       limit: '已达上限：{message}',
-      duplicate: '名称已被使用（已停用的字段在清除前仍保留其名称）',
+      duplicate: '名称已被使用（已停用的在清除前仍保留名称，可将其恢复）',
       not_allowed: '此类型不支持该设置',
       not_supported: '暂不支持',
       unknown_object: '没有这个对象',

@@ -24,6 +24,7 @@ export function metadataProblem(p: FieldProblem & { limit?: string }): string {
   if (p.code && ['duplicate', 'not_allowed', 'not_supported', 'unknown_object', 'invalid_default'].includes(p.code)) {
     return en && p.code !== 'duplicate' ? p.message : t(`objectsAdmin.errors.${p.code}`);
   }
+  if (p.code === 'edit_wider_than_read') return t('objectsAdmin.sharing.editWider');
   if (p.code === 'invalid_format') {
     if (last === 'apiName') return t('objectsAdmin.errors.apiName');
     if (last === 'value') return t('objectsAdmin.errors.optionValue');
