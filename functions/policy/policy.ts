@@ -339,6 +339,8 @@ export function capabilities(actor: UserActor, sharing: Readonly<Record<string, 
       forms: can(actor, 'forms:manage'),
       assignmentRulesRead: can(actor, 'assignment-rules:read'),
       assignmentRulesManage: can(actor, 'assignment-rules:manage'),
+      /** Settings → Objects and fields (issue 7): custom objects, fields and record visibility. */
+      objects: can(actor, 'metadata:manage'),
     },
     // Marking someone else away: asked for a rep of the team (managers and admins are never a manager's to mark).
     users: { readWorkload: can(actor, 'users:read-workload'), markTeamAway: can(actor, 'users:update', { target: { id: '\u0000someone-else', role: 'rep' } }, 'away') },

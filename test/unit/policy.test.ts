@@ -189,13 +189,13 @@ describe('policy: who may do what (functions/policy/policy.ts)', () => {
   });
 
   it('tells the web app the same answers (/api/me capabilities)', () => {
-    expect(capabilities(user('rep'))).toMatchObject({ records: { update: 'own', assignToOthers: false }, leads: { claim: true }, settings: { partners: false, forms: false } });
+    expect(capabilities(user('rep'))).toMatchObject({ records: { update: 'own', assignToOthers: false }, leads: { claim: true }, settings: { partners: false, forms: false, objects: false } });
     expect(capabilities(user('agent'))).toMatchObject({ leads: { claim: false }, users: { readWorkload: false, markTeamAway: false } });
     expect(capabilities(user('rep')).records.restore).toBe('own');
     expect(capabilities(user('manager')).users.markTeamAway).toBe(true);
     expect(capabilities(user('marketer')).settings.forms).toBe(true);
     expect(capabilities(user('manager'))).toMatchObject({ records: { update: 'any', assignToOthers: true }, settings: { assignmentRulesRead: true, assignmentRulesManage: false }, fields: { contact: { nationalId: true } } });
-    expect(capabilities(user('admin')).settings).toEqual({ partners: true, forms: true, assignmentRulesRead: true, assignmentRulesManage: true });
+    expect(capabilities(user('admin')).settings).toEqual({ partners: true, forms: true, assignmentRulesRead: true, assignmentRulesManage: true, objects: true });
   });
 });
 

@@ -68,7 +68,7 @@ export interface Capabilities {
   fields: Partial<Record<string, Partial<Record<string, boolean>>>> & { contact?: { nationalId?: boolean } };
   /** `logActivity` and `convert` hold for the person's own leads; others' leads also need `records.update === 'any'`. */
   leads: { claim: boolean; logActivity: boolean; convert: boolean };
-  settings: { partners: boolean; forms: boolean; assignmentRulesRead: boolean; assignmentRulesManage: boolean };
+  settings: { partners: boolean; forms: boolean; assignmentRulesRead: boolean; assignmentRulesManage: boolean; objects: boolean };
   users: { readWorkload: boolean; markTeamAway: boolean };
 }
 

@@ -26,8 +26,8 @@ const common: Record<Locale, () => Promise<Messages>> = {
   'zh-CN': () => import('@/locales/zh-CN').then((m) => m.default),
 };
 const appMessages: Record<Locale, () => Promise<Messages[]>> = {
-  en: () => Promise.all([import('@/locales/leads.en'), import('@/locales/forms.en'), import('@/locales/objects.en')]).then((ms) => ms.map((m) => m.default)),
-  'zh-CN': () => Promise.all([import('@/locales/leads.zh-CN'), import('@/locales/forms.zh-CN'), import('@/locales/objects.zh-CN')]).then((ms) => ms.map((m) => m.default)),
+  en: () => Promise.all([import('@/locales/leads.en'), import('@/locales/forms.en'), import('@/locales/objects.en'), import('@/locales/admin-objects-menu.en')]).then((ms) => ms.map((m) => m.default)),
+  'zh-CN': () => Promise.all([import('@/locales/leads.zh-CN'), import('@/locales/forms.zh-CN'), import('@/locales/objects.zh-CN'), import('@/locales/admin-objects-menu.zh-CN')]).then((ms) => ms.map((m) => m.default)),
 };
 const loaded = new Set<string>();
 let withApp = false;
@@ -41,6 +41,29 @@ async function loadMessages(locale: Locale): Promise<void> {
   loaded.add(locale);
   if (withApp) loaded.add(`${locale}:app`);
 }
+
+// --- messages only some pages need (issue 7, h6-admin): fetched with the page, not with every signed-in page ---
+const pageMessages = {
+  /** Settings → Objects and fields and the command palette (their menu entry and header button: admin-objects-menu). */
+  'admin-objects': {
+    en: () => import('@/locales/admin-objects.en').then((m) => m.default),
+    'zh-CN': () => import('@/locales/admin-objects.zh-CN').then((m) => m.default),
+  },
+} satisfies Record<string, Record<Locale, () => Promise<Messages>>>;
+type PageMessages = keyof typeof pageMessages;
+const wantedPages = new Set<PageMessages>();
+async function loadPageMessagesIn(locale: Locale): Promise<void> {
+  const missing = [...wantedPages].filter((name) => !loaded.has(`${locale}:${name}`));
+  const messages = await Promise.all(missing.map((name) => pageMessages[name][locale]()));
+  for (const m of messages) i18n.global.mergeLocaleMessage(locale, m as never);
+  for (const name of missing) loaded.add(`${locale}:${name}`);
+}
+/** A page's own messages in the current language (and in every language chosen later); resolves when they are in. */
+export function loadPageMessages(name: PageMessages): Promise<void> {
+  wantedPages.add(name);
+  return loadPageMessagesIn(current.value);
+}
+// --- end page messages ---
 
 /** The signed-in app's messages for the current language (and every language chosen later). */
 export function loadAppMessages(): Promise<void> {
@@ -62,7 +85,7 @@ const current = ref<Locale>(i18n.global.locale.value as Locale);
 export const currentLocale = computed(() => current.value);
 
 export async function setLocale(locale: Locale): Promise<void> {
-  await loadMessages(locale);
+  await Promise.all([loadMessages(locale), loadPageMessagesIn(locale)]);
   i18n.global.locale.value = locale;
   current.value = locale;
   localStorage.setItem(STORAGE_KEY, locale);

@@ -2,6 +2,7 @@ import type { App } from 'vue';
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { hasSession } from '@/adapter/session';
 import { setUnauthorizedHandler } from '@/adapter/http';
+import { loadPageMessages } from '@/modules/i18n';
 import type { CapabilityFlag } from '@/stores/session';
 
 /**
@@ -65,6 +66,15 @@ export const appRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/admin/AssignmentRules.vue'),
     meta: { menu: { title: 'leadAdmin.rules.menu', icon: 'Guide', order: 910, group: 'admin', can: 'settings.assignmentRulesRead' } },
   },
+  // --- Settings → Objects and fields (issue 7, h6-admin): admins only (GET /api/me → can.settings.objects) ---
+  {
+    path: 'admin/objects',
+    name: 'admin-objects',
+    // The page's messages come with it (modules/i18n.ts, loadPageMessages), not with every signed-in page.
+    component: () => Promise.all([import('@/views/admin/ObjectsAdmin.vue'), loadPageMessages('admin-objects')]).then(([page]) => page),
+    meta: { menu: { title: 'objectsAdmin.menu', icon: 'Setting', order: 890, group: 'admin', can: 'settings.objects' } },
+  },
+  // --- end Objects and fields ---
 ];
 
 const routes: RouteRecordRaw[] = [

@@ -14,7 +14,7 @@ export const NO_CAPABILITIES: Capabilities = {
   records: { update: 'none', delete: 'none', assignToOthers: false },
   fields: {},
   leads: { claim: false, logActivity: false, convert: false },
-  settings: { partners: false, forms: false, assignmentRulesRead: false, assignmentRulesManage: false },
+  settings: { partners: false, forms: false, assignmentRulesRead: false, assignmentRulesManage: false, objects: false },
   users: { readWorkload: false, markTeamAway: false },
 };
 
