@@ -7,7 +7,8 @@ import { currentLocale, type Locale } from '@/modules/i18n';
  * unplugin-vue-components with the ElementPlusResolver (frontend/vite.config.ts) turns every `<el-…>` tag
  * and `v-loading` in a template into an import of that component and its stylesheet, in the chunk of the
  * view that uses it, so the sign-in page loads the form, input, button, card and alert and nothing else.
- * Components imported in a script (ElMessage, ElSwitch, …) import their style next to them.
+ * Components imported in a script (ElSwitch, …) import their style next to them; ElMessage's comes with
+ * the signed-in layout (views/layout/AppLayout.vue), since toasts are raised from any page.
  *
  * Element Plus' own strings (pagination, dialogs, date pickers) follow the app language; English is built
  * into Element Plus, the zh-CN messages are fetched when that language is chosen.
