@@ -161,4 +161,25 @@ describe.each(TESTED)('a rep works with the new field and object at $name', (vie
     await shot(p, 'project', true);
     await p.close();
   });
+
+  it('moves an opportunity to Proposal in the generated form from its page', async () => {
+    const opp = (await rep('POST', '/api/opportunities', { name: `Proof deal ${unique} ${view.name}`, amount: { amount: 880_000, currency: 'CNY' } })).body;
+    expect(opp.stage).toBe('prospecting');
+    const p = await signInAs(browser, baseUrl, contexts, 'rep1@demo.local', view);
+    await p.goto(`${baseUrl}/opportunities/${opp.id}`);
+    await poll(() => p.textContent('[data-test=value-stage]')).toBe(zh ? '潜在' : 'Prospecting');
+    await p.click('[data-test=edit]');
+    const form = p.locator('[data-test=record-form]');
+    await form.waitFor();
+    await choose(p, form.locator('.el-form-item[data-field=stage] .el-select'), zh ? '方案报价' : 'Proposal');
+    await p.click('[data-test=form-save]');
+    await form.waitFor({ state: 'hidden' });
+    await poll(() => p.textContent('[data-test=value-stage]')).toBe(zh ? '方案报价' : 'Proposal');
+    await poll(() => p.textContent('[data-test=value-version]')).toBe('2');
+    const after = (await rep('GET', `/api/opportunities/${opp.id}`)).body;
+    expect(after).toMatchObject({ stage: 'proposal', amount: { amount: 880_000, currency: 'CNY' } });
+    expect(await p.textContent('[data-test=value-amount]')).toContain('8,800.00');
+    await shot(p, 'opportunity', true);
+    await p.close();
+  });
 });
