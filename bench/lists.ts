@@ -23,6 +23,10 @@ import { STREAM_OPS, batchWrite, describeCall, interleave, opsText, readsOf, rep
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 export const LIST_RECORDS = env('BENCH_LIST_RECORDS', 100_000);
 const SAMPLES = env('BENCH_LIST_SAMPLES', 50);
+/** The seed stops here if it has not reached LIST_RECORDS (the report gives the count seeded). */
+const SEED_SECONDS = env('BENCH_LIST_SEED_SECONDS', 600);
+/** Sampling of one list shape stops past this (after 5 rounds at least). */
+const SHAPE_SECONDS = env('BENCH_LIST_SHAPE_SECONDS', 60);
 const OBJECT = 'c_bench_deals';
 const l = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 
@@ -86,6 +90,8 @@ export interface ShapeResult {
 
 export interface ListReport {
   records: number;
+  /** BENCH_LIST_RECORDS: fewer were seeded if the seed's time ran out. */
+  target: number;
   itemsWritten: number;
   seedSeconds: number;
   buildSeconds: number;
@@ -139,7 +145,9 @@ export async function measureLists(c: ListContext): Promise<ListReport> {
   let pending: Promise<void> = Promise.resolve();
   const start = Date.parse('2026-01-01T00:00:00Z');
   const CHUNK = 1000;
+  let seeded = 0;
   for (let i = 0; i < LIST_RECORDS; i += CHUNK) {
+    if (performance.now() - t0 > SEED_SECONDS * 1000) { log(`lists: seed time (${SEED_SECONDS} s) up after ${seeded} records`); break; }
     const b0 = performance.now();
     const items: Record<string, unknown>[] = [];
     for (let k = i; k < Math.min(LIST_RECORDS, i + CHUNK); k++) {
@@ -149,6 +157,7 @@ export async function measureLists(c: ListContext): Promise<ListReport> {
         ownerId: owners[k % owners.length],
       };
       items.push(...(await seed.create(def, body, new Date(start + k * 60_000))).items);
+      seeded++;
     }
     buildMs += performance.now() - b0;
     await pending;
@@ -158,7 +167,7 @@ export async function measureLists(c: ListContext): Promise<ListReport> {
   }
   await pending;
   const seedSeconds = (performance.now() - t0) / 1000;
-  log(`lists: ${LIST_RECORDS} records, ${written} items in ${seedSeconds.toFixed(1)} s (building them ${(buildMs / 1000).toFixed(1)} s); settling…`);
+  log(`lists: ${seeded} records, ${written} items in ${seedSeconds.toFixed(1)} s (building them ${(buildMs / 1000).toFixed(1)} s); settling…`);
   await c.settle();
 
   const shapes: ShapeResult[] = [];
@@ -178,26 +187,26 @@ export async function measureLists(c: ListContext): Promise<ListReport> {
     // The floor's own reads, recorded the same way: the same requests, so the same items.
     const floorRecorded = await recordCall(c.proxy, c.settle, () => replay(c.lowLevel, waves));
     log(`  ${shape.query}: ${page!.items.length} items; API ${opsText(readsOf(calls))}; floor ${opsText(readsOf(floorRecorded))} in ${waves.length} waves`);
-    const [api, floor] = await interleave(SAMPLES, 5, [apiCall, () => replay(c.lowLevel, waves)]);
+    const [api, floor] = await interleave(SAMPLES, 5, [apiCall, () => replay(c.lowLevel, waves)], SHAPE_SECONDS * 1000);
     const others = calls.filter((x) => !mine(x) && !STREAM_OPS.has(x.op));
     shapes.push({
       ...shape, pageItems: page!.items.length, more: Boolean(page!.nextCursor), api: api!, floor: floor!,
       apiReads: readsOf(calls), apiDataReads: readsOf(floorCalls), floorReads: readsOf(floorRecorded), otherCalls: others.map(describeCall).join('; '),
     });
   }
-  return { records: LIST_RECORDS, itemsWritten: written, seedSeconds, buildSeconds: buildMs / 1000, samples: SAMPLES, shapes };
+  return { records: seeded, target: LIST_RECORDS, itemsWritten: written, seedSeconds, buildSeconds: buildMs / 1000, samples: SAMPLES, shapes };
 }
 
 const ms = (x: number) => x.toFixed(2);
 export function listsMarkdown(r: ListReport): string {
   const out = [
     `\n### Filtered and sorted first page over ${r.records.toLocaleString('en')} records of one custom object\n`,
-    `${r.records.toLocaleString('en')} \`${OBJECT}\` records (${r.itemsWritten.toLocaleString('en')} items: record, 3 list-index items, name tokens) written with BatchWriteItem in ${r.seedSeconds.toFixed(0)} s (made by the record service in ${r.buildSeconds.toFixed(0)} s of that). First page, \`limit=20\`, signed in as the admin; ${r.samples} rounds of API page and raw floor, alternating. *Floor* = the page's reads of the object's partitions, sent again as recorded with the SDK. *Items* = items returned / examined by DynamoDB (ScannedCount) for one page.\n`,
+    `${r.records.toLocaleString('en')} \`${OBJECT}\` records${r.records < r.target ? ` (of ${r.target.toLocaleString('en')} asked: the seed's time limit)` : ''} (${r.itemsWritten.toLocaleString('en')} items: record, 3 list-index items, name tokens) written with BatchWriteItem in ${r.seedSeconds.toFixed(0)} s (made by the record service in ${r.buildSeconds.toFixed(0)} s of that). First page, \`limit=20\`, signed in as the admin; ${r.samples} rounds of API page and raw floor, alternating. *Floor* = the page's reads of the object's partitions, sent again as recorded with the SDK. *Items* = items returned / examined by DynamoDB (ScannedCount) for one page.\n`,
     '| list (`GET /api/c_bench_deals?limit=20&…`) | page | API p50 ms | floor p50 ms | ratio p50 | API p99 ms | floor p99 ms | ratio p99 | API DynamoDB requests | floor requests | items (API = floor) | other requests of the API |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const s of r.shapes) {
-    out.push(`| ${s.label}: \`${s.query}\` | ${s.pageItems}${s.more ? '+' : ''} | ${ms(s.api.p50)} | ${ms(s.floor.p50)} | ${(s.api.p50 / s.floor.p50).toFixed(2)}× | ${ms(s.api.p99)} | ${ms(s.floor.p99)} | ${(s.api.p99 / s.floor.p99).toFixed(2)}× | ${opsText(s.apiReads)} | ${opsText(s.floorReads)} | ${s.apiDataReads.items} / ${s.apiDataReads.scanned}${s.floorReads.items !== s.apiDataReads.items || s.floorReads.scanned !== s.apiDataReads.scanned ? ` (floor ${s.floorReads.items} / ${s.floorReads.scanned})` : ''} | ${s.otherCalls || '—'} |`);
+    out.push(`| ${s.label}: \`${s.query}\`${s.api.n < r.samples ? ` (${s.api.n} rounds)` : ''} | ${s.pageItems}${s.more ? '+' : ''} | ${ms(s.api.p50)} | ${ms(s.floor.p50)} | ${(s.api.p50 / s.floor.p50).toFixed(2)}× | ${ms(s.api.p99)} | ${ms(s.floor.p99)} | ${(s.api.p99 / s.floor.p99).toFixed(2)}× | ${opsText(s.apiReads)} | ${opsText(s.floorReads)} | ${s.apiDataReads.items} / ${s.apiDataReads.scanned}${s.floorReads.items !== s.apiDataReads.items || s.floorReads.scanned !== s.apiDataReads.scanned ? ` (floor ${s.floorReads.items} / ${s.floorReads.scanned})` : ''} | ${s.otherCalls || '—'} |`);
   }
   return out.join('\n');
 }

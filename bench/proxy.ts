@@ -2,7 +2,8 @@
  * The bench's DynamoDB proxy: sits between the local runtime's handlers (and the bench's own raw calls) and
  * DynamoDB Local. It counts requests per operation and, while recording, keeps every request's operation,
  * JSON body and start/end time (performance.now() of the bench process, the same clock the bench times its
- * HTTP calls with). Bodies are tapped as they stream through; nothing is buffered on the way.
+ * HTTP calls with), and a summary of the answer (items returned, items examined, bytes: what a read cost).
+ * Bodies are tapped as they stream through; nothing is buffered on the way.
  */
 import { createServer, request as httpRequest, Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

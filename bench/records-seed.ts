@@ -166,19 +166,24 @@ export function asBetween(call: Pick<RecordedCall, 'op' | 'body'>): Pick<Recorde
 
 // --- timing ------------------------------------------------------------------------------------------------
 
-export interface Stat { p50: number; p99: number }
+export interface Stat { p50: number; p99: number; n: number }
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
-export const stat = (xs: number[]): Stat => ({ p50: quantile(xs, 0.5), p99: quantile(xs, 0.99) });
+export const stat = (xs: number[]): Stat => ({ p50: quantile(xs, 0.5), p99: quantile(xs, 0.99), n: xs.length });
 const time = async (fn: () => Promise<unknown>) => { const s = performance.now(); await fn(); return performance.now() - s; };
 
-/** n rounds of (API call, each floor), the order rotating every round, after `warm` warm-up rounds. */
-export async function interleave(n: number, warm: number, calls: readonly (() => Promise<unknown>)[]): Promise<Stat[]> {
+/**
+ * n rounds of (API call, each floor), the order rotating every round, after `warm` warm-up rounds; at least
+ * 5 rounds, then stops early past `maxMs` (a slow list must not eat the run). Stat.n says how many rounds ran.
+ */
+export async function interleave(n: number, warm: number, calls: readonly (() => Promise<unknown>)[], maxMs = Infinity): Promise<Stat[]> {
   for (let i = 0; i < warm; i++) for (const c of calls) await c();
   const samples = calls.map(() => [] as number[]);
+  const t0 = performance.now();
   for (let i = 0; i < n; i++) {
+    if (i >= 5 && performance.now() - t0 > maxMs) break;
     for (let k = 0; k < calls.length; k++) {
       const j = (i + k) % calls.length;
       samples[j]!.push(await time(calls[j]!));

@@ -598,7 +598,7 @@ function report(r: Result): string {
   }
   if (r.lists) out.push(listsMarkdown(r.lists));
   if (r.search) out.push(searchMarkdown(r.search));
-  else if (r.writeCost) out.push(searchMarkdown({ records: 0, accounts: 0, itemsWritten: 0, seedSeconds: 0, buildSeconds: 0, samples: 0, queries: [], writeCost: r.writeCost }));
+  else if (r.writeCost) out.push(searchMarkdown({ records: 0, target: 0, accounts: 0, itemsWritten: 0, seedSeconds: 0, buildSeconds: 0, samples: 0, queries: [], writeCost: r.writeCost }));
   if (r.firstLoad) out.push(`\n### First load (gzip, built files, Chromium)\n\n${firstLoadMarkdown(r.firstLoad)}`);
   return out.join('\n');
 }
