@@ -18,7 +18,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../functions/commons/auth.ts';
 import type { DirectoryUser } from '../functions/records/store.ts';
 import type { DynamoProxy, RecordedCall } from './proxy.ts';
-import { STREAM_OPS, batchWrite, describeCall, interleave, opsText, readsOf, replay, seeder, wavesOfCalls, type Reads, type Stat } from './records-seed.ts';
+import { SEED_CONCURRENCY, STREAM_OPS, batchWrite, describeCall, interleave, opsText, readsOf, replay, seeder, settleFully, wavesOfCalls, type Reads, type Stat } from './records-seed.ts';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 export const LIST_RECORDS = env('BENCH_LIST_RECORDS', 100_000);
@@ -162,13 +162,13 @@ export async function measureLists(c: ListContext): Promise<ListReport> {
     buildMs += performance.now() - b0;
     await pending;
     written += items.length;
-    pending = batchWrite(c.seedClient, c.table, items, 8);
+    pending = batchWrite(c.seedClient, c.table, items, SEED_CONCURRENCY);
     if ((i / CHUNK) % 10 === 9) log(`  ${i + CHUNK} records (${written} items), ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
   await pending;
   const seedSeconds = (performance.now() - t0) / 1000;
   log(`lists: ${seeded} records, ${written} items in ${seedSeconds.toFixed(1)} s (building them ${(buildMs / 1000).toFixed(1)} s); settling…`);
-  await c.settle();
+  await settleFully(c.settle);
 
   const shapes: ShapeResult[] = [];
   const mine = touches([OBJECT], c.tenantId);

@@ -30,6 +30,9 @@ import { wavesOf } from './webhook-floor.ts';
 
 type Item = Record<string, unknown>;
 
+/** BatchWriteItem requests in flight while seeding (DynamoDB Local serialises writes; more mostly queue). */
+export const SEED_CONCURRENCY = Number(process.env.BENCH_SEED_CONCURRENCY ?? 2);
+
 /** The tenant's metadata read with the bench's client (the same Query as functions/metadata/store.ts). */
 export class BenchMetadataReader implements MetadataReader {
   constructor(private readonly client: DynamoDBDocumentClient, private readonly table: string) {}
@@ -123,6 +126,15 @@ export async function batchWrite(lowLevel: DynamoDBClient, table: string, items:
       }
     }
   }));
+}
+
+/** /_local/settle gives up after 30 s: ask again until the stream has really drained what the seed wrote. */
+export async function settleFully(settle: () => Promise<void>): Promise<void> {
+  for (let k = 0; k < 20; k++) {
+    const t = performance.now();
+    await settle();
+    if (performance.now() - t < 25_000) return;
+  }
 }
 
 // --- the raw floor of a request: its recorded reads, sent again --------------------------------------------

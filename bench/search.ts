@@ -27,7 +27,7 @@ import type { ChangeSet, DirectoryUser } from '../functions/records/store.ts';
 import { MemoryStore } from '../test/support/memory-store.ts';
 import { random, recordCall, touches } from './lists.ts';
 import type { DynamoProxy } from './proxy.ts';
-import { STREAM_OPS, asBetween, batchWrite, describeCall, interleave, opsText, readsOf, replay, seeder, wavesOfCalls, type Reads, type Stat } from './records-seed.ts';
+import { SEED_CONCURRENCY, STREAM_OPS, asBetween, batchWrite, describeCall, interleave, opsText, readsOf, replay, seeder, settleFully, wavesOfCalls, type Reads, type Stat } from './records-seed.ts';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 export const SEARCH_RECORDS = env('BENCH_SEARCH_RECORDS', 50_000);
@@ -104,7 +104,7 @@ export async function measureSearch(c: SearchContext): Promise<SearchReport> {
   const flush = async (items: Record<string, unknown>[]) => {
     await pending;
     written += items.length;
-    pending = batchWrite(c.seedClient, c.table, items, 8);
+    pending = batchWrite(c.seedClient, c.table, items, SEED_CONCURRENCY);
   };
   const CHUNK = 1000;
   for (let i = 0; i < accountCount; i += CHUNK) {
@@ -140,7 +140,7 @@ export async function measureSearch(c: SearchContext): Promise<SearchReport> {
   await pending;
   const seedSeconds = (performance.now() - t0) / 1000;
   log(`search: ${accountCount} accounts and ${phones.length} contacts, ${written} items in ${seedSeconds.toFixed(1)} s (building them ${(buildMs / 1000).toFixed(1)} s); settling…`);
-  await c.settle();
+  await settleFully(c.settle);
 
   const last4 = phones[Math.floor(phones.length / 2)]!.slice(-4);
   const queries: [string, string][] = [['one character', '王'], ['two-character name', '王伟'], ['company word', '示例'], ['last 4 digits of a mobile', last4]];
