@@ -2,7 +2,8 @@
  * The bench's DynamoDB proxy: sits between the local runtime's handlers (and the bench's own raw calls) and
  * DynamoDB Local. It counts requests per operation and, while recording, keeps every request's operation,
  * JSON body and start/end time (performance.now() of the bench process, the same clock the bench times its
- * HTTP calls with). Bodies are tapped as they stream through; nothing is buffered on the way.
+ * HTTP calls with), and a summary of the answer (items returned, items examined, bytes: what a read cost).
+ * Bodies are tapped as they stream through; nothing is buffered on the way.
  */
 import { createServer, request as httpRequest, Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,20 @@ export interface RecordedCall {
   readonly start: number;
   end: number;
   status: number;
+  /** What the answer held (while recording): items returned, items DynamoDB examined, bytes of the answer. */
+  response?: { items: number; scanned: number; bytes: number };
+}
+
+/** Items returned and examined by one DynamoDB answer (Query/Scan: Items and ScannedCount; BatchGetItem: Responses; GetItem: Item). */
+export function readOf(answer: Record<string, unknown>): { items: number; scanned: number } {
+  if (Array.isArray(answer.Items)) return { items: answer.Items.length, scanned: typeof answer.ScannedCount === 'number' ? answer.ScannedCount : answer.Items.length };
+  if (answer.Responses && typeof answer.Responses === 'object') {
+    const n = Object.values(answer.Responses as Record<string, unknown[]>).reduce((a, xs) => a + (Array.isArray(xs) ? xs.length : 0), 0);
+    return { items: n, scanned: n };
+  }
+  if (typeof answer.Count === 'number') return { items: answer.Count, scanned: typeof answer.ScannedCount === 'number' ? answer.ScannedCount : answer.Count };
+  const one = answer.Item ? 1 : 0;
+  return { items: one, scanned: one };
 }
 
 export interface DynamoProxy {
@@ -50,7 +65,14 @@ export function dynamoProxy(target: number): Promise<DynamoProxy> {
       res.writeHead(r.statusCode ?? 500, r.headers);
       if (rec) {
         rec.status = r.statusCode ?? 0;
+        const answer: Buffer[] = [];
+        const plain = !r.headers['content-encoding'] || r.headers['content-encoding'] === 'identity';
+        r.on('data', (c: Buffer) => answer.push(c));
         r.on('end', () => {
+          const body = Buffer.concat(answer);
+          try {
+            rec.response = { ...(plain ? readOf(JSON.parse(body.toString('utf8')) as Record<string, unknown>) : { items: 0, scanned: 0 }), bytes: body.length };
+          } catch { /* not JSON: no summary */ }
           rec.end = performance.now();
           try {
             rec.body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;

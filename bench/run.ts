@@ -9,6 +9,12 @@
  *  3. The partner webhook against its raw floor (bench/webhook-floor.ts): the DynamoDB calls it makes for one
  *     lead are recorded and issued directly at the same concurrency, in alternating rounds; leads/s of both,
  *     CPU per lead of each process, and a stage breakdown of single leads; then 202 → assigned.
+ *  4. Lists (bench/lists.ts): a filtered, sorted first page over BENCH_LIST_RECORDS (100,000) records of one
+ *     custom object, seeded straight into DynamoDB Local, next to its raw reads.
+ *  5. Search (bench/search.ts): /api/search and /api/contacts?q= over BENCH_SEARCH_RECORDS (50,000) contacts
+ *     with Chinese names, next to the token Query + BatchGet made directly; and a contact's write cost.
+ *  6. First load (bench/first-load.ts): the gzipped bytes of the sign-in page and the signed-in list, from a
+ *     fresh `vite build` (BENCH_SKIP_WEB_BUILD=1: use dist/web as it is), before the runtime starts.
  * Self-stopping: a hard time budget (BENCH_BUDGET_SECONDS, default 900) stops the runtime and exits 2.
  * Prints a Markdown report and writes bench/results/latest.json. Method and results: docs/performance.md.
  */
@@ -22,13 +28,27 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { keys } from '../functions/commons/keys.ts';
+import type { DirectoryUser } from '../functions/records/store.ts';
 import { dynamoProxy, type RecordedCall } from './proxy.ts';
 import { measureBundles, type BundleReport } from './units.ts';
+import { firstLoadMarkdown, measureFirstLoad, type FirstLoadReport } from './first-load.ts';
+import { listsMarkdown, measureLists, type ListReport } from './lists.ts';
+import { measureSearch, searchMarkdown, writeCost, type SearchReport } from './search.ts';
 import { copyReadItems, createFloorTable, floorLead, leadCalls, lockRetries, opsOf, templateFrom, wavesOf } from './webhook-floor.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const BUDGET_SECONDS = env('BENCH_BUDGET_SECONDS', 900);
+/**
+ * BENCH_ONLY=webhook skips bundles, seeding and GET/list (for profiling the webhook: BENCH_CPU_PROF=<dir>);
+ * BENCH_ONLY=units measures only bundles, init and first calls; BENCH_ONLY=lists, =search, =first-load and
+ * =write-cost only those (comma-separated to combine: BENCH_ONLY=lists,search). Without it: everything.
+ */
+const ONLY = process.env.BENCH_ONLY;
+const MODES = new Set((ONLY ?? '').split(',').map((m) => m.trim()).filter(Boolean));
+const runs = (mode: string) => !ONLY || MODES.has(mode);
+const NEEDS_RUNTIME = !ONLY || ['webhook', 'lists', 'search'].some((m) => MODES.has(m));
+// Seeding 100,000 + 50,000 records takes minutes: a run with lists or search gets a longer default budget.
+const BUDGET_SECONDS = env('BENCH_BUDGET_SECONDS', runs('lists') || runs('search') ? 2700 : 900);
 const CONTACTS = env('BENCH_CONTACTS', 10_000);
 const SEED_SECONDS = env('BENCH_SEED_SECONDS', 120);
 const SAMPLES = env('BENCH_SAMPLES', 2_000);
@@ -37,11 +57,6 @@ const LEADS = env('BENCH_LEADS', 500);
 const ROUNDS = env('BENCH_LEAD_ROUNDS', 4);
 const STAGE_LEADS = env('BENCH_STAGE_LEADS', 30);
 const CONCURRENCY = 8;
-/**
- * BENCH_ONLY=webhook skips bundles, seeding and GET/list (for profiling the webhook: BENCH_CPU_PROF=<dir>);
- * BENCH_ONLY=units measures only bundles, init and first calls.
- */
-const ONLY = process.env.BENCH_ONLY;
 const CPU_PROF = process.env.BENCH_CPU_PROF;
 const DEADLINE = Date.now() + BUDGET_SECONDS * 1000;
 
@@ -124,18 +139,32 @@ async function main() {
   };
   process.on('exit', () => runtime?.kill('SIGTERM'));
 
-  log('building function bundles…');
-  execFileSync(process.execPath, ['--import', 'tsx', 'bin/build-functions.ts'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  // The bundles are measured in step 1 only (the local runtime runs the sources with tsx).
+  if (runs('units')) {
+    log('building function bundles…');
+    execFileSync(process.execPath, ['--import', 'tsx', 'bin/build-functions.ts'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
 
   // 1. Bundles, init and first call, before the runtime starts (nothing of ours competes for the CPU).
   let bundles: BundleReport | undefined;
-  if (!ONLY || ONLY === 'units') {
+  if (runs('units')) {
     log(`measuring bundles, init and first calls (${INIT_RUNS} runs each, alternating with the floor)…`);
     bundles = await measureBundles(INIT_RUNS, log, DEADLINE);
     partial.bundles = bundles;
   }
-  if (ONLY === 'units') {
-    // BENCH_ONLY=units: bundles, init and first calls only (a quick check after a bundling change).
+  // Write cost: in-process, no runtime (the record service and the store with a recording client).
+  if (runs('write-cost') || runs('search')) partial.writeCost = await writeCost();
+  // First load, before the runtime starts (its own runtime and Chromium; nothing else of ours runs).
+  if (runs('first-load')) {
+    if (!process.env.BENCH_SKIP_WEB_BUILD) {
+      log('building the web app (vite build)…');
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'frontend/vite.config.ts'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    }
+    log('measuring first load (sign-in page, signed-in list) in Chromium…');
+    partial.firstLoad = await measureFirstLoad();
+  }
+  if (!NEEDS_RUNTIME) {
+    // E.g. BENCH_ONLY=units: bundles, init and first calls only (a quick check after a bundling change).
     clearTimeout(watchdog);
     finish();
     return;
@@ -158,11 +187,14 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   try {
     log('starting the local runtime…');
-    await waitFor(`${base}/api/health`, 90_000);
+    await waitFor(`${base}/api/health`, env('BENCH_START_SECONDS', 240) * 1000);
     const config = await (await fetch(`${base}/config.json`)).json() as { userPoolClientId: string; cognitoEndpoint: string };
     const cognito = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: config.cognitoEndpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-    const auth = await cognito.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: config.userPoolClientId, AuthParameters: { USERNAME: 'rep1@demo.local', PASSWORD: 'Demo123!' } }));
-    const headers = { authorization: `Bearer ${auth.AuthenticationResult!.IdToken}`, 'content-type': 'application/json' };
+    const signIn = async (email: string) => {
+      const auth = await cognito.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: config.userPoolClientId, AuthParameters: { USERNAME: email, PASSWORD: 'Demo123!' } }));
+      return { authorization: `Bearer ${auth.AuthenticationResult!.IdToken}`, 'content-type': 'application/json' };
+    };
+    const headers = await signIn('rep1@demo.local');
     const me = await (await fetch(`${base}/api/me`, { headers })).json() as { tenantId: string };
     const table = process.env.BENCH_TABLE ?? 'cirrus-local';
     // The raw calls take the same path to DynamoDB Local as the handlers' (through the proxy), with the
@@ -202,8 +234,32 @@ async function main() {
     }
 
     // 3. The webhook and its floor.
-    checkBudget('the webhook');
-    partial.leads = await measureWebhook({ base, raw, lowLevel, table, tenantId: me.tenantId, proxy, settle, runtimePid, headers });
+    if (runs('webhook')) {
+      checkBudget('the webhook');
+      partial.leads = await measureWebhook({ base, raw, lowLevel, table, tenantId: me.tenantId, proxy, settle, runtimePid, headers });
+    }
+
+    // 4–5. Lists and search over seeded records (signed in as the admin to create the object and seed).
+    if (runs('lists') || runs('search')) {
+      const adminHeaders = await signIn('admin@demo.local');
+      const adminMe = await (await fetch(`${base}/api/me`, { headers: adminHeaders })).json() as { id: string; email: string; name: string; role: string };
+      const principal = { tenantId: me.tenantId, userId: adminMe.id, email: adminMe.email, name: adminMe.name, role: 'admin', groups: ['admin'] } as never;
+      const users = ((await (await fetch(`${base}/api/users`, { headers: adminHeaders })).json()) as { items: DirectoryUser[] }).items;
+      const advanceClock = async (seconds: number) => {
+        const r = await fetch(`${base}/_local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: seconds }) });
+        if (!r.ok) throw new Error(`/_local/clock: ${r.status}`);
+      };
+      const seedClient = new DynamoDBClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${ddbPort}`, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      if (runs('lists')) {
+        checkBudget('lists');
+        partial.lists = await measureLists({ base, admin: { headers: adminHeaders, principal }, users, tenantId: me.tenantId, table, raw, lowLevel, seedClient, proxy, settle, advanceClock, log });
+      }
+      if (runs('search')) {
+        checkBudget('search');
+        const search = await measureSearch({ base, admin: { principal }, rep: { headers }, users, tenantId: me.tenantId, table, raw, lowLevel, seedClient, proxy, settle, log });
+        partial.search = { ...search, writeCost: partial.writeCost };
+      }
+    }
     log('done');
     finish();
   } finally {
@@ -491,6 +547,7 @@ type Result = {
   date: string; machine: ReturnType<typeof machine>; incomplete?: string;
   contacts: number; seedSeconds: number; seconds: number;
   latency?: { get: Pair; list: Pair }; leads?: Awaited<ReturnType<typeof measureWebhook>>; bundles?: BundleReport;
+  lists?: ListReport; search?: SearchReport; writeCost?: SearchReport['writeCost']; firstLoad?: FirstLoadReport;
 };
 
 function report(r: Result): string {
@@ -539,6 +596,10 @@ function report(r: Result): string {
       out.push(`| ${f.name}${f.kind === 'consumer' ? ' (consumer)' : ''} | ${f.routes || ''} | ${(f.bytes / 1024).toFixed(0)} | ${ms(f.initMs)} | ${f.ratio.toFixed(2)} | ${ms(f.initCpuMs)} | ${f.cpuRatio.toFixed(2)} | ${fc ? `${ms(fc.firstMs)} (\`${fc.route}\` → ${fc.status})` : ''} | ${fc ? ms(fc.secondMs) : ''} | ${fc ? ms(fc.routerFirstMs) : ''} |`);
     }
   }
+  if (r.lists) out.push(listsMarkdown(r.lists));
+  if (r.search) out.push(searchMarkdown(r.search));
+  else if (r.writeCost) out.push(searchMarkdown({ records: 0, target: 0, accounts: 0, itemsWritten: 0, seedSeconds: 0, buildSeconds: 0, samples: 0, queries: [], writeCost: r.writeCost }));
+  if (r.firstLoad) out.push(`\n### First load (gzip, built files, Chromium)\n\n${firstLoadMarkdown(r.firstLoad)}`);
   return out.join('\n');
 }
 
