@@ -91,8 +91,9 @@ describe.each(TESTED)('a rep works with the new field and object at $name', (vie
     await shot(p, 'contact-form');
     await p.click('[data-test=form-save]');
     await form.waitFor({ state: 'hidden' });
+    // The server first (did the save carry the value?), then the page (does it show what was saved?).
+    await poll(async () => (await rep('GET', `/api/contacts/${gold.id}`)).body[tier]).toBe('gold');
     await poll(() => p.textContent(`[data-test=value-${tier}]`)).toContain(zh ? '金牌' : 'Gold');
-    expect((await rep('GET', `/api/contacts/${gold.id}`)).body[tier]).toBe('gold');
 
     // The contacts list filtered by the new field: Gold only.
     await p.goto(`${baseUrl}/o/contacts`);
