@@ -1,6 +1,7 @@
 import type { FieldCreate, FieldType, FieldUpdate, Localized, ObjectCreate, PicklistOption, FieldPermissions } from '#schemas/metadata.ts';
 import type { SharingLevel, SharingUpdate, SharedRole } from '#schemas/sharing.ts';
 import { api, request } from './http';
+import type { FieldMeta as MetaField, ObjectMeta as MetaObject, MetadataDocument } from './objects';
 
 /**
  * Typed calls for objects as data (issue 7): GET /api/metadata, the admin's changes to objects, fields and
@@ -8,43 +9,8 @@ import { api, request } from './http';
  */
 export type { FieldCreate, FieldType, FieldUpdate, Localized, ObjectCreate, PicklistOption, FieldPermissions, SharingLevel, SharingUpdate, SharedRole };
 
-export interface MetaField {
-  apiName: string;
-  type: FieldType;
-  label: Localized;
-  helpText?: { en?: string; 'zh-CN'?: string };
-  required: boolean;
-  unique: boolean;
-  searchable: boolean;
-  default?: unknown;
-  options?: PicklistOption[];
-  target?: string;
-  many?: boolean;
-  permissions?: FieldPermissions;
-  active: boolean;
-  custom: boolean;
-  readable: boolean;
-  writable: boolean;
-}
-
-export interface MetaObject {
-  apiName: string;
-  recordType: string;
-  label: Localized;
-  labelPlural: Localized;
-  icon: string;
-  nameField: string;
-  searchable: boolean;
-  custom: boolean;
-  /** Custom objects only; `false` when deactivated (listed with `include=inactive`). */
-  active?: boolean;
-  fields: MetaField[];
-}
-
-export interface MetadataDocument {
-  version: number;
-  objects: MetaObject[];
-}
+/** The same shapes the generic pages read (adapter/objects.ts), under the names the Settings pages use. */
+export type { FieldMeta as MetaField, ObjectMeta as MetaObject, MetadataDocument } from './objects';
 
 export interface ObjectSharing {
   read: SharingLevel;

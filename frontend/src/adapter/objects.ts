@@ -1,4 +1,4 @@
-import type { FieldType, Localized, PicklistOption } from '#schemas/metadata.ts';
+import type { FieldDefinition, FieldType, Localized, ObjectDefinition, PicklistOption } from '#schemas/metadata.ts';
 import type { SavedView, ViewWhere } from '#schemas/view.ts';
 import { api } from './http';
 import type { Page, TimelineEntry } from './records';
@@ -9,34 +9,14 @@ import type { Page, TimelineEntry } from './records';
  */
 export type { FieldType, Localized, PicklistOption, SavedView, ViewWhere };
 
-/** A field as GET /api/metadata shows it to the signed-in person. */
-export interface FieldMeta {
-  apiName: string;
-  type: FieldType;
-  label: Localized;
-  helpText?: { en?: string; 'zh-CN'?: string };
-  required: boolean;
-  unique: boolean;
-  searchable: boolean;
-  default?: unknown;
-  options?: PicklistOption[];
-  target?: string;
-  many?: boolean;
-  active: boolean;
-  custom: boolean;
+/** A field as GET /api/metadata shows it to the signed-in person: its definition and what they may do with it. */
+export interface FieldMeta extends FieldDefinition {
   readable: boolean;
   writable: boolean;
 }
 
-export interface ObjectMeta {
-  apiName: string;
-  recordType: string;
-  label: Localized;
-  labelPlural: Localized;
-  icon: string;
-  nameField: string;
-  searchable: boolean;
-  custom: boolean;
+/** An object as GET /api/metadata shows it; `active: false` only for a deactivated custom one (`include=inactive`). */
+export interface ObjectMeta extends Omit<ObjectDefinition, 'fields'> {
   active?: boolean;
   fields: FieldMeta[];
 }
