@@ -141,21 +141,21 @@ describe.each(VIEWS)('what the web app offers, as the policy allows ($name)', (v
   it("a rep: a colleague's contact has no edit or delete button, their own has both, and the owner is only themselves", async () => {
     const p = await signedIn('rep1@demo.local', view, `/contacts/${otherContactId}`);
     await poll(() => p.locator('[data-test=record-title]').textContent()).toBe(`Colleague Contact${unique}`);
-    await poll(() => p.locator('[data-test=value-owner]').textContent()).toContain('Tom Baker');
-    await expect(p.locator('[data-test=contact-detail] [data-test=edit]').count()).resolves.toBe(0);
-    await expect(p.locator('[data-test=contact-detail] [data-test=delete]').count()).resolves.toBe(0);
+    await poll(() => p.locator('[data-test=value-ownerId]').textContent()).toContain('Tom Baker');
+    await expect(p.locator('[data-test=object-detail] [data-test=edit]').count()).resolves.toBe(0);
+    await expect(p.locator('[data-test=object-detail] [data-test=delete]').count()).resolves.toBe(0);
     // Reps do not see (or set) national IDs.
     await expect(p.locator('[data-test=value-nationalId]').count()).resolves.toBe(0);
     await snap(p, `rep-other-contact-${view.name}`);
 
     await p.goto(`${baseUrl}/contacts/${ownContactId}`);
     await poll(() => p.locator('[data-test=record-title]').textContent()).toBe(`Own Contact${unique}`);
-    await p.locator('[data-test=contact-detail] [data-test=edit]').waitFor();
-    await expect(p.locator('[data-test=contact-detail] [data-test=delete]').textContent()).resolves.toContain(view.locale === 'en' ? 'Delete' : '删除');
+    await p.locator('[data-test=object-detail] [data-test=edit]').waitFor();
+    await expect(p.locator('[data-test=object-detail] [data-test=delete]').textContent()).resolves.toContain(view.locale === 'en' ? 'Delete' : '删除');
     await snap(p, `rep-own-contact-${view.name}`);
 
-    await p.click('[data-test=contact-detail] [data-test=edit]');
-    const form = p.locator('[data-test=contact-form]');
+    await p.click('[data-test=object-detail] [data-test=edit]');
+    const form = p.locator('[data-test=record-form]');
     await form.waitFor();
     await expect(form.locator('[data-test=field-nationalId]').count()).resolves.toBe(0);
     await form.locator('[data-test=owner-only-me]').waitFor();
@@ -199,10 +199,10 @@ describe.each(VIEWS)('what the web app offers, as the policy allows ($name)', (v
     // A colleague's contact is the manager's to change, national ID included.
     await p.goto(`${baseUrl}/contacts/${otherContactId}`);
     await poll(() => p.locator('[data-test=record-title]').textContent()).toBe(`Colleague Contact${unique}`);
-    await p.click('[data-test=contact-detail] [data-test=edit]');
-    await p.locator('[data-test=contact-form] [data-test=field-nationalId]').waitFor();
-    await expect(p.locator('[data-test=contact-form] [data-test=owner-only-me]').count()).resolves.toBe(0);
-    await expect(p.locator('[data-test=contact-detail] [data-test=delete]').count()).resolves.toBe(1);
+    await p.click('[data-test=object-detail] [data-test=edit]');
+    await p.locator('[data-test=record-form] [data-test=field-nationalId]').waitFor();
+    await expect(p.locator('[data-test=record-form] [data-test=owner-only-me]').count()).resolves.toBe(0);
+    await expect(p.locator('[data-test=object-detail] [data-test=delete]').count()).resolves.toBe(1);
   });
 
   it('a marketer: the forms page is offered and lets them build a form; partners and rules are not', async () => {

@@ -91,16 +91,16 @@ describe('contacts in the web app', () => {
 
   it('creates a contact and opens its page', async () => {
     await page.click('[data-test=new-record]');
-    await page.waitForSelector('[data-test=contact-form]');
-    await page.fill('[data-test=contact-form] [data-test=field-lastName]', lastName);
-    await page.fill('[data-test=contact-form] [data-test=field-firstName]', firstName);
-    await page.fill('[data-test=contact-form] [data-test=field-email]', email);
+    await page.waitForSelector('[data-test=record-form]');
+    await page.fill('[data-test=record-form] [data-test=field-lastName]', lastName);
+    await page.fill('[data-test=record-form] [data-test=field-firstName]', firstName);
+    await page.fill('[data-test=record-form] [data-test=field-email]', email);
     // A number without a country cannot be stored in E.164: the server's 400 shows beside the field.
-    await page.fill('[data-test=contact-form] [data-test=field-phone]', '12345');
+    await page.fill('[data-test=record-form] [data-test=field-phone]', '12345');
     await page.click('[data-test=form-save]');
-    await poll(() => page.locator('[data-test=contact-form] .el-form-item.is-error').count()).toBe(1);
-    expect(await page.textContent('[data-test=contact-form] .el-form-item.is-error')).toMatch(/international/i);
-    await page.fill('[data-test=contact-form] [data-test=field-phone]', '+44 20 7946 0123');
+    await poll(() => page.locator('[data-test=record-form] .el-form-item.is-error').count()).toBe(1);
+    expect(await page.textContent('[data-test=record-form] .el-form-item.is-error')).toMatch(/international/i);
+    await page.fill('[data-test=record-form] [data-test=field-phone]', '+44 20 7946 0123');
     await page.click('[data-test=form-save]');
     await page.waitForURL(/\/contacts\/[^/]+$/);
     contactId = new URL(page.url()).pathname.split('/').pop()!;
@@ -112,8 +112,8 @@ describe('contacts in the web app', () => {
   it('refuses a second contact with the same email and links to the existing one', async () => {
     await page.click('[data-test=menu-contacts]');
     await page.click('[data-test=new-record]');
-    await page.fill('[data-test=contact-form] [data-test=field-lastName]', `Copy${unique}`);
-    await page.fill('[data-test=contact-form] [data-test=field-email]', email);
+    await page.fill('[data-test=record-form] [data-test=field-lastName]', `Copy${unique}`);
+    await page.fill('[data-test=record-form] [data-test=field-email]', email);
     await page.click('[data-test=form-save]');
     await page.waitForSelector('[data-test=duplicate-warning]');
     expect(await page.textContent('[data-test=duplicate-warning]')).toContain(`${firstName} ${lastName}`);
@@ -137,14 +137,14 @@ describe('contacts in the web app', () => {
 
   it('edits it and shows the change and a timeline entry', async () => {
     await page.click('[data-test=edit]');
-    await page.waitForSelector('[data-test=contact-form]');
-    await page.fill('[data-test=contact-form] [data-test=field-title]', 'Head of Testing');
+    await page.waitForSelector('[data-test=record-form]');
+    await page.fill('[data-test=record-form] [data-test=field-title]', 'Head of Testing');
     await page.click('[data-test=form-save]');
     await poll(() => page.textContent('[data-test=value-title]')).toBe('Head of Testing');
     await poll(() => page.textContent('[data-test=value-version]')).toBe('2');
     const updated = page.locator('[data-test=timeline-entry][data-type=updated]');
     await updated.first().waitFor();
-    expect(await updated.first().textContent()).toMatch(/Job title/);
+    expect(await updated.first().textContent()).toMatch(/Title/);
   });
 
   it('switches to Chinese and shows Chinese labels', async () => {
@@ -159,7 +159,7 @@ describe('contacts in the web app', () => {
 
   it('reports an edit conflict when someone else saved first, and reloads their version', async () => {
     await page.click('[data-test=edit]');
-    await page.waitForSelector('[data-test=contact-form]');
+    await page.waitForSelector('[data-test=record-form]');
     // Meanwhile a manager changes the record through the API.
     const manager = await apiAs('manager@demo.local');
     const current = await manager('GET', `/api/contacts/${contactId}`);
@@ -167,15 +167,15 @@ describe('contacts in the web app', () => {
     const changed = await manager('PATCH', `/api/contacts/${contactId}`, { department: 'Quality' }, { 'if-match': `"${current.body.version}"` });
     expect(changed.status).toBe(200);
 
-    await page.fill('[data-test=contact-form] [data-test=field-title]', 'Chief Tester');
+    await page.fill('[data-test=record-form] [data-test=field-title]', 'Chief Tester');
     await page.click('[data-test=form-save]');
     const dialog = page.locator('[data-test=conflict-dialog]');
     await dialog.waitFor();
     expect(await page.textContent('[data-test=conflict-message]')).toContain('他人');
     await page.screenshot({ path: '/tmp/cirrus-conflict.png' });
     await page.click('[data-test=conflict-reload]');
-    await poll(() => page.inputValue('[data-test=contact-form] [data-test=field-department]')).toBe('Quality');
-    expect(await page.inputValue('[data-test=contact-form] [data-test=field-title]')).toBe('Head of Testing');
+    await poll(() => page.inputValue('[data-test=record-form] [data-test=field-department]')).toBe('Quality');
+    expect(await page.inputValue('[data-test=record-form] [data-test=field-title]')).toBe('Head of Testing');
     await page.click('[data-test=form-cancel]');
     await poll(() => page.textContent('[data-test=value-department]')).toBe('Quality');
     await page.locator('.el-overlay-dialog').first().waitFor({ state: 'hidden' });

@@ -13,7 +13,6 @@ export type EntityName = 'accounts' | 'contacts' | 'opportunities';
  * An account's child as the account page shows it: a contact (`GET /api/accounts/{id}/contacts`) or an
  * opportunity (`GET /api/accounts/{id}/related/opportunities`, `type: 'opportunity'`), each by its type.
  */
-export type AccountChild = { id: string; type?: string; name?: string; firstName?: string; lastName?: string; ownerId?: string; email?: string; phone?: string; title?: string };
 export type SortKey = 'name' | '-name' | 'createdAt' | '-createdAt';
 
 export interface Page<T> {
@@ -90,19 +89,6 @@ export const recordsApi = {
   restore: <T>(entity: EntityName, id: string) => api.post<T>(`/api/${entity}/${encodeURIComponent(id)}/restore`),
   timeline: (entity: EntityName, id: string, cursor?: string | null, limit = 20) =>
     api.get<Page<TimelineEntry>>(`/api/${entity}/${encodeURIComponent(id)}/timeline`, { limit, cursor }).then((r) => r.data),
-  /**
-   * The account's children as the account page shows them: its contacts (paged) and, with the first page,
-   * its opportunities (`/related/opportunities`: since issue 7 `/contacts` lists contacts only).
-   */
-  accountContacts: async (id: string, cursor?: string | null, limit = 20): Promise<Page<AccountChild>> => {
-    const contacts = api.get<Page<AccountChild>>(`/api/accounts/${encodeURIComponent(id)}/contacts`, { limit, cursor }).then((r) => r.data);
-    if (cursor) return contacts;
-    const [page, opportunities] = await Promise.all([
-      contacts,
-      api.get<Page<AccountChild>>(`/api/accounts/${encodeURIComponent(id)}/related/opportunities`, { limit: 100 }).then((r) => r.data),
-    ]);
-    return { ...page, items: [...page.items, ...opportunities.items.map((o) => ({ ...o, type: 'opportunity' }))] };
-  },
   users: () => api.get<{ items: User[] }>('/api/users').then((r) => r.data.items),
   me: () => api.get<Me>('/api/me').then((r) => r.data),
 };

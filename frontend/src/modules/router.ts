@@ -10,20 +10,25 @@ import type { CapabilityFlag } from '@/stores/session';
  * later modules (leads, deals, tickets, …) only add a route here.
  */
 export const appRoutes: RouteRecordRaw[] = [
+  // --- objects as data (issue 7): accounts, contacts and opportunities are served by the generic pages, with
+  // their own paths and route names kept (links, bookmarks); a standard object's special behaviour is in
+  // views/objects/standard.ts.
   {
     path: 'accounts',
     name: 'accounts',
-    component: () => import('@/views/accounts/AccountList.vue'),
+    component: () => import('@/views/objects/ObjectList.vue'),
+    props: { object: 'accounts' },
     meta: { menu: { title: 'menu.accounts', icon: 'OfficeBuilding', order: 10 } },
   },
-  { path: 'accounts/:id', name: 'account', component: () => import('@/views/accounts/AccountDetail.vue'), props: true, meta: { activeMenu: 'accounts' } },
+  { path: 'accounts/:id', name: 'account', component: () => import('@/views/objects/ObjectDetail.vue'), props: (r) => ({ object: 'accounts', id: r.params.id }), meta: { activeMenu: 'accounts' } },
   {
     path: 'contacts',
     name: 'contacts',
-    component: () => import('@/views/contacts/ContactList.vue'),
+    component: () => import('@/views/objects/ObjectList.vue'),
+    props: { object: 'contacts' },
     meta: { menu: { title: 'menu.contacts', icon: 'User', order: 20 } },
   },
-  // --- objects as data (issue 7): opportunities are listed by the generic page -----------------------
+  { path: 'contacts/:id', name: 'contact', component: () => import('@/views/objects/ObjectDetail.vue'), props: (r) => ({ object: 'contacts', id: r.params.id }), meta: { activeMenu: 'contacts' } },
   {
     path: 'opportunities',
     name: 'opportunities',
@@ -31,9 +36,8 @@ export const appRoutes: RouteRecordRaw[] = [
     props: { object: 'opportunities' },
     meta: { menu: { title: 'menu.opportunities', icon: 'TrendCharts', order: 30 } },
   },
+  { path: 'opportunities/:id', name: 'opportunity', component: () => import('@/views/objects/ObjectDetail.vue'), props: (r) => ({ object: 'opportunities', id: r.params.id }), meta: { activeMenu: 'opportunities' } },
   // --- end objects as data ------------------------------------------------------------------------------
-  { path: 'opportunities/:id', name: 'opportunity', component: () => import('@/views/opportunities/OpportunityDetail.vue'), props: true, meta: { activeMenu: 'opportunities' } },
-  { path: 'contacts/:id', name: 'contact', component: () => import('@/views/contacts/ContactDetail.vue'), props: true, meta: { activeMenu: 'contacts' } },
   // Leads (SFA-1/2/3/5) and the lead admin pages; `group: 'admin'` puts an entry in the "Admin" submenu and
   // `can` names the capability (GET /api/me → can, from the server's policy) a person needs to see it.
   {

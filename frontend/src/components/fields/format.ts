@@ -1,6 +1,7 @@
 import type { FieldMeta } from '@/adapter/objects';
 import { currentLocale } from '@/modules/i18n';
-import { formatDate, formatDateTime, formatMoney, formatNumber } from '@/utils/format';
+import { countryName, formatDate, formatDateTime, formatMoney, formatNumber } from '@/utils/format';
+import { sourceLabel } from '@/components/labels';
 
 /**
  * A field value as text in the UI language (cards, tables, the filter chips): money in minor units shown
@@ -8,11 +9,14 @@ import { formatDate, formatDateTime, formatMoney, formatNumber } from '@/utils/f
  * relations need the caller's words or stores: `yesNo` and `lookup` supply them.
  */
 export function valueText(
-  f: Pick<FieldMeta, 'type' | 'options' | 'target'>,
+  f: Pick<FieldMeta, 'type' | 'options' | 'target'> & Partial<Pick<FieldMeta, 'apiName' | 'custom'>>,
   v: unknown,
   ctx: { yesNo?: (b: boolean) => string; lookup?: (kind: 'user' | 'relation', id: string, target?: string) => string } = {},
 ): string {
   if (v === undefined || v === null || v === '') return '';
+  // Two standard text fields hold codes: a country (ISO 3166-1) and a lead source key; show their names.
+  if (f.custom === false && f.apiName === 'country' && typeof v === 'string') return countryName(v);
+  if (f.custom === false && f.apiName === 'source' && typeof v === 'string') return sourceLabel(v);
   switch (f.type) {
     case 'money':
       return typeof v === 'object' && v && 'amount' in v ? formatMoney(v as { amount: number; currency: string }) : String(v);

@@ -23,6 +23,8 @@ const BooleanEditor = lazy(() => import('./BooleanEditor.vue'));
 const PicklistEditor = lazy(() => import('./PicklistEditor.vue'));
 const UserEditor = lazy(() => import('./UserEditor.vue'));
 const RelationEditor = lazy(() => import('./RelationEditor.vue'));
+const PhoneEditor = lazy(() => import('./PhoneEditor.vue'));
+const CountryEditor = lazy(() => import('./CountryEditor.vue'));
 
 export interface FieldComponents {
   readonly editor: Component;
@@ -41,7 +43,7 @@ export const FIELD_COMPONENTS: Readonly<Record<FieldType, FieldComponents>> = {
   picklist: { editor: PicklistEditor, display: PicklistDisplay },
   multiPicklist: { editor: PicklistEditor, display: PicklistDisplay },
   email: { editor: TextEditor, display: LinkDisplay },
-  phone: { editor: TextEditor, display: LinkDisplay },
+  phone: { editor: PhoneEditor, display: LinkDisplay },
   url: { editor: TextEditor, display: LinkDisplay },
   user: { editor: UserEditor, display: UserDisplay },
   relation: { editor: RelationEditor, display: RelationDisplay },
@@ -49,3 +51,7 @@ export const FIELD_COMPONENTS: Readonly<Record<FieldType, FieldComponents>> = {
 
 export const editorOf = (type: FieldType): Component => FIELD_COMPONENTS[type]?.editor ?? TextEditor;
 export const displayOf = (type: FieldType): Component => FIELD_COMPONENTS[type]?.display ?? TextDisplay;
+
+/** The editor of one field: its type's, except the standard `country` field, which is a country picker. */
+export const editorFor = (f: { type: FieldType; apiName: string; custom?: boolean }): Component =>
+  f.custom === false && f.apiName === 'country' ? CountryEditor : editorOf(f.type);

@@ -1,0 +1,52 @@
+import type * as z from 'zod/mini';
+import { phoneForApi } from '@/components/phone';
+import { accountCreate, accountUpdate } from '#schemas/account.ts';
+import { contactCreate, contactUpdate } from '#schemas/contact.ts';
+import { opportunityCreate, opportunityUpdate } from '#schemas/opportunity.ts';
+import { isCustomName } from '#schemas/metadata.ts';
+
+/**
+ * What the generic pages do differently for a standard object — the web side of the server's code hooks
+ * (issue 7: "standard fields keep their behaviour through code hooks on the standard objects"):
+ * - `schema`: the server validates a standard object's own fields with its entity schema (schemas/contact.ts …)
+ *   and only the `c_` fields with `compileFields`; the form checks the same way, so both agree.
+ * - `phoneCountryField`: phones are typed as people say them (`139 1111 2222`) and sent in E.164, read in the
+ *   record's country or else the one the user's language implies (components/phone.ts), as the server does.
+ * - `tags`: free tags, which have no field type in metadata; the form edits them and the header shows them.
+ * - `subtitle`: fields shown under the record's name.
+ * Custom objects have none of these: their fields are all metadata.
+ */
+export interface StandardHooks {
+  readonly schema?: { readonly create: z.core.$ZodType; readonly update: z.core.$ZodType };
+  readonly phoneCountryField?: string;
+  readonly tags?: boolean;
+  readonly subtitle?: readonly string[];
+}
+
+const HOOKS: Readonly<Record<string, StandardHooks>> = {
+  accounts: { schema: { create: accountCreate, update: accountUpdate }, phoneCountryField: 'country', tags: true, subtitle: ['industry', 'city'] },
+  contacts: { schema: { create: contactCreate, update: contactUpdate }, phoneCountryField: 'country', tags: true, subtitle: ['title', 'accountId'] },
+  opportunities: { schema: { create: opportunityCreate, update: opportunityUpdate }, subtitle: ['accountId', 'stage'] },
+};
+
+export const hooksOf = (object: string): StandardHooks => HOOKS[object] ?? {};
+
+/**
+ * A body as the API takes it: phones (standard and custom) in E.164 where the same rules as the server's can
+ * make one, read in the record's country if the object has one, else the user's language's.
+ */
+export function prepareBody(object: string, phoneFields: readonly string[], body: Record<string, unknown>, form: Record<string, unknown>): Record<string, unknown> {
+  const h = hooksOf(object);
+  const country = h.phoneCountryField ? ((body[h.phoneCountryField] ?? form[h.phoneCountryField]) as string | undefined) : undefined;
+  const out = { ...body };
+  for (const f of phoneFields) if (typeof out[f] === 'string') out[f] = phoneForApi(out[f] as string, country);
+  return out;
+}
+
+/** The standard part of a body (checked with the entity schema) and its `c_` part (checked with compileFields). */
+export function splitBody(body: Record<string, unknown>): { standard: Record<string, unknown>; custom: Record<string, unknown> } {
+  const standard: Record<string, unknown> = {};
+  const custom: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) (isCustomName(k) ? custom : standard)[k] = v;
+  return { standard, custom };
+}
