@@ -20,6 +20,7 @@ export function translateFieldProblem(p: FieldProblem): string {
     if (/ISO 4217|currency/i.test(p.message) || field === 'annualRevenue') return t('errors.codes.invalid_currency');
   }
   if (code === 'custom' && /first or last name/i.test(p.message)) return t('form.firstOrLast');
+  if (code === 'custom' && /email or phone/i.test(p.message)) return t('leads.form.emailOrPhone');
   if (code && te(`errors.codes.${code}`) && code !== 'invalid_type' && code !== 'custom') return t(`errors.codes.${code}`);
   // No translation for this code: the server's English message is better than a vague one.
   return i18n.global.locale.value === 'en' || !code ? p.message : (te(`errors.codes.${code}`) ? t(`errors.codes.${code}`) : p.message);

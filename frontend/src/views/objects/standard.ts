@@ -2,6 +2,7 @@ import type * as z from 'zod/mini';
 import { phoneForApi } from '@/components/phone';
 import { accountCreate, accountUpdate } from '#schemas/account.ts';
 import { contactCreate, contactUpdate } from '#schemas/contact.ts';
+import { leadCreate, leadUpdate } from '#schemas/lead.ts';
 import { opportunityCreate, opportunityUpdate } from '#schemas/opportunity.ts';
 import { isCustomName } from '#schemas/metadata.ts';
 
@@ -21,11 +22,16 @@ export interface StandardHooks {
   readonly phoneCountryField?: string;
   readonly tags?: boolean;
   readonly subtitle?: readonly string[];
+  /** Fields the form leaves out because the page changes them its own way (a lead's status: its lifecycle moves). */
+  readonly formExclude?: readonly string[];
+  /** The page's slots show the owner themselves (a lead's owner may be a queue). */
+  readonly ownerInSlot?: boolean;
 }
 
 const HOOKS: Readonly<Record<string, StandardHooks>> = {
   accounts: { schema: { create: accountCreate, update: accountUpdate }, phoneCountryField: 'country', tags: true, subtitle: ['industry', 'city'] },
   contacts: { schema: { create: contactCreate, update: contactUpdate }, phoneCountryField: 'country', tags: true, subtitle: ['title', 'accountId'] },
+  leads: { schema: { create: leadCreate, update: leadUpdate }, phoneCountryField: 'country', subtitle: ['title', 'company'], formExclude: ['status', 'externalId'], ownerInSlot: true },
   opportunities: { schema: { create: opportunityCreate, update: opportunityUpdate }, subtitle: ['accountId', 'stage'] },
 };
 
@@ -49,4 +55,15 @@ export function splitBody(body: Record<string, unknown>): { standard: Record<str
   const custom: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) (isCustomName(k) ? custom : standard)[k] = v;
   return { standard, custom };
+}
+
+/** Chinese names are written family name first: in zh-CN the form asks for the last name before the first. */
+export function personNameOrder<F extends { apiName: string }>(fields: F[], locale: string): F[] {
+  if (locale !== 'zh-CN') return fields;
+  const first = fields.findIndex((f) => f.apiName === 'firstName');
+  const last = fields.findIndex((f) => f.apiName === 'lastName');
+  if (first < 0 || last < 0 || last < first) return fields;
+  const out = [...fields];
+  [out[first], out[last]] = [out[last]!, out[first]!];
+  return out;
 }
