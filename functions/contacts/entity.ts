@@ -13,5 +13,7 @@ export const contactEntity: EntityDefinition = {
   uniqueFields: ['email'],
   searchFields: ['email', 'phone', 'mobile'],
   parent: { field: 'accountId', type: 'account', nameField: 'accountName' },
+  // `?q=示例` finds the people at 上海示例科技, as CRMs search contacts by company.
+  searchParentName: true,
   linkFields: ['email', 'phone', 'title'],
 };

@@ -57,6 +57,11 @@ export interface EntityDefinition {
   readonly searchFields: readonly string[];
   /** A parent record this one links to (a contact's account): its timeline gets linked/unlinked entries. */
   readonly parent?: { readonly field: string; readonly type: string; readonly nameField: string };
+  /**
+   * The parent's name (copied on the record as `parent.nameField`) is searched too, by its whole name and
+   * words, within MAX_PARENT_TOKENS_PER_RECORD tokens of its own: a contact is found by its company.
+   */
+  readonly searchParentName?: boolean;
   /** Fields copied onto the parent's child link item (shown in the parent's child list). */
   readonly linkFields?: readonly string[];
 }

@@ -132,7 +132,9 @@ export const MAX_TOKENS_PER_RECORD = 24;
 /**
  * Prefix-search tokens: the whole name, each word of it and the words, character pairs and characters of its
  * Chinese text (functions/records/search/tokenizer.ts), then the declared search fields: emails by address, domain
- * and local-name parts, phones by their digits and the last four or more digits of the national number.
+ * and local-name parts, phones by their digits and the last four or more digits of the national number;
+ * then, each within a budget of its own, the parent's name (a contact's company) and searchable custom fields.
+ * At most MAX_TOKENS_PER_RECORD + MAX_PARENT_TOKENS_PER_RECORD + MAX_CUSTOM_TOKENS_PER_RECORD (36).
  */
 export function searchTokens(def: EntityDefinition, record: Fields, custom: readonly CustomSearchField[] = []): string[] {
   const tokens = new Set<string>();
@@ -155,6 +157,12 @@ export function searchTokens(def: EntityDefinition, record: Fields, custom: read
     if (typeof v !== 'string' || !v) continue;
     addField(fieldTokens(v, def.phoneFields.includes(f)));
   }
+  // The parent's name (a contact's account) has a budget of its own too: its whole name and first words.
+  const parentName = def.parent && def.searchParentName ? record[def.parent.nameField] : undefined;
+  if (typeof parentName === 'string' && parentName) {
+    cap = tokens.size + MAX_PARENT_TOKENS_PER_RECORD;
+    addField(nameTokens(nameKey(parentName)));
+  }
   // Searchable custom fields have a budget of their own, so a long name or email cannot crowd them out.
   cap = tokens.size + MAX_CUSTOM_TOKENS_PER_RECORD;
   for (const f of custom) {
@@ -167,6 +175,13 @@ export function searchTokens(def: EntityDefinition, record: Fields, custom: read
 
 /** Tokens of searchable custom fields, past the standard ones (a standard object's record; issue 7). */
 export const MAX_CUSTOM_TOKENS_PER_RECORD = 8;
+/**
+ * Tokens of the parent's name on a record that searches it (`searchParentName`: a contact's account), past
+ * its own: the whole name, then its words (Latin words, Chinese words: 上海示例科技 → 上海示例科技, 上海, 示例,
+ * 科技). Four, not eight: the pairs and single characters of a company name find its account already, and
+ * each token is one more item on every create and rename of every contact at it.
+ */
+export const MAX_PARENT_TOKENS_PER_RECORD = 4;
 const TOKENIZED_TYPES = new Set(['text', 'email', 'phone', 'url']);
 export interface CustomSearchField { readonly apiName: string; readonly phone: boolean }
 

@@ -2,11 +2,12 @@ import type { Clock } from '#commons/clock.ts';
 import { conflict, invalid, notFound, type FieldError } from '#commons/errors.ts';
 import { correlationId } from '#commons/observability.ts';
 import { assertCatalogued, currentVersion } from '#contracts/events.ts';
-import { isStandardObject, STANDARD_OBJECTS } from '#schemas/metadata.ts';
+import { CUSTOM_API_NAME, isStandardObject } from '#schemas/metadata.ts';
 import { SHARED_ROLES, sharingUpdate, type SharedRole } from '#schemas/sharing.ts';
 import { toFieldIssues } from '#schemas/validation.ts';
 import { assertCan, sharingFor, sharingRank, type Actor, type ObjectSharing, type RoleSharing } from '../policy/policy.ts';
 import { typeOfObject, type SharingRegistry, type StoredSharing } from '../metadata/sharing.ts';
+import type { TenantMetadata } from '../metadata/store.ts';
 import type { AuditEntry, DomainEvent } from '../records/store.ts';
 import { SharingMoved, type SharingStore } from './store.ts';
 
@@ -21,16 +22,25 @@ export interface SharingDeps {
   readonly registry: SharingRegistry;
   readonly clock: Clock;
   readonly newId: (now: Date) => string;
+  /**
+   * The tenant's metadata, read now (`MetadataRegistry.reload`, as every admin change of metadata does): a
+   * custom object has sharing while it is active, so an object created a moment ago in another container
+   * is found, and a deactivated one is not.
+   */
+  readonly metadata: { reload(tenantId: string): Promise<TenantMetadata> };
 }
 
 export type SharingView = Record<SharedRole | 'admin', ObjectSharing> & { object: string; customized: SharedRole[]; version: number };
 
 /**
- * The objects whose records have sharing: the standard ones today. Custom objects (`c_…`) join here when the
- * metadata knows them (the lookup is per tenant for that reason).
+ * The objects whose records have sharing: the standard ones and the tenant's active custom objects (`c_…`,
+ * found in the metadata read now). Anything else, a deactivated custom object included, is a 404: its
+ * records answer 404 too, and its stored sharing (if any) is kept for a restore.
  */
-async function assertKnownObject(_tenantId: string, object: string): Promise<void> {
-  if (!isStandardObject(object)) throw notFound(`No object ${object}. Objects: ${Object.keys(STANDARD_OBJECTS).join(', ')}.`);
+async function assertKnownObject(tenantId: string, object: string, deps: SharingDeps): Promise<void> {
+  if (isStandardObject(object)) return;
+  const meta = CUSTOM_API_NAME.test(object) ? await deps.metadata.reload(tenantId) : undefined;
+  if (!meta?.objects.some((o) => o.apiName === object && o.active)) throw notFound(`No object ${object}.`);
 }
 
 function viewOf(object: string, stored: StoredSharing | undefined): SharingView {
@@ -45,7 +55,7 @@ function viewOf(object: string, stored: StoredSharing | undefined): SharingView 
 
 export async function getSharing(p: Actor, object: string, deps: SharingDeps): Promise<SharingView> {
   assertCan(p, 'sharing:manage');
-  await assertKnownObject(p.tenantId, object);
+  await assertKnownObject(p.tenantId, object, deps);
   return viewOf(object, (await deps.registry.reload(p.tenantId)).get(object));
 }
 
@@ -72,7 +82,7 @@ function parseUpdate(body: unknown) {
 
 export async function putSharing(p: Actor, object: string, body: unknown, deps: SharingDeps): Promise<SharingView> {
   assertCan(p, 'sharing:manage');
-  await assertKnownObject(p.tenantId, object);
+  await assertKnownObject(p.tenantId, object, deps);
   const update = parseUpdate(body);
   const current = (await deps.registry.reload(p.tenantId)).get(object);
   const roles: { -readonly [R in keyof RoleSharing]?: RoleSharing[R] } = { ...(current?.roles ?? {}) };

@@ -8,9 +8,10 @@ import { api, login, type ApiCall } from '../support/client.ts';
  * Settings → Objects and fields (issue 7) through the browser, wide in English and phone-sized in Chinese:
  * an admin creates a custom object "Project" related to accounts and adds a picklist with two options to
  * contacts; the server's field errors show beside their inputs (a missing label, a taken API name); a
- * deactivated field leaves the list and comes back with restore; the record-visibility tab refuses an edit
- * level wider than read beside that level and then saves; a rep gets no Settings entry and no page; Ctrl+K
- * (the header button on a phone) finds a contact by its Chinese name and Enter opens it.
+ * deactivated field leaves the list and comes back with restore; the record-visibility tab shows the custom
+ * object's defaults, refuses an edit level wider than read beside that level and then saves; a rep gets no
+ * Settings entry and no page; Ctrl+K (the header button on a phone) finds a contact by its Chinese name and
+ * Enter opens it.
  * CIRRUS_E2E_SCREENSHOTS=<dir> keeps screenshots.
  */
 declare module 'vitest' {
@@ -181,12 +182,15 @@ describe.each(TESTED.map((view, i) => ({ view, i })))('Settings → Objects and 
   });
 
   it('the record-visibility tab refuses edit wider than read beside the level, then saves', async () => {
-    // The server keeps record visibility for the standard objects (a custom one says it follows the defaults).
+    // A custom object has record visibility too: its defaults (reps read all, edit their own), none set yet.
     if (view.mobile) await pick(p, '[data-test=object-picker]', ':has-text("项目")');
     else await p.click(`[data-test=object-${objectApiName}]`);
     await poll(() => p.locator('[data-test=object-title]').textContent()).toBe(zh ? '项目' : 'Projects');
     await p.click('#tab-sharing');
-    await p.locator('[data-test=sharing-unsupported]').waitFor();
+    await p.locator('[data-test=sharing-panel] [data-test=sharing-rep-read]').waitFor();
+    await poll(() => p.locator('[data-test=sharing-rep-read] .el-select__placeholder').first().textContent()).toBe(zh ? '全部记录' : 'All records');
+    await poll(() => p.locator('[data-test=sharing-rep-edit] .el-select__placeholder').first().textContent()).toBe(zh ? '自己的记录' : 'Own records');
+    expect(await p.locator('[data-test=sharing-unsupported]').count()).toBe(0);
     if (view.mobile) await pick(p, '[data-test=object-picker]', ':has-text("商机")');
     else await p.click('[data-test=object-opportunities]');
     await poll(() => p.locator('[data-test=object-title]').textContent()).toBe(zh ? '商机' : 'Opportunities');

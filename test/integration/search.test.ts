@@ -41,12 +41,16 @@ describe('search through the local runtime', () => {
     foreign = f.body;
   });
 
-  it('GET /api/search?q=示例 finds the account by a word inside its name, with its subtitle', async () => {
+  it('GET /api/search?q=示例 finds the account by a word inside its name, with its subtitle (then the people at it)', async () => {
     const res = await rep2('GET', `/api/search?q=${q('示例')}`);
     expect(res.status).toBe(200);
     expect(res.body.items.length).toBeLessThanOrEqual(20);
     const mine = await rep2('GET', `/api/search?q=${q(`示例科技${run}`)}`);
-    expect(mine.body.items).toEqual([{ object: 'accounts', id: account.id, name: account.name, subtitle: `sh${digits}.example.cn` }]);
+    expect(mine.body.items).toEqual([
+      { object: 'accounts', id: account.id, name: account.name, subtitle: `sh${digits}.example.cn` },
+      // A contact carries its company's words (test/integration/search-company.test.ts).
+      { object: 'contacts', id: contact.id, name: contact.name, subtitle: account.name },
+    ]);
   });
 
   it('finds a contact by one character of a Chinese name, across objects and in the contact list', async () => {
@@ -80,7 +84,7 @@ describe('search through the local runtime', () => {
     expect(other.body.items.map((x: any) => x.id)).toEqual([foreign.id]);
     expect((await acme('GET', `/api/contacts?q=${q(`明${run}`)}`)).body.items).toEqual([]);
     expect((await acme('GET', `/api/search?q=${q(`明${run}`)}`)).body.items).toEqual([]);
-    expect((await rep2('GET', `/api/search?q=${q(`示例科技${run}`)}`)).body.items.map((x: any) => x.id)).toEqual([account.id]);
+    expect((await rep2('GET', `/api/search?q=${q(`示例科技${run}`)}`)).body.items.map((x: any) => x.id)).toEqual([account.id, contact.id]);
   });
 
   it('a deleted record leaves search; an empty query is a 400 naming q', async () => {

@@ -5,6 +5,8 @@ import { SHARING_REFRESH_MS, SharingRegistry, sharingCodec, type StoredSharing }
 import { getSharing, putSharing, type SharingDeps } from '../../functions/sharing/service.ts';
 import { SharingMoved, type SharingChange, type SharingStore } from '../../functions/sharing/store.ts';
 import { listScope, teamOf, visibility } from '../../functions/records/visibility.ts';
+import type { StoredObject } from '../../functions/metadata/items.ts';
+import type { TenantMetadata } from '../../functions/metadata/store.ts';
 
 const person = (role: Principal['role'], userId = `u-${role}`): Principal => ({ tenantId: 'demo', userId, role, name: role, email: `${role}@demo.local`, groups: [role] });
 const admin = person('admin');
@@ -24,14 +26,23 @@ class MemorySharing implements SharingStore {
   }
 }
 
+const customObject = (apiName: string, active: boolean): StoredObject => ({
+  apiName, recordType: apiName, label: { en: 'Project', 'zh-CN': '项目' }, labelPlural: { en: 'Projects', 'zh-CN': '项目' }, icon: 'box',
+  nameField: 'c_name', searchable: true, custom: true, active,
+  createdAt: '2026-12-01T08:00:00.000Z', createdBy: 'u-admin', updatedAt: '2026-12-01T08:00:00.000Z', updatedBy: 'u-admin',
+});
+
 function setup() {
   let now = Date.parse('2026-12-02T08:00:00.000Z');
   const clock = () => new Date(now);
   const store = new MemorySharing();
   const registry = new SharingRegistry(store, clock);
   let seq = 0;
-  const deps: SharingDeps = { store, registry, clock, newId: () => `ID${++seq}` };
-  return { store, registry, deps, advance: (ms: number) => { now += ms; } };
+  /** The tenant's custom objects: c_projects active, c_old deactivated. */
+  const meta: { objects: StoredObject[]; reloads: number } = { objects: [customObject('c_projects', true), customObject('c_old', false)], reloads: 0 };
+  const metadata = { reload: async (): Promise<TenantMetadata> => { meta.reloads++; return { version: 1, fields: [], objects: meta.objects }; } };
+  const deps: SharingDeps = { store, registry, clock, newId: () => `ID${++seq}`, metadata };
+  return { store, registry, deps, meta, advance: (ms: number) => { now += ms; } };
 }
 
 /** The answer the edge would give (application/problem+json), or a failure if the call succeeded. */
@@ -62,12 +73,35 @@ describe('sharing settings (functions/sharing)', () => {
       expect((await problem(putSharing(person(role), 'leads', { rep: { read: 'all', edit: 'all' } }, deps))).status).toBe(403);
       expect((await problem(getSharing(person(role), 'leads', deps))).status).toBe(403);
     }
-    expect((await problem(putSharing(admin, 'c_projects', {}, deps))).status).toBe(404);
+    expect((await problem(putSharing(admin, 'c_nothing', {}, deps))).status).toBe(404);
     const wide = await problem(putSharing(admin, 'accounts', { rep: { read: 'own', edit: 'team' }, agent: { read: 'team', edit: 'all' } }, deps));
     expect(wide.status).toBe(400);
     expect((wide.toBody() as any).errors.map((e: { path: string }) => e.path)).toEqual(['rep.edit', 'agent.edit']);
     const bad = await problem(putSharing(admin, 'accounts', { rep: { read: 'none' }, admin: { read: 'own', edit: 'own' } }, deps));
     expect((bad.toBody() as any).errors.map((e: { path: string }) => e.path).sort()).toEqual(['admin', 'rep.edit', 'rep.read']);
+  });
+
+  it('an active custom object has sharing (the custom defaults until set); a deactivated or unknown one is 404', async () => {
+    const { store, registry, deps, meta } = setup();
+    expect(await getSharing(admin, 'c_projects', deps)).toEqual({
+      object: 'c_projects', rep: { read: 'all', edit: 'own' }, manager: { read: 'all', edit: 'team' }, marketer: { read: 'all', edit: 'own' },
+      agent: { read: 'all', edit: 'own' }, admin: { read: 'all', edit: 'all' }, customized: [], version: 0,
+    });
+    const view = await putSharing(admin, 'c_projects', { rep: { read: 'own', edit: 'own' } }, deps);
+    expect(view).toMatchObject({ rep: { read: 'own', edit: 'own' }, manager: { read: 'all', edit: 'team' }, customized: ['rep'], version: 1 });
+    expect(store.commits[0]!.event).toMatchObject({ name: 'sharing.changed', subject: { type: 'sharing', id: 'c_projects' } });
+    // The record service asks by record type: a custom object's is its API name.
+    expect(await registry.sharingOf('demo', 'c_projects')).toEqual({ rep: { read: 'own', edit: 'own' } });
+    const reloads = meta.reloads;
+    for (const name of ['c_old', 'c_nothing', 'c_', 'projects']) {
+      expect((await problem(getSharing(admin, name, deps))).status, name).toBe(404);
+      expect((await problem(putSharing(admin, name, { rep: { read: 'all', edit: 'own' } }, deps))).status, name).toBe(404);
+    }
+    // A name that cannot be a custom object's is refused without reading the metadata.
+    expect(meta.reloads).toBe(reloads + 4);
+    meta.objects = [customObject('c_projects', false)];
+    expect((await problem(getSharing(admin, 'c_projects', deps))).status).toBe(404);
+    expect(store.commits).toHaveLength(1);
   });
 
   it('a concurrent change answers 409', async () => {

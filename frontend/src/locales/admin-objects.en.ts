@@ -105,7 +105,7 @@ export default {
       defaultTag: 'Default',
       save: 'Save visibility',
       saved: 'Record visibility of {object} saved',
-      unsupported: 'This object follows the default record visibility; it cannot be set here yet.',
+      unsupported: 'This object is deactivated: restore it to set who sees and edits its records.',
       editWider: 'Edit cannot reach further than read',
     },
     errors: {

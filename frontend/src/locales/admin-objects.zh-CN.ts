@@ -104,7 +104,7 @@ const zhCN: typeof en = {
       defaultTag: '默认',
       save: '保存可见性',
       saved: '已保存{object}的记录可见性',
-      unsupported: '此对象使用默认的记录可见性，暂时不能在这里设置。',
+      unsupported: '此对象已停用：恢复后才能设置谁能查看和编辑它的记录。',
       editWider: '编辑范围不能大于查看范围',
     },
     errors: {
