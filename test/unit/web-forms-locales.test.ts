@@ -5,6 +5,7 @@ import en from '../../frontend/src/locales/forms.en.ts';
 import zhCN from '../../frontend/src/locales/forms.zh-CN.ts';
 import appEn from '../../frontend/src/locales/en.ts';
 import leadsEn from '../../frontend/src/locales/leads.en.ts';
+import shellEn from '../../frontend/src/locales/app-shell.en.ts';
 import { FORM_FIELDS } from '../../schemas/form.ts';
 
 /** PLT-8 for the web-to-lead forms page (SFA-1): zh-CN and English match, every key the page uses exists. */
@@ -35,9 +36,14 @@ describe('web-to-lead forms page messages', () => {
     }
   });
 
+  it('the menu entry is in the signed-in shell (app-shell), the rest comes with the page', () => {
+    expect(flatten(shellEn as Tree)['webForms.menu']).toBe('Web-to-lead forms');
+    expect(enKeys['webForms.menu']).toBeUndefined();
+  });
+
   it('labels every form field, and every static key FormsAdmin.vue uses exists', () => {
     for (const f of FORM_FIELDS) expect(enKeys[`webForms.labels.${f}`], f).toBeTruthy();
-    const all = { ...flatten(appEn as Tree), ...flatten(leadsEn as Tree), ...enKeys };
+    const all = { ...flatten(appEn as Tree), ...flatten(leadsEn as Tree), ...flatten(shellEn as Tree), ...enKeys };
     const src = readFileSync(join(import.meta.dirname, '../../frontend/src/views/admin/FormsAdmin.vue'), 'utf8');
     const missing = [...src.matchAll(/\bte?\(\s*'([A-Za-z0-9_.-]+)'/g)].map((m) => m[1]!).filter((k) => !(k in all));
     expect(missing).toEqual([]);

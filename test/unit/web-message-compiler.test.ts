@@ -7,13 +7,26 @@ import leadsEn from '../../frontend/src/locales/leads.en.ts';
 import leadsZhCN from '../../frontend/src/locales/leads.zh-CN.ts';
 import formsEn from '../../frontend/src/locales/forms.en.ts';
 import formsZhCN from '../../frontend/src/locales/forms.zh-CN.ts';
+import shellEn from '../../frontend/src/locales/app-shell.en.ts';
+import shellZhCN from '../../frontend/src/locales/app-shell.zh-CN.ts';
 
 /**
  * The web build drops vue-i18n's message compiler (issue 7, first load) and compiles messages with
  * frontend/src/modules/message-compiler.ts. Every message of every locale must render exactly as vue-i18n's
  * own compiler renders it, with named values, list values and literals.
  */
-const messages = { en: { ...en, ...leadsEn, ...formsEn }, 'zh-CN': { ...zhCN, ...leadsZhCN, ...formsZhCN } };
+// The shell's messages share namespaces with the lead and forms pages' (the app merges them deeply too).
+type Tree = { [k: string]: string | Tree };
+const deep = (a: Tree, b: Tree): Tree =>
+  Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => {
+    const x = a[k];
+    const y = b[k];
+    return [k, typeof x === 'object' && typeof y === 'object' ? deep(x, y) : (y ?? x)!];
+  }));
+const messages = {
+  en: deep({ ...en, ...leadsEn, ...formsEn } as Tree, shellEn as Tree),
+  'zh-CN': deep({ ...zhCN, ...leadsZhCN, ...formsZhCN } as Tree, shellZhCN as Tree),
+};
 
 function keysOf(obj: unknown, prefix = ''): string[] {
   if (typeof obj === 'string') return [prefix];

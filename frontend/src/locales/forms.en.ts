@@ -4,7 +4,6 @@
  */
 export default {
   webForms: {
-    menu: 'Web-to-lead forms',
     title: 'Web-to-lead forms',
     intro: 'Build a form for your website: visitors who fill it in become leads and are assigned by your rules. Bots are kept out by a hidden trap field and per-visitor rate limits.',
     forbidden: 'Only administrators and marketers manage web-to-lead forms.',

@@ -3,7 +3,6 @@ import type en from './forms.en';
 /** 网页表单（Web-to-lead）页面的简体中文文案。键与 forms.en.ts 完全一致（类型检查）。 */
 const zhCN: typeof en = {
   webForms: {
-    menu: '网页表单',
     title: '网页获客表单',
     intro: '为您的网站创建表单：访客填写后即成为线索，并按分配规则分配。隐藏的陷阱字段和按访客限流可挡住机器人。',
     forbidden: '只有管理员和市场人员可以管理网页表单。',

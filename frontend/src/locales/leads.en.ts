@@ -4,16 +4,6 @@
  */
 export default {
   leads: {
-    menu: 'Leads',
-    sources: {
-      Partner: 'Partner',
-      Web: 'Web',
-      Referral: 'Referral',
-      Event: 'Event',
-      Phone: 'Phone',
-      Email: 'Email',
-      Manual: 'Manual',
-    },
     title: 'Leads',
     new: 'New lead',
     queue: 'Unassigned queue',
@@ -99,7 +89,6 @@ export default {
       created: 'Lead created',
       saved: 'Lead saved',
       edit: 'Edit lead',
-      emailOrPhone: 'Give an email or a phone number',
       ownerHint: 'You by default; pick a colleague to hand the lead over.',
     },
     detail: {
@@ -225,9 +214,7 @@ export default {
     },
   },
   leadAdmin: {
-    menu: 'Admin',
     partners: {
-      menu: 'Lead partners',
       title: 'Lead partners',
       new: 'New partner',
       name: 'Name',
@@ -264,7 +251,6 @@ export default {
       example: 'Example (curl + openssl)',
     },
     rules: {
-      menu: 'Assignment rules',
       title: 'Lead assignment rules',
       intro: 'Every new lead is checked against these rules from top to bottom; the first enabled rule that matches decides the owner.',
       new: 'Add rule',
@@ -344,24 +330,6 @@ export default {
         callbackHours: 'Call back within',
         conditions: 'Conditions',
       },
-    },
-  },
-  notify: {
-    title: 'Notifications',
-    empty: 'No notifications.',
-    markAll: 'Mark all read',
-    callbackDue: 'call back {at}',
-    kinds: {
-      'lead-assigned': 'New lead assigned to you: {name}',
-      'lead-callback-reminder': 'Call-back due soon: {name}',
-      'lead-callback-escalation': 'Call-back missed: {name}',
-    },
-    away: {
-      label: 'Away',
-      hintOn: 'New leads skip you until you turn this off.',
-      hintOff: 'Turn on to stop receiving new leads.',
-      on: 'You are away: new leads go to others.',
-      off: 'Welcome back: you receive new leads again.',
     },
   },
 };

@@ -3,16 +3,6 @@ import type en from './leads.en';
 /** 线索、线索管理页与通知的简体中文文案。键与 leads.en.ts 完全一致（类型检查）。 */
 const zhCN: typeof en = {
   leads: {
-    sources: {
-      Partner: '合作伙伴',
-      Web: '网站',
-      Referral: '转介绍',
-      Event: '活动',
-      Phone: '电话',
-      Email: '邮件',
-      Manual: '手动录入',
-    },
-    menu: '线索',
     title: '线索',
     new: '新建线索',
     queue: '待分配队列',
@@ -98,7 +88,6 @@ const zhCN: typeof en = {
       created: '线索已创建',
       saved: '线索已保存',
       edit: '编辑线索',
-      emailOrPhone: '请填写邮箱或电话',
       ownerHint: '默认为你本人；也可以选择同事转交。',
     },
     detail: {
@@ -224,9 +213,7 @@ const zhCN: typeof en = {
     },
   },
   leadAdmin: {
-    menu: '管理',
     partners: {
-      menu: '线索合作伙伴',
       title: '线索合作伙伴',
       new: '新建合作伙伴',
       name: '名称',
@@ -263,7 +250,6 @@ const zhCN: typeof en = {
       example: '示例（curl + openssl）',
     },
     rules: {
-      menu: '分配规则',
       title: '线索分配规则',
       intro: '每条新线索都会从上到下依次匹配这些规则，第一条匹配且已启用的规则决定负责人。',
       new: '添加规则',
@@ -343,24 +329,6 @@ const zhCN: typeof en = {
         callbackHours: '回电时限',
         conditions: '条件',
       },
-    },
-  },
-  notify: {
-    title: '通知',
-    empty: '暂无通知。',
-    markAll: '全部标为已读',
-    callbackDue: '{at}回电',
-    kinds: {
-      'lead-assigned': '新线索已分配给你：{name}',
-      'lead-callback-reminder': '即将到回电时限：{name}',
-      'lead-callback-escalation': '回电已逾期：{name}',
-    },
-    away: {
-      label: '不在岗',
-      hintOn: '在你关闭之前，新线索不会分配给你。',
-      hintOff: '开启后将暂停接收新线索。',
-      on: '你已设为不在岗：新线索会分配给其他人。',
-      off: '欢迎回来：你将重新接收新线索。',
     },
   },
 };

@@ -17,8 +17,9 @@ export function detectLocale(): Locale {
 /**
  * Each language's messages are fetched when that language is used (issue 7, first load: a page downloads one
  * language, not both); zh-CN has exactly the keys of en (typed), so nothing falls back to an unloaded language.
- * The sign-in page needs only the common messages; the signed-in app's (leads, forms, objects) come with the first
- * route behind the sign-in (`loadAppMessages`, from main.ts's router guard).
+ * The sign-in page needs only the common messages; the signed-in app's shell and record pages' (app-shell, objects)
+ * come with the first route behind the sign-in (`loadAppMessages`, from main.ts's router guard); a page's own
+ * (leads, forms, admin-objects) come with that page (`loadPageMessages`, in modules/router.ts).
  */
 type Messages = Record<string, unknown>;
 const common: Record<Locale, () => Promise<Messages>> = {
@@ -26,8 +27,8 @@ const common: Record<Locale, () => Promise<Messages>> = {
   'zh-CN': () => import('@/locales/zh-CN').then((m) => m.default),
 };
 const appMessages: Record<Locale, () => Promise<Messages[]>> = {
-  en: () => Promise.all([import('@/locales/leads.en'), import('@/locales/forms.en'), import('@/locales/objects.en'), import('@/locales/admin-objects-menu.en')]).then((ms) => ms.map((m) => m.default)),
-  'zh-CN': () => Promise.all([import('@/locales/leads.zh-CN'), import('@/locales/forms.zh-CN'), import('@/locales/objects.zh-CN'), import('@/locales/admin-objects-menu.zh-CN')]).then((ms) => ms.map((m) => m.default)),
+  en: () => Promise.all([import('@/locales/app-shell.en'), import('@/locales/objects.en'), import('@/locales/admin-objects-menu.en')]).then((ms) => ms.map((m) => m.default)),
+  'zh-CN': () => Promise.all([import('@/locales/app-shell.zh-CN'), import('@/locales/objects.zh-CN'), import('@/locales/admin-objects-menu.zh-CN')]).then((ms) => ms.map((m) => m.default)),
 };
 const loaded = new Set<string>();
 let withApp = false;
@@ -48,6 +49,16 @@ const pageMessages = {
   'admin-objects': {
     en: () => import('@/locales/admin-objects.en').then((m) => m.default),
     'zh-CN': () => import('@/locales/admin-objects.zh-CN').then((m) => m.default),
+  },
+  /** The lead inbox and lead page, the partners and assignment rules pages (the menu's words are in app-shell). */
+  leads: {
+    en: () => import('@/locales/leads.en').then((m) => m.default),
+    'zh-CN': () => import('@/locales/leads.zh-CN').then((m) => m.default),
+  },
+  /** The web-to-lead forms page. */
+  forms: {
+    en: () => import('@/locales/forms.en').then((m) => m.default),
+    'zh-CN': () => import('@/locales/forms.zh-CN').then((m) => m.default),
   },
 } satisfies Record<string, Record<Locale, () => Promise<Messages>>>;
 type PageMessages = keyof typeof pageMessages;

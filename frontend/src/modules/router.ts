@@ -9,6 +9,10 @@ import type { CapabilityFlag } from '@/stores/session';
  * Routes. Everything under the layout needs a session; the menu is built from `meta.menu` entries so
  * later modules (leads, deals, tickets, …) only add a route here.
  */
+/** A page that brings its own messages (modules/i18n.ts, loadPageMessages): both arrive before it renders. */
+const withMessages = <T>(name: Parameters<typeof loadPageMessages>[0], page: () => Promise<T>) => () =>
+  Promise.all([page(), loadPageMessages(name)]).then(([p]) => p);
+
 export const appRoutes: RouteRecordRaw[] = [
   // --- objects as data (issue 7): accounts, contacts and opportunities are served by the generic pages, with
   // their own paths and route names kept (links, bookmarks); a standard object's special behaviour is in
@@ -43,10 +47,10 @@ export const appRoutes: RouteRecordRaw[] = [
   {
     path: 'leads',
     name: 'leads',
-    component: () => import('@/views/leads/LeadInbox.vue'),
+    component: withMessages('leads', () => import('@/views/leads/LeadInbox.vue')),
     meta: { menu: { title: 'leads.menu', icon: 'Aim', order: 5 } },
   },
-  { path: 'leads/:id', name: 'lead', component: () => import('@/views/leads/LeadDetail.vue'), props: true, meta: { activeMenu: 'leads' } },
+  { path: 'leads/:id', name: 'lead', component: withMessages('leads', () => import('@/views/leads/LeadDetail.vue')), props: true, meta: { activeMenu: 'leads' } },
   // --- objects as data (issue 7): every object's generic list and record page; the side menu lists the
   // tenant's custom objects from GET /api/metadata (views/layout/AppLayout.vue), not from these routes.
   { path: 'o/:object', name: 'object-list', component: () => import('@/views/objects/ObjectList.vue'), props: true },
@@ -55,19 +59,19 @@ export const appRoutes: RouteRecordRaw[] = [
   {
     path: 'admin/partners',
     name: 'admin-partners',
-    component: () => import('@/views/admin/PartnersAdmin.vue'),
+    component: withMessages('leads', () => import('@/views/admin/PartnersAdmin.vue')),
     meta: { menu: { title: 'leadAdmin.partners.menu', icon: 'Connection', order: 900, group: 'admin', can: 'settings.partners' } },
   },
   {
     path: 'admin/forms',
     name: 'admin-forms',
-    component: () => import('@/views/admin/FormsAdmin.vue'),
+    component: withMessages('forms', () => import('@/views/admin/FormsAdmin.vue')),
     meta: { menu: { title: 'webForms.menu', icon: 'Aim', order: 905, group: 'admin', can: 'settings.forms' } },
   },
   {
     path: 'admin/assignment-rules',
     name: 'admin-assignment-rules',
-    component: () => import('@/views/admin/AssignmentRules.vue'),
+    component: withMessages('leads', () => import('@/views/admin/AssignmentRules.vue')),
     meta: { menu: { title: 'leadAdmin.rules.menu', icon: 'Guide', order: 910, group: 'admin', can: 'settings.assignmentRulesRead' } },
   },
   // --- Settings → Objects and fields (issue 7, h6-admin): admins only (GET /api/me → can.settings.objects) ---
@@ -75,7 +79,7 @@ export const appRoutes: RouteRecordRaw[] = [
     path: 'admin/objects',
     name: 'admin-objects',
     // The page's messages come with it (modules/i18n.ts, loadPageMessages), not with every signed-in page.
-    component: () => Promise.all([import('@/views/admin/ObjectsAdmin.vue'), loadPageMessages('admin-objects')]).then(([page]) => page),
+    component: withMessages('admin-objects', () => import('@/views/admin/ObjectsAdmin.vue')),
     meta: { menu: { title: 'objectsAdmin.menu', icon: 'Setting', order: 890, group: 'admin', can: 'settings.objects' } },
   },
   // --- end Objects and fields ---

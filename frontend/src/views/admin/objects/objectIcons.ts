@@ -1,7 +1,9 @@
 import type { Component } from 'vue';
-import {
-  Box, Briefcase, Calendar, Document, Flag, Folder, Message, OfficeBuilding, Place, PriceTag, Star, Tickets, Trophy, User, Van,
-} from '@element-plus/icons-vue';
+import { OfficeBuilding, User } from '@element-plus/icons-vue';
+import { svgIcons } from '@/components/svgIcons';
+
+// Not from @element-plus/icons-vue: see components/svgIcons.ts (they would land in every page's first load).
+const { Box, Briefcase, Calendar, Document, Flag, Folder, Message, Place, PriceTag, Star, Tickets, Trophy, Van } = svgIcons;
 
 /** Icon names an object may carry (schemas/metadata.ts: lower-case names) and the picture for each. */
 const ICONS: Record<string, Component> = {

@@ -1,0 +1,52 @@
+import type en from './app-shell.en';
+
+/** 每个登录后页面都需要的文案（菜单、通知、离开开关、线索来源名称）。键与 app-shell.en.ts 完全一致（类型检查）。 */
+const zhCN: typeof en = {
+  leads: {
+    menu: '线索',
+    sources: {
+      Partner: '合作伙伴',
+      Web: '网站',
+      Referral: '转介绍',
+      Event: '活动',
+      Phone: '电话',
+      Email: '邮件',
+      Manual: '手动录入',
+    },
+    form: {
+      emailOrPhone: '请填写邮箱或电话',
+    },
+  },
+  leadAdmin: {
+    menu: '管理',
+    partners: {
+      menu: '线索合作伙伴',
+    },
+    rules: {
+      menu: '分配规则',
+    },
+  },
+  notify: {
+    title: '通知',
+    empty: '暂无通知。',
+    markAll: '全部标为已读',
+    callbackDue: '{at}回电',
+    kinds: {
+      'lead-assigned': '新线索已分配给你：{name}',
+      'lead-callback-reminder': '即将到回电时限：{name}',
+      'lead-callback-escalation': '回电已逾期：{name}',
+    },
+    away: {
+      label: '不在岗',
+      hintOn: '在你关闭之前，新线索不会分配给你。',
+      hintOff: '开启后将暂停接收新线索。',
+      on: '你已设为不在岗：新线索会分配给其他人。',
+      off: '欢迎回来：你将重新接收新线索。',
+    },
+  },
+  webForms: {
+    menu: '网页表单',
+  },
+};
+
+export default zhCN;
