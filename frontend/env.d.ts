@@ -4,3 +4,5 @@ declare module '*.vue' {
   const component: DefineComponent<object, object, unknown>;
   export default component;
 }
+/** Element Plus' per-component stylesheets (side-effect modules), imported on demand (utils/toast.ts, AppLayout's drawer). */
+declare module 'element-plus/es/components/*/style/css.mjs';
