@@ -30,6 +30,10 @@ const timelineEntry = z.object({
   actor: z.object({ id: z.string(), name: z.string() }),
   changes: z.optional(z.array(z.string())),
   subject: z.optional(z.object({ type: z.string(), id: z.string(), name: z.string() })),
+  /** A logged call, email, meeting or note: what was said and how it went. */
+  notes: z.optional(z.string()), outcome: z.optional(z.string()),
+  /** On an activity copied from where it was logged (a lead's call on the contact it became). */
+  from: z.optional(z.object({ type: z.string(), id: z.string(), name: z.string() })),
 });
 const auditEntry = z.object({
   id: z.string(), at: z.string(), action: z.enum(['create', 'update', 'delete', 'restore']),

@@ -3,13 +3,13 @@ import { assertCan, type Actor } from '../policy/policy.ts';
 import { derivedId, isId } from '#commons/ids.ts';
 import { Conflict, StaleVersion, conflict, invalid, notFound } from '#commons/errors.ts';
 import { nameKey } from '#commons/keys.ts';
-import { activityCreate, leadConvert, leadCreate, OPEN_LEAD_STATUSES, type LeadStatus } from '#schemas/lead.ts';
+import { ACTIVITY_TYPES, activityCreate, leadConvert, leadCreate, OPEN_LEAD_STATUSES, type LeadStatus } from '#schemas/lead.ts';
 import { accountEntity } from '../accounts/entity.ts';
 import { contactEntity } from '../contacts/entity.ts';
 import { opportunityEntity } from '../opportunities/entity.ts';
 import type { StoredRecord } from '../records/entity.ts';
 import { commitChange, createRecord, etag, ifMatchHolds, parse, resolveOwner, type RecordDeps } from '../records/service.ts';
-import { CounterConflict } from '../records/store.ts';
+import { CounterConflict, type TimelineEntry } from '../records/store.ts';
 import { visibility } from '../records/visibility.ts';
 import { LEAD_QUEUE, assignedTo, leadEntity } from './entity.ts';
 
@@ -188,6 +188,11 @@ async function finishConversion(p: Actor, lead: StoredRecord, pending: PendingCo
     }, deps, { id: rid }), derivedId(pending.id, 'opportunity'), p, deps);
   }
 
+  // The calls, emails, meetings and notes logged on the lead go on with the person: onto the contact's and
+  // account's timelines (and the opportunity's), before the lead is written converted. Idempotent (same keys),
+  // so a resumed conversion puts them again harmlessly.
+  await copyActivities(p, lead, [...(account ? [['account', account.id] as const] : []), ['contact', contact.id] as const, ...(opportunity ? [['opportunity', opportunity.id] as const] : [])], deps);
+
   const now = deps.clock();
   const convertedTo = { ...(account ? { accountId: account.id } : {}), contactId: contact.id, ...(opportunity ? { opportunityId: opportunity.id } : {}) };
   const subject = { type: 'lead', id: lead.id, name: lead.name };
@@ -208,6 +213,23 @@ async function finishConversion(p: Actor, lead: StoredRecord, pending: PendingCo
     }
     throw conflict('The lead changed while it was being converted; reload it and convert it again.');
   }
+}
+
+const LOGGED_ACTIVITIES: ReadonlySet<string> = new Set(ACTIVITY_TYPES);
+
+/** Every activity on the lead's timeline (all pages), copied to each target with `from` naming the lead. */
+async function copyActivities(p: Actor, lead: StoredRecord, targets: readonly (readonly [string, string])[], deps: RecordDeps): Promise<void> {
+  const copies: { type: string; id: string; entry: TimelineEntry }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.timeline(p.tenantId, 'lead', lead.id, 100, cursor);
+    for (const entry of page.items) {
+      if (!LOGGED_ACTIVITIES.has(entry.type)) continue;
+      for (const [type, id] of targets) copies.push({ type, id, entry: { ...entry, from: { type: 'lead', id: lead.id, name: lead.name } } });
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  if (copies.length) await deps.store.putTimeline(p.tenantId, copies);
 }
 
 export { LEAD_QUEUE };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys, tenantPrefix } from '#commons/keys.ts';
 import { searchEntry, type SearchEntry } from './search/entry.ts';
@@ -734,6 +734,23 @@ export class DynamoRecordStore implements RecordStore {
 
   timeline(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>> {
     return this.partition(tenantId, keys.record(tenantId, type, id), keys.timelinePrefix, limit, cursor, true);
+  }
+
+  async putTimeline(tenantId: string, entries: readonly { type: string; id: string; entry: TimelineEntry }[]): Promise<void> {
+    const T = this.table;
+    const puts = entries.map((t) => ({
+      PutRequest: { Item: { ...t.entry, pk: keys.record(tenantId, t.type, t.id), sk: keys.timelineSk(t.entry.at, t.entry.id), entityType: 'timeline' } },
+    }));
+    for (let i = 0; i < puts.length; i += 25) {
+      let batch: Record<string, unknown>[] = puts.slice(i, i + 25);
+      // DynamoDB may hand part of a batch back under load: put that part again (with a short backoff).
+      for (let attempt = 0; batch.length; attempt++) {
+        if (attempt > 8) throw new Error('putTimeline: DynamoDB kept handing back unprocessed items');
+        if (attempt) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+        const out = await this.client.send(new BatchWriteCommand({ RequestItems: { [T]: batch as never } }));
+        batch = (out.UnprocessedItems?.[T] ?? []) as Record<string, unknown>[];
+      }
+    }
   }
 
   audit(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<AuditEntry>> {

@@ -10,6 +10,8 @@ export interface TimelineEntry {
   changes?: string[];
   /** The other record an entry is about, e.g. the contact linked to an account. */
   subject?: { type: string; id: string; name: string };
+  /** An entry copied from another record's timeline: where it was logged (a lead's call on its contact). */
+  from?: { type: string; id: string; name: string };
 }
 
 /** Who changed what, with before/after (PLT-6). */
@@ -151,6 +153,11 @@ export interface RecordStore {
   commit(change: ChangeSet): Promise<void>;
   list(tenantId: string, type: string, spec: ListSpec): Promise<Page<StoredRecord>>;
   timeline(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>>;
+  /**
+   * Puts entries on records' timelines outside a change (a lead's calls copied to the contact and account it
+   * became). Keyed by each entry's `at` and `id`, so putting the same entries again changes nothing.
+   */
+  putTimeline(tenantId: string, entries: readonly { type: string; id: string; entry: TimelineEntry }[]): Promise<void>;
   audit(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<AuditEntry>>;
   /** The child link items in a parent's partition; `childType` keeps to one type (`CH#<type>#`). */
   children(tenantId: string, parentType: string, parentId: string, limit: number, cursor?: string, childType?: string): Promise<Page<Record<string, unknown>>>;

@@ -259,6 +259,28 @@ describe('call-back timer and lifecycle (SFA-3, SFA-5)', () => {
     expect((await rep1('GET', `/api/contacts/${known.id}/timeline`)).body.items[0]).toMatchObject({ type: 'lead-converted', subject: { id: lead.id } });
     expect((await rep1('POST', `/api/leads/${lead.id}/convert`, {})).status).toBe(409);
   });
+
+  it('takes the calls, emails and notes logged on the lead to the contact, account and opportunity it becomes', async () => {
+    const { body } = await postLead(person({ country: 'CN', company: `History Co ${unique()}` }));
+    const lead = (await leadOf(rep1, body.id)).body;
+    expect((await rep1('POST', `/api/leads/${lead.id}/activities`, { type: 'call', subject: 'Intro call', outcome: 'reached', notes: 'Wants a demo for 30 stores' })).status).toBe(201);
+    expect((await rep1('POST', `/api/leads/${lead.id}/activities`, { type: 'note', notes: 'Budget approved in Q1' })).status).toBe(201);
+    const converted = await rep1('POST', `/api/leads/${lead.id}/convert`, { createOpportunity: true });
+    expect(converted.status).toBe(200);
+    const { account, contact, opportunity } = converted.body;
+    for (const [object, id] of [['contacts', contact.id], ['accounts', account.id], ['opportunities', opportunity.id]]) {
+      const items = (await rep1('GET', `/api/${object}/${id}/timeline`)).body.items as any[];
+      const copied = items.filter((e) => e.from?.id === lead.id);
+      expect(copied.map((e) => e.type).sort(), object).toEqual(['call', 'note']);
+      expect(copied.find((e) => e.type === 'call'), object).toMatchObject({
+        outcome: 'reached', notes: 'Wants a demo for 30 stores', subject: { name: 'Intro call' }, from: { type: 'lead', id: lead.id }, actor: { id: ids.rep1 },
+      });
+    }
+    // The lead keeps its own history; the copies are the same entries (same ids), not new activities.
+    const onLead = ((await rep1('GET', `/api/leads/${lead.id}/timeline`)).body.items as any[]).filter((e) => ['call', 'note'].includes(e.type));
+    const onContact = ((await rep1('GET', `/api/contacts/${contact.id}/timeline`)).body.items as any[]).filter((e) => e.from);
+    expect(onContact.map((e) => e.id).sort()).toEqual(onLead.map((e) => e.id).sort());
+  });
 });
 
 describe('web-to-lead forms (SFA-1)', () => {

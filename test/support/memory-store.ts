@@ -46,9 +46,15 @@ export class MemoryStore implements RecordStore {
       .filter((r) => !spec.ownerId || r.ownerId === spec.ownerId);
     return { items: items.slice(0, spec.limit), nextCursor: null };
   }
+  /** Entries put outside a change (putTimeline), by `<tenant>/<type>/<id>/<at>#<entry id>`. */
+  copied = new Map<string, TimelineEntry>();
   async timeline(t: string, type: string, id: string): Promise<Page<TimelineEntry>> {
     const items = this.commits.flatMap((c) => c.timeline.filter((e) => c.tenantId === t && e.type === type && e.id === id).map((e) => e.entry));
-    return { items: items.reverse(), nextCursor: null };
+    const copies = [...this.copied.entries()].filter(([k]) => k.startsWith(`${t}/${type}/${id}/`)).map(([, e]) => e);
+    return { items: [...items, ...copies].sort((a, b) => a.at.localeCompare(b.at)).reverse(), nextCursor: null };
+  }
+  async putTimeline(t: string, entries: readonly { type: string; id: string; entry: TimelineEntry }[]) {
+    for (const e of entries) this.copied.set(`${t}/${e.type}/${e.id}/${e.entry.at}#${e.entry.id}`, structuredClone(e.entry));
   }
   async audit(t: string, type: string, id: string): Promise<Page<AuditEntry>> {
     const items = this.commits.filter((c) => c.tenantId === t && c.type === type && c.record.id === id).map((c) => c.audit);

@@ -36,6 +36,11 @@ export interface TimelineEntry {
   actor: { id: string; name: string };
   changes?: string[];
   subject?: { type: string; id: string; name: string };
+  /** A logged activity's notes and outcome key. */
+  notes?: string;
+  outcome?: string;
+  /** Copied from where it was logged (a lead's call shown on the contact it became). */
+  from?: { type: string; id: string; name: string };
 }
 
 /**

@@ -15,6 +15,20 @@ export default {
       Email: 'Email',
       Manual: 'Manual',
     },
+    activity: {
+      outcomes: {
+        reached: 'Reached',
+        voicemail: 'Left a voicemail',
+        'no-answer': 'No answer',
+        'wrong-number': 'Wrong number',
+        'callback-requested': 'Asked to call back later',
+        sent: 'Sent',
+        replied: 'Replied',
+        held: 'Held',
+        'no-show': 'No-show',
+        rescheduled: 'Rescheduled',
+      },
+    },
     form: {
       emailOrPhone: 'Give an email or a phone number',
     },

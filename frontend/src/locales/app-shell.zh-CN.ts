@@ -13,6 +13,20 @@ const zhCN: typeof en = {
       Email: '邮件',
       Manual: '手动录入',
     },
+    activity: {
+      outcomes: {
+        reached: '已接通',
+        voicemail: '已留言',
+        'no-answer': '无人接听',
+        'wrong-number': '号码错误',
+        'callback-requested': '对方要求稍后回电',
+        sent: '已发送',
+        replied: '已回复',
+        held: '已进行',
+        'no-show': '对方未到场',
+        rescheduled: '已改期',
+      },
+    },
     form: {
       emailOrPhone: '请填写邮箱或电话',
     },

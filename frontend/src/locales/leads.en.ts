@@ -149,18 +149,6 @@ export default {
         meeting: 'e.g. Demo at their office',
         note: 'e.g. Budget approved next quarter',
       },
-      outcomes: {
-        reached: 'Reached',
-        voicemail: 'Left a voicemail',
-        'no-answer': 'No answer',
-        'wrong-number': 'Wrong number',
-        'callback-requested': 'Asked to call back later',
-        sent: 'Sent',
-        replied: 'Replied',
-        held: 'Held',
-        'no-show': 'No-show',
-        rescheduled: 'Rescheduled',
-      },
     },
     convert: {
       title: 'Convert the lead',

@@ -148,18 +148,6 @@ const zhCN: typeof en = {
         meeting: '例如：上门演示',
         note: '例如：下季度预算已批',
       },
-      outcomes: {
-        reached: '已接通',
-        voicemail: '已留言',
-        'no-answer': '无人接听',
-        'wrong-number': '号码错误',
-        'callback-requested': '对方要求稍后回电',
-        sent: '已发送',
-        replied: '已回复',
-        held: '已进行',
-        'no-show': '对方未到场',
-        rescheduled: '已改期',
-      },
     },
     convert: {
       title: '转化线索',

@@ -1,8 +1,8 @@
 import { i18n } from '@/modules/i18n';
-import en from '@/locales/leads.en';
-import zh from '@/locales/leads.zh-CN';
+import en from '@/locales/app-shell.en';
+import zh from '@/locales/app-shell.zh-CN';
 
-// Reads both languages' outcome labels, so it lives with the lead timeline, not in the labels every page loads.
+// Reads both languages' outcome labels (small: they are in the signed-in shell's messages), for any timeline.
 const t = (key: string) => i18n.global.t(key);
 const te = (key: string) => i18n.global.te(key);
 
