@@ -65,6 +65,12 @@ async function choose(p: Page, select: Locator, text: string | RegExp): Promise<
   await option.click();
 }
 
+/** Before a picture: dialogs have faded in, checkboxes and buttons finished their transitions. */
+async function still(p: Page): Promise<void> {
+  await p.waitForFunction(() => !document.querySelector('.dialog-fade-enter-active, .el-fade-in-linear-enter-active'));
+  await p.waitForTimeout(300);
+}
+
 /** Records named `<word> <tag>` (the tag is one search word), made by the manager; name → record. */
 async function make(tag: string, words: string[]): Promise<Record<string, any>> {
   const out: Record<string, any> = {};
@@ -152,7 +158,9 @@ describe('the object list as a worktable at 1440-en', () => {
     for (const w of ['Alpha', 'Bravo', 'Charlie']) await row(w).locator('[data-test=row-select]').click();
     const bar = p.locator('[data-test=bulk-bar]');
     await poll(() => bar.locator('[data-test=bulk-count]').textContent()).toBe('3 selected');
+    await poll(() => table.locator('[data-test=row-select].is-checked').count()).toBe(3);
     expect(p.url()).toContain('/o/c_initiatives?');
+    await still(p);
     await p.screenshot({ path: '/tmp/h8-bulk-bar-1440-en.png' });
     await shot(p, 'bar');
 
@@ -219,6 +227,7 @@ describe('the object list at 390-zh', () => {
     const box = (await bar.boundingBox())!;
     expect(box.width).toBeLessThanOrEqual(390);
     expect(box.y + box.height).toBeGreaterThan(844 - 4);
+    await still(p);
     await p.screenshot({ path: '/tmp/h8-bulk-bar-390-zh.png' });
     await snapshot(p, `objects-bulk-bar-${view.name}`, false);
 
@@ -230,6 +239,7 @@ describe('the object list at 390-zh', () => {
     const summary = p.locator('[data-test=bulk-summary]');
     await summary.waitFor();
     expect(await summary.locator('[data-test=bulk-summary-text]').textContent()).toBe('1 条全部完成。');
+    await still(p);
     await p.screenshot({ path: '/tmp/h8-bulk-summary-390-zh.png' });
     await p.click('[data-test=bulk-summary-close]');
     await poll(() => cards.allTextContents()).toEqual([expect.stringContaining(`Lima ${tag}`)]);
