@@ -6,11 +6,13 @@ import { VIEWS, poll, signInAs, snapshot, type View } from './support/views.ts';
 
 /**
  * The object list as a worktable (issue 7): on a custom object `c_initiatives`, a manager edits cells in
- * place (a picklist by double-click, a text by F2 and Enter; saved after a reload; someone else's save first
- * → the row shows their version), the list's search and sort live in the address (reload, back), three
- * records get a new owner in bulk while one of them was changed meanwhile (the summary names it, the other
- * two stay done), and two are deleted in bulk (gone from the list, restorable). At 390 px in Chinese: select
- * mode on the cards, delete one. CIRRUS_E2E_SCREENSHOTS=<dir> keeps screenshots.
+ * place (a picklist by double-click, a text by F2 and Enter, Esc to cancel, a bad email refused beside the
+ * cell before sending; saved after a reload; someone else's save first → the row shows their version), the
+ * list's search and sort live in the address (reload, back, forward), three records get a new owner in bulk
+ * while one of them was changed meanwhile (the summary names it, the other two stay done), two are deleted
+ * in bulk (gone from the list, restorable) and two get a field set in bulk. At 390 px in Chinese: select
+ * mode on the cards, delete one. Pictures of the bulk bar go to /tmp/h8-*.png; CIRRUS_E2E_SCREENSHOTS=<dir>
+ * keeps the others.
  */
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,6 +34,7 @@ const initiatives = {
       ],
     },
     { apiName: 'c_note', type: 'text', label: l('Note', '备注') },
+    { apiName: 'c_email', type: 'email', label: l('Contact email', '联系邮箱') },
   ],
 };
 
@@ -123,6 +126,18 @@ describe('the object list as a worktable at 1440-en', () => {
     await p.keyboard.press('Escape');
     await noteInput.waitFor({ state: 'detached' });
     expect(await row('Alpha').locator('[data-inline-cell=c_note]').textContent()).toContain('Kick-off on Monday');
+
+    // What the server's rules refuse is refused before sending, beside the cell; a good value then saves.
+    await row('Alpha').locator('[data-inline-cell=c_email]').dblclick();
+    const emailInput = row('Alpha').locator('[data-inline-editing][data-field=c_email] input');
+    await emailInput.fill('not-an-email');
+    await p.keyboard.press('Enter');
+    await poll(() => row('Alpha').locator('[data-test=inline-error]').textContent()).toBe('Not a valid email address');
+    await shot(p, 'inline-error');
+    expect((await manager('GET', `/api/c_initiatives/${recs.Alpha.id}`)).body.version).toBe(3);
+    await emailInput.fill('alpha@example.com');
+    await p.keyboard.press('Enter');
+    await emailInput.waitFor({ state: 'detached' });
     await shot(p, 'inline-saved');
 
     // Someone else saves Bravo first: the inline save answers 412, the cell says so and shows their version.
@@ -140,7 +155,7 @@ describe('the object list as a worktable at 1440-en', () => {
     expect(await row('Alpha').locator('[data-inline-cell=c_note]').textContent()).toContain('Kick-off on Monday');
     expect(await names.count()).toBe(5);
     const alpha = await manager('GET', `/api/c_initiatives/${recs.Alpha.id}`);
-    expect([alpha.body.c_phase, alpha.body.c_note, alpha.body.version]).toEqual(['running', 'Kick-off on Monday', 3]);
+    expect([alpha.body.c_phase, alpha.body.c_note, alpha.body.c_email, alpha.body.version]).toEqual(['running', 'Kick-off on Monday', 'alpha@example.com', 4]);
 
     // Sort by name: in the address; back returns to the unsorted list, forward to the sorted one.
     await table.locator('th', { hasText: 'Initiative name' }).click();
@@ -203,6 +218,18 @@ describe('the object list as a worktable at 1440-en', () => {
     expect(deleted.status).toBe(200);
     expect(deleted.body.deletedAt).toBeTruthy();
     expect((await manager('POST', `/api/c_initiatives/${recs.Delta.id}/restore`)).status).toBe(200);
+
+    // Edit a field of two: pick the field, its editor gives the value, both change.
+    for (const w of ['Bravo', 'Charlie']) await row(w).locator('[data-test=row-select]').click();
+    await bar.locator('[data-test=bulk-edit]').click();
+    await form.waitFor();
+    await choose(p, form.locator('.el-form-item').first().locator('.el-select'), 'Phase');
+    await choose(p, form.locator('.el-form-item[data-field=bulk-value] .el-select'), 'Running');
+    await p.click('[data-test=bulk-apply]');
+    await summary.waitFor();
+    expect(await summary.locator('[data-test=bulk-summary-text]').textContent()).toBe('All 2 done.');
+    await p.click('[data-test=bulk-summary-close]');
+    for (const w of ['Bravo', 'Charlie']) await poll(() => row(w).locator('[data-inline-cell=c_phase]').textContent()).toContain('Running');
     await p.close();
   });
 });
