@@ -26,7 +26,6 @@ export default {
     inline: {
       hint: 'Double-click, or press Enter or F2, to edit',
       editing: 'Edit {field}',
-      saved: 'Saved {field}',
       conflict: 'Someone else changed {name} meanwhile: the row now shows their version. Edit it again if needed.',
     },
     bulk: {
@@ -47,7 +46,6 @@ export default {
       deleteConfirm: 'Delete {n} records? They leave the list and can be restored afterwards.',
       apply: 'Apply to {n}',
       progress: '{done} of {total}',
-      working: 'Working on {n} records…',
       summaryTitle: 'Finished',
       summaryAllOk: 'All {n} done.',
       summarySome: '{ok} of {total} done. Not done:',

@@ -24,7 +24,6 @@ const zhCN: typeof en = {
     inline: {
       hint: '双击，或按 Enter 或 F2 编辑',
       editing: '编辑{field}',
-      saved: '已保存{field}',
       conflict: '{name} 已被他人修改：此行已显示对方的版本，如需要请重新编辑。',
     },
     bulk: {
@@ -45,7 +44,6 @@ const zhCN: typeof en = {
       deleteConfirm: '删除 {n} 条记录？记录将从列表移除，之后仍可恢复。',
       apply: '应用到 {n} 条',
       progress: '{done} / {total}',
-      working: '正在处理 {n} 条记录…',
       summaryTitle: '已完成',
       summaryAllOk: '{n} 条全部完成。',
       summarySome: '{total} 条中完成 {ok} 条。未完成：',
