@@ -168,6 +168,15 @@ describe('the object list as a worktable at 1440-en', () => {
     await p.reload();
     await poll(() => names.allTextContents()).toEqual(['Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo'].map((w) => `${w} ${tag}`));
     await poll(() => table.locator('th.ascending', { hasText: 'Initiative name' }).count()).toBe(1);
+    // Open a record and come back: the record's address is its own, and back brings the same list.
+    await row('Delta').locator('[data-test=row-name]').click();
+    await p.waitForURL(/\/o\/c_initiatives\/[^/?]+$/);
+    await p.waitForSelector('[data-test=record-title]');
+    await p.waitForTimeout(300);
+    expect(new URL(p.url()).search).toBe('');
+    await p.goBack();
+    await p.waitForURL((u) => u.pathname === '/o/c_initiatives' && u.searchParams.get('q') === tag && u.searchParams.get('sort') === 'name');
+    await poll(() => names.allTextContents()).toEqual(['Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo'].map((w) => `${w} ${tag}`));
 
     // Select three: the bulk bar counts them.
     for (const w of ['Alpha', 'Bravo', 'Charlie']) await row(w).locator('[data-test=row-select]').click();
