@@ -10,7 +10,8 @@ import { VIEWS, poll, signInAs, snapshot, type View } from './support/views.ts';
  * cell before sending; saved after a reload; someone else's save first → the row shows their version), the
  * list's search and sort live in the address (reload, back, forward), three records get a new owner in bulk
  * while one of them was changed meanwhile (the summary names it, the other two stay done), two are deleted
- * in bulk (gone from the list, restorable) and two get a field set in bulk. At 390 px in Chinese: select
+ * in bulk (gone from the list, restorable) and two get a field set in bulk. A rep is offered inline edit and
+ * bulk actions only on their own records (the detail page's rule). At 390 px in Chinese: select
  * mode on the cards, delete one. Pictures of the bulk bar go to /tmp/h8-*.png; CIRRUS_E2E_SCREENSHOTS=<dir>
  * keeps the others.
  */
@@ -239,6 +240,33 @@ describe('the object list as a worktable at 1440-en', () => {
     expect(await summary.locator('[data-test=bulk-summary-text]').textContent()).toBe('All 2 done.');
     await p.click('[data-test=bulk-summary-close]');
     for (const w of ['Bravo', 'Charlie']) await poll(() => row(w).locator('[data-inline-cell=c_phase]').textContent()).toContain('Running');
+    await p.close();
+  });
+});
+
+describe('what a rep is offered at 1440-en', () => {
+  const tag = `r${unique}`;
+
+  it('edits in place and acts in bulk only on their own records', async () => {
+    await make(tag, ['Oscar']);
+    const rep2 = api(await login('rep2@demo.local'));
+    expect((await rep2('POST', '/api/c_initiatives', { c_name: `Papa ${tag}` })).status).toBe(201);
+    const p = await signInAs(browser, baseUrl, contexts, 'rep2@demo.local', wide, `/o/c_initiatives?q=${tag}`);
+    const table = p.locator('[data-test=list-table]');
+    const row = (w: string) => table.locator('tr.el-table__row', { hasText: `${w} ${tag}` });
+    await poll(() => table.locator('[data-test=row-name]').count()).toBe(2);
+    // The manager's record reads, but none of its cells edits; the rep's own does.
+    await poll(() => row('Papa').locator('[data-inline-cell]').count()).toBeGreaterThan(0);
+    expect(await row('Oscar').locator('[data-inline-cell]').count()).toBe(0);
+    // Selected alone, the manager's record offers nothing to do to it; with the rep's own, edit and delete.
+    await row('Oscar').locator('[data-test=row-select]').click();
+    const bar = p.locator('[data-test=bulk-bar]');
+    await poll(() => bar.locator('[data-test=bulk-count]').textContent()).toBe('1 selected');
+    expect(await bar.locator('[data-test=bulk-edit], [data-test=bulk-assign], [data-test=bulk-delete]').count()).toBe(0);
+    await row('Papa').locator('[data-test=row-select]').click();
+    await poll(() => bar.locator('[data-test=bulk-count]').textContent()).toBe('2 selected');
+    expect(await bar.locator('[data-test=bulk-edit]').count()).toBe(1);
+    expect(await bar.locator('[data-test=bulk-delete]').count()).toBe(1);
     await p.close();
   });
 });
