@@ -181,6 +181,24 @@ export const objectView = z.object({
   nameField: z.string(), searchable: z.boolean(), custom: z.boolean(), active: z.optional(z.boolean()), fields: z.array(fieldView),
 });
 
+/**
+ * PUT /api/metadata/objects/{object}/layout: the order of an object's fields (standard and custom, by API
+ * name). Fields left out keep their relative order after the listed ones; each name at most once.
+ */
+export const MAX_LAYOUT_FIELDS = 200;
+export const objectLayout = z.strictObject({
+  fields: z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.minLength(1), z.maxLength(MAX_LAYOUT_FIELDS)),
+});
+export type ObjectLayout = z.infer<typeof objectLayout>;
+
+/** Fields in a layout's order: the listed ones first as listed, then the others in their own order. */
+export function inLayoutOrder<T extends { apiName: string }>(fields: readonly T[], layout: readonly string[] | undefined): T[] {
+  if (!layout?.length) return [...fields];
+  const rank = new Map(layout.map((name, i) => [name, i]));
+  const listed = fields.filter((f) => rank.has(f.apiName)).sort((a, b) => rank.get(a.apiName)! - rank.get(b.apiName)!);
+  return [...listed, ...fields.filter((f) => !rank.has(f.apiName))];
+}
+
 /** POST .../fields/{field}/purge: how many records each step of the job reads (default 100). */
 export const PURGE_PAGE_SIZE = 100;
 export const fieldPurge = z.strictObject({
