@@ -213,6 +213,8 @@ export const metadataJob = z.object({
   startedAt: z.optional(z.string()), finishedAt: z.optional(z.string()), error: z.optional(z.string()),
 });
 
+export type MetadataJob = z.infer<typeof metadataJob>;
+
 const icon = z.string().check(z.regex(/^[a-z0-9-]{1,40}$/, 'An icon name: 1–40 lower-case letters, digits or -'));
 
 /**
