@@ -160,6 +160,8 @@ export default {
     hint: 'Type a name, a company, an email or the last digits of a phone; ↑ ↓ to move, Enter to open, Esc to close.',
     error: 'Search failed: {message}',
     results: 'Results',
+    new: 'New {object}',
+    create: 'Create',
     go: {
       home: 'Home',
       leads: 'Leads',

@@ -159,6 +159,8 @@ const zhCN: typeof en = {
     hint: '输入姓名、公司、邮箱或电话后几位；↑ ↓ 选择，Enter 打开，Esc 关闭。',
     error: '搜索失败：{message}',
     results: '结果',
+    new: '新建{object}',
+    create: '新建',
     go: {
       home: '首页',
       leads: '线索',
