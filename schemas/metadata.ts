@@ -284,8 +284,9 @@ function picklistValue(options: readonly PicklistOption[] | undefined): z.ZodMin
 
 /**
  * The schema of a record's custom values: one key per active field; strict, so a `c_` name that is not an
- * active field is refused as an unknown field. `create`: required fields must be present. `update` (a
- * PATCH): every field may be left out, and `null` clears one that is not required.
+ * active field is refused as an unknown field. `create`: required fields must be present, unless they have
+ * a default (the server fills it in, `withDefaults`, so leaving it out is no error on either side). `update`
+ * (a PATCH): every field may be left out, and `null` clears one that is not required.
  */
 export function compileFields(fields: readonly FieldDefinition[], mode: 'create' | 'update' = 'create') {
   const shape: Record<string, z.ZodMiniType> = {};
@@ -293,10 +294,21 @@ export function compileFields(fields: readonly FieldDefinition[], mode: 'create'
     if (!f.active) continue;
     const value = valueSchema(f);
     shape[f.apiName] = mode === 'create'
-      ? (f.required ? value : z.optional(value))
+      ? (f.required && f.default === undefined ? value : z.optional(value))
       : z.optional(f.required ? value : z.nullable(value));
   }
-  return z.strictObject(shape);
+  const relations = fields.filter((f) => f.active && f.type === 'relation').map((f) => f.apiName);
+  if (relations.length < 2) return z.strictObject(shape);
+  // A record links to at most MAX_RELATION_IDS records through all its relation fields together (the
+  // record service refuses more, functions/records/relations.ts): said here too, so the web app says it.
+  return z.strictObject(shape).check(z.superRefine((v: Record<string, unknown>, ctx) => {
+    const given = relations.filter((n) => v[n] !== undefined && v[n] !== null);
+    const ids = given.reduce((n, k) => n + (Array.isArray(v[k]) ? (v[k] as unknown[]).length : 1), 0);
+    if (ids <= MAX_RELATION_IDS) return;
+    for (const path of given) {
+      ctx.addIssue({ code: 'custom', path: [path], input: v[path], message: `A record points at most at ${MAX_RELATION_IDS} records through its relation fields` });
+    }
+  }));
 }
 
 /** A create's values with the active fields' defaults filled in where the caller left them out. */
