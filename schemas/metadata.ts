@@ -136,6 +136,11 @@ export interface ObjectDefinition {
   searchable: boolean;
   custom: boolean;
   fields: FieldDefinition[];
+  /**
+   * `custom`: an admin set the order of the fields (PUT …/layout) and `fields` are in it; pages show them
+   * exactly so. Absent or `default`: the built-in order (pages put the naming field first, the owner last).
+   */
+  fieldOrder?: 'default' | 'custom';
 }
 
 const fieldTypeEnum = z.enum(FIELD_TYPES);
@@ -179,6 +184,7 @@ export const fieldView = z.object({
 export const objectView = z.object({
   apiName: z.string(), recordType: z.string(), label: localized, labelPlural: localized, icon: z.string(),
   nameField: z.string(), searchable: z.boolean(), custom: z.boolean(), active: z.optional(z.boolean()), fields: z.array(fieldView),
+  fieldOrder: z.optional(z.enum(['default', 'custom'])),
 });
 
 /**

@@ -77,12 +77,14 @@ export async function describeMetadata(p: Actor, query: unknown, deps: MetadataD
     .map((o) => ({ ...customObjectDefinition(o), active: o.active }));
   const objects = [...STANDARD_OBJECT_DEFINITIONS, ...customObjects].map((o) => {
     const custom = customFieldsOf(meta, o.apiName, all).map(definitionOf);
-    const fields = inLayoutOrder([...o.fields, ...custom], layoutOf(meta, o.apiName)).map((f) => viewOf(p, o, f)).filter((f) => f.readable);
-    return { ...o, fields };
+    const layout = layoutOf(meta, o.apiName);
+    const fields = inLayoutOrder([...o.fields, ...custom], layout).map((f) => viewOf(p, o, f)).filter((f) => f.readable);
+    return { ...o, fields, fieldOrder: orderKind(layout) };
   });
   return { version: meta.version, objects };
 }
 
+const orderKind = (layout: readonly string[] | undefined): 'default' | 'custom' => (layout?.length ? 'custom' : 'default');
 /** The field order an admin set for an object, if any. */
 const layoutOf = (meta: TenantMetadata, object: string) => meta.layouts?.find((l) => l.object === object)?.fields;
 
@@ -342,7 +344,7 @@ export async function setLayout(p: Actor, object: string, body: unknown, deps: M
   });
   if (errors.length) throw invalid(errors);
   const view = (layout: readonly string[] | undefined): ObjectView => ({
-    ...o, fields: inLayoutOrder(all, layout).map((f) => viewOf(p, o, f)).filter((f) => f.readable),
+    ...o, fields: inLayoutOrder(all, layout).map((f) => viewOf(p, o, f)).filter((f) => f.readable), fieldOrder: orderKind(layout),
   });
   const before = layoutOf(meta, object);
   if (JSON.stringify(before ?? []) === JSON.stringify(input.fields)) return view(before);
@@ -449,7 +451,7 @@ function objectViewOf(p: Actor, meta: TenantMetadata, stored: StoredObject, fiel
   const o = customObjectDefinition(stored);
   const custom = (fields ?? customFieldsOf(meta, stored.apiName, false)).filter((f) => f.active).map(definitionOf);
   const ordered = inLayoutOrder([...o.fields, ...custom], layoutOf(meta, stored.apiName));
-  return { ...o, active: stored.active, fields: ordered.map((f) => viewOf(p, o, f)).filter((f) => f.readable) };
+  return { ...o, active: stored.active, fields: ordered.map((f) => viewOf(p, o, f)).filter((f) => f.readable), fieldOrder: orderKind(layoutOf(meta, stored.apiName)) };
 }
 
 const objectDefinitionOf = (o: StoredObject) => {

@@ -42,6 +42,7 @@ describe('field order', () => {
     const put = await admin('PUT', `/api/metadata/objects/${object}/layout`, { fields: ['c_b', 'c_name'] });
     expect(put.status).toBe(200);
     expect(namesOf(put.body)).toEqual(['c_b', 'c_name', 'ownerId', 'c_a']);
+    expect([before.object.fieldOrder, put.body.fieldOrder]).toEqual(['default', 'custom']);
 
     const after = await describeAs(rep, object);
     expect(namesOf(after.object)).toEqual(['c_b', 'c_name', 'ownerId', 'c_a']);
