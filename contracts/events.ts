@@ -68,7 +68,7 @@ const metadataData = z.looseObject({
   field: z.optional(z.string()),
   change: z.enum([
     'field-added', 'field-changed', 'field-deactivated', 'field-restored',
-    'object-added', 'object-changed', 'object-deactivated', 'object-restored',
+    'object-added', 'object-changed', 'object-deactivated', 'object-restored', 'fields-reordered',
   ]),
   metadataVersion: z.int(),
 });
@@ -131,7 +131,7 @@ export const eventCatalogue = {
   'lead.converted': v1('The lead became an account, a contact and optionally an opportunity; `data.convertedTo` links them.', event(leadData)),
   'lead.callback-overdue': v1('The call-back window passed without contact: the owner is reminded and their manager told.', event(leadData)),
   'metadata.changed': v1(
-    'An admin changed the objects and fields of the workspace: `data.change` is field-added, field-changed, field-deactivated, field-restored, object-added, object-changed, object-deactivated or object-restored; `data.metadataVersion` is the version it made.',
+    'An admin changed the objects and fields of the workspace: `data.change` is field-added, field-changed, field-deactivated, field-restored, object-added, object-changed, object-deactivated, object-restored or fields-reordered (the order of the object\'s fields, PUT …/layout); `data.metadataVersion` is the version it made.',
     event(metadataData),
   ),
   'metadata.field_purge_requested': v1(

@@ -107,6 +107,7 @@ export const routes: readonly RouteDeclaration[] = [
   route('metadata-objects-update', 'settings', 'PATCH', '/api/metadata/objects/{object}', write),
   route('metadata-objects-delete', 'settings', 'DELETE', '/api/metadata/objects/{object}', write),
   route('metadata-objects-restore', 'settings', 'POST', '/api/metadata/objects/{object}/restore', write),
+  route('metadata-objects-layout', 'settings', 'PUT', '/api/metadata/objects/{object}/layout', write),
   route('metadata-fields-create', 'settings', 'POST', '/api/metadata/objects/{object}/fields', write),
   route('metadata-fields-update', 'settings', 'PATCH', '/api/metadata/objects/{object}/fields/{field}', write),
   route('metadata-fields-delete', 'settings', 'DELETE', '/api/metadata/objects/{object}/fields/{field}', write),

@@ -7,7 +7,7 @@ import { activityCreate, lead, leadConvert, leadCreate, leadListQuery, leadUpdat
 import { opportunity, opportunityCreate, opportunityUpdate } from './opportunity.ts';
 import { formCreate } from './form.ts';
 import { lastViewPut, viewCreate, viewUpdate } from './view.ts';
-import { fieldCreate, fieldPurge, fieldUpdate, fieldView, metadataDocument, metadataJob, objectCreate, objectUpdate, objectView } from './metadata.ts';
+import { fieldCreate, fieldPurge, fieldUpdate, fieldView, metadataDocument, metadataJob, objectCreate, objectLayout, objectUpdate, objectView } from './metadata.ts';
 import { sharingUpdate, sharingView } from './sharing.ts';
 
 /**
@@ -101,6 +101,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'metadata-openapi': { summary: 'This workspace\'s OpenAPI document: the custom fields on the standard objects and the custom objects\' paths, as the caller may see them', tag: 'metadata' },
   'metadata-objects-create': { summary: 'Create a custom object (c_ plural name) with its fields; nameField defaults to the first required text field (admins)', tag: 'metadata', request: objectCreate, response: objectView, status: 201 },
   'metadata-objects-update': { summary: 'Change a custom object: labels, icon, nameField (admins)', tag: 'metadata', request: objectUpdate, response: objectView },
+  'metadata-objects-layout': { summary: 'Set the order of an object\'s fields (standard or custom) by API name; fields left out follow in their own order (admins)', tag: 'metadata', request: objectLayout, response: objectView },
   'metadata-objects-delete': { summary: 'Deactivate a custom object: hidden from metadata and the API, records kept (admins)', tag: 'metadata', status: 204 },
   'metadata-objects-restore': { summary: 'Restore a deactivated custom object with its records (admins)', tag: 'metadata', response: objectView },
   'views-list': { summary: 'Saved views of ?object= the caller may see (own, team, everyone\'s) and the one they last used (lastViewId)', tag: 'views' },

@@ -136,6 +136,11 @@ export interface ObjectDefinition {
   searchable: boolean;
   custom: boolean;
   fields: FieldDefinition[];
+  /**
+   * `custom`: an admin set the order of the fields (PUT …/layout) and `fields` are in it; pages show them
+   * exactly so. Absent or `default`: the built-in order (pages put the naming field first, the owner last).
+   */
+  fieldOrder?: 'default' | 'custom';
 }
 
 const fieldTypeEnum = z.enum(FIELD_TYPES);
@@ -179,7 +184,26 @@ export const fieldView = z.object({
 export const objectView = z.object({
   apiName: z.string(), recordType: z.string(), label: localized, labelPlural: localized, icon: z.string(),
   nameField: z.string(), searchable: z.boolean(), custom: z.boolean(), active: z.optional(z.boolean()), fields: z.array(fieldView),
+  fieldOrder: z.optional(z.enum(['default', 'custom'])),
 });
+
+/**
+ * PUT /api/metadata/objects/{object}/layout: the order of an object's fields (standard and custom, by API
+ * name). Fields left out keep their relative order after the listed ones; each name at most once.
+ */
+export const MAX_LAYOUT_FIELDS = 200;
+export const objectLayout = z.strictObject({
+  fields: z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.minLength(1), z.maxLength(MAX_LAYOUT_FIELDS)),
+});
+export type ObjectLayout = z.infer<typeof objectLayout>;
+
+/** Fields in a layout's order: the listed ones first as listed, then the others in their own order. */
+export function inLayoutOrder<T extends { apiName: string }>(fields: readonly T[], layout: readonly string[] | undefined): T[] {
+  if (!layout?.length) return [...fields];
+  const rank = new Map(layout.map((name, i) => [name, i]));
+  const listed = fields.filter((f) => rank.has(f.apiName)).sort((a, b) => rank.get(a.apiName)! - rank.get(b.apiName)!);
+  return [...listed, ...fields.filter((f) => !rank.has(f.apiName))];
+}
 
 /** POST .../fields/{field}/purge: how many records each step of the job reads (default 100). */
 export const PURGE_PAGE_SIZE = 100;
@@ -194,6 +218,8 @@ export const metadataJob = z.object({
   requestedAt: z.string(), requestedBy: z.string(),
   startedAt: z.optional(z.string()), finishedAt: z.optional(z.string()), error: z.optional(z.string()),
 });
+
+export type MetadataJob = z.infer<typeof metadataJob>;
 
 const icon = z.string().check(z.regex(/^[a-z0-9-]{1,40}$/, 'An icon name: 1–40 lower-case letters, digits or -'));
 
@@ -264,8 +290,9 @@ function picklistValue(options: readonly PicklistOption[] | undefined): z.ZodMin
 
 /**
  * The schema of a record's custom values: one key per active field; strict, so a `c_` name that is not an
- * active field is refused as an unknown field. `create`: required fields must be present. `update` (a
- * PATCH): every field may be left out, and `null` clears one that is not required.
+ * active field is refused as an unknown field. `create`: required fields must be present, unless they have
+ * a default (the server fills it in, `withDefaults`, so leaving it out is no error on either side). `update`
+ * (a PATCH): every field may be left out, and `null` clears one that is not required.
  */
 export function compileFields(fields: readonly FieldDefinition[], mode: 'create' | 'update' = 'create') {
   const shape: Record<string, z.ZodMiniType> = {};
@@ -273,10 +300,21 @@ export function compileFields(fields: readonly FieldDefinition[], mode: 'create'
     if (!f.active) continue;
     const value = valueSchema(f);
     shape[f.apiName] = mode === 'create'
-      ? (f.required ? value : z.optional(value))
+      ? (f.required && f.default === undefined ? value : z.optional(value))
       : z.optional(f.required ? value : z.nullable(value));
   }
-  return z.strictObject(shape);
+  const relations = fields.filter((f) => f.active && f.type === 'relation').map((f) => f.apiName);
+  if (relations.length < 2) return z.strictObject(shape);
+  // A record links to at most MAX_RELATION_IDS records through all its relation fields together (the
+  // record service refuses more, functions/records/relations.ts): said here too, so the web app says it.
+  return z.strictObject(shape).check(z.superRefine((v: Record<string, unknown>, ctx) => {
+    const given = relations.filter((n) => v[n] !== undefined && v[n] !== null);
+    const ids = given.reduce((n, k) => n + (Array.isArray(v[k]) ? (v[k] as unknown[]).length : 1), 0);
+    if (ids <= MAX_RELATION_IDS) return;
+    for (const path of given) {
+      ctx.addIssue({ code: 'custom', path: [path], input: v[path], message: `A record points at most at ${MAX_RELATION_IDS} records through its relation fields` });
+    }
+  }));
 }
 
 /** A create's values with the active fields' defaults filled in where the caller left them out. */

@@ -103,6 +103,9 @@ export const keys = {
   /** A custom object's definition (its fields are `field#<object>#…` items beside it). */
   metaObjectSk: (apiName: string) => `object#${apiName}`,
   metaObjectPrefix: 'object#',
+  /** The field order of an object, standard or custom (`layout#<object>`): set by PUT …/objects/{object}/layout. */
+  metaLayoutSk: (object: string) => `layout#${object}`,
+  metaLayoutPrefix: 'layout#',
   /** Incremented by every metadata change; compiled validators are cached per tenant by it. */
   metaVersionSk: '~version',
   /** A tenant's metadata jobs (a field purge, docs/data-model.md M6): sk is the job id. */

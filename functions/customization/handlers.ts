@@ -2,7 +2,7 @@ import { httpHandler, json, noContent } from '#commons/http.ts';
 import { metadataDeps } from './deps.ts';
 import { tenantOpenApi } from './openapi.ts';
 import {
-  addField, createObject, deactivateField, deactivateObject, describeMetadata, getJob, purgeField, restoreField, restoreObject, updateField, updateObject,
+  addField, createObject, deactivateField, deactivateObject, describeMetadata, getJob, purgeField, restoreField, restoreObject, setLayout, updateField, updateObject,
 } from './service.ts';
 
 /** The metadata routes (unit `settings`): HTTP in, the metadata service, HTTP out. */
@@ -33,6 +33,8 @@ export const metadata = {
     await deactivateObject(principal, params.object!, metadataDeps());
     return noContent();
   }),
+  /** The order of an object's fields (standard or custom). */
+  setLayout: httpHandler(async ({ principal, params, body }) => json(200, await setLayout(principal, params.object!, body, metadataDeps()))),
   restoreObject: httpHandler(async ({ principal, params }) => json(200, await restoreObject(principal, params.object!, metadataDeps()))),
   /** The workspace's own OpenAPI document (private: it names the tenant's fields). */
   openApi: httpHandler(async ({ principal }) => json(200, await tenantOpenApi(principal, metadataDeps()), { 'cache-control': 'private, no-store' })),

@@ -5,12 +5,12 @@ import { correlationId } from '#commons/observability.ts';
 import { assertCatalogued, currentVersion } from '#contracts/events.ts';
 import {
   MAX_CUSTOM_BYTES_PER_RECORD, MAX_CUSTOM_FIELDS_PER_OBJECT, MAX_CUSTOM_OBJECTS_PER_TENANT, MAX_RELATION_FIELDS_PER_OBJECT,
-  MAX_SEARCHABLE_CUSTOM_FIELDS, PURGE_PAGE_SIZE, fieldCreate, fieldPurge, fieldUpdate, isStandardObject, maxStoredBytes, metadataJob, objectCreate, objectUpdate,
+  MAX_SEARCHABLE_CUSTOM_FIELDS, PURGE_PAGE_SIZE, fieldCreate, fieldPurge, fieldUpdate, inLayoutOrder, isStandardObject, maxStoredBytes, metadataJob, objectCreate, objectLayout, objectUpdate,
   valueSchema, type FieldCreate, type FieldDefinition, type ObjectDefinition,
 } from '#schemas/metadata.ts';
 import { toFieldIssues } from '#schemas/validation.ts';
 import { assertCan, can, type Actor } from '../policy/policy.ts';
-import type { MetaJob, StoredField, StoredObject } from '../metadata/items.ts';
+import type { MetaJob, StoredField, StoredLayout, StoredObject } from '../metadata/items.ts';
 import { isId } from '#commons/ids.ts';
 import type { AuditEntry, DomainEvent } from '../records/store.ts';
 import type { MetadataRegistry } from '../metadata/custom-fields.ts';
@@ -61,8 +61,9 @@ function viewOf(p: Actor, o: ObjectDefinition, f: FieldDefinition): FieldView {
 const describeQuery = z.strictObject({ include: z.optional(z.enum(['inactive'])) });
 
 /**
- * Every object and field the caller may read, standard fields first, then custom fields in the order they
- * were added. `?include=inactive` (admins) adds deactivated fields, marked `active: false`.
+ * Every object and field the caller may read, in the object's layout (PUT …/layout) if an admin set one,
+ * else standard fields first, then custom fields in the order they were added. `?include=inactive`
+ * (admins) adds deactivated fields, marked `active: false`.
  */
 export async function describeMetadata(p: Actor, query: unknown, deps: MetadataDeps): Promise<{ version: number; objects: ObjectView[] }> {
   assertCan(p, 'metadata:read');
@@ -76,11 +77,16 @@ export async function describeMetadata(p: Actor, query: unknown, deps: MetadataD
     .map((o) => ({ ...customObjectDefinition(o), active: o.active }));
   const objects = [...STANDARD_OBJECT_DEFINITIONS, ...customObjects].map((o) => {
     const custom = customFieldsOf(meta, o.apiName, all).map(definitionOf);
-    const fields = [...o.fields, ...custom].map((f) => viewOf(p, o, f)).filter((f) => f.readable);
-    return { ...o, fields };
+    const layout = layoutOf(meta, o.apiName);
+    const fields = inLayoutOrder([...o.fields, ...custom], layout).map((f) => viewOf(p, o, f)).filter((f) => f.readable);
+    return { ...o, fields, fieldOrder: orderKind(layout) };
   });
   return { version: meta.version, objects };
 }
+
+const orderKind = (layout: readonly string[] | undefined): 'default' | 'custom' => (layout?.length ? 'custom' : 'default');
+/** The field order an admin set for an object, if any. */
+const layoutOf = (meta: TenantMetadata, object: string) => meta.layouts?.find((l) => l.object === object)?.fields;
 
 /** The custom fields of an object, in the order they were added (deactivated ones only when asked). */
 const customFieldsOf = (meta: TenantMetadata, object: string, includeInactive: boolean) => meta.fields
@@ -161,7 +167,7 @@ function checkLimits(meta: TenantMetadata, object: string, f: FieldDefinition, i
 }
 
 type FieldChange = 'field-added' | 'field-changed' | 'field-deactivated' | 'field-restored';
-type ObjectChange = 'object-added' | 'object-changed' | 'object-deactivated' | 'object-restored';
+type ObjectChange = 'object-added' | 'object-changed' | 'object-deactivated' | 'object-restored' | 'fields-reordered';
 
 function event(p: Actor, object: string, field: string | undefined, change: FieldChange | ObjectChange, metadataVersion: number, now: Date, deps: MetadataDeps): DomainEvent {
   return metadataEvent(p, 'metadata.changed', object, field, { change, metadataVersion }, now, deps);
@@ -188,7 +194,7 @@ const actionOf = (change: FieldChange | ObjectChange): AuditEntry['action'] =>
 
 /** Writes one metadata change (items, version, audit, event) and reloads the container's cache; a concurrent change answers 409. */
 async function commitChange(
-  p: Actor, meta: TenantMetadata, change: Pick<MetadataChange, 'fields' | 'object' | 'job' | 'fieldsNotPurging'>,
+  p: Actor, meta: TenantMetadata, change: Pick<MetadataChange, 'fields' | 'object' | 'job' | 'fieldsNotPurging' | 'layout'>,
   what: { object: string; field?: string; change: FieldChange | ObjectChange | 'field-purge-requested'; event?: DomainEvent },
   before: Record<string, unknown> | undefined, after: Record<string, unknown>, now: Date, deps: MetadataDeps,
 ): Promise<void> {
@@ -315,6 +321,42 @@ export async function restoreField(p: Actor, object: string, apiName: string, de
   return viewForAdmin(p, meta, object, next);
 }
 
+// --- field order ---------------------------------------------------------------------------------------------
+
+/**
+ * PUT /api/metadata/objects/{object}/layout: the order of an object's fields (standard or custom object),
+ * by API name; fields left out follow the listed ones in their own order. Every name must be a field of the
+ * object (deactivated custom fields included: they come back in place on restore), each at most once; a bad
+ * entry is named by its place (`fields.2`). Written with the version, audited, `metadata.changed`
+ * (`fields-reordered`). Answers the object with its fields in the new order (deactivated ones included).
+ */
+export async function setLayout(p: Actor, object: string, body: unknown, deps: MetadataDeps): Promise<ObjectView> {
+  assertCan(p, 'metadata:manage');
+  const input = parse(objectLayout, body);
+  const meta = await deps.registry.reload(p.tenantId);
+  const o = objectOf(meta, object);
+  const all = [...o.fields, ...customFieldsOf(meta, object, true).map(definitionOf)];
+  const known = new Set(all.map((f) => f.apiName));
+  const errors: FieldError[] = [];
+  input.fields.forEach((name, i) => {
+    if (!known.has(name)) errors.push({ path: `fields.${i}`, message: `${object} has no field ${name}`, code: 'unknown_field' });
+    else if (input.fields.indexOf(name) !== i) errors.push({ path: `fields.${i}`, message: `${name} is listed twice`, code: 'duplicate' });
+  });
+  if (errors.length) throw invalid(errors);
+  const view = (layout: readonly string[] | undefined): ObjectView => ({
+    ...o, fields: inLayoutOrder(all, layout).map((f) => viewOf(p, o, f)).filter((f) => f.readable), fieldOrder: orderKind(layout),
+  });
+  const before = layoutOf(meta, object);
+  if (JSON.stringify(before ?? []) === JSON.stringify(input.fields)) return view(before);
+  const now = deps.clock();
+  const layout: StoredLayout = { object, fields: input.fields, updatedAt: now.toISOString(), updatedBy: p.userId };
+  await commitChange(
+    p, meta, { fields: [], layout }, { object, change: 'fields-reordered' },
+    before ? { fields: before } : undefined, { fields: input.fields }, now, deps,
+  );
+  return view(input.fields);
+}
+
 // --- purge ---------------------------------------------------------------------------------------------------
 
 /** The field, or 409 when a field of that name was purged (nothing to restore or purge), else 404. */
@@ -408,7 +450,8 @@ function nameFieldOf(fields: readonly FieldDefinition[], named: string | undefin
 function objectViewOf(p: Actor, meta: TenantMetadata, stored: StoredObject, fields?: readonly StoredField[]): ObjectView & { active: boolean } {
   const o = customObjectDefinition(stored);
   const custom = (fields ?? customFieldsOf(meta, stored.apiName, false)).filter((f) => f.active).map(definitionOf);
-  return { ...o, active: stored.active, fields: [...o.fields, ...custom].map((f) => viewOf(p, o, f)).filter((f) => f.readable) };
+  const ordered = inLayoutOrder([...o.fields, ...custom], layoutOf(meta, stored.apiName));
+  return { ...o, active: stored.active, fields: ordered.map((f) => viewOf(p, o, f)).filter((f) => f.readable), fieldOrder: orderKind(layoutOf(meta, stored.apiName)) };
 }
 
 const objectDefinitionOf = (o: StoredObject) => {

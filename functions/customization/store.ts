@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { keys } from '#commons/keys.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import {
-  metaFieldCodec, metaJobCodec, metaObjectCodec, metaVersionCodec, purgedFieldCodec, type MetaJob, type PurgedField, type StoredField, type StoredObject,
+  metaFieldCodec, metaJobCodec, metaLayoutCodec, metaObjectCodec, metaVersionCodec, purgedFieldCodec, type MetaJob, type PurgedField, type StoredField, type StoredLayout, type StoredObject,
 } from '../metadata/items.ts';
 import type { MetadataReader } from '../metadata/store.ts';
 import { DynamoMetadataReader } from '../metadata/store.ts';
@@ -22,6 +22,8 @@ export interface MetadataChange {
   readonly fields: readonly { readonly field: StoredField; readonly isNew: boolean }[];
   /** The custom object item written, if the change is about one. */
   readonly object?: { readonly object: StoredObject; readonly isNew: boolean };
+  /** An object's field order, written as given (the version condition guards it). */
+  readonly layout?: StoredLayout;
   /** The version the change was decided on; the write fails if it moved. */
   readonly expectedVersion: number;
   readonly at: string;
@@ -75,6 +77,7 @@ export class DynamoMetadataStore extends DynamoMetadataReader implements Metadat
                   : { ConditionExpression: 'attribute_exists(pk)' }),
             },
           })),
+          ...(c.layout ? [{ Put: { TableName: table, Item: metaLayoutCodec.encode(c.layout, { tenantId: c.tenantId }) } }] : []),
           ...(c.job ? [{ Put: { TableName: table, Item: metaJobCodec.encode(c.job, { tenantId: c.tenantId }), ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
           {
             Put: {

@@ -46,6 +46,15 @@ const storedObject = z.object({
   createdAt: text, createdBy: text, updatedAt: text, updatedBy: text, deactivatedAt: opt(text),
 }) as unknown as z.ZodMiniType<StoredObject>;
 
+/** The field order of an object (standard or custom), as an admin set it: field API names, first shown first. */
+export interface StoredLayout {
+  object: string;
+  fields: string[];
+  updatedAt: string;
+  updatedBy: string;
+}
+const storedLayout = z.object({ object: text, fields: z.array(text), updatedAt: text, updatedBy: text }) as unknown as z.ZodMiniType<StoredLayout>;
+
 /** The tenant's metadata version: moved by every metadata change. */
 export interface MetaVersion {
   version: number;
@@ -80,6 +89,8 @@ function codec<V>(entityType: string, schema: z.ZodMiniType<V>, key: (v: V, tena
 export const metaFieldCodec = codec<StoredField>('meta-field', storedField, (f, t) => ({ pk: keys.meta(t), sk: keys.metaFieldSk(f.object, f.apiName) }));
 /** A custom object (`T#t#meta` / `object#<apiName>`). */
 export const metaObjectCodec = codec<StoredObject>('meta-object', storedObject, (o, t) => ({ pk: keys.meta(t), sk: keys.metaObjectSk(o.apiName) }));
+/** An object's field order (`T#t#meta` / `layout#<object>`). */
+export const metaLayoutCodec = codec<StoredLayout>('meta-layout', storedLayout, (l, t) => ({ pk: keys.meta(t), sk: keys.metaLayoutSk(l.object) }));
 /** The version item (`T#t#meta` / `~version`). */
 export const metaVersionCodec = codec<MetaVersion>('meta-version', metaVersion, (_v, t) => ({ pk: keys.meta(t), sk: keys.metaVersionSk }));
 

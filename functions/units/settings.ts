@@ -28,6 +28,7 @@ export const routes: RouteTable = {
   'PATCH /api/metadata/objects/{object}': metadata.updateObject,
   'DELETE /api/metadata/objects/{object}': metadata.deactivateObject,
   'POST /api/metadata/objects/{object}/restore': metadata.restoreObject,
+  'PUT /api/metadata/objects/{object}/layout': metadata.setLayout,
   'POST /api/metadata/objects/{object}/fields': metadata.addField,
   'PATCH /api/metadata/objects/{object}/fields/{field}': metadata.updateField,
   'DELETE /api/metadata/objects/{object}/fields/{field}': metadata.deactivateField,

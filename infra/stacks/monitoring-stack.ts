@@ -27,6 +27,18 @@ export const THRESHOLDS = {
   iteratorAgeMs: 60_000,
 } as const;
 
+/**
+ * What to do when the alarms of one consumer fire, by its declared name (infra/declarations/events.ts): added
+ * to the descriptions of its Errors alarm and its rule's dead-letter queue alarm (`RuleDLQ-<name>`).
+ */
+export const RUNBOOKS: Readonly<Record<string, string>> = {
+  'metadata-field-purge': 'A field purge job may be stuck: GET /api/metadata/jobs/{id} shows its status, examined and cleared counts; once the cause is fixed, POST /api/metadata/objects/{object}/fields/{field}/purge again (or a redrive of the message) resumes it from its last checkpoint.',
+};
+const runbookOf = (name: string) => {
+  const key = Object.keys(RUNBOOKS).find((k) => name === k || name.endsWith(`RuleDLQ-${k}`));
+  return key ? ` ${RUNBOOKS[key]}` : '';
+};
+
 export interface MonitoringStackProps extends StackProps {
   /** Every Lambda to watch, by its declared (unit/function) name: errors and throttles alarms each. */
   readonly functions: Iterable<readonly [string, lambda.IFunction]>;
@@ -112,7 +124,7 @@ export class MonitoringStack extends Stack {
     // Dead-letter queues: one message is one delivery that exhausted its retries.
     for (const [name, queue] of queues) {
       this.alarm(`DLQ-${name}`, {
-        description: `A message is waiting in dead-letter queue ${name}: an event, a schedule or a stream batch exhausted its retries. Inspect the message, fix the cause, redrive it.`,
+        description: `A message is waiting in dead-letter queue ${name}: an event, a schedule or a stream batch exhausted its retries. Inspect the message, fix the cause, redrive it.${runbookOf(name)}`,
         metric: queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -161,7 +173,7 @@ export class MonitoringStack extends Stack {
     // Every function: errors (it threw or timed out; an HTTP 5xx answer is counted above) and throttles.
     for (const [name, fn] of functions) {
       this.alarm(`Errors-${name}`, {
-        description: `Lambda ${name} failed (threw, timed out or ran out of memory) in the last 5 minutes. Its log group has the error with its correlation_id.`,
+        description: `Lambda ${name} failed (threw, timed out or ran out of memory) in the last 5 minutes. Its log group has the error with its correlation_id.${runbookOf(name)}`,
         metric: fn.metricErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCirrusStacks } from '../../infra/stacks/app.ts';
-import { THRESHOLDS } from '../../infra/stacks/monitoring-stack.ts';
+import { RUNBOOKS, THRESHOLDS } from '../../infra/stacks/monitoring-stack.ts';
 import { cdkContext, placeholderFunctions, placeholderWeb, synthesize, type Synthesized } from './support.ts';
 
 /** The real declarations, synthesized once without an alarm address. */
@@ -55,6 +55,28 @@ describe('monitoring stack', () => {
       expect(watched.filter((w) => w.stack === 'events').map((w) => w.logicalId).sort(), metricName).toEqual(eventFns.sort());
       expect(watched).toHaveLength(apiFns.length + eventFns.length);
     }
+  });
+
+  it('a stuck field purge is seen: the purge worker\'s errors and its rule\'s dead-letter queue alarm, saying how to resume the job', () => {
+    const worker = s.stacks.events.functions.get('metadata-field-purge');
+    expect(worker).toBeDefined();
+    const workerId = s.stacks.events.getLogicalId(worker!.fn.node.defaultChild as any);
+    const errors = alarmsOn('Errors').filter((a) => referenced(dimension(a, 'FunctionName')).logicalId === workerId);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(errors[0]!.Properties.AlarmDescription).toContain(RUNBOOKS['metadata-field-purge']);
+
+    // The rule's target DLQ (the queue its EventBridge target sends to after 20 retries) has its alarm too.
+    const rules = Object.values(s.templates.events.findResources('AWS::Events::Rule')) as Resource[];
+    const purgeRule = rules.find((r) => r.Properties.Targets?.some((x: any) => x.Arn?.['Fn::GetAtt']?.[0] === workerId));
+    expect(purgeRule).toBeDefined();
+    const dlqId = purgeRule!.Properties.Targets[0].DeadLetterConfig.Arn['Fn::GetAtt'][0];
+    expect(purgeRule!.Properties.Targets[0].RetryPolicy.MaximumRetryAttempts).toBe(20);
+    const dlqAlarm = alarmsOn('ApproximateNumberOfMessagesVisible').filter((a) => referenced(dimension(a, 'QueueName')).logicalId === dlqId);
+    expect(dlqAlarm).toHaveLength(1);
+    expect(dlqAlarm[0]!.Properties.AlarmDescription).toContain(RUNBOOKS['metadata-field-purge']);
+    // Only the purge's alarms carry its runbook.
+    expect(alarms().filter((a) => a.Properties.AlarmDescription.includes('field purge job'))).toHaveLength(2);
   });
 
   it('alarms on the HTTP API\'s 5xx rate (percent of requests, with a floor of requests) and on 429 answers', () => {

@@ -10,7 +10,7 @@ import { STANDARD_OBJECT_DEFINITIONS } from '../../functions/metadata/standard.t
 import { MetadataMoved, type MetadataChange, type MetadataStore } from '../../functions/customization/store.ts';
 import type { TenantMetadata } from '../../functions/metadata/store.ts';
 import { createRecord, getRecord, listRecords, updateRecord, type RecordDeps } from '../../functions/records/service.ts';
-import { metaFieldCodec, metaVersionCodec, type MetaJob, type PurgedField, type StoredField, type StoredObject } from '../../functions/metadata/items.ts';
+import { metaFieldCodec, metaLayoutCodec, metaVersionCodec, type MetaJob, type PurgedField, type StoredField, type StoredObject } from '../../functions/metadata/items.ts';
 import {
   FIELD_TYPES, MAX_CUSTOM_FIELDS_PER_OBJECT, MAX_SEARCHABLE_CUSTOM_FIELDS, ROLE_NAMES, compileFields, fieldCreate,
   type FieldDefinition, type FieldType,
@@ -377,6 +377,11 @@ describe('metadata items', () => {
     expect([v.pk, v.sk]).toEqual(['T#demo#meta', '~version']);
     expect(metaVersionCodec.decode(v).version).toBe(7);
     expect(() => metaFieldCodec.decode(v)).toThrow(/meta-version/);
+    const layout = { object: 'contacts', fields: ['c_tier', 'lastName'], updatedAt: field.updatedAt, updatedBy: 'adm' };
+    const li = metaLayoutCodec.encode(layout, { tenantId: 'demo' });
+    expect([li.pk, li.sk, li.entityType]).toEqual(['T#demo#meta', 'layout#contacts', 'meta-layout']);
+    expect(metaLayoutCodec.decode(li)).toEqual(layout);
+    expect(() => metaLayoutCodec.decode(item)).toThrow(/meta-field/);
   });
 
   it('describe every standard field with labels in both languages, none with a c_ name', () => {

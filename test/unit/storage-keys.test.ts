@@ -60,6 +60,8 @@ describe('every key is the one already stored', () => {
     metaFieldPrefix: [keys.metaFieldPrefix, 'field#'],
     metaObjectSk: [keys.metaObjectSk('c_projects'), 'object#c_projects'],
     metaObjectPrefix: [keys.metaObjectPrefix, 'object#'],
+    metaLayoutSk: [keys.metaLayoutSk('contacts'), 'layout#contacts'],
+    metaLayoutPrefix: [keys.metaLayoutPrefix, 'layout#'],
     metaVersionSk: [keys.metaVersionSk, '~version'],
     metaJobs: [keys.metaJobs('demo'), 'T#demo#metajob'],
     metaJobSk: [keys.metaJobSk('01J9'), '01J9'],

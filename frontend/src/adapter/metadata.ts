@@ -1,4 +1,4 @@
-import type { FieldCreate, FieldType, FieldUpdate, Localized, ObjectCreate, PicklistOption, FieldPermissions } from '#schemas/metadata.ts';
+import type { FieldCreate, FieldType, FieldUpdate, Localized, MetadataJob, ObjectCreate, PicklistOption, FieldPermissions } from '#schemas/metadata.ts';
 import type { SharingLevel, SharingUpdate, SharedRole } from '#schemas/sharing.ts';
 import { api, request } from './http';
 import type { FieldMeta as MetaField, ObjectMeta as MetaObject, MetadataDocument } from './objects';
@@ -7,7 +7,7 @@ import type { FieldMeta as MetaField, ObjectMeta as MetaObject, MetadataDocument
  * Typed calls for objects as data (issue 7): GET /api/metadata, the admin's changes to objects, fields and
  * record visibility (Settings → Objects and fields), and the one search behind the command palette.
  */
-export type { FieldCreate, FieldType, FieldUpdate, Localized, ObjectCreate, PicklistOption, FieldPermissions, SharingLevel, SharingUpdate, SharedRole };
+export type { FieldCreate, FieldType, FieldUpdate, Localized, MetadataJob, ObjectCreate, PicklistOption, FieldPermissions, SharingLevel, SharingUpdate, SharedRole };
 
 /** The same shapes the generic pages read (adapter/objects.ts), under the names the Settings pages use. */
 export type { FieldMeta as MetaField, ObjectMeta as MetaObject, MetadataDocument } from './objects';
@@ -49,6 +49,11 @@ export const metadataApi = {
   updateField: (object: string, field: string, body: FieldUpdate) => api.patch<MetaField>(fld(object, field), body).then((r) => r.data),
   deactivateField: (object: string, field: string) => api.del(fld(object, field)),
   restoreField: (object: string, field: string) => api.post<MetaField>(`${fld(object, field)}/restore`).then((r) => r.data),
+  /** The order of an object's fields (API names; the ones left out follow in their own order). */
+  setLayout: (object: string, fields: string[]) => request<MetaObject>('PUT', `${obj(object)}/layout`, { body: { fields } }).then((r) => r.data),
+  /** Starts the purge of a deactivated field's values (202 and the job); its progress from `job`. */
+  purgeField: (object: string, field: string) => api.post<MetadataJob>(`${fld(object, field)}/purge`, {}).then((r) => r.data),
+  job: (id: string) => api.get<MetadataJob>(`/api/metadata/jobs/${encodeURIComponent(id)}`).then((r) => r.data),
   sharing: (object: string) => api.get<SharingView>(`${obj(object)}/sharing`).then((r) => r.data),
   putSharing: (object: string, body: SharingUpdate) => request<SharingView>('PUT', `${obj(object)}/sharing`, { body }).then((r) => r.data),
 };

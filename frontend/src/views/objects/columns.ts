@@ -36,8 +36,12 @@ export function defaultColumns(o: ObjectMeta | undefined): string[] {
   return ['name', ...rest, ...(all.some((c) => c.key === 'ownerId') ? ['ownerId'] : [])];
 }
 
-/** Fields for a form or a detail page: the naming field first, the owner last, the rest as metadata orders them. */
-export function formOrder<T extends { apiName: string }>(o: { nameField: string } | undefined, fields: readonly T[]): T[] {
+/**
+ * Fields for a form or a detail page: as metadata orders them; unless an admin set the order
+ * (`fieldOrder: 'custom'`), the naming field first and the owner last.
+ */
+export function formOrder<T extends { apiName: string }>(o: { nameField: string; fieldOrder?: string } | undefined, fields: readonly T[]): T[] {
+  if (o?.fieldOrder === 'custom') return [...fields];
   const rank = (f: T) => (f.apiName === o?.nameField ? 0 : f.apiName === 'ownerId' ? 2 : 1);
   return [...fields].sort((a, b) => rank(a) - rank(b));
 }
