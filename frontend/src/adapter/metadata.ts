@@ -28,18 +28,10 @@ export interface SearchHit {
 const obj = (object: string) => `/api/metadata/objects/${encodeURIComponent(object)}`;
 const fld = (object: string, field: string) => `${obj(object)}/fields/${encodeURIComponent(field)}`;
 
-let cached: Promise<MetadataDocument> | undefined;
-
 export const metadataApi = {
   /** Every object and field the caller may see; admins may add deactivated ones (`inactive`). */
   describe: (inactive = false) =>
     api.get<MetadataDocument>('/api/metadata', inactive ? { include: 'inactive' } : undefined).then((r) => r.data),
-  /** The caller's metadata, fetched once per page load (the palette's object labels); `forget` after a change. */
-  cached: () => (cached ??= metadataApi.describe().catch((e) => {
-    cached = undefined;
-    throw e;
-  })),
-  forget: () => (cached = undefined),
   createObject: (body: ObjectCreate) => api.post<MetaObject>('/api/metadata/objects', body).then((r) => r.data),
   updateObject: (object: string, body: Partial<Pick<ObjectCreate, 'label' | 'labelPlural' | 'icon' | 'nameField'>>) =>
     api.patch<MetaObject>(obj(object), body).then((r) => r.data),
