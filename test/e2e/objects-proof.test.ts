@@ -168,7 +168,7 @@ describe.each(TESTED)('a rep works with the new field and object at $name', (vie
     expect(opp.stage).toBe('prospecting');
     const p = await signInAs(browser, baseUrl, contexts, 'rep1@demo.local', view);
     await p.goto(`${baseUrl}/opportunities/${opp.id}`);
-    await poll(() => p.textContent('[data-test=value-stage]')).toBe(zh ? '潜在' : 'Prospecting');
+    await poll(() => p.textContent('[data-test=value-stage]')).toBe(zh ? '寻找客户' : 'Prospecting');
     await p.click('[data-test=edit]');
     const form = p.locator('[data-test=record-form]');
     await form.waitFor();
