@@ -13,7 +13,12 @@ import UserDisplay from './UserDisplay.vue';
  * (money in minor units, dates as ISO strings, relations as ids). Editors are fetched when a form or a
  * filter first needs them, so a list page does not carry the date picker.
  */
-const lazy = (load: () => Promise<{ default: Component }>) => defineAsyncComponent(load);
+const loaders = new Map<Component, () => Promise<unknown>>();
+const lazy = (load: () => Promise<{ default: Component }>) => {
+  const c = defineAsyncComponent(load);
+  loaders.set(c, load);
+  return c;
+};
 const TextEditor = lazy(() => import('./TextEditor.vue'));
 const LongTextEditor = lazy(() => import('./LongTextEditor.vue'));
 const NumberEditor = lazy(() => import('./NumberEditor.vue'));
@@ -55,3 +60,8 @@ export const displayOf = (type: FieldType): Component => FIELD_COMPONENTS[type]?
 /** The editor of one field: its type's, except the standard `country` field, which is a country picker. */
 export const editorFor = (f: { type: FieldType; apiName: string; custom?: boolean }): Component =>
   f.custom === false && f.apiName === 'country' ? CountryEditor : editorOf(f.type);
+
+/** Fetches the editors these fields need, so a form shows all its fields at once (none pops in while typing). */
+export async function preloadEditors(fields: readonly { type: FieldType; apiName: string; custom?: boolean }[]): Promise<void> {
+  await Promise.all([...new Set(fields.map((f) => editorFor(f)))].map((c) => loaders.get(c)?.()));
+}
