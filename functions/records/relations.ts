@@ -83,6 +83,20 @@ export async function relationErrors(custom: CustomFieldSet | undefined, p: Acto
   return errors;
 }
 
+/**
+ * A change must not take the record past MAX_RELATION_IDS links through all its relation fields together:
+ * counted on the merged record (what it points at after the patch), named on the patch's relation fields.
+ */
+export function mergedRelationLimitErrors(custom: CustomFieldSet | undefined, merged: Fields, patch: Fields): FieldError[] {
+  if (!custom) return [];
+  const relations = custom.fields.filter((f) => f.active && f.type === 'relation' && f.target);
+  const total = relations.reduce((n, f) => n + idsOf(merged[f.apiName]).length, 0);
+  if (total <= MAX_RELATION_IDS) return [];
+  return relations.filter((f) => f.apiName in patch && patch[f.apiName] !== null).map((f) => ({
+    path: f.apiName, message: `A record points at most at ${MAX_RELATION_IDS} records through its relation fields`, code: 'too_many_relations',
+  }));
+}
+
 /** Refuses (400 naming every field) relation values that do not name a live record; call it before writing. */
 export async function assertRelationsExist(custom: CustomFieldSet | undefined, p: Actor, values: Fields, deps: RecordDeps): Promise<void> {
   const errors = await relationErrors(custom, p, values, deps);

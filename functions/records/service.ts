@@ -18,7 +18,7 @@ import { indexChange } from './list-index.ts';
 import { fieldTypesOf, indexedFields, listFields, parseSort, parseWhere, whereParams, type RawClause } from './list-query.ts';
 import { cleanToken, fieldTokens, nameTokens } from './search/tokenizer.ts';
 import { SYSTEM_FIELDS, type EntityDefinition, type StoredRecord } from './entity.ts';
-import { assertRelationsExist, parseWithRelations, relationLinkChanges, relationLinks } from './relations.ts';
+import { assertRelationsExist, mergedRelationLimitErrors, parseWithRelations, relationLinkChanges, relationLinks } from './relations.ts';
 import { purgedTokens, withoutPurging } from './purging.ts';
 import { isCustomName } from '#schemas/metadata.ts';
 import { listScope, visibility, type Visibility } from './visibility.ts';
@@ -447,7 +447,10 @@ export async function updateRecord(
   const touched: Fields = {};
   for (const f of def.phoneFields) if (f in patch || 'country' in patch) touched[f] = merged[f];
   touched.country = merged.country;
-  const errors = [...normalisePhones(def, touched), ...(def.validateMerged?.(merged) ?? []), ...(def.validateChange?.(current, merged) ?? [])];
+  const errors = [
+    ...normalisePhones(def, touched), ...(def.validateMerged?.(merged) ?? []), ...(def.validateChange?.(current, merged) ?? []),
+    ...mergedRelationLimitErrors(custom, merged, patch),
+  ];
   if (errors.length) throw invalid(errors);
   for (const f of def.phoneFields) if (touched[f] !== undefined) merged[f] = touched[f];
 

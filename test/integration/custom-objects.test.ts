@@ -230,6 +230,38 @@ describe('custom objects end to end', () => {
   });
 });
 
+describe('the relation limit counts the whole record', () => {
+  it('a PATCH that would take a record past 20 links through its relation fields together is refused, naming the patched field', async () => {
+    const apiName = `c_rel${unique().slice(-6)}`;
+    const made = await admin('POST', '/api/metadata/objects', {
+      apiName, label: l('Deal room', '交易室'), labelPlural: l('Deal rooms', '交易室'),
+      fields: [
+        { apiName: 'c_name', type: 'text', label: l('Name', '名称'), required: true },
+        { apiName: 'c_buyers', type: 'relation', target: 'accounts', many: true, label: l('Buyers', '买方') },
+        { apiName: 'c_sellers', type: 'relation', target: 'accounts', many: true, label: l('Sellers', '卖方') },
+      ],
+    });
+    expect(made.status).toBe(201);
+    await refreshWindow();
+    const accounts = await Promise.all(Array.from({ length: 25 }, (_, i) => rep('POST', '/api/accounts', { name: `Limit ${i} ${unique()}` })));
+    const ids = accounts.map((a) => a.body.id as string);
+    const room = await rep('POST', `/api/${apiName}`, { c_name: 'Room', c_buyers: ids.slice(0, 15) });
+    expect(room.status).toBe(201);
+
+    // 15 buyers + 10 sellers = 25 > 20: refused, nothing written; the patch's field is named.
+    const over = await rep('PATCH', `/api/${apiName}/${room.body.id}`, { c_sellers: ids.slice(15, 25) }, { 'if-match': '"1"' });
+    expect([over.status, paths(over.body)]).toEqual([400, ['c_sellers']]);
+    expect((await rep('GET', `/api/${apiName}/${room.body.id}`)).body).toMatchObject({ version: 1 });
+
+    // 15 + 5 = 20 is allowed; and dropping buyers while adding sellers counts what remains.
+    const fits = await rep('PATCH', `/api/${apiName}/${room.body.id}`, { c_sellers: ids.slice(15, 20) }, { 'if-match': '"1"' });
+    expect(fits.status).toBe(200);
+    const swap = await rep('PATCH', `/api/${apiName}/${room.body.id}`, { c_buyers: ids.slice(0, 5), c_sellers: ids.slice(10, 25) }, { 'if-match': '"2"' });
+    expect(swap.status).toBe(200);
+    expect(swap.body.c_sellers).toHaveLength(15);
+  });
+});
+
 describe('related records and route precedence', () => {
   it('an account lists its contacts and its opportunities apart (the old /contacts path too)', async () => {
     const account = (await rep('POST', '/api/accounts', { name: `Umbrella ${unique()}` })).body;
