@@ -118,10 +118,18 @@ export interface FieldDefinition {
   /** relation only: many-to-many, the value is an array of at most MAX_RELATION_IDS ids. */
   many?: boolean;
   permissions?: FieldPermissions;
+  /**
+   * Standard text fields that hold a code rather than words: how pages show and edit them (a country's name
+   * and a picker for an ISO 3166-1 code; a lead source's label). Set in the standard metadata only.
+   */
+  format?: FieldFormat;
   /** A deactivated field is hidden from metadata and the API; its values are kept and come back on restore. */
   active: boolean;
   custom: boolean;
 }
+
+export const FIELD_FORMATS = ['country', 'leadSource'] as const;
+export type FieldFormat = (typeof FIELD_FORMATS)[number];
 
 /** An object, standard or custom (stored per tenant). `apiName` is the plural URL segment. */
 export interface ObjectDefinition {
@@ -179,7 +187,7 @@ export const fieldView = z.object({
   apiName: z.string(), type: fieldTypeEnum, label: localized, helpText: z.optional(localizedHelp),
   required: z.boolean(), unique: z.boolean(), searchable: z.boolean(), default: z.optional(z.unknown()),
   options: z.optional(z.array(option)), target: z.optional(z.string()), many: z.optional(z.boolean()), permissions: z.optional(fieldPermissions),
-  active: z.boolean(), custom: z.boolean(), readable: z.boolean(), writable: z.boolean(),
+  format: z.optional(z.enum(FIELD_FORMATS)), active: z.boolean(), custom: z.boolean(), readable: z.boolean(), writable: z.boolean(),
 });
 export const objectView = z.object({
   apiName: z.string(), recordType: z.string(), label: localized, labelPlural: localized, icon: z.string(),

@@ -9,14 +9,14 @@ import { sourceLabel } from '@/components/labels';
  * relations need the caller's words or stores: `yesNo` and `lookup` supply them.
  */
 export function valueText(
-  f: Pick<FieldMeta, 'type' | 'options' | 'target'> & Partial<Pick<FieldMeta, 'apiName' | 'custom'>>,
+  f: Pick<FieldMeta, 'type' | 'options' | 'target'> & Partial<Pick<FieldMeta, 'apiName' | 'custom' | 'format'>>,
   v: unknown,
   ctx: { yesNo?: (b: boolean) => string; lookup?: (kind: 'user' | 'relation', id: string, target?: string) => string } = {},
 ): string {
   if (v === undefined || v === null || v === '') return '';
-  // Two standard text fields hold codes: a country (ISO 3166-1) and a lead source key; show their names.
-  if (f.custom === false && f.apiName === 'country' && typeof v === 'string') return countryName(v);
-  if (f.custom === false && f.apiName === 'source' && typeof v === 'string') return sourceLabel(v);
+  // Standard text fields that hold codes (metadata `format`): show their names.
+  if (f.format === 'country' && typeof v === 'string') return countryName(v);
+  if (f.format === 'leadSource' && typeof v === 'string') return sourceLabel(v);
   switch (f.type) {
     case 'money':
       return typeof v === 'object' && v && 'amount' in v ? formatMoney(v as { amount: number; currency: string }) : String(v);

@@ -1,5 +1,6 @@
 import { defineAsyncComponent, type Component } from 'vue';
 import type { FieldType } from '@/adapter/objects';
+import type { FieldFormat } from '#schemas/metadata.ts';
 import BooleanDisplay from './BooleanDisplay.vue';
 import LinkDisplay from './LinkDisplay.vue';
 import PicklistDisplay from './PicklistDisplay.vue';
@@ -57,11 +58,11 @@ export const FIELD_COMPONENTS: Readonly<Record<FieldType, FieldComponents>> = {
 export const editorOf = (type: FieldType): Component => FIELD_COMPONENTS[type]?.editor ?? TextEditor;
 export const displayOf = (type: FieldType): Component => FIELD_COMPONENTS[type]?.display ?? TextDisplay;
 
-/** The editor of one field: its type's, except the standard `country` field, which is a country picker. */
-export const editorFor = (f: { type: FieldType; apiName: string; custom?: boolean }): Component =>
-  f.custom === false && f.apiName === 'country' ? CountryEditor : editorOf(f.type);
+/** The editor of one field: its type's, except a field holding a country code (metadata `format`), which is a country picker. */
+export const editorFor = (f: { type: FieldType; format?: FieldFormat }): Component =>
+  f.format === 'country' ? CountryEditor : editorOf(f.type);
 
 /** Fetches the editors these fields need, so a form shows all its fields at once (none pops in while typing). */
-export async function preloadEditors(fields: readonly { type: FieldType; apiName: string; custom?: boolean }[]): Promise<void> {
+export async function preloadEditors(fields: readonly { type: FieldType; format?: FieldFormat }[]): Promise<void> {
   await Promise.all([...new Set(fields.map((f) => editorFor(f)))].map((c) => loaders.get(c)?.()));
 }

@@ -1,10 +1,11 @@
 import type * as z from 'zod/mini';
-import { phoneForApi } from '@/components/phone';
+import { phoneForApi, phoneInvalid } from '@/components/phone';
+import { schemaErrors } from '@/components/schemaCheck';
 import { accountCreate, accountUpdate } from '#schemas/account.ts';
 import { contactCreate, contactUpdate } from '#schemas/contact.ts';
 import { leadCreate, leadUpdate } from '#schemas/lead.ts';
 import { opportunityCreate, opportunityUpdate } from '#schemas/opportunity.ts';
-import { isCustomName } from '#schemas/metadata.ts';
+import { compileFields, isCustomName, type FieldDefinition } from '#schemas/metadata.ts';
 
 /**
  * What the generic pages do differently for a standard object — the web side of the server's code hooks
@@ -55,6 +56,29 @@ export function splitBody(body: Record<string, unknown>): { standard: Record<str
   const custom: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) (isCustomName(k) ? custom : standard)[k] = v;
   return { standard, custom };
+}
+
+/**
+ * The server's own rules for a body, every field's problem at once (the form and the list's inline edit both
+ * ask here): a standard object's own fields by its entity schema, as the server checks them; `c_` fields and
+ * custom objects by `compileFields` of their metadata. A phone the server could not make E.164 of is named
+ * with `invalidPhone` (zod would only say "invalid string").
+ */
+export function checkBody(
+  object: string, fields: readonly FieldDefinition[], body: Record<string, unknown>, mode: 'create' | 'update',
+  country: string | undefined, invalidPhone: string,
+): Record<string, string> {
+  const known: Record<string, string> = {};
+  for (const f of fields) {
+    if (f.type === 'phone' && typeof body[f.apiName] === 'string' && phoneInvalid(body[f.apiName] as string, country)) known[f.apiName] = invalidPhone;
+  }
+  const schema = hooksOf(object).schema;
+  if (!schema) return schemaErrors(compileFields(fields as FieldDefinition[], mode), body, known);
+  const { standard, custom } = splitBody(body);
+  return {
+    ...schemaErrors(compileFields(fields.filter((f) => f.custom), mode), custom),
+    ...schemaErrors(schema[mode], standard, known),
+  };
 }
 
 /** Chinese names are written family name first: in zh-CN the form asks for the last name before the first. */
