@@ -1,11 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { routes } from '../../contracts/routes.ts';
 import type { Principal } from '../../functions/commons/auth.ts';
-import { toProblem, type HttpProblem } from '../../functions/commons/problem.ts';
+import type { HttpProblem } from '../../functions/commons/problem.ts';
 import { MetadataRegistry } from '../../functions/metadata/custom-fields.ts';
 import { createObject, deactivateObject, describeMetadata, restoreObject, updateObject, type MetadataDeps } from '../../functions/customization/service.ts';
-import { MetadataMoved, type MetadataChange, type MetadataStore } from '../../functions/customization/store.ts';
-import { metaObjectCodec, type MetaJob, type PurgedField, type StoredField, type StoredObject } from '../../functions/metadata/items.ts';
+import { metaObjectCodec } from '../../functions/metadata/items.ts';
 import type { TenantMetadata } from '../../functions/metadata/store.ts';
 import { entityOfObject, objectEntity } from '../../functions/records/objects.ts';
 import { createRecord, deleteRecord, restoreRecord, updateRecord, type RecordDeps } from '../../functions/records/service.ts';
@@ -14,58 +13,14 @@ import type { CognitoEmulator } from '../../infra/local/cognito.ts';
 import type { RouteDeclaration } from '../../contracts/routes.ts';
 import { MAX_CUSTOM_OBJECTS_PER_TENANT, MAX_RELATION_FIELDS_PER_OBJECT, MAX_RELATION_IDS, compileFields } from '../../schemas/metadata.ts';
 import { MemoryStore } from '../support/memory-store.ts';
+import { problemOf } from '../support/problems.ts';
+import { MemoryMetadataStore } from '../support/memory-metadata-store.ts';
 
 const admin: Principal = { tenantId: 'demo', userId: 'adm', email: 'adm@demo.local', name: 'Admin', role: 'admin', groups: ['admin'] };
 const rep: Principal = { tenantId: 'demo', userId: 'rep-1', email: 'rep-1@demo.local', name: 'Rep', role: 'rep', groups: ['rep'] };
 const l = (en: string) => ({ en, 'zh-CN': `${en}（中）` });
 
-async function problemOf(p: Promise<unknown>): Promise<HttpProblem> {
-  try {
-    await p;
-  } catch (e) {
-    const known = toProblem(e);
-    if (known) return known;
-    throw e;
-  }
-  throw new Error('expected a problem');
-}
 const paths = (p: HttpProblem) => ((p.extensions.errors ?? []) as { path: string }[]).map((e) => e.path).sort();
-
-/** The metadata partition in memory, with the DynamoDB store's conditions. */
-class MemoryMetadataStore implements MetadataStore {
-  fields = new Map<string, StoredField>();
-  objects = new Map<string, StoredObject>();
-  ver = 0;
-  changes: MetadataChange[] = [];
-  async load(): Promise<TenantMetadata> {
-    return { version: this.ver, fields: [...this.fields.values()].map((f) => structuredClone(f)), objects: [...this.objects.values()].map((o) => structuredClone(o)) };
-  }
-  async version() {
-    return this.ver;
-  }
-  async commit(c: MetadataChange) {
-    const k = (f: StoredField) => `${f.object}/${f.apiName}`;
-    if (c.expectedVersion !== this.ver) throw new MetadataMoved();
-    if (c.object && c.object.isNew === this.objects.has(c.object.object.apiName)) throw new MetadataMoved();
-    if (c.fields.some(({ field, isNew }) => isNew === this.fields.has(k(field)))) throw new MetadataMoved();
-    if (c.object) this.objects.set(c.object.object.apiName, structuredClone(c.object.object));
-    for (const { field } of c.fields) this.fields.set(k(field), structuredClone(field));
-    if (c.job) this.jobs.set(c.job.id, structuredClone(c.job));
-    this.ver++;
-    this.changes.push(c);
-  }
-  jobs = new Map<string, MetaJob>();
-  async job(_tenantId: string, id: string): Promise<MetaJob | undefined> {
-    return structuredClone(this.jobs.get(id));
-  }
-  published: unknown[] = [];
-  async publish(e: unknown) {
-    this.published.push(e);
-  }
-  async purged(): Promise<PurgedField | undefined> {
-    return undefined;
-  }
-}
 
 let meta: MemoryMetadataStore;
 let mdeps: MetadataDeps;

@@ -1,11 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../functions/commons/auth.ts';
-import { toProblem, type HttpProblem } from '../../functions/commons/problem.ts';
 import { MetadataRegistry } from '../../functions/metadata/custom-fields.ts';
 import { purgeContext } from '../../functions/customization/purge.ts';
 import { createObject, deactivateField, describeMetadata, getJob, purgeField, restoreField, type MetadataDeps } from '../../functions/customization/service.ts';
-import { MetadataMoved, type MetadataChange, type MetadataStore } from '../../functions/customization/store.ts';
-import { metaJobCodec, type MetaJob, type PurgedField, type StoredField, type StoredObject } from '../../functions/metadata/items.ts';
+import { metaJobCodec, type StoredField } from '../../functions/metadata/items.ts';
 import type { TenantMetadata } from '../../functions/metadata/store.ts';
 import { indexSk } from '../../functions/records/list-index.ts';
 import { indexedCustomFields } from '../../functions/records/list-query.ts';
@@ -13,6 +11,8 @@ import { objectEntity } from '../../functions/records/objects.ts';
 import { purgedTokens, recordPurge } from '../../functions/records/purging.ts';
 import { createRecord, deleteRecord, searchTokens, updateRecord, type RecordDeps } from '../../functions/records/service.ts';
 import { MemoryStore } from '../support/memory-store.ts';
+import { problemOf } from '../support/problems.ts';
+import { MemoryMetadataStore } from '../support/memory-metadata-store.ts';
 
 /**
  * The field purge's pure parts and the writes around it: the purge request (functions/customization/service.ts),
@@ -24,55 +24,6 @@ import { MemoryStore } from '../support/memory-store.ts';
 const admin: Principal = { tenantId: 'demo', userId: 'adm', email: 'adm@demo.local', name: 'Admin', role: 'admin', groups: ['admin'] };
 const rep: Principal = { tenantId: 'demo', userId: 'rep-1', email: 'rep-1@demo.local', name: 'Rep', role: 'rep', groups: ['rep'] };
 const l = (en: string) => ({ en, 'zh-CN': `${en}（中）` });
-
-async function problemOf(p: Promise<unknown>): Promise<HttpProblem> {
-  try {
-    await p;
-  } catch (e) {
-    const known = toProblem(e);
-    if (known) return known;
-    throw e;
-  }
-  throw new Error('expected a problem');
-}
-
-class MemoryMetadataStore implements MetadataStore {
-  fields = new Map<string, StoredField>();
-  objects = new Map<string, StoredObject>();
-  jobs = new Map<string, MetaJob>();
-  purgedNames = new Map<string, PurgedField>();
-  ver = 0;
-  changes: MetadataChange[] = [];
-  async load(): Promise<TenantMetadata> {
-    return { version: this.ver, fields: [...this.fields.values()].map((f) => structuredClone(f)), objects: [...this.objects.values()].map((o) => structuredClone(o)) };
-  }
-  async version() {
-    return this.ver;
-  }
-  async commit(c: MetadataChange) {
-    const k = (f: StoredField) => `${f.object}/${f.apiName}`;
-    if (c.expectedVersion !== this.ver) throw new MetadataMoved();
-    if (c.object && c.object.isNew === this.objects.has(c.object.object.apiName)) throw new MetadataMoved();
-    if (c.fields.some(({ field, isNew }) => isNew === this.fields.has(k(field)))) throw new MetadataMoved();
-    if (c.fieldsNotPurging && c.fields.some(({ field }) => this.fields.get(k(field))?.state === 'purging')) throw new MetadataMoved();
-    if (c.job && this.jobs.has(c.job.id)) throw new MetadataMoved();
-    if (c.object) this.objects.set(c.object.object.apiName, structuredClone(c.object.object));
-    for (const { field } of c.fields) this.fields.set(k(field), structuredClone(field));
-    if (c.job) this.jobs.set(c.job.id, structuredClone(c.job));
-    this.ver++;
-    this.changes.push(c);
-  }
-  async job(_t: string, id: string) {
-    return structuredClone(this.jobs.get(id));
-  }
-  published: unknown[] = [];
-  async publish(e: unknown) {
-    this.published.push(e);
-  }
-  async purged(_t: string, object: string, field: string) {
-    return this.purgedNames.get(`${object}/${field}`);
-  }
-}
 
 let meta: MemoryMetadataStore;
 let mdeps: MetadataDeps;

@@ -7,30 +7,18 @@ import { contactEntity } from '../../functions/contacts/entity.ts';
 import { MetadataRegistry } from '../../functions/metadata/custom-fields.ts';
 import { addField, deactivateField, describeMetadata, restoreField, updateField, type MetadataDeps } from '../../functions/customization/service.ts';
 import { STANDARD_OBJECT_DEFINITIONS } from '../../functions/metadata/standard.ts';
-import { MetadataMoved, type MetadataChange, type MetadataStore } from '../../functions/customization/store.ts';
 import type { TenantMetadata } from '../../functions/metadata/store.ts';
 import { createRecord, getRecord, listRecords, updateRecord, type RecordDeps } from '../../functions/records/service.ts';
-import { metaFieldCodec, metaLayoutCodec, metaVersionCodec, type MetaJob, type PurgedField, type StoredField, type StoredObject } from '../../functions/metadata/items.ts';
-import {
-  FIELD_TYPES, MAX_CUSTOM_FIELDS_PER_OBJECT, MAX_SEARCHABLE_CUSTOM_FIELDS, ROLE_NAMES, compileFields, fieldCreate,
-  type FieldDefinition, type FieldType,
-} from '../../schemas/metadata.ts';
+import { metaFieldCodec, metaLayoutCodec, metaVersionCodec, type StoredField } from '../../functions/metadata/items.ts';
+import { FIELD_TYPES, MAX_CUSTOM_FIELDS_PER_OBJECT, MAX_SEARCHABLE_CUSTOM_FIELDS, ROLE_NAMES, compileFields, fieldCreate, type FieldDefinition, type FieldType } from '../../schemas/metadata.ts';
 import { MemoryStore } from '../support/memory-store.ts';
+import { problemOf } from '../support/problems.ts';
+import { MemoryMetadataStore } from '../support/memory-metadata-store.ts';
 
 const admin: Principal = { tenantId: 'demo', userId: 'adm', email: 'adm@demo.local', name: 'Admin', role: 'admin', groups: ['admin'] };
 const rep: Principal = { tenantId: 'demo', userId: 'rep-1', email: 'rep-1@demo.local', name: 'Rep', role: 'rep', groups: ['rep'] };
 const l = (en: string) => ({ en, 'zh-CN': `${en}（中）` });
 
-async function problemOf(p: Promise<unknown>): Promise<HttpProblem> {
-  try {
-    await p;
-  } catch (e) {
-    const known = toProblem(e);
-    if (known) return known;
-    throw e;
-  }
-  throw new Error('expected a problem');
-}
 const paths = (p: HttpProblem) => ((p.extensions.errors ?? []) as { path: string }[]).map((e) => e.path);
 
 /** A seeded PRNG (mulberry32), so a failing case can be replayed. */
@@ -137,46 +125,6 @@ describe('compileFields: the same rules for the web app and the server', () => {
   });
 });
 
-/** The metadata partition in memory, with the same conditions as the DynamoDB store. */
-class MemoryMetadataStore implements MetadataStore {
-  items = new Map<string, StoredField>();
-  objects = new Map<string, StoredObject>();
-  ver = 0;
-  loads = 0;
-  versionReads = 0;
-  changes: MetadataChange[] = [];
-  async load(): Promise<TenantMetadata> {
-    this.loads++;
-    return { version: this.ver, fields: [...this.items.values()].map((f) => structuredClone(f)), objects: [...this.objects.values()].map((o) => structuredClone(o)) };
-  }
-  async version(): Promise<number> {
-    this.versionReads++;
-    return this.ver;
-  }
-  async commit(c: MetadataChange): Promise<void> {
-    if (c.expectedVersion !== this.ver) throw new MetadataMoved();
-    if (c.object && c.object.isNew === this.objects.has(c.object.object.apiName)) throw new MetadataMoved();
-    const k = (f: StoredField) => `${f.object}/${f.apiName}`;
-    if (c.fields.some(({ field, isNew }) => isNew === this.items.has(k(field)))) throw new MetadataMoved();
-    if (c.object) this.objects.set(c.object.object.apiName, structuredClone(c.object.object));
-    for (const { field } of c.fields) this.items.set(k(field), structuredClone(field));
-    if (c.job) this.jobs.set(c.job.id, structuredClone(c.job));
-    this.ver++;
-    this.changes.push(c);
-  }
-  jobs = new Map<string, MetaJob>();
-  async job(_tenantId: string, id: string): Promise<MetaJob | undefined> {
-    return structuredClone(this.jobs.get(id));
-  }
-  published: unknown[] = [];
-  async publish(e: unknown) {
-    this.published.push(e);
-  }
-  async purged(): Promise<PurgedField | undefined> {
-    return undefined;
-  }
-}
-
 let meta: MemoryMetadataStore;
 let now: number;
 let registry: MetadataRegistry;
@@ -262,7 +210,7 @@ describe('custom fields (metadata service)', () => {
       refused = await addField(admin, 'opportunities', { apiName: `c_long${i}`, type: 'longText', label: l(`L${i}`) }, mdeps).then(() => undefined, (e) => toProblem(e));
     }
     expect(refused?.extensions.errors).toEqual([expect.objectContaining({ code: 'limit_exceeded', limit: 'customBytesPerRecord' })]);
-    expect(meta.items.size).toBeGreaterThanOrEqual(5);
+    expect(meta.fields.size).toBeGreaterThanOrEqual(5);
   });
 
   it('PATCH changes labels, options, required and permissions, not the name or type; deactivate hides, restore brings back', async () => {

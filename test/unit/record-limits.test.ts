@@ -3,23 +3,13 @@ import { accountEntity } from '../../functions/accounts/entity.ts';
 import { contactEntity } from '../../functions/contacts/entity.ts';
 import { pathParams, parseJsonBody, rawBodyOf } from '../../functions/commons/http.ts';
 import { derivedId, isEncodedKey, isId } from '../../functions/commons/ids.ts';
-import { toProblem, type HttpProblem } from '../../functions/commons/problem.ts';
 import { leadEntity } from '../../functions/leads/entity.ts';
 import { decodeCursor, DynamoRecordStore, encodeCursor, type ListIdentity } from '../../functions/records/dynamo-store.ts';
 import { MAX_TOKENS_PER_FIELD, MAX_TOKENS_PER_RECORD, searchTokens } from '../../functions/records/service.ts';
 import { ChangeTooLarge, InvalidCursor, type ChangeSet } from '../../functions/records/store.ts';
+import { problemOfSync as problemOf } from '../support/problems.ts';
 
 /** The limits that keep bad input from becoming a 500 (issue 6): token caps, cursors bound to lists, ids, bodies. */
-
-const problemOf = (fn: () => unknown): HttpProblem => {
-  try {
-    fn();
-  } catch (e) {
-    const known = toProblem(e); if (known) return known;
-    throw e;
-  }
-  throw new Error('expected a problem');
-};
 
 describe('search tokens', () => {
   const separators = `${Array.from({ length: 120 }, (_, i) => `p${i}`).join('.')}@huawei.com`;

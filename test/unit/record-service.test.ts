@@ -1,13 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../functions/commons/auth.ts';
-import { toProblem, type HttpProblem } from '../../functions/commons/problem.ts';
 import { accountEntity } from '../../functions/accounts/entity.ts';
 import { contactEntity } from '../../functions/contacts/entity.ts';
-import {
-  createRecord, deleteRecord, getRecord, ifMatchHolds, recordAudit, restoreRecord, searchPrefix, searchTokens, updateRecord,
-  type RecordDeps,
-} from '../../functions/records/service.ts';
+import { createRecord, deleteRecord, getRecord, ifMatchHolds, recordAudit, restoreRecord, searchPrefix, searchTokens, updateRecord, type RecordDeps } from '../../functions/records/service.ts';
 import { MemoryStore } from '../support/memory-store.ts';
+import { problemOf } from '../support/problems.ts';
 
 const rep = (id = 'rep-1'): Principal => ({ tenantId: 'demo', userId: id, email: `${id}@demo.local`, name: id, role: 'rep', groups: ['rep'] });
 const manager: Principal = { tenantId: 'demo', userId: 'mgr', email: 'mgr@demo.local', name: 'Manager', role: 'manager', groups: ['manager'] };
@@ -22,16 +19,6 @@ beforeEach(() => {
   seq = 0;
   deps = { store, clock: () => new Date('2026-11-23T08:00:00.000Z'), newId: () => `ID${String(++seq).padStart(4, '0')}` };
 });
-
-async function problemOf(p: Promise<unknown>): Promise<HttpProblem> {
-  try {
-    await p;
-  } catch (e) {
-    const known = toProblem(e); if (known) return known;
-    throw e;
-  }
-  throw new Error('expected a problem');
-}
 
 describe('creating a contact', () => {
   it('stores E.164 phones, the display name, the owner and version 1, with audit, timeline and event in one change', async () => {

@@ -4,13 +4,13 @@ import { toProblem } from '../../functions/commons/problem.ts';
 import { accountEntity } from '../../functions/accounts/entity.ts';
 import { contactEntity } from '../../functions/contacts/entity.ts';
 import { addField, deactivateField, describeMetadata, type MetadataDeps } from '../../functions/customization/service.ts';
-import { MetadataMoved, type MetadataChange, type MetadataStore } from '../../functions/customization/store.ts';
 import { MetadataRegistry } from '../../functions/metadata/custom-fields.ts';
 import type { MetaJob, PurgedField, StoredField } from '../../functions/metadata/items.ts';
 import type { TenantMetadata } from '../../functions/metadata/store.ts';
 import { createRecord, updateRecord, type RecordDeps } from '../../functions/records/service.ts';
 import { FIELD_TYPES, MAX_RELATION_IDS, compileFields, type FieldDefinition, type FieldType } from '../../schemas/metadata.ts';
 import { MemoryStore } from '../support/memory-store.ts';
+import { MemoryMetadataStore } from '../support/memory-metadata-store.ts';
 
 /**
  * Issue 7's promise, as a property: a record's custom values that the web app accepts are accepted by the
@@ -47,30 +47,6 @@ function gen(r: () => number) {
   const chars = 'abcXYZ 中文示例-_.@/:+0123456789';
   const text = (min: number, max: number) => Array.from({ length: min + int(max - min + 1) }, () => pick([...chars])).join('');
   return { r, int, pick, chance, text };
-}
-
-/** The metadata partition in memory, with the DynamoDB store's conditions (as in test/unit/metadata.test.ts). */
-class MemoryMetadataStore implements MetadataStore {
-  items = new Map<string, StoredField>();
-  ver = 0;
-  async load(): Promise<TenantMetadata> {
-    return { version: this.ver, fields: [...this.items.values()].map((f) => structuredClone(f)), objects: [] };
-  }
-  async version(): Promise<number> {
-    return this.ver;
-  }
-  async commit(c: MetadataChange): Promise<void> {
-    if (c.expectedVersion !== this.ver) throw new MetadataMoved();
-    for (const { field } of c.fields) this.items.set(`${field.object}/${field.apiName}`, structuredClone(field));
-    this.ver++;
-  }
-  async job(): Promise<MetaJob | undefined> {
-    return undefined;
-  }
-  async publish(): Promise<void> {}
-  async purged(): Promise<PurgedField | undefined> {
-    return undefined;
-  }
 }
 
 const OPTION_POOL = ['gold', 'silver', 'a', 'B_2', 'x-1', 'vip', 'Z'];
