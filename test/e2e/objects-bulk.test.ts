@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/browser.ts';
-import { advanceClock, api, login, type ApiCall } from '../support/client.ts';
-import { VIEWS, poll, signInAs, snapshot, type View } from './support/views.ts';
+import { api, login, type ApiCall } from '../support/client.ts';
+import { ensureCustomObject } from './support/metadata.ts';
+import { VIEWS, choose, l, poll, signInAs, snapshot, type View } from './support/views.ts';
 
 /**
  * The object list as a worktable (issue 7): on a custom object `c_initiatives`, a manager edits cells in
@@ -22,7 +23,6 @@ declare module 'vitest' {
 }
 
 const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
-const l = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 const initiatives = {
   apiName: 'c_initiatives', label: l('Initiative', '举措'), labelPlural: l('Initiatives', '举措'),
   fields: [
@@ -48,10 +48,7 @@ let ids: Record<string, string> = {};
 beforeAll(async () => {
   baseUrl = inject('baseUrl').replace(/\/$/, '');
   browser = await launchChromium();
-  const admin = api(await login('admin@demo.local'));
-  const created = await admin('POST', '/api/metadata/objects', initiatives);
-  if (created.status !== 201) expect([created.status, created.body.errors?.map((e: any) => e.path)]).toEqual([400, ['apiName']]);
-  await advanceClock(6);
+  await ensureCustomObject(initiatives);
   manager = api(await login('manager@demo.local'));
   const users = await manager('GET', '/api/users');
   ids = Object.fromEntries((users.body.items as { id: string; email: string }[]).map((u) => [u.email.split('@')[0]!, u.id]));
@@ -61,13 +58,6 @@ afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
 });
-
-async function choose(p: Page, select: Locator, text: string | RegExp): Promise<void> {
-  await select.click();
-  const option = p.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first();
-  await option.waitFor({ state: 'visible' });
-  await option.click();
-}
 
 /** Before a picture: dialogs have faded in, checkboxes and buttons finished their transitions. */
 async function still(p: Page): Promise<void> {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/browser.ts';
 import { advanceClock, api, login, type ApiCall } from '../support/client.ts';
-import { VIEWS, poll, signInAs, snapshot, type View } from './support/views.ts';
+import { VIEWS, choose, l, poll, signInAs, snapshot, type View } from './support/views.ts';
 
 /**
  * Issue 7's proof, the rep's half (the admin's half, adding a picklist to contacts and a Project object
@@ -19,7 +19,6 @@ declare module 'vitest' {
 }
 
 const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
-const l = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 const object = `c_proof${unique}`;
 const tier = `c_tier${unique}`;
 const TESTED: View[] = [VIEWS.find((v) => v.name === '1440-en')!, VIEWS.find((v) => v.name === '390-zh')!];
@@ -57,14 +56,6 @@ afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
 });
-
-/** Picks the option labelled `text` of the Element Plus select `select` (its dropdown is teleported to the body). */
-async function choose(p: Page, select: Locator, text: string | RegExp): Promise<void> {
-  await select.click();
-  const option = p.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first();
-  await option.waitFor({ state: 'visible' });
-  await option.click();
-}
 
 describe.each(TESTED)('a rep works with the new field and object at $name', (view) => {
   const zh = view.locale === 'zh-CN';

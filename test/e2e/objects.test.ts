@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from './support/browser.ts';
-import { advanceClock, api, login, type ApiCall } from '../support/client.ts';
-import { VIEWS, poll, signInAs, snapshot, type View } from './support/views.ts';
+import { api, login, type ApiCall } from '../support/client.ts';
+import { ensureCustomObject } from './support/metadata.ts';
+import { VIEWS, choose, l, poll, signInAs, snapshot, type View } from './support/views.ts';
 
 /**
  * Objects as data in the web app (issue 7, generic record pages): an admin creates `c_projects` through the
@@ -20,7 +21,6 @@ declare module 'vitest' {
 }
 
 const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
-const l = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 const projects = {
   apiName: 'c_projects', label: l('Project', '项目'), labelPlural: l('Projects', '项目'),
   fields: [
@@ -47,12 +47,7 @@ let accountId = '';
 beforeAll(async () => {
   baseUrl = inject('baseUrl').replace(/\/$/, '');
   browser = await launchChromium();
-  const admin = api(await login('admin@demo.local'));
-  const created = await admin('POST', '/api/metadata/objects', projects);
-  // Another run against the same runtime made it already (a 400 naming apiName).
-  if (created.status !== 201) expect([created.status, created.body.errors?.map((e: any) => e.path)]).toEqual([400, ['apiName']]);
-  // The records unit's metadata cache refreshes after METADATA_REFRESH_MS (see test/integration/custom-objects).
-  await advanceClock(6);
+  await ensureCustomObject(projects);
   rep = api(await login('rep1@demo.local'));
   const account = await rep('POST', '/api/accounts', { name: accountName });
   expect(account.status).toBe(201);
@@ -63,14 +58,6 @@ afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
 });
-
-/** Picks the option labelled `text` of the Element Plus select `select` (its dropdown is teleported to the body). */
-async function choose(p: Page, select: Locator, text: string | RegExp): Promise<void> {
-  await select.click();
-  const option = p.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first();
-  await option.waitFor({ state: 'visible' });
-  await option.click();
-}
 
 describe.each(VIEWS.filter((v) => v.name === '1440-en' || v.name === '390-zh'))('custom objects at $name', (view: View) => {
   const zh = view.locale === 'zh-CN';

@@ -47,3 +47,14 @@ export async function signInAs(
   await poll(() => p.locator('[data-test=user-menu] .avatar').textContent()).not.toBe('');
   return p;
 }
+
+/** Picks the option labelled `text` of the Element Plus select `select` (its dropdown is teleported to the body). */
+export async function choose(p: Page, select: import('playwright-core').Locator, text: string | RegExp): Promise<void> {
+  await select.click();
+  const option = p.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first();
+  await option.waitFor({ state: 'visible' });
+  await option.click();
+}
+
+/** A label in both languages, as metadata takes it. */
+export const l = (en: string, zh: string) => ({ en, 'zh-CN': zh });
