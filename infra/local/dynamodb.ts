@@ -178,7 +178,8 @@ export async function startDynamoLocal(dataDir: string | null): Promise<{ endpoi
   child.stderr?.on('data', (d) => (output = (output + d).slice(-4000)));
   const javaEndpoint = `http://127.0.0.1:${javaPort}`;
   const client = new DynamoDBClient({ endpoint: javaEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const deadline = performance.now() + 60_000;
+  // Java starts in 3–5 s on a quiet machine; a loaded CI box with two JVMs (a crash test restarting one) took over 60 s.
+  const deadline = performance.now() + 120_000;
   let exited: number | null = null;
   child.once('exit', (code) => (exited = code ?? -1));
   for (;;) {
@@ -187,7 +188,7 @@ export async function startDynamoLocal(dataDir: string | null): Promise<{ endpoi
       await client.send(new ListTablesCommand({ Limit: 1 }));
       break;
     } catch {
-      if (performance.now() > deadline) throw new StartupError(`DynamoDB Local did not start within 60 s: ${output.trim().split('\n').slice(-3).join(' | ')}`);
+      if (performance.now() > deadline) throw new StartupError(`DynamoDB Local did not start within 120 s: ${output.trim().split('\n').slice(-3).join(' | ')}`);
       await new Promise((r) => setTimeout(r, 150));
     }
   }
