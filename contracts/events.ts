@@ -42,7 +42,11 @@ const snapshot = {
 };
 const accountData = z.looseObject({ ...snapshot, name: z.string() });
 const contactData = z.looseObject({ ...snapshot, firstName: z.optional(z.string()), lastName: z.optional(z.string()), email: z.optional(z.string()), accountId: z.optional(z.string()) });
-const opportunityData = z.looseObject({ ...snapshot, name: z.string(), accountId: z.optional(z.string()) });
+const opportunityData = z.looseObject({
+  ...snapshot, name: z.string(), accountId: z.optional(z.string()),
+  pipelineId: z.optional(z.string()), stage: z.optional(z.string()), probability: z.optional(z.int()),
+  amount: z.optional(z.object({ amount: z.int(), currency: z.string() })), closeDate: z.optional(z.string()), closedAt: z.optional(z.string()),
+});
 const leadData = z.looseObject({
   ...snapshot,
   status: z.enum(LEAD_STATUSES),
@@ -120,6 +124,10 @@ export const eventCatalogue = {
   ...recordEvents('contact', 'contact', contactData),
   ...recordEvents('opportunity', 'opportunity', opportunityData),
   ...recordEvents('lead', 'lead', leadData),
+  'opportunity.stage_changed': v1(
+    'An opportunity moved to another stage (or pipeline); `changes` names every field of the change, `data` is the deal after it (its stage, probability, and closedAt when won or lost). The stage history holds from, to, who, when and the time in the stage before.',
+    event(opportunityData),
+  ),
   /** Custom objects share one set of names; the object is `subject.type` (a rule matches it with `detail.subject.type`). */
   ...recordEvents('record', 'record of a custom object (`subject.type` names the object, e.g. c_projects)', customRecordData),
   'lead.assigned': v1('A lead was given to an owner (by a rule, a claim or by hand); the call-back window starts.', event(leadData)),

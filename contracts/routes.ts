@@ -87,6 +87,14 @@ export const routes: readonly RouteDeclaration[] = [
   route('views-count', 'records', 'GET', '/api/views/{id}/count', read),
 
   ...recordRoutes('opportunities', 'sales'),
+  route('opportunities-stage-history', 'sales', 'GET', '/api/opportunities/{id}/stage-history', read),
+  route('pipelines-list', 'sales', 'GET', '/api/pipelines', read),
+  route('pipelines-create', 'sales', 'POST', '/api/pipelines', write),
+  route('pipelines-put', 'sales', 'PUT', '/api/pipelines/{id}', write),
+  route('forecast-get', 'sales', 'GET', '/api/forecast', read),
+  route('forecast-deals', 'sales', 'GET', '/api/forecast/deals', read),
+  route('quotas-list', 'sales', 'GET', '/api/quotas', read),
+  route('quotas-put', 'sales', 'PUT', '/api/quotas', write),
 
   ...recordRoutes('leads', 'leads'),
   route('leads-claim', 'leads', 'POST', '/api/leads/{id}/claim', write),

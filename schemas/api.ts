@@ -4,7 +4,8 @@ import { listQuery, pageQuery } from './common.ts';
 import { contact, contactCreate, contactUpdate } from './contact.ts';
 import { assignmentRuleSet } from './assignment.ts';
 import { activityCreate, lead, leadConvert, leadCreate, leadListQuery, leadUpdate, partnerCreate, partnerLead } from './lead.ts';
-import { opportunity, opportunityCreate, opportunityUpdate } from './opportunity.ts';
+import { opportunity, opportunityCreate, opportunityUpdate, stageMove } from './opportunity.ts';
+import { forecastDealsQuery, forecastQuery, forecastResponse, pipelineCreate, pipelinePut, quotaPut } from './pipeline.ts';
 import { formCreate } from './form.ts';
 import { lastViewPut, viewCreate, viewUpdate } from './view.ts';
 import { fieldCreate, fieldPurge, fieldUpdate, fieldView, metadataDocument, metadataJob, objectCreate, objectLayout, objectUpdate, objectView } from './metadata.ts';
@@ -79,6 +80,14 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'leads-activities': { summary: 'Log a call, email, meeting or note (first contact stops the call-back timer)', tag: 'leads', request: activityCreate, response: lead, status: 201 },
   'leads-convert': { summary: 'Convert to account + contact (+ opportunity), reusing existing ones', tag: 'leads', request: leadConvert, ifMatch: true },
   ...recordDocs('opportunities', 'opportunity', { record: opportunity, create: opportunityCreate, update: opportunityUpdate }),
+  'opportunities-stage-history': { summary: 'Every stage move of an opportunity, newest first: from, to, at, by, time in the previous stage', tag: 'opportunities', response: z.object({ items: z.array(stageMove) }) },
+  'pipelines-list': { summary: 'The pipelines and their ordered stages (probability, kind, required fields); the default first', tag: 'pipelines' },
+  'pipelines-create': { summary: 'Add a pipeline (admins)', tag: 'pipelines', request: pipelineCreate, status: 201 },
+  'pipelines-put': { summary: 'Replace a pipeline\'s name and stages (admins, If-Match); the default pipeline keeps its stage ids', tag: 'pipelines', request: pipelinePut, ifMatch: true },
+  'forecast-get': { summary: 'The forecast of a quarter per owner or team and in total: pipeline, best case, commit, closed won, weighted and quota, in the tenant currency (from aggregates)', tag: 'forecast', query: forecastQuery, response: forecastResponse },
+  'forecast-deals': { summary: 'The opportunities behind a forecast figure (a quarter, an owner or team, a category)', tag: 'forecast', query: forecastDealsQuery, response: page(opportunity) },
+  'quotas-list': { summary: 'Sales quotas of a quarter the caller may see', tag: 'forecast' },
+  'quotas-put': { summary: 'Set a user\'s quota for a quarter, in the tenant currency (managers for their reports, admins)', tag: 'forecast', request: quotaPut },
   'webhooks-leads': {
     summary: 'Partner lead webhook. Sign with Crm-Signature: t=<unix s>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>; optional Idempotency-Key. 202 {id, status: accepted|duplicate}',
     tag: 'webhooks', request: partnerLead, status: 202, response: z.object({ id: z.string(), status: z.enum(['accepted', 'duplicate']) }),

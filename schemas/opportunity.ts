@@ -1,13 +1,23 @@
 import * as z from 'zod/mini';
-import { id, money, recordMeta, shortText, tags } from './common.ts';
+import { id, longText, money, recordMeta, shortText, tags } from './common.ts';
+import { FORECAST_CATEGORIES, LOST_REASONS } from './pipeline.ts';
 
-/** SFA-4 (stub for now): what a converted lead may become; pipelines and stages come later. */
+/**
+ * SFA-4 opportunities: a deal in a pipeline (schemas/pipeline.ts). The stage is one of its pipeline's stage
+ * ids (the opportunity entity checks it against the tenant's pipelines, with the stage's required fields and
+ * the lost reason); `probability`, `closedAt` and `stageEnteredAt` are set by the server.
+ */
 const opportunityFields = {
   name: shortText(200),
   accountId: z.optional(id),
   contactId: z.optional(id),
   amount: z.optional(money),
-  stage: z.optional(z.enum(['prospecting', 'qualification', 'proposal', 'negotiation', 'won', 'lost'])),
+  pipelineId: z.optional(z.string().check(z.regex(/^[a-z][A-Za-z0-9_-]{0,39}$/, 'A pipeline id'))),
+  stage: z.optional(z.string().check(z.regex(/^[a-z][A-Za-z0-9_-]{0,39}$/, 'A stage id of the pipeline'))),
+  forecastCategory: z.optional(z.enum(FORECAST_CATEGORIES)),
+  lostReason: z.optional(z.enum(LOST_REASONS)),
+  nextStep: z.optional(longText(500)),
+  source: z.optional(shortText(80)),
   closeDate: z.optional(z.iso.date()),
   leadId: z.optional(id),
   tags: z.optional(tags),
@@ -19,4 +29,18 @@ export const opportunityUpdate = z.strictObject(
     [K in keyof typeof opportunityFields]: z.ZodMiniOptional<z.ZodMiniNullable<(typeof opportunityFields)[K]>>;
   },
 );
-export const opportunity = z.object({ ...opportunityFields, ...recordMeta });
+export const opportunity = z.object({
+  ...opportunityFields, ...recordMeta,
+  /** The stage's win probability when the deal entered it (a later change of the pipeline re-weights it on its next move). */
+  probability: z.optional(z.int()),
+  /** Set when the deal entered a won or lost stage; cleared when it is reopened. */
+  closedAt: z.optional(z.string()),
+  stageEnteredAt: z.optional(z.string()),
+});
+
+/** GET /api/opportunities/{id}/stage-history: every stage move, newest first. */
+export const stageMove = z.object({
+  from: z.nullable(z.string()), to: z.string(), at: z.string(), by: z.string(), byName: z.optional(z.string()),
+  /** How long the deal was in `from`, in milliseconds (absent for the first entry). */
+  msInStage: z.optional(z.int()),
+});

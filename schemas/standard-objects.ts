@@ -1,4 +1,5 @@
 import { LEAD_STATUSES } from './lead.ts';
+import { DEFAULT_PIPELINE } from './pipeline.ts';
 import type { FieldDefinition, FieldType, Localized, ObjectDefinition, PicklistOption, StandardObject } from './metadata.ts';
 
 /**
@@ -91,12 +92,18 @@ const opportunityFields: FieldDefinition[] = [
   field('accountId', 'relation', l('Account', '客户'), { target: 'accounts' }),
   field('contactId', 'relation', l('Contact', '联系人'), { target: 'contacts' }),
   field('amount', 'money', l('Amount', '金额')),
+  // The default pipeline's stages (schemas/pipeline.ts); a tenant's other pipelines bring their own labels.
   field('stage', 'picklist', l('Stage', '阶段'), {
-    options: opts([
-      ['prospecting', 'Prospecting', '寻找客户'], ['qualification', 'Qualification', '资格审查'], ['proposal', 'Proposal', '方案报价'],
-      ['negotiation', 'Negotiation', '谈判'], ['won', 'Won', '赢单'], ['lost', 'Lost', '输单'],
-    ]),
+    options: opts(DEFAULT_PIPELINE.stages.map((st) => [st.id, st.label.en, st.label['zh-CN']] as const)),
   }),
+  field('forecastCategory', 'picklist', l('Forecast category', '预测类别'), {
+    options: opts([['pipeline', 'Pipeline', '管道'], ['bestCase', 'Best case', '最佳情况'], ['commit', 'Commit', '承诺'], ['omitted', 'Omitted', '不计入']]),
+  }),
+  field('lostReason', 'picklist', l('Lost reason', '输单原因'), {
+    options: opts([['price', 'Price', '价格'], ['competitor', 'Competitor', '竞争对手'], ['noDecision', 'No decision', '未决策'], ['timing', 'Timing', '时机'], ['other', 'Other', '其他']]),
+  }),
+  field('nextStep', 'longText', l('Next step', '下一步')),
+  field('source', 'text', l('Source', '来源'), { format: 'leadSource' }),
   field('closeDate', 'date', l('Close date', '预计成交日期')),
   field('leadId', 'relation', l('Lead', '线索'), { target: 'leads' }),
   owner,

@@ -13,6 +13,7 @@ export const tenantPrefix = (tenantId: string) => `T#${tenantId}#`;
 const TIMELINE = 'TL#';
 const AUDIT = 'AU#';
 const CHILD = 'CH#';
+const HISTORY = 'HI#';
 
 export const keys = {
   // --- records and their item collection -------------------------------------------------------------
@@ -29,6 +30,19 @@ export const keys = {
   childPrefix: CHILD,
   /** The children of one type in a parent's partition (an account's contacts, not its opportunities). */
   childTypePrefix: (childType: string) => `${CHILD}${childType}#`,
+  /** A history series entry in a record's partition (an opportunity's stage moves: kind `stage`). */
+  historySk: (kind: string, at: string, id: string) => `${HISTORY}${kind}#${at}#${id}`,
+  historyPrefix: (kind: string) => `${HISTORY}${kind}#`,
+
+  // --- aggregates -------------------------------------------------------------------------------------
+  /**
+   * Aggregate items of a tenant kept in the write transactions (`scope` e.g. `forecast`): sk chosen by the
+   * domain (functions/forecast/aggregate.ts), so a period's figures are one Query whatever the number of records.
+   */
+  aggregate: (tenantId: string, scope: string) => `T#${tenantId}#agg#${scope}`,
+  /** A forecast aggregate item: sk `<period>#<pipelineId>#<ownerId>#<currency>`. */
+  forecastAggSk: (period: string, pipelineId: string, ownerId: string, currency: string) => `${period}#${pipelineId}#${ownerId}#${currency}`,
+  forecastPeriodPrefix: (period: string) => `${period}#`,
 
   // --- record indexes ---------------------------------------------------------------------------------
   /** GSI1/GSI2 partition: all live records of a type in a tenant. */
@@ -81,6 +95,14 @@ export const keys = {
   // --- tenant configuration ---------------------------------------------------------------------------
   /** Tenant configuration documents (assignment rules, round-robin turns...): sk names the document. */
   config: (tenantId: string) => `T#${tenantId}#config`,
+  /** A pipeline (SFA-4), `pipeline#<id>`; the default pipeline is not stored until an admin changes it. */
+  pipelineSk: (pipelineId: string) => `pipeline#${pipelineId}`,
+  pipelinePrefix: 'pipeline#',
+  /** Sales quotas: `quota#<period>#<userId>`. */
+  quotaSk: (period: string, userId: string) => `quota#${period}#${userId}`,
+  quotaPrefix: (period: string) => `quota#${period}#`,
+  /** The forecast settings (tenant currency, exchange rates). */
+  forecastSettingsSk: 'forecast-settings',
   /** The ordered assignment rule set: one item, so a reorder is atomic. */
   assignmentRulesSk: 'assignment-rules',
   /** The round-robin turn counter of one rule. */

@@ -64,7 +64,13 @@ export type Action =
   /** Change or delete a saved view (decided by canEditView). */
   | 'view:edit'
   /** See and set record visibility per object and role (admins). */
-  | 'sharing:manage';
+  | 'sharing:manage'
+  /** Create and change pipelines and their stages (admins); everyone reads them. */
+  | 'pipelines:manage'
+  /** Forecast figures of `target` (a user): one's own, a manager their reports', an admin everyone's. */
+  | 'forecast:read'
+  /** Set sales quotas of `target`: a manager for their reports, an admin for anyone. */
+  | 'quotas:manage';
 
 export interface Resource {
   readonly type?: RecordType;
@@ -245,7 +251,17 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, field
     case 'metadata:manage':
       return role === 'admin';
     case 'sharing:manage':
+    case 'pipelines:manage':
       return role === 'admin';
+    case 'forecast:read': {
+      const target = resource.target;
+      if (!target) return true; // some figures (at least one's own)
+      return role === 'admin' || target.id === userId || (role === 'manager' && target.managerId === userId);
+    }
+    case 'quotas:manage': {
+      const target = resource.target;
+      return role === 'admin' || (role === 'manager' && Boolean(target) && target!.managerId === userId);
+    }
     case 'custom-field:read':
       return fieldLevel(resource.fieldAccess, role) !== 'none';
     case 'custom-field:write':

@@ -12,7 +12,7 @@ import { clauseRange, matchesAll } from './list-index.ts';
 import type { StoredRecord } from './entity.ts';
 import {
   ChangeTooLarge, CounterConflict, IdempotencyConflict, InvalidCursor, UniqueConflict, VersionConflict,
-  type AuditEntry, type ChangeSet, type DirectoryUser, type ListSpec, type Page, type RecordStore, type TimelineEntry, type WhereClause,
+  type AuditEntry, type ChangeSet, type DirectoryUser, type HistoryEntry, type ListSpec, type Page, type RecordStore, type TimelineEntry, type WhereClause,
 } from './store.ts';
 
 type Item = Record<string, unknown>;
@@ -448,6 +448,25 @@ export class DynamoRecordStore implements RecordStore {
       });
     }
 
+    // History series entries (an opportunity's stage moves) in the record's partition.
+    for (const h of change.history ?? []) {
+      items.push({ Put: { TableName: T, Item: { ...h.data, pk: keys.record(tenantId, type, record.id), sk: keys.historySk(h.kind, h.at, h.id), entityType: 'history', kind: h.kind, at: h.at, id: h.id } } });
+    }
+    // Aggregates (a forecast's sums): ADD in the same transaction, so they move exactly with the records.
+    for (const a of change.aggregates ?? []) {
+      const adds = Object.entries(a.add);
+      const sets = Object.entries(a.set);
+      if (!adds.length) continue;
+      items.push({
+        Update: {
+          TableName: T, Key: { pk: keys.aggregate(tenantId, a.scope), sk: a.key },
+          UpdateExpression: `ADD ${adds.map((_, i) => `#a${i} :a${i}`).join(', ')} SET entityType = :et${sets.map((_, i) => `, #s${i} = :s${i}`).join('')}`,
+          ExpressionAttributeNames: Object.fromEntries([...adds.map(([k], i) => [`#a${i}`, k]), ...sets.map(([k], i) => [`#s${i}`, k])]),
+          ExpressionAttributeValues: Object.fromEntries([[':et', 'aggregate'], ...adds.map(([, v], i) => [`:a${i}`, v]), ...sets.map(([, v], i) => [`:s${i}`, v])]),
+        },
+      });
+    }
+
     // The record service caps what a change writes; this is the last line before DynamoDB would refuse it.
     if (items.length > MAX_TRANSACTION_ITEMS) throw new ChangeTooLarge(`It needs ${items.length} writes; one change holds ${MAX_TRANSACTION_ITEMS}.`);
     if (Buffer.byteLength(JSON.stringify(items)) > MAX_TRANSACTION_BYTES) throw new ChangeTooLarge('It is larger than 4 MB.');
@@ -751,6 +770,29 @@ export class DynamoRecordStore implements RecordStore {
         batch = (out.UnprocessedItems?.[T] ?? []) as Record<string, unknown>[];
       }
     }
+  }
+
+  async history(tenantId: string, type: string, id: string, kind: string, limit: number): Promise<HistoryEntry[]> {
+    const { Items } = await this.client.send(new QueryCommand({
+      TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': keys.record(tenantId, type, id), ':p': keys.historyPrefix(kind) },
+      ScanIndexForward: false, Limit: limit,
+    }));
+    return (Items ?? []).map(({ pk: _pk, sk: _sk, entityType: _e, kind: k, id: i, at, ...data }) => ({ kind: String(k), id: String(i), at: String(at), data }));
+  }
+
+  async aggregateItems(tenantId: string, scope: string, prefix: string): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({
+        TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': keys.aggregate(tenantId, scope), ':p': prefix }, ExclusiveStartKey: start,
+      }));
+      for (const { pk: _pk, entityType: _e, ...item } of page.Items ?? []) out.push(item);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   audit(tenantId: string, type: string, id: string, limit: number, cursor?: string): Promise<Page<AuditEntry>> {

@@ -38,6 +38,20 @@ export interface EntityDefinition {
   validateMerged?(fields: Record<string, unknown>): { path: string; message: string; code: string }[];
   /** Checks a change as a whole, e.g. allowed status moves (leads). */
   validateChange?(before: Record<string, unknown>, after: Record<string, unknown>): { path: string; message: string; code: string }[];
+  /**
+   * Server-set fields that follow from a change (an opportunity's probability, `closedAt`, `stageEnteredAt`),
+   * merged over the record before it is checked and written; `before` is undefined on create.
+   */
+  derive?(before: Record<string, unknown> | undefined, after: Record<string, unknown>, at: string): Record<string, unknown>;
+  /** Whole-record rules of a new record (a deal created straight into a stage needs that stage's fields). */
+  validateNew?(fields: Record<string, unknown>): { path: string; message: string; code: string }[];
+  /**
+   * Additions to aggregate items, in the same transaction as the change (a forecast's sums by period and
+   * owner): the record's contribution after minus before; either is undefined when the record is not live.
+   */
+  aggregates?(before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): import('./store.ts').AggregateDelta[];
+  /** History entries a change writes into the record's partition (an opportunity's stage moves). */
+  history?(before: Record<string, unknown> | undefined, after: Record<string, unknown>, at: string, by: { id: string; name: string }): import('./store.ts').HistoryEntry[];
   /** Side effects a plain PATCH implies, e.g. a lead leaving the open statuses frees its owner's slot. */
   changeExtras?(before: Record<string, unknown>, after: Record<string, unknown>): import('./service.ts').ChangeOptions;
   /** List query schema when the entity has extra filters, and how each maps to a stored attribute. */

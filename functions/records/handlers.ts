@@ -61,6 +61,18 @@ export const record = {
 const onObject = (op: Op) => httpHandler(async (req) => op(await objectEntity(req.principal, req.params.object!, recordDeps()), req));
 
 /**
+ * The standard record operations for an entity made per request (opportunities with the tenant's pipelines,
+ * functions/units/sales.ts).
+ */
+export const recordVia = (resolve: (req: HttpRequest) => Promise<EntityDefinition>) => {
+  const via = (op: Op) => httpHandler(async (req) => op(await resolve(req), req));
+  return {
+    create: via(ops.create), get: via(ops.get), list: via(ops.list), update: via(ops.update),
+    remove: via(ops.remove), restore: via(ops.restore), timeline: via(ops.timeline), audit: via(ops.audit),
+  };
+};
+
+/**
  * The generic record routes (`/api/{object}`, `/api/{object}/{id}`, ...) for custom objects: they answer
  * exactly like the standard objects' routes. API Gateway (and the local runtime) prefer a static segment,
  * so `/api/contacts/...` never reaches these.

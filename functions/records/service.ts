@@ -98,6 +98,14 @@ export function ifMatchHolds(ifMatch: string | undefined, version: number): bool
   return ifMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '').replace(/"/g, '') === String(version));
 }
 
+/** Server-set fields over a record's: an undefined value removes the field (a reopened deal's `closedAt`). */
+function setFields(target: Fields, derived: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(derived)) {
+    if (v === undefined) delete target[k];
+    else target[k] = v;
+  }
+}
+
 const actorOf = (p: Actor): DomainEvent['actor'] => ({ id: p.userId, name: p.name, ...(p.kind === 'system' ? { kind: 'system' as const } : {}) });
 
 function normalisePhones(def: EntityDefinition, fields: Fields): FieldError[] {
@@ -294,7 +302,12 @@ function linkSummary(def: EntityDefinition, record: StoredRecord): Fields {
   return pick(record, ['id', 'name', 'ownerId', ...(def.linkFields ?? [])]);
 }
 
-async function commit(def: EntityDefinition, p: Actor, change: ChangeSet, deps: RecordDeps): Promise<void> {
+async function commit(def: EntityDefinition, p: Actor, change: ChangeSet, deps: RecordDeps, before?: StoredRecord): Promise<void> {
+  // Aggregates move with the record in its transaction: its contribution as it is live after minus before.
+  if (def.aggregates) {
+    const deltas = def.aggregates(before && !before.deletedAt ? before : undefined, change.record.deletedAt ? undefined : change.record);
+    if (deltas.length) change = { ...change, aggregates: deltas };
+  }
   try {
     await deps.store.commit(change);
   } catch (error) {
@@ -379,12 +392,15 @@ export async function createRecord(def: EntityDefinition, p: Actor, body: unknow
   assertFieldsWritable(p, def.type, Object.keys(input));
   assertCustomWritable(custom, p, Object.keys(input));
   const fields: Fields = { ...def.defaults, ...input, ...def.createDefaults, ...options.systemFields };
+  const now = deps.clock();
+  const at = now.toISOString();
+  if (def.derive) setFields(fields, def.derive(undefined, fields, at));
+  const newErrors = def.validateNew?.(fields) ?? [];
+  if (newErrors.length) throw invalid(newErrors);
   await resolveOwner(p, fields.ownerId, deps);
   await resolveParent(def, p, fields, deps);
   await assertRelationsExist(custom, p, fields, deps);
 
-  const now = deps.clock();
-  const at = now.toISOString();
   const record: StoredRecord = {
     ...fields,
     id: options.id ?? deps.newId(now),
@@ -418,6 +434,7 @@ export async function createRecord(def: EntityDefinition, p: Actor, body: unknow
       ? { linkPut: { parentType: def.parent.type, parentId, summary: linkSummary(def, record) } }
       : {}),
     ...relationLinkChanges(def, custom, undefined, record),
+    ...(def.history ? { history: def.history(undefined, record, at, actorOf(p)) } : {}),
   }, deps);
   return hideCustom(custom, p, redact(p, def.type, record));
 }
@@ -491,6 +508,8 @@ export interface ChangeOptions {
 export async function commitChange(
   def: EntityDefinition, p: Actor, current: StoredRecord, merged: Fields, deps: RecordDeps, options: ChangeOptions = {},
 ): Promise<StoredRecord> {
+  const now = deps.clock();
+  if (def.derive) setFields(merged, def.derive(current, merged, now.toISOString()));
   merged.name = def.displayName(merged);
   const implied = def.changeExtras?.(current, merged) ?? {};
   // What the caller says wins over what the entity implies (e.g. counters with an expected value).
@@ -504,7 +523,6 @@ export async function commitChange(
   if (changes.length === 0 && !options.force) return redact(p, def.type, current);
   const id = current.id;
 
-  const now = deps.clock();
   const record: StoredRecord = {
     ...(merged as StoredRecord), id, version: current.version + 1, updatedAt: now.toISOString(), updatedBy: p.userId,
   };
@@ -533,6 +551,7 @@ export async function commitChange(
     ...(options.silent ? { internal: true } : {}),
     ...(options.counters ? { counters: options.counters } : {}),
     ...relationLinkChanges(def, custom, current, record),
+    ...(def.history ? { history: def.history(current, record, now.toISOString(), actorOf(p)) } : {}),
   };
   if (def.parent) {
     const before = current[def.parent.field];
@@ -549,7 +568,7 @@ export async function commitChange(
     }
     if (typeof after === 'string') change.linkPut = { parentType: def.parent.type, parentId: after, summary: linkSummary(def, record) };
   }
-  await commit(def, p, change, deps);
+  await commit(def, p, change, deps, current);
   return redact(p, def.type, record);
 }
 
@@ -573,7 +592,7 @@ export async function deleteRecord(def: EntityDefinition, p: Actor, id: string, 
     event: event(def, p, 'deleted', record, now, deps),
     ...(def.parent && typeof parentId === 'string' ? { linkRemoved: { parentType: def.parent.type, parentId } } : {}),
     ...relationLinkChanges(def, await customFieldsOf(def, p, deps), current, undefined),
-  }, deps);
+  }, deps, current);
 }
 
 export async function restoreRecord(def: EntityDefinition, p: Actor, id: string, deps: RecordDeps): Promise<StoredRecord> {
@@ -598,7 +617,7 @@ export async function restoreRecord(def: EntityDefinition, p: Actor, id: string,
     event: event(def, p, 'restored', record, now, deps),
     ...(def.parent && parentLive ? { linkPut: { parentType: def.parent.type, parentId: parentId as string, summary: linkSummary(def, record) } } : {}),
     ...(await liveRelationLinks(def, p, record, deps)),
-  }, deps);
+  }, deps, current);
   return redact(p, def.type, record);
 }
 

@@ -42,6 +42,25 @@ export interface DomainEvent {
   data: Record<string, unknown>;
 }
 
+/**
+ * Numbers added to one aggregate item (`keys.aggregate(tenant, scope)`, sk `key`) in a change's transaction;
+ * `set` holds the item's descriptive attributes (written with it, e.g. the period and owner).
+ */
+export interface AggregateDelta {
+  scope: string;
+  key: string;
+  add: Record<string, number>;
+  set: Record<string, string>;
+}
+
+/** One entry of a record's history series (`kind`, e.g. `stage`), newest read first. */
+export interface HistoryEntry {
+  kind: string;
+  id: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
 /** Everything one change writes; the store commits it atomically or not at all. */
 export interface ChangeSet {
   tenantId: string;
@@ -75,6 +94,10 @@ export interface ChangeSet {
   /** List-index items to write and to delete (only those whose value or name changed). */
   indexPut?: IndexEntry[];
   indexRemoved?: IndexEntry[];
+  /** Aggregate items the change adds to (EntityDefinition.aggregates). */
+  aggregates?: AggregateDelta[];
+  /** History entries in the record's partition (EntityDefinition.history). */
+  history?: HistoryEntry[];
 }
 
 /** A user of the tenant as the directory keeps them (functions/users/directory.ts reads and writes it). */
@@ -164,6 +187,10 @@ export interface RecordStore {
   uniqueOwner(tenantId: string, type: string, field: string, value: string): Promise<string | undefined>;
   /** Live records of a type holding exactly this search token (dedup by email or phone digits). */
   findByToken(tenantId: string, type: string, token: string): Promise<StoredRecord[]>;
+  /** A record's history series (`kind`), newest first: one Query of its partition. */
+  history?(tenantId: string, type: string, id: string, kind: string, limit: number): Promise<HistoryEntry[]>;
+  /** The aggregate items of a scope whose key starts with `prefix` (a forecast's period): one Query. */
+  aggregateItems?(tenantId: string, scope: string, prefix: string): Promise<Record<string, unknown>[]>;
   /** A saved view of an object (`?view=`), if the store keeps views (functions/views). */
   savedView?(tenantId: string, object: string, id: string): Promise<SavedView | undefined>;
 }

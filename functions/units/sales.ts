@@ -1,17 +1,31 @@
 import { unitHandler, type RouteTable } from '#commons/router.ts';
-import { opportunityEntity } from '../opportunities/entity.ts';
-import { record } from '../records/handlers.ts';
+import { forecastHandlers } from '../forecast/handlers.ts';
+import { opportunityEntityWith } from '../opportunities/entity.ts';
+import { pipelineHandlers } from '../pipelines/handlers.ts';
+import { loadPipelines } from '../pipelines/store.ts';
+import { recordVia } from '../records/handlers.ts';
 
-/** Deploy unit `sales`: opportunities (SFA-4). */
+/** Opportunities are checked against the tenant's pipelines (stage ids, required fields, probabilities). */
+const opportunity = recordVia(async (req) => opportunityEntityWith(await loadPipelines(req.principal.tenantId)));
+
+/** Deploy unit `sales`: opportunities in pipelines, stage history, the forecast and quotas (SFA-4, SFA-9). */
 export const routes: RouteTable = {
-  'POST /api/opportunities': record.create(opportunityEntity),
-  'GET /api/opportunities': record.list(opportunityEntity),
-  'GET /api/opportunities/{id}': record.get(opportunityEntity),
-  'PATCH /api/opportunities/{id}': record.update(opportunityEntity),
-  'DELETE /api/opportunities/{id}': record.remove(opportunityEntity),
-  'POST /api/opportunities/{id}/restore': record.restore(opportunityEntity),
-  'GET /api/opportunities/{id}/timeline': record.timeline(opportunityEntity),
-  'GET /api/opportunities/{id}/audit': record.audit(opportunityEntity),
+  'POST /api/opportunities': opportunity.create,
+  'GET /api/opportunities': opportunity.list,
+  'GET /api/opportunities/{id}': opportunity.get,
+  'PATCH /api/opportunities/{id}': opportunity.update,
+  'DELETE /api/opportunities/{id}': opportunity.remove,
+  'POST /api/opportunities/{id}/restore': opportunity.restore,
+  'GET /api/opportunities/{id}/timeline': opportunity.timeline,
+  'GET /api/opportunities/{id}/audit': opportunity.audit,
+  'GET /api/opportunities/{id}/stage-history': pipelineHandlers.stageHistory,
+  'GET /api/pipelines': pipelineHandlers.list,
+  'POST /api/pipelines': pipelineHandlers.create,
+  'PUT /api/pipelines/{id}': pipelineHandlers.put,
+  'GET /api/forecast': forecastHandlers.get,
+  'GET /api/forecast/deals': forecastHandlers.deals,
+  'GET /api/quotas': forecastHandlers.quotas,
+  'PUT /api/quotas': forecastHandlers.putQuota,
 };
 
 export const handler = unitHandler(routes);

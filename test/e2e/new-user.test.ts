@@ -78,7 +78,7 @@ describe.each(VIEWS)('a new user at $name', (view) => {
     const amount = (await p.textContent('[data-test=value-amount]'))!;
     expect(amount).toContain('12,345.00');
     expect(amount).toMatch(zh ? /^¥/ : /^CN¥/);
-    expect(await p.textContent('[data-test=value-stage]')).toBe(zh ? '寻找客户' : 'Prospecting');
+    expect(await p.textContent('[data-test=value-stage]')).toBe(zh ? '初步接洽' : 'Prospecting');
     expect(await p.textContent('[data-test=value-accountId] a')).toBe(companyName);
     await snap(p, `opportunity-${view.name}`, true);
 

@@ -159,14 +159,14 @@ describe.each(TESTED)('a rep works with the new field and object at $name', (vie
     expect(opp.stage).toBe('prospecting');
     const p = await signInAs(browser, baseUrl, contexts, 'rep1@demo.local', view);
     await p.goto(`${baseUrl}/opportunities/${opp.id}`);
-    await poll(() => p.textContent('[data-test=value-stage]')).toBe(zh ? '寻找客户' : 'Prospecting');
+    await poll(() => p.textContent('[data-test=value-stage]')).toBe(zh ? '初步接洽' : 'Prospecting');
     await p.click('[data-test=edit]');
     const form = p.locator('[data-test=record-form]');
     await form.waitFor();
-    await choose(p, form.locator('.el-form-item[data-field=stage] .el-select'), zh ? '方案报价' : 'Proposal');
+    await choose(p, form.locator('.el-form-item[data-field=stage] .el-select'), zh ? '方案提供' : 'Proposal');
     await p.click('[data-test=form-save]');
     await form.waitFor({ state: 'hidden' });
-    await poll(() => p.textContent('[data-test=value-stage]')).toBe(zh ? '方案报价' : 'Proposal');
+    await poll(() => p.textContent('[data-test=value-stage]')).toBe(zh ? '方案提供' : 'Proposal');
     await poll(() => p.textContent('[data-test=value-version]')).toBe('2');
     const after = (await rep('GET', `/api/opportunities/${opp.id}`)).body;
     expect(after).toMatchObject({ stage: 'proposal', amount: { amount: 880_000, currency: 'CNY' } });

@@ -1,7 +1,7 @@
 import type { StoredRecord } from '../../functions/records/entity.ts';
 import {
   UniqueConflict, VersionConflict,
-  type AuditEntry, type ChangeSet, type DirectoryUser, type ListSpec, type Page, type RecordStore, type TimelineEntry,
+  type AuditEntry, type ChangeSet, type DirectoryUser, type HistoryEntry, type ListSpec, type Page, type RecordStore, type TimelineEntry,
 } from '../../functions/records/store.ts';
 
 /** An in-memory RecordStore for pure domain tests: keeps every committed ChangeSet for inspection. */
@@ -37,7 +37,23 @@ export class MemoryStore implements RecordStore {
     for (const u of c.uniquesRemoved) this.uniques.delete(`${c.tenantId}/${c.type}/${u.field}/${u.value}`);
     for (const u of c.uniquesAdded) this.uniques.set(`${c.tenantId}/${c.type}/${u.field}/${u.value}`, c.record.id);
     this.records.set(key, structuredClone(c.record));
+    for (const a of c.aggregates ?? []) {
+      const k = `${c.tenantId}/${a.scope}/${a.key}`;
+      const item = this.aggregates.get(k) ?? { sk: a.key };
+      for (const [f, v] of Object.entries(a.add)) item[f] = ((item[f] as number | undefined) ?? 0) + v;
+      Object.assign(item, a.set);
+      this.aggregates.set(k, item);
+    }
     this.commits.push(structuredClone(c));
+  }
+  /** Aggregate items by `<tenant>/<scope>/<key>`, as DynamoDB's ADD leaves them. */
+  aggregates = new Map<string, Record<string, unknown>>();
+  async aggregateItems(t: string, scope: string, prefix: string) {
+    return [...this.aggregates.entries()].filter(([k]) => k.startsWith(`${t}/${scope}/${prefix}`)).map(([, v]) => structuredClone(v));
+  }
+  async history(t: string, type: string, id: string, kind: string, limit: number): Promise<HistoryEntry[]> {
+    const all = this.commits.filter((c) => c.tenantId === t && c.type === type && c.record.id === id).flatMap((c) => c.history ?? []).filter((h) => h.kind === kind);
+    return all.sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id)).slice(0, limit);
   }
   async list(t: string, type: string, spec: ListSpec): Promise<Page<StoredRecord>> {
     const items = [...this.records.entries()]

@@ -109,10 +109,10 @@ const zhCN: typeof en = {
   opportunities: {
     title: '商机',
     stages: {
-      prospecting: '潜在',
-      qualification: '资格确认',
-      proposal: '方案报价',
-      negotiation: '谈判',
+      prospecting: '初步接洽',
+      qualification: '需求分析',
+      proposal: '方案提供',
+      negotiation: '商务谈判',
       won: '赢单',
       lost: '输单',
     },
