@@ -37,7 +37,7 @@ export const keys = {
   // --- aggregates -------------------------------------------------------------------------------------
   /**
    * Aggregate items of a tenant kept in the write transactions (`scope` e.g. `forecast`): sk chosen by the
-   * domain (functions/forecast/aggregate.ts), so a period's figures are one Query whatever the number of records.
+   * domain (functions/opportunities/forecast-contribution.ts), so a period's figures are one Query whatever the number of records.
    */
   aggregate: (tenantId: string, scope: string) => `T#${tenantId}#agg#${scope}`,
   /** A forecast aggregate item: sk `<period>#<pipelineId>#<ownerId>#<currency>`. */

@@ -42,7 +42,7 @@ export const forecastHandlers = {
     if (q.owner) assertMayRead(principal, byId.get(q.owner), q.owner);
     const team = q.team ? directory.filter((u) => teamOf(u.id, byId) === q.team).map((u) => u.id) : undefined;
     if (team) for (const id of team) assertMayRead(principal, byId.get(id), id);
-    // The deals behind a figure (functions/forecast/aggregate.ts says what each figure adds): the category is
+    // The deals behind a figure (functions/opportunities/forecast-contribution.ts says what each figure adds): the category is
     // a key condition on its list index; won/open is checked on the page (a stage kind is the pipeline's).
     const categoryWhere: Record<string, Record<string, string>> = {
       pipeline: { 'where[forecastCategory][in]': 'pipeline,bestCase,commit' },

@@ -5,7 +5,7 @@ import type { Actor } from '../policy/policy.ts';
 import { can } from '../policy/policy.ts';
 import type { DirectoryUser } from '../records/store.ts';
 import type { ForecastSettings, Quota } from '../pipelines/store.ts';
-import { FIGURES, FORECAST_COUNTS, zeroFigures, type Figures } from './aggregate.ts';
+import { FIGURES, FORECAST_COUNTS, zeroFigures, type Figures } from '../opportunities/forecast-contribution.ts';
 
 /** The digits after the decimal point of a currency (CNY 2, JPY 0, BHD 3), from ICU. */
 export function currencyExponent(currency: string): number {
@@ -64,7 +64,7 @@ export const teamOf = (userId: string, byId: ReadonlyMap<string, DirectoryUser>)
 };
 
 /**
- * GET /api/forecast from the aggregate items of one period (functions/forecast/aggregate.ts): per owner or
+ * GET /api/forecast from the aggregate items of one period (functions/opportunities/forecast-contribution.ts): per owner or
  * team and in total, converted to the tenant currency item by item (the rates used are returned), with quotas.
  * Its cost is the period's aggregate items, not its deals.
  */

@@ -1,6 +1,6 @@
 import { opportunityCreate, opportunityUpdate } from '#schemas/opportunity.ts';
 import { DEFAULT_PIPELINE, type Pipeline, type Stage } from '#schemas/pipeline.ts';
-import { forecastDeltas } from '../forecast/aggregate.ts';
+import { forecastDeltas } from './forecast-contribution.ts';
 import type { EntityDefinition } from '../records/entity.ts';
 import type { HistoryEntry } from '../records/store.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../functions/commons/auth.ts';
 import { InvalidInput } from '../../functions/commons/errors.ts';
-import { contribution, weightedAmount, FIGURES } from '../../functions/forecast/aggregate.ts';
+import { contribution, weightedAmount, FIGURES } from '../../functions/opportunities/forecast-contribution.ts';
 import { convert, roundHalfEven } from '../../functions/forecast/service.ts';
 import { opportunityEntityWith } from '../../functions/opportunities/entity.ts';
 import { DEFAULT_FORECAST_SETTINGS } from '../../functions/pipelines/store.ts';
