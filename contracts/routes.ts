@@ -95,6 +95,9 @@ export const routes: readonly RouteDeclaration[] = [
   route('forecast-deals', 'sales', 'GET', '/api/forecast/deals', read),
   route('quotas-list', 'sales', 'GET', '/api/quotas', read),
   route('quotas-put', 'sales', 'PUT', '/api/quotas', write),
+  route('settings-forecast-get', 'sales', 'GET', '/api/settings/forecast', read),
+  route('settings-forecast-put', 'sales', 'PUT', '/api/settings/forecast', { table: 'readwrite', schedules: true }),
+  route('forecast-email', 'sales', 'POST', '/api/forecast/email', { table: 'readwrite', sendEmail: true }),
 
   ...recordRoutes('leads', 'leads'),
   route('leads-claim', 'leads', 'POST', '/api/leads/{id}/claim', write),

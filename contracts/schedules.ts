@@ -5,6 +5,8 @@
 export const scheduleTargetNames = {
   /** Fires when a lead's call-back window passes (SFA-5). */
   leadCallbackCheck: 'lead-callback-check',
+  /** Fires each tenant's weekly forecast email (AN-7): a recurring schedule per tenant. */
+  forecastEmail: 'forecast-email',
 } as const;
 
 /** Environment variable under which a schedule target's Lambda ARN reaches the functions that create schedules. */

@@ -5,7 +5,7 @@ import { contact, contactCreate, contactUpdate } from './contact.ts';
 import { assignmentRuleSet } from './assignment.ts';
 import { activityCreate, lead, leadConvert, leadCreate, leadListQuery, leadUpdate, partnerCreate, partnerLead } from './lead.ts';
 import { opportunity, opportunityCreate, opportunityUpdate, stageMove } from './opportunity.ts';
-import { forecastDealsQuery, forecastQuery, forecastResponse, pipelineCreate, pipelinePut, quotaPut } from './pipeline.ts';
+import { forecastDealsQuery, forecastQuery, forecastResponse, forecastSettingsPut, pipelineCreate, pipelinePut, quotaPut } from './pipeline.ts';
 import { formCreate } from './form.ts';
 import { lastViewPut, viewCreate, viewUpdate } from './view.ts';
 import { fieldCreate, fieldPurge, fieldUpdate, fieldView, metadataDocument, metadataJob, objectCreate, objectLayout, objectUpdate, objectView } from './metadata.ts';
@@ -86,6 +86,9 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'pipelines-put': { summary: 'Replace a pipeline\'s name and stages (admins, If-Match); the default pipeline keeps its stage ids', tag: 'pipelines', request: pipelinePut, ifMatch: true },
   'forecast-get': { summary: 'The forecast of a quarter per owner or team and in total: pipeline, best case, commit, closed won, weighted and quota, in the tenant currency (from aggregates)', tag: 'forecast', query: forecastQuery, response: forecastResponse },
   'forecast-deals': { summary: 'The opportunities behind a forecast figure (a quarter, an owner or team, a category)', tag: 'forecast', query: forecastDealsQuery, response: page(opportunity) },
+  'settings-forecast-get': { summary: 'The workspace currency, exchange rates and when the weekly forecast email goes', tag: 'forecast' },
+  'settings-forecast-put': { summary: 'Change the currency, rates or the weekly forecast email\'s day, time and time zone (admins); the schedule moves with it', tag: 'forecast', request: forecastSettingsPut },
+  'forecast-email': { summary: 'Send this week\'s forecast email now to the managers who have not had it today (admins); {"to":"me"} sends it to oneself', tag: 'forecast' },
   'quotas-list': { summary: 'Sales quotas of a quarter the caller may see', tag: 'forecast' },
   'quotas-put': { summary: 'Set a user\'s quota for a quarter, in the tenant currency (managers for their reports, admins)', tag: 'forecast', request: quotaPut },
   'webhooks-leads': {

@@ -23,12 +23,23 @@ const opportunityFields = {
   tags: z.optional(tags),
   ownerId: z.optional(id),
 };
-export const opportunityCreate = z.strictObject(opportunityFields);
-export const opportunityUpdate = z.strictObject(
-  Object.fromEntries(Object.entries(opportunityFields).map(([k, v]) => [k, k === 'name' ? z.optional(v) : z.optional(z.nullable(v))])) as {
-    [K in keyof typeof opportunityFields]: z.ZodMiniOptional<z.ZodMiniNullable<(typeof opportunityFields)[K]>>;
-  },
-);
+/**
+ * The create and update schemas; `stageIds` (every stage of the tenant's pipelines) makes an unknown stage one
+ * of the errors of the same 400 as the other fields (whether it is a stage of the deal's pipeline is checked next).
+ */
+export function opportunitySchemas(stageIds?: readonly string[]) {
+  const fields = stageIds?.length ? { ...opportunityFields, stage: z.optional(z.enum(stageIds as [string, ...string[]])) } : opportunityFields;
+  return {
+    create: z.strictObject(fields),
+    update: z.strictObject(
+      Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, k === 'name' ? z.optional(v) : z.optional(z.nullable(v))])) as {
+        [K in keyof typeof opportunityFields]: z.ZodMiniOptional<z.ZodMiniNullable<(typeof opportunityFields)[K]>>;
+      },
+    ),
+  };
+}
+const { create: opportunityCreate, update: opportunityUpdate } = opportunitySchemas();
+export { opportunityCreate, opportunityUpdate };
 export const opportunity = z.object({
   ...opportunityFields, ...recordMeta,
   /** The stage's win probability when the deal entered it (a later change of the pipeline re-weights it on its next move). */

@@ -129,3 +129,18 @@ export const forecastResponse = z.object({
   /** Per deal currency, the rate used (1 currency = rate tenant currency) and its date. */
   rates: z.array(z.object({ currency: z.string(), rate: z.number(), asOf: z.string() })),
 });
+
+/** PUT /api/settings/forecast (admins): the weekly email's day, time and time zone; currency and rates. */
+export const forecastSettingsPut = z.strictObject({
+  currency: z.optional(z.string().check(z.regex(/^[A-Z]{3}$/, 'An ISO 4217 code, e.g. CNY'))),
+  rates: z.optional(z.array(z.strictObject({
+    base: z.string().check(z.regex(/^[A-Z]{3}$/, 'An ISO 4217 code')), quote: z.string().check(z.regex(/^[A-Z]{3}$/, 'An ISO 4217 code')),
+    rate: z.number().check(z.gt(0)), asOf: z.iso.date(),
+  })).check(z.maxLength(50))),
+  email: z.optional(z.strictObject({
+    enabled: z.boolean(),
+    day: z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']),
+    time: z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour')),
+    timeZone: z.string().check(z.refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'An IANA time zone, e.g. Asia/Shanghai')),
+  })),
+});

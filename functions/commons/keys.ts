@@ -101,8 +101,10 @@ export const keys = {
   /** Sales quotas: `quota#<period>#<userId>`. */
   quotaSk: (period: string, userId: string) => `quota#${period}#${userId}`,
   quotaPrefix: (period: string) => `quota#${period}#`,
-  /** The forecast settings (tenant currency, exchange rates). */
+  /** The forecast settings (tenant currency, exchange rates, the weekly email's time). */
   forecastSettingsSk: 'forecast-settings',
+  /** One manager's weekly forecast email of one send (the tenant-local date), claimed before sending. */
+  forecastMailSk: (sendKey: string, managerId: string) => `forecast-mail#${sendKey}#${managerId}`,
   /** The ordered assignment rule set: one item, so a reorder is atomic. */
   assignmentRulesSk: 'assignment-rules',
   /** The round-robin turn counter of one rule. */

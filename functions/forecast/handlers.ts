@@ -1,11 +1,13 @@
 import { httpHandler, json } from '#commons/http.ts';
 import { invalid } from '#commons/errors.ts';
-import { forecastDealsQuery, forecastQuery, quarterRange, quotaPut } from '#schemas/pipeline.ts';
+import { forecastDealsQuery, forecastQuery, forecastSettingsPut, quarterRange, quotaPut } from '#schemas/pipeline.ts';
 import { assertCan, can } from '../policy/policy.ts';
 import { recordDeps } from '../records/deps.ts';
 import { listRecords, parse } from '../records/service.ts';
 import { opportunityEntityWith } from '../opportunities/entity.ts';
-import { loadForecastSettings, loadPipelines, loadQuotas, saveQuota } from '../pipelines/store.ts';
+import { loadForecastSettings, loadPipelines, loadQuotas, saveForecastSettings, saveQuota } from '../pipelines/store.ts';
+import { sendForecastMails } from './email-job.ts';
+import { ensureForecastSchedule } from './schedule.ts';
 import { assembleForecast, assertMayRead, periodPrefix, teamOf } from './service.ts';
 
 export const forecastHandlers = {
@@ -90,5 +92,31 @@ export const forecastHandlers = {
     const quota = { ...input, currency: settings.currency, updatedAt: deps.clock().toISOString(), updatedBy: principal.userId };
     await saveQuota(principal.tenantId, quota);
     return json(200, quota);
+  }),
+
+  /** GET /api/settings/forecast: the currency, the rates and when the weekly email goes (everyone may read). */
+  settings: httpHandler(async ({ principal }) => json(200, await loadForecastSettings(principal.tenantId))),
+
+  /** PUT /api/settings/forecast (admins): saves the settings and moves the weekly email's schedule with them. */
+  putSettings: httpHandler(async ({ principal, body }) => {
+    assertCan(principal, 'pipelines:manage');
+    const input = parse(forecastSettingsPut, body);
+    const current = await loadForecastSettings(principal.tenantId);
+    const next = { ...current, ...input, email: { ...current.email, ...input.email } };
+    await saveForecastSettings(principal.tenantId, next);
+    await ensureForecastSchedule(principal.tenantId, next);
+    return json(200, next);
+  }),
+
+  /**
+   * POST /api/forecast/email (admins): sends this week's forecast email now, to every manager who has not had
+   * it today (the same claim as the schedule's, so nobody gets it twice); `{"to":"me"}` sends it to oneself
+   * if one is a manager, whatever was sent.
+   */
+  sendNow: httpHandler(async ({ principal, body }) => {
+    assertCan(principal, 'pipelines:manage');
+    const toMe = Boolean(body && typeof body === 'object' && (body as { to?: unknown }).to === 'me');
+    const result = await sendForecastMails(principal.tenantId, recordDeps(), toMe ? { onlyTo: principal.userId, force: true } : {});
+    return json(200, result);
   }),
 };

@@ -22,7 +22,10 @@ export class MailRefused extends Error {
  * tracked); the MessageId SES gave it. Throws MailRefused when SES certainly did not send it; any other
  * error (no answer, 5xx) leaves it unknown whether SES accepted the email.
  */
-export async function sendMail(to: string, mail: { subject: string; text: string; html: string }): Promise<string | undefined> {
+export async function sendMail(
+  to: string, mail: { subject: string; text: string; html: string },
+  attachments: readonly { fileName: string; contentType: string; content: Uint8Array }[] = [],
+): Promise<string | undefined> {
   const { from, configurationSet } = config.mail();
   const id = correlationId();
   try {
@@ -36,6 +39,9 @@ export async function sendMail(to: string, mail: { subject: string; text: string
           ...(id ? { Headers: [{ Name: 'X-Correlation-Id', Value: id }] } : {}),
           Subject: { Data: mail.subject, Charset: 'UTF-8' },
           Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
+          ...(attachments.length
+            ? { Attachments: attachments.map((a) => ({ FileName: a.fileName, ContentType: a.contentType, RawContent: a.content, ContentDisposition: 'ATTACHMENT' as const })) }
+            : {}),
         },
       },
     }));

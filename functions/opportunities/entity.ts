@@ -1,4 +1,4 @@
-import { opportunityCreate, opportunityUpdate } from '#schemas/opportunity.ts';
+import { opportunitySchemas } from '#schemas/opportunity.ts';
 import { DEFAULT_PIPELINE, type Pipeline, type Stage } from '#schemas/pipeline.ts';
 import { forecastDeltas } from './forecast-contribution.ts';
 import type { EntityDefinition } from '../records/entity.ts';
@@ -41,11 +41,12 @@ function stageErrors(pipelines: readonly Pipeline[], before: Fields | undefined,
  * aggregates all follow from them, in the record kernel's one transaction.
  */
 export function opportunityEntityWith(pipelines: readonly Pipeline[]): EntityDefinition {
+  const schemas = opportunitySchemas([...new Set(pipelines.flatMap((p) => p.stages.map((s) => s.id)))]);
   return {
     type: 'opportunity',
     plural: 'opportunities',
-    createSchema: opportunityCreate as EntityDefinition['createSchema'],
-    updateSchema: opportunityUpdate as EntityDefinition['updateSchema'],
+    createSchema: schemas.create as EntityDefinition['createSchema'],
+    updateSchema: schemas.update as EntityDefinition['updateSchema'],
     displayName: (f) => String(f.name ?? '').trim(),
     defaults: { pipelineId: DEFAULT_PIPELINE.id },
     phoneFields: [],

@@ -32,7 +32,12 @@ export const quotaCodec = defineCodec<Quota, { tenantId: string }>({
 export interface ForecastSettings {
   currency: string;
   rates: { base: string; quote: string; rate: number; asOf: string }[];
+  /** The weekly forecast email (AN-7): day, wall-clock time and time zone of the tenant. */
+  email: { enabled: boolean; day: WeekDay; time: string; timeZone: string };
 }
+export const WEEK_DAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
+export type WeekDay = (typeof WEEK_DAYS)[number];
+const DEFAULT_EMAIL: ForecastSettings['email'] = { enabled: true, day: 'MON', time: '08:00', timeZone: 'Asia/Shanghai' };
 export const DEFAULT_FORECAST_SETTINGS: ForecastSettings = {
   currency: 'CNY',
   rates: [
@@ -41,10 +46,14 @@ export const DEFAULT_FORECAST_SETTINGS: ForecastSettings = {
     { base: 'HKD', quote: 'CNY', rate: 0.91, asOf: '2026-12-01' },
     { base: 'JPY', quote: 'CNY', rate: 0.047, asOf: '2026-12-01' },
   ],
+  email: { enabled: true, day: 'MON', time: '08:00', timeZone: 'Asia/Shanghai' },
 };
 export const forecastSettingsCodec = defineCodec<ForecastSettings, { tenantId: string }>({
   entityType: 'forecast-settings',
-  schema: z.object({ currency: z.string(), rates: z.array(z.object({ base: z.string(), quote: z.string(), rate: z.number(), asOf: z.string() })) }),
+  schema: z.object({
+    currency: z.string(), rates: z.array(z.object({ base: z.string(), quote: z.string(), rate: z.number(), asOf: z.string() })),
+    email: z._default(z.object({ enabled: z.boolean(), day: z.enum(WEEK_DAYS), time: z.string(), timeZone: z.string() }), DEFAULT_EMAIL),
+  }),
   key: (_s, { tenantId }) => ({ pk: keys.config(tenantId), sk: keys.forecastSettingsSk }),
 });
 
@@ -84,6 +93,28 @@ export async function loadQuotas(tenantId: string, period: string): Promise<Quot
 
 export async function saveQuota(tenantId: string, quota: Quota): Promise<void> {
   await documentClient.send(new PutCommand({ TableName: tableName(), Item: quotaCodec.encode(quota, { tenantId }) }));
+}
+
+export async function saveForecastSettings(tenantId: string, settings: ForecastSettings): Promise<void> {
+  await documentClient.send(new PutCommand({ TableName: tableName(), Item: forecastSettingsCodec.encode(settings, { tenantId }) }));
+}
+
+/**
+ * Claims the weekly email of one manager for one send (`sendKey`: the tenant-local date it is for) before it
+ * is sent: a second firing of the same schedule finds the claim and sends nothing (at most once, as email is).
+ */
+export async function claimForecastMail(tenantId: string, sendKey: string, managerId: string, at: string): Promise<boolean> {
+  try {
+    await documentClient.send(new PutCommand({
+      TableName: tableName(),
+      Item: { pk: keys.config(tenantId), sk: keys.forecastMailSk(sendKey, managerId), entityType: 'forecast-mail', at, expiresAt: Math.floor(Date.parse(at) / 1000) + 90 * 86400 },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }));
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }
 
 export async function loadForecastSettings(tenantId: string): Promise<ForecastSettings> {

@@ -26,6 +26,9 @@ export const routes: RouteTable = {
   'GET /api/forecast/deals': forecastHandlers.deals,
   'GET /api/quotas': forecastHandlers.quotas,
   'PUT /api/quotas': forecastHandlers.putQuota,
+  'GET /api/settings/forecast': forecastHandlers.settings,
+  'PUT /api/settings/forecast': forecastHandlers.putSettings,
+  'POST /api/forecast/email': forecastHandlers.sendNow,
 };
 
 export const handler = unitHandler(routes);

@@ -87,6 +87,8 @@ export const rules: readonly RuleDeclaration[] = [
 /** Targets of one-time schedules that functions create at run time (e.g. call-back timers). */
 export const scheduleTargets: readonly FunctionDeclaration[] = [
   { name: scheduleTargetNames.leadCallbackCheck, entry: 'functions/leads/callback-check.ts', access: { table: 'readwrite' }, timeoutSeconds: 30 },
+  // Each tenant's weekly forecast email (functions/forecast/schedule.ts makes the schedule).
+  { name: scheduleTargetNames.forecastEmail, entry: 'functions/forecast/email-job.ts', access: { table: 'readwrite', sendEmail: true }, timeoutSeconds: 300, memoryMb: 512 },
 ];
 
 export const schedules: readonly ScheduleDeclaration[] = [];

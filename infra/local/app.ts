@@ -158,6 +158,14 @@ export function createApp(d: AppDeps) {
       res.writeHead(204);
       return void res.end();
     }
+    // An attachment's bytes, as the recipient would save it (GET /_aws/ses/{messageId}/attachments/{FileName}).
+    const attachment = method === 'GET' ? /^\/_aws\/ses\/([^/]+)\/attachments\/([^/]+)$/.exec(path) : null;
+    if (attachment) {
+      const found = d.ses.attachment(decodeURIComponent(attachment[1]!), decodeURIComponent(attachment[2]!));
+      if (!found) return sendJson(res, 404, { message: 'No such message or attachment' });
+      res.writeHead(200, { 'content-type': found.ContentType, 'content-length': String(found.bytes.length), 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(found.FileName)}` });
+      return void res.end(found.bytes);
+    }
     if (path === '/_aws/events' && method === 'GET') return sendJson(res, 200, { events: d.events.events });
     if (path === '/_aws/events/dead-letters' && method === 'GET') return sendJson(res, 200, { deadLetters: d.events.deadLetters });
     if (path === '/_aws/stream/failures' && method === 'GET') return sendJson(res, 200, { failures: d.stream.failures });

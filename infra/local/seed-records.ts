@@ -11,6 +11,10 @@ import { DynamoRecordStore } from '../../functions/records/dynamo-store.ts';
 import { createRecord, type RecordDeps } from '../../functions/records/service.ts';
 import { saveRuleSet } from '../../functions/assignment/store.ts';
 import { putNewPartner } from '../../functions/partners/store.ts';
+import { opportunityEntity } from '../../functions/opportunities/entity.ts';
+import { ensureForecastSchedule } from '../../functions/forecast/schedule.ts';
+import { DEFAULT_FORECAST_SETTINGS, saveForecastSettings } from '../../functions/pipelines/store.ts';
+import { quarterRange, quarterOf } from '../../schemas/pipeline.ts';
 
 export interface SeedOwner {
   readonly id: string;
@@ -84,6 +88,23 @@ export async function seedRecords(tenantId: string, owners: readonly SeedOwner[]
   const deps: RecordDeps = { store: new DynamoRecordStore(), clock: systemClock, newId };
   const actor = (o: SeedOwner): Principal => ({ tenantId, userId: o.id, email: o.email, name: o.name, role: 'rep', groups: ['rep'] });
   const accounts = tenantId === 'demo' ? ACCOUNTS : ACCOUNTS.slice(4, 7);
+  // The weekly forecast email (AN-7): Monday 08:00 in the workspace's time zone, through the same function
+  // code an admin's settings change uses.
+  const settings = { ...DEFAULT_FORECAST_SETTINGS, ...(tenantId === 'demo' ? {} : { currency: 'USD', email: { ...DEFAULT_FORECAST_SETTINGS.email, timeZone: 'America/New_York' } }) };
+  await saveForecastSettings(tenantId, settings);
+  await ensureForecastSchedule(tenantId, settings);
+  const range = quarterRange(quarterOf(new Date().toISOString()))!;
+  const inQuarter = (i: number) => {
+    const from = Date.parse(`${range.from}T00:00:00Z`);
+    const to = Date.parse(`${range.to}T00:00:00Z`);
+    return new Date(from + ((to - from) * ((i * 37) % 100)) / 100).toISOString().slice(0, 10);
+  };
+  const DEALS: [name: string, stage: string, amount: number, category?: string][] = [
+    ['云平台扩容', 'proposal', 1_250_000_00, 'commit'], ['年度维保续约', 'negotiation', 380_000_00, 'bestCase'],
+    ['新办公室网络', 'qualification', 96_000_00], ['数据中台一期', 'prospecting', 2_000_000_00],
+    ['Robotics line retrofit', 'proposal', 450_000_00, 'bestCase'], ['Clinic scheduling suite', 'won', 210_000_00],
+    ['物流调度系统', 'negotiation', 640_000_00, 'commit'], ['Fleet telematics pilot', 'lost', 75_000_00],
+  ];
   for (const [i, a] of accounts.entries()) {
     const owner = owners[i % owners.length]!;
     const account = await createRecord(accountEntity, actor(owner), {
@@ -96,6 +117,14 @@ export async function seedRecords(tenantId: string, owners: readonly SeedOwner[]
         firstName: first, lastName: last, title, phone, country: a.country, accountId: account.id,
         email: `${ascii(first)}.${ascii(last)}@${a.domain}`, language: a.country === 'CN' ? 'zh-CN' : 'en', source: 'seed',
         tags: a.tags.slice(0, 1),
+      }, deps);
+    }
+    const deal = tenantId === 'demo' ? DEALS[i] : undefined;
+    if (deal) {
+      const [name, stage, amount, category] = deal;
+      await createRecord(opportunityEntity, actor(owner), {
+        name, accountId: account.id, stage, amount: { amount, currency: a.country === 'US' ? 'USD' : 'CNY' }, closeDate: inQuarter(i + 1),
+        ...(category ? { forecastCategory: category } : {}), ...(stage === 'lost' ? { lostReason: 'competitor' } : {}),
       }, deps);
     }
   }

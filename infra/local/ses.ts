@@ -300,6 +300,12 @@ export class SesEmulator {
     });
   }
 
+  /** The bytes of one attachment of a message (local inspection: `GET /_aws/ses/{id}/attachments/{FileName}`). */
+  attachment(id: string, fileName: string): { FileName: string; ContentType: string; bytes: Buffer } | undefined {
+    const a = this.messages.find((m) => m.Id === id)?.Attachments?.find((x) => x.FileName === fileName);
+    return a ? { FileName: a.FileName, ContentType: a.ContentType, bytes: Buffer.from(a.RawContent, 'base64') } : undefined;
+  }
+
   /** LocalStack's `DELETE /_aws/ses[?id=]`: forget one message, or all. */
   clear(id?: string | null): void {
     const keep = id ? this.messages.filter((m) => m.Id !== id) : [];

@@ -52,6 +52,7 @@ describe('every key is the one already stored', () => {
     quotaSk: [keys.quotaSk('2026-Q4', 'u1'), 'quota#2026-Q4#u1'],
     quotaPrefix: [keys.quotaPrefix('2026-Q4'), 'quota#2026-Q4#'],
     forecastSettingsSk: [keys.forecastSettingsSk, 'forecast-settings'],
+    forecastMailSk: [keys.forecastMailSk('2026-12-07', 'm1'), 'forecast-mail#2026-12-07#m1'],
     roundRobinSk: [keys.roundRobinSk('everyone-else'), 'rr#everyone-else'],
     partners: [keys.partners('demo'), 'T#demo#partner'],
     partnerSk: [keys.partnerSk('demo-partner'), 'demo-partner'],
