@@ -60,6 +60,12 @@ export default {
       off: 'Welcome back: you receive new leads again.',
     },
   },
+  pipelineMenu: {
+    board: 'Pipeline',
+    forecast: 'Forecast',
+    pipelines: 'Pipelines',
+    boardToggle: 'Board',
+  },
   webForms: {
     menu: 'Web-to-lead forms',
   },

@@ -58,6 +58,12 @@ const zhCN: typeof en = {
       off: '欢迎回来：你将重新接收新线索。',
     },
   },
+  pipelineMenu: {
+    board: '销售漏斗',
+    forecast: '销售预测',
+    pipelines: '销售流程',
+    boardToggle: '看板',
+  },
   webForms: {
     menu: '网页表单',
   },

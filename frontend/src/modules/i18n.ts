@@ -60,6 +60,16 @@ const pageMessages = {
     en: () => import('@/locales/forms.en').then((m) => m.default),
     'zh-CN': () => import('@/locales/forms.zh-CN').then((m) => m.default),
   },
+  /** The pipeline board, Settings → Pipelines and an opportunity's stage history (issue 8). */
+  pipeline: {
+    en: () => import('@/locales/pipeline.en').then((m) => m.default),
+    'zh-CN': () => import('@/locales/pipeline.zh-CN').then((m) => m.default),
+  },
+  /** The forecast page (issue 8). */
+  forecast: {
+    en: () => import('@/locales/forecast.en').then((m) => m.default),
+    'zh-CN': () => import('@/locales/forecast.zh-CN').then((m) => m.default),
+  },
 } satisfies Record<string, Record<Locale, () => Promise<Messages>>>;
 type PageMessages = keyof typeof pageMessages;
 const wantedPages = new Set<PageMessages>();

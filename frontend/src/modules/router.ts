@@ -40,8 +40,23 @@ export const appRoutes: RouteRecordRaw[] = [
     props: { object: 'opportunities' },
     meta: { menu: { title: 'menu.opportunities', icon: 'TrendCharts', order: 30 } },
   },
-  { path: 'opportunities/:id', name: 'opportunity', component: () => import('@/views/objects/ObjectDetail.vue'), props: (r) => ({ object: 'opportunities', id: r.params.id }), meta: { activeMenu: 'opportunities' } },
+  // An opportunity's page is the generic one with its stage history (issue 8, views/pipeline/OpportunityPage.vue).
+  { path: 'opportunities/:id', name: 'opportunity', component: withMessages('pipeline', () => import('@/views/pipeline/OpportunityPage.vue')), props: (r) => ({ id: r.params.id }), meta: { activeMenu: 'opportunities' } },
   // --- end objects as data ------------------------------------------------------------------------------
+  // --- sales pipeline (issue 8): the board and the forecast; Settings → Pipelines is with the admin pages ---
+  {
+    path: 'pipeline',
+    name: 'pipeline',
+    component: withMessages('pipeline', () => import('@/views/pipeline/PipelineBoard.vue')),
+    meta: { menu: { title: 'pipelineMenu.board', icon: 'Grid', order: 31 } },
+  },
+  {
+    path: 'forecast',
+    name: 'forecast',
+    component: withMessages('forecast', () => import('@/views/forecast/ForecastPage.vue')),
+    meta: { menu: { title: 'pipelineMenu.forecast', icon: 'TrendCharts', order: 32 } },
+  },
+  // --- end sales pipeline ---
   // Leads (SFA-1/2/3/5) and the lead admin pages; `group: 'admin'` puts an entry in the "Admin" submenu and
   // `can` names the capability (GET /api/me → can, from the server's policy) a person needs to see it.
   {
@@ -83,6 +98,13 @@ export const appRoutes: RouteRecordRaw[] = [
     meta: { menu: { title: 'objectsAdmin.menu', icon: 'Setting', order: 890, group: 'admin', can: 'settings.objects' } },
   },
   // --- end Objects and fields ---
+  {
+    path: 'admin/pipelines',
+    name: 'admin-pipelines',
+    component: withMessages('pipeline', () => import('@/views/admin/PipelinesAdmin.vue')),
+    // Admins (those who may change the tenant's objects and fields: a pipeline is the opportunity's configuration).
+    meta: { menu: { title: 'pipelineMenu.pipelines', icon: 'Guide', order: 895, group: 'admin', can: 'settings.objects' } },
+  },
 ];
 
 const routes: RouteRecordRaw[] = [

@@ -1,0 +1,50 @@
+import type en from './forecast.en';
+
+/** 销售预测页面的简体中文文案。键与 forecast.en.ts 完全一致（类型检查）。 */
+const zhCN: typeof en = {
+  forecast: {
+    title: '销售预测',
+    period: '期间',
+    quarter: '{year} 年第 {q} 季度',
+    groupBy: '分组',
+    groups: { owner: '负责人', team: '团队' },
+    pipeline: '销售流程',
+    allPipelines: '全部销售流程',
+    figures: {
+      commit: '承诺',
+      bestCase: '最佳情况',
+      pipeline: '漏斗',
+      closedWon: '已赢单',
+      weighted: '加权',
+      quota: '配额',
+      attainment: '达成率',
+    },
+    group: '名称',
+    total: '合计',
+    noQuota: '未设配额',
+    inCurrency: '所有数字以 {currency} 计。',
+    rates: '按 {rates} 折算。',
+    trend: '与上周相比',
+    trendUp: '较上周 +{value}',
+    trendDown: '较上周 −{value}',
+    trendSame: '与上周持平',
+    trendNone: '尚无上周数据：预测积累一周历史后即显示趋势。',
+    empty: '此期间没有要成交的商机。',
+    error: '销售预测加载失败。',
+    drill: '{figure} · {group}',
+    drillHint: '点击数字可查看其背后的商机。',
+    drillEmpty: '此数字背后没有商机。',
+    deal: '商机',
+    account: '客户',
+    stage: '阶段',
+    amount: '金额',
+    closeDate: '成交日期',
+    owner: '负责人',
+    category: '预测类别',
+    categories: { pipeline: '漏斗', bestCase: '最佳情况', commit: '承诺', omitted: '不计入' },
+    chartTitle: '预测与配额对比',
+    unassigned: '未分配',
+  },
+};
+
+export default zhCN;
