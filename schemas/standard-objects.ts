@@ -92,6 +92,8 @@ const opportunityFields: FieldDefinition[] = [
   field('accountId', 'relation', l('Account', '客户'), { target: 'accounts' }),
   field('contactId', 'relation', l('Contact', '联系人'), { target: 'contacts' }),
   field('amount', 'money', l('Amount', '金额')),
+  // The pipeline (functions/pipelines): a picklist of the tenant's pipelines; the board and forms choose it.
+  field('pipelineId', 'picklist', l('Pipeline', '销售流程'), { options: opts([[DEFAULT_PIPELINE.id, DEFAULT_PIPELINE.name.en, DEFAULT_PIPELINE.name['zh-CN']]]) }),
   // The default pipeline's stages (schemas/pipeline.ts); a tenant's other pipelines bring their own labels.
   field('stage', 'picklist', l('Stage', '阶段'), {
     options: opts(DEFAULT_PIPELINE.stages.map((st) => [st.id, st.label.en, st.label['zh-CN']] as const)),

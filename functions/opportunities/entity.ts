@@ -41,7 +41,8 @@ function stageErrors(pipelines: readonly Pipeline[], before: Fields | undefined,
  * aggregates all follow from them, in the record kernel's one transaction.
  */
 export function opportunityEntityWith(pipelines: readonly Pipeline[]): EntityDefinition {
-  const schemas = opportunitySchemas([...new Set(pipelines.flatMap((p) => p.stages.map((s) => s.id)))]);
+  const stageIds = [...new Set(pipelines.flatMap((p) => p.stages.map((s) => s.id)))];
+  const schemas = opportunitySchemas(stageIds);
   return {
     type: 'opportunity',
     plural: 'opportunities',
@@ -49,6 +50,7 @@ export function opportunityEntityWith(pipelines: readonly Pipeline[]): EntityDef
     updateSchema: schemas.update as EntityDefinition['updateSchema'],
     displayName: (f) => String(f.name ?? '').trim(),
     defaults: { pipelineId: DEFAULT_PIPELINE.id },
+    listOptions: { stage: stageIds, pipelineId: pipelines.map((p) => p.id) },
     phoneFields: [],
     uniqueFields: [],
     searchFields: [],

@@ -54,6 +54,11 @@ export interface EntityDefinition {
   history?(before: Record<string, unknown> | undefined, after: Record<string, unknown>, at: string, by: { id: string; name: string }): import('./store.ts').HistoryEntry[];
   /** Side effects a plain PATCH implies, e.g. a lead leaving the open statuses frees its owner's slot. */
   changeExtras?(before: Record<string, unknown>, after: Record<string, unknown>): import('./service.ts').ChangeOptions;
+  /**
+   * The values a list filter may name for a standard picklist whose options are data of the tenant, not of
+   * its metadata (an opportunity's stage: every stage of the tenant's pipelines).
+   */
+  readonly listOptions?: Readonly<Record<string, readonly string[]>>;
   /** List query schema when the entity has extra filters, and how each maps to a stored attribute. */
   readonly listQuery?: z.ZodMiniType<Record<string, unknown>>;
   readonly listFilters?: Readonly<Record<string, string>>;

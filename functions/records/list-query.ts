@@ -66,14 +66,14 @@ export function indexedFields(type: string, custom: CustomFieldSet | undefined, 
 }
 
 /** The fields of a record type a caller may name in a filter, a sort or a view's columns. */
-export function listFields(type: string, p: Actor, custom: CustomFieldSet | undefined): Map<string, ListField> {
+export function listFields(type: string, p: Actor, custom: CustomFieldSet | undefined, optionsOf?: Readonly<Record<string, readonly string[]>>): Map<string, ListField> {
   const indexed = new Set(indexedFields(type, custom, 'query').map((f) => f.apiName));
   const out = new Map<string, ListField>();
   for (const f of SYSTEM) out.set(f.apiName, { ...f, readable: true, indexed: false });
   for (const f of standardObjectOfType(type)?.fields ?? []) {
     out.set(f.apiName, {
       apiName: f.apiName, type: f.type, readable: can(p, 'field:read', { type }, f.apiName), indexed: indexed.has(f.apiName),
-      ...(f.options ? { options: f.options.map((o) => o.value) } : {}),
+      ...(optionsOf?.[f.apiName] ? { options: optionsOf[f.apiName] } : f.options ? { options: f.options.map((o) => o.value) } : {}),
     });
   }
   for (const f of custom?.fields ?? []) {

@@ -658,7 +658,7 @@ export async function listRecords(def: EntityDefinition, p: Actor, query: unknow
   const result = (def.listQuery ?? listQuery).safeParse({ ...others, ...(legacySort ? { sort: legacySort } : {}) });
   if (!result.success) errors.push(...toFieldIssues(result.error.issues));
   const custom = await customFieldsOf(def, p, deps);
-  const fields = listFields(def.type, p, custom);
+  const fields = listFields(def.type, p, custom, def.listOptions);
 
   let viewClauses: RawClause[] = [];
   let viewSort: string[] = [];

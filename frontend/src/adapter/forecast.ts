@@ -38,7 +38,9 @@ export interface ForecastQuery {
 }
 
 export const forecastApi = {
-  get: (q: ForecastQuery) => api.get<Forecast>('/api/forecast', { period: q.period, groupBy: q.groupBy, pipeline: q.pipeline }).then((r) => r.data),
+  // The server lists the rates used as `[{currency, rate, asOf}]`; the pages read them by currency.
+  get: (q: ForecastQuery) => api.get<Omit<Forecast, 'rates'> & { rates?: { currency: string; rate: number; asOf: string }[] }>('/api/forecast', { period: q.period, groupBy: q.groupBy, pipeline: q.pipeline })
+    .then((r): Forecast => ({ ...r.data, rates: Object.fromEntries((r.data.rates ?? []).map((x) => [x.currency, x.rate])) })),
   /** The deals behind one figure: `owner` a group's key (none = everyone's), `category` the figure. */
   deals: (q: { period: string; owner?: string; team?: string; category: Figure; pipeline?: string }) =>
     api.get<{ items: Deal[] }>('/api/forecast/deals', { period: q.period, owner: q.owner, team: q.team, category: q.category, pipeline: q.pipeline }).then((r) => r.data.items),

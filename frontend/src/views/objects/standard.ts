@@ -33,7 +33,8 @@ const HOOKS: Readonly<Record<string, StandardHooks>> = {
   accounts: { schema: { create: accountCreate, update: accountUpdate }, phoneCountryField: 'country', tags: true, subtitle: ['industry', 'city'] },
   contacts: { schema: { create: contactCreate, update: contactUpdate }, phoneCountryField: 'country', tags: true, subtitle: ['title', 'accountId'] },
   leads: { schema: { create: leadCreate, update: leadUpdate }, phoneCountryField: 'country', subtitle: ['title', 'company'], formExclude: ['status', 'externalId'], ownerInSlot: true },
-  opportunities: { schema: { create: opportunityCreate, update: opportunityUpdate }, subtitle: ['accountId', 'stage'] },
+  // A deal's pipeline is chosen on the board (its stages are the pipeline's); the form keeps to the fields.
+  opportunities: { schema: { create: opportunityCreate, update: opportunityUpdate }, subtitle: ['accountId', 'stage'], formExclude: ['pipelineId'] },
 };
 
 export const hooksOf = (object: string): StandardHooks => HOOKS[object] ?? {};
