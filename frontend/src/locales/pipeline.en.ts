@@ -12,7 +12,7 @@ export default {
     allView: 'No saved view',
     filter: 'Filter',
     list: 'List',
-    count: '{n} deals',
+    count: '{n} deals | {n} deal | {n} deals',
     countMore: '{n}+ deals',
     sum: 'Total',
     weighted: 'Weighted ({p}%)',
