@@ -8,6 +8,7 @@ import { DEFAULT_FORECAST_SETTINGS } from '../../functions/pipelines/store.ts';
 import { createRecord, deleteRecord, restoreRecord, updateRecord, type RecordDeps } from '../../functions/records/service.ts';
 import { DEFAULT_PIPELINE, type Pipeline } from '../../schemas/pipeline.ts';
 import { MemoryStore } from '../support/memory-store.ts';
+import { mulberry32 as prng } from '../support/prng.ts';
 
 /**
  * Issue 8's forecast property: the aggregate items, kept by the opportunities' own changes, equal the sums
@@ -15,15 +16,6 @@ import { MemoryStore } from '../support/memory-store.ts';
  * amount, currency, owner, close date and category changes, deletes and restores. Seeded PRNG: a failing
  * seed replays.
  */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const admin: Principal = { tenantId: 'demo', userId: 'adm', email: 'adm@demo.local', name: 'Admin', role: 'admin', groups: ['admin'] };
 const renewals: Pipeline = {

@@ -14,6 +14,7 @@ import { FIELD_TYPES, MAX_CUSTOM_FIELDS_PER_OBJECT, MAX_SEARCHABLE_CUSTOM_FIELDS
 import { MemoryStore } from '../support/memory-store.ts';
 import { problemOf } from '../support/problems.ts';
 import { MemoryMetadataStore } from '../support/memory-metadata-store.ts';
+import { mulberry32 as prng } from '../support/prng.ts';
 
 const admin: Principal = { tenantId: 'demo', userId: 'adm', email: 'adm@demo.local', name: 'Admin', role: 'admin', groups: ['admin'] };
 const rep: Principal = { tenantId: 'demo', userId: 'rep-1', email: 'rep-1@demo.local', name: 'Rep', role: 'rep', groups: ['rep'] };
@@ -21,16 +22,6 @@ const l = (en: string) => ({ en, 'zh-CN': `${en}（中）` });
 
 const paths = (p: HttpProblem) => ((p.extensions.errors ?? []) as { path: string }[]).map((e) => e.path);
 
-/** A seeded PRNG (mulberry32), so a failing case can be replayed. */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const def = (apiName: string, type: FieldType, extra: Partial<FieldDefinition> = {}): FieldDefinition => ({
   apiName, type, label: l(apiName), required: false, unique: false, searchable: false, active: true, custom: true, ...extra,

@@ -11,6 +11,7 @@ import { createRecord, updateRecord, type RecordDeps } from '../../functions/rec
 import { FIELD_TYPES, MAX_RELATION_IDS, compileFields, type FieldDefinition, type FieldType } from '../../schemas/metadata.ts';
 import { MemoryStore } from '../support/memory-store.ts';
 import { MemoryMetadataStore } from '../support/memory-metadata-store.ts';
+import { mulberry32 } from '../support/prng.ts';
 
 /**
  * Issue 7's promise, as a property: a record's custom values that the web app accepts are accepted by the
@@ -30,15 +31,6 @@ const admin: Principal = { tenantId: 'demo', userId: 'adm', email: 'adm@demo.loc
 const rep: Principal = { tenantId: 'demo', userId: 'rep-1', email: 'rep-1@demo.local', name: 'Rep', role: 'rep', groups: ['rep'] };
 const l = (en: string) => ({ en, 'zh-CN': `${en}（中）` });
 
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 type Rand = ReturnType<typeof gen>;
 function gen(r: () => number) {
   const int = (n: number) => Math.floor(r() * n);
