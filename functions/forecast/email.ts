@@ -1,4 +1,5 @@
 import type { Language } from '../notifications/templates.ts';
+import { currencyExponent } from './service.ts';
 
 /**
  * The Monday forecast email (AN-7), pure: an HTML table of the manager's team for the quarter in the manager's
@@ -46,9 +47,7 @@ const T = {
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function money(minor: number, currency: string, lang: Language): string {
-  const f = new Intl.NumberFormat(lang, { style: 'currency', currency });
-  const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
-  return f.format(minor / 10 ** digits);
+  return new Intl.NumberFormat(lang, { style: 'currency', currency }).format(minor / 10 ** currencyExponent(currency));
 }
 
 /**
@@ -65,7 +64,7 @@ export function csvCell(v: string | number): string {
 export function forecastCsv(deals: readonly DealRow[], lang: Language): string {
   const t = T[lang];
   const major = (minor: number, currency: string) => {
-    const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    const digits = currencyExponent(currency);
     return (minor / 10 ** digits).toFixed(digits);
   };
   const lines = [t.csvHeader.map(csvCell).join(',')];

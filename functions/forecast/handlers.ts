@@ -8,7 +8,7 @@ import { opportunityEntityWith } from '../opportunities/entity.ts';
 import { loadForecastSettings, loadPipelines, loadQuotas, saveForecastSettings, saveQuota } from '../pipelines/store.ts';
 import { sendForecastMails } from './email-job.ts';
 import { ensureForecastSchedule } from './schedule.ts';
-import { assembleForecast, assertMayRead, periodPrefix, teamOf } from './service.ts';
+import { assembleForecast, assertMayRead, forecastTarget, periodPrefix, teamOf } from './service.ts';
 
 export const forecastHandlers = {
   /**
@@ -78,7 +78,7 @@ export const forecastHandlers = {
     const deps = recordDeps();
     const [quotas, directory] = await Promise.all([loadQuotas(principal.tenantId, period), deps.store.directory?.(principal.tenantId) ?? Promise.resolve([])]);
     const byId = new Map(directory.map((u) => [u.id, u]));
-    return json(200, { items: quotas.filter((x) => can(principal, 'forecast:read', { target: { id: x.userId, ...(byId.get(x.userId)?.managerId ? { managerId: byId.get(x.userId)!.managerId } : {}) } })) });
+    return json(200, { items: quotas.filter((x) => can(principal, 'forecast:read', { target: forecastTarget(x.userId, byId.get(x.userId)) })) });
   }),
 
   /** PUT /api/quotas (a manager for their reports, an admin for anyone): one user's quota for one quarter. */
@@ -87,7 +87,7 @@ export const forecastHandlers = {
     const deps = recordDeps();
     const user = await deps.store.getUser(principal.tenantId, input.userId);
     if (!user) throw invalid([{ path: 'userId', message: `No such user: ${input.userId}`, code: 'unknown_user' }]);
-    assertCan(principal, 'quotas:manage', { target: { id: user.id, role: user.role, ...(user.managerId ? { managerId: user.managerId } : {}) } });
+    assertCan(principal, 'quotas:manage', { target: forecastTarget(user.id, user) });
     const settings = await loadForecastSettings(principal.tenantId);
     const quota = { ...input, currency: settings.currency, updatedAt: deps.clock().toISOString(), updatedBy: principal.userId };
     await saveQuota(principal.tenantId, quota);

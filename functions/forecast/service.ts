@@ -49,10 +49,14 @@ export interface ForecastInput {
   pipelines: readonly Pipeline[];
 }
 
+/** A user as the policy's `target` of forecast:read and quotas:manage (who they are, whom they report to). */
+export const forecastTarget = (id: string, u: Pick<DirectoryUser, 'role' | 'managerId'> | undefined) =>
+  ({ id, ...(u?.role ? { role: u.role } : {}), ...(u?.managerId ? { managerId: u.managerId } : {}) });
+
 /** The owners whose figures `p` may read: oneself; a manager also their reports; an admin everyone. */
 export function visibleOwners(p: Actor, directory: readonly DirectoryUser[], ownerIds: Iterable<string>): Set<string> {
   const byId = new Map(directory.map((u) => [u.id, u]));
-  return new Set([...ownerIds].filter((id) => can(p, 'forecast:read', { target: { id, ...(byId.get(id)?.managerId ? { managerId: byId.get(id)!.managerId } : {}) } })));
+  return new Set([...ownerIds].filter((id) => can(p, 'forecast:read', { target: forecastTarget(id, byId.get(id)) })));
 }
 
 /** A team is its manager and the people reporting to them; someone with no manager is their own team. */
@@ -129,7 +133,7 @@ export function assembleForecast(p: Actor, input: ForecastInput) {
 export const periodPrefix = (period: string) => keys.forecastPeriodPrefix(period);
 
 export function assertMayRead(p: Actor, owner: DirectoryUser | undefined, ownerId: string): void {
-  if (!can(p, 'forecast:read', { target: { id: ownerId, ...(owner?.managerId ? { managerId: owner.managerId } : {}) } })) {
+  if (!can(p, 'forecast:read', { target: forecastTarget(ownerId, owner) })) {
     throw forbidden('You may see your own forecast and your team\'s.');
   }
 }
