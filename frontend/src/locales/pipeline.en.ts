@@ -12,7 +12,9 @@ export default {
     allView: 'No saved view',
     filter: 'Filter',
     list: 'List',
-    count: '{n} deals | {n} deal | {n} deals',
+    count: '{n} deals',
+    // The message compiler here has no plural forms: one deal is its own message.
+    countOne: '{n} deal',
     countMore: '{n}+ deals',
     sum: 'Total',
     weighted: 'Weighted ({p}%)',

@@ -11,6 +11,8 @@ const zhCN: typeof en = {
     filter: '筛选',
     list: '列表',
     count: '{n} 个商机',
+    // The message compiler here has no plural forms: one deal is its own message.
+    countOne: '{n} 个商机',
     countMore: '{n}+ 个商机',
     sum: '合计',
     weighted: '加权（{p}%）',
