@@ -47,6 +47,11 @@ const opportunityData = z.looseObject({
   pipelineId: z.optional(z.string()), stage: z.optional(z.string()), probability: z.optional(z.int()),
   amount: z.optional(z.object({ amount: z.int(), currency: z.string() })), closeDate: z.optional(z.string()), closedAt: z.optional(z.string()),
 });
+const activityData = z.looseObject({
+  ...snapshot, name: z.string(), type: z.string(), done: z.optional(z.boolean()),
+  dueAt: z.optional(z.string()), startAt: z.optional(z.string()), remindAt: z.optional(z.string()),
+  relatedTo: z.optional(z.array(z.object({ object: z.string(), id: z.string() }))),
+});
 const leadData = z.looseObject({
   ...snapshot,
   status: z.enum(LEAD_STATUSES),
@@ -124,6 +129,7 @@ export const eventCatalogue = {
   ...recordEvents('contact', 'contact', contactData),
   ...recordEvents('opportunity', 'opportunity', opportunityData),
   ...recordEvents('lead', 'lead', leadData),
+  ...recordEvents('activity', 'activity (call, meeting, email, note or task)', activityData),
   'opportunity.stage_changed': v1(
     'An opportunity moved to another stage (or pipeline); `changes` names every field of the change, `data` is the deal after it (its stage, probability, and closedAt when won or lost). The stage history holds from, to, who, when and the time in the stage before.',
     event(opportunityData),

@@ -69,6 +69,7 @@ export const routes: readonly RouteDeclaration[] = [
   route('notifications-list', 'inbox', 'GET', '/api/notifications', read),
   route('notifications-read', 'inbox', 'POST', '/api/notifications/{id}/read', write),
   route('tasks-list', 'inbox', 'GET', '/api/tasks', read),
+  ...recordRoutes('activities', 'inbox'),
 
   ...recordRoutes('accounts', 'records'),
   route('accounts-contacts', 'records', 'GET', '/api/accounts/{id}/contacts', read),

@@ -7,6 +7,8 @@ export const scheduleTargetNames = {
   leadCallbackCheck: 'lead-callback-check',
   /** Fires each tenant's weekly forecast email (AN-7): a recurring schedule per tenant. */
   forecastEmail: 'forecast-email',
+  /** Fires at an activity's reminder time (SFA-5): a one-time schedule per activity. */
+  activityReminder: 'activity-reminder',
 } as const;
 
 /** Environment variable under which a schedule target's Lambda ARN reaches the functions that create schedules. */

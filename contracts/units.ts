@@ -20,7 +20,7 @@ export interface UnitDeclaration {
 export const units = {
   platform: { name: 'platform', entry: 'functions/units/platform.ts', description: 'health and the API documents (public)' },
   directory: { name: 'directory', entry: 'functions/units/directory.ts', description: 'the signed-in user and the tenant\'s users' },
-  inbox: { name: 'inbox', entry: 'functions/units/inbox.ts', description: 'notifications and tasks of the signed-in user' },
+  inbox: { name: 'inbox', entry: 'functions/units/inbox.ts', description: 'notifications, activities and reminders, my day and the calendar feed of the signed-in user (SFA-5)' },
   records: { name: 'records', entry: 'functions/units/records.ts', description: 'accounts and contacts (CD-1, CD-2)' },
   sales: { name: 'sales', entry: 'functions/units/sales.ts', description: 'opportunities (SFA-4)' },
   leads: { name: 'leads', entry: 'functions/units/leads.ts', description: 'leads and their workflow: claim, log contact, convert (SFA-3)' },

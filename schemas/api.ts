@@ -1,9 +1,10 @@
+import { activity, activityCreate, activityUpdate } from './activity.ts';
 import * as z from 'zod/mini';
 import { account, accountCreate, accountUpdate } from './account.ts';
 import { listQuery, pageQuery } from './common.ts';
 import { contact, contactCreate, contactUpdate } from './contact.ts';
 import { assignmentRuleSet } from './assignment.ts';
-import { activityCreate, lead, leadConvert, leadCreate, leadListQuery, leadUpdate, partnerCreate, partnerLead } from './lead.ts';
+import { activityCreate as leadActivityCreate, lead, leadConvert, leadCreate, leadListQuery, leadUpdate, partnerCreate, partnerLead } from './lead.ts';
 import { opportunity, opportunityCreate, opportunityUpdate, stageMove } from './opportunity.ts';
 import { forecastDealsQuery, forecastQuery, forecastResponse, forecastSettingsPut, pipelineCreate, pipelinePut, quotaPut } from './pipeline.ts';
 import { formCreate } from './form.ts';
@@ -77,9 +78,10 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   search: { summary: 'Search accounts, contacts, leads and opportunities the caller may read: name or word prefix, a word inside Chinese text (示例 → 上海示例科技), email, a phone\'s last 4+ digits; at most 20, best first', tag: 'search', query: z.object({ q: z.string(), limit: z.optional(z.string()) }), response: z.object({ items: z.array(z.object({ object: z.enum(['accounts', 'contacts', 'leads', 'opportunities']), id: z.string(), name: z.string(), subtitle: z.optional(z.string()) })) }) },
   'leads-list': { summary: 'Lead inbox: filter by status, source, ownerId (queue:default = unassigned), managerId (my team)', tag: 'leads', query: leadListQuery, response: page(lead) },
   'leads-claim': { summary: 'Take a lead from the unassigned queue', tag: 'leads', response: lead },
-  'leads-activities': { summary: 'Log a call, email, meeting or note (first contact stops the call-back timer)', tag: 'leads', request: activityCreate, response: lead, status: 201 },
+  'leads-activities': { summary: 'Log a call, email, meeting or note (first contact stops the call-back timer)', tag: 'leads', request: leadActivityCreate, response: lead, status: 201 },
   'leads-convert': { summary: 'Convert to account + contact (+ opportunity), reusing existing ones', tag: 'leads', request: leadConvert, ifMatch: true },
   ...recordDocs('opportunities', 'opportunity', { record: opportunity, create: opportunityCreate, update: opportunityUpdate }),
+  ...recordDocs('activities', 'activity', { record: activity, create: activityCreate, update: activityUpdate }),
   'opportunities-stage-history': { summary: 'Every stage move of an opportunity, newest first: from, to, at, by, time in the previous stage', tag: 'opportunities', response: z.object({ items: z.array(stageMove) }) },
   'pipelines-list': { summary: 'The pipelines and their ordered stages (probability, kind, required fields); the default first', tag: 'pipelines' },
   'pipelines-create': { summary: 'Add a pipeline (admins)', tag: 'pipelines', request: pipelineCreate, status: 201 },

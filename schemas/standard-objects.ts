@@ -1,5 +1,6 @@
 import { LEAD_STATUSES } from './lead.ts';
 import { DEFAULT_PIPELINE } from './pipeline.ts';
+import { ACTIVITY_OUTCOMES, ACTIVITY_TYPES } from './activity.ts';
 import type { FieldDefinition, FieldType, Localized, ObjectDefinition, PicklistOption, StandardObject } from './metadata.ts';
 
 /**
@@ -111,6 +112,29 @@ const opportunityFields: FieldDefinition[] = [
   owner,
 ];
 
+const activityTypeLabels: Record<string, readonly [string, string]> = {
+  call: ['Call', '电话'], meeting: ['Meeting', '会议'], email: ['Email', '邮件'], note: ['Note', '备注'], task: ['Task', '任务'],
+};
+const outcomeLabels: Record<string, readonly [string, string]> = {
+  reached: ['Reached', '已接通'], voicemail: ['Left a voicemail', '已留言'], 'no-answer': ['No answer', '无人接听'],
+  'wrong-number': ['Wrong number', '号码错误'], 'callback-requested': ['Asked to call back later', '要求稍后回电'], sent: ['Sent', '已发送'],
+  replied: ['Replied', '已回复'], held: ['Held', '已举行'], 'no-show': ['No-show', '未出席'], rescheduled: ['Rescheduled', '已改期'],
+};
+
+// SFA-5: what the records it is about (`relatedTo`) are is set by the composer on their pages, not a field here.
+const activityFields: FieldDefinition[] = [
+  field('subject', 'text', l('Subject', '主题'), { required: true, searchable: true }),
+  field('type', 'picklist', l('Type', '类型'), { required: true, options: opts(ACTIVITY_TYPES.map((t) => [t, activityTypeLabels[t]![0], activityTypeLabels[t]![1]] as const)) }),
+  field('dueAt', 'datetime', l('Due', '截止时间')),
+  field('startAt', 'datetime', l('Start', '开始时间')),
+  field('endAt', 'datetime', l('End', '结束时间')),
+  field('remindAt', 'datetime', l('Remind me at', '提醒时间')),
+  field('done', 'boolean', l('Done', '已完成')),
+  field('outcome', 'picklist', l('Outcome', '结果'), { options: opts(ACTIVITY_OUTCOMES.map((o) => [o, outcomeLabels[o]![0], outcomeLabels[o]![1]] as const)) }),
+  field('notes', 'longText', l('Notes', '备注')),
+  owner,
+];
+
 const object = (apiName: StandardObject, recordType: string, label: Localized, labelPlural: Localized, icon: string, nameField: string, fields: FieldDefinition[]): ObjectDefinition => ({
   apiName, recordType, label, labelPlural, icon, nameField, searchable: true, custom: false, fields,
 });
@@ -121,6 +145,7 @@ export const STANDARD_OBJECT_DEFINITIONS: readonly ObjectDefinition[] = [
   object('contacts', 'contact', l('Contact', '联系人'), l('Contacts', '联系人'), 'user', 'name', contactFields),
   object('leads', 'lead', l('Lead', '线索'), l('Leads', '线索'), 'inbox', 'name', leadFields),
   object('opportunities', 'opportunity', l('Opportunity', '商机'), l('Opportunities', '商机'), 'target', 'name', opportunityFields),
+  object('activities', 'activity', l('Activity', '活动'), l('Activities', '活动'), 'calendar', 'subject', activityFields),
 ];
 
 export const standardObject = (apiName: string) => STANDARD_OBJECT_DEFINITIONS.find((o) => o.apiName === apiName);

@@ -6,10 +6,9 @@ import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
 import { logger } from '#commons/logger.ts';
 import { parseEvent, type EventPayload } from '#contracts/events.ts';
-import { MailRefused, sendMail } from '../notifications/mailer.ts';
-import { claimNotification, closeTask, confirmMailSent, createTaskOnce, releaseMail } from '../notifications/store.ts';
-import { leadMail, type Language, type MailKind } from '../notifications/templates.ts';
-import { directoryEntry } from '../users/directory.ts';
+import { deliverOnce, recipientOf, type Recipient } from '../notifications/deliver.ts';
+import { closeTask, createTaskOnce } from '../notifications/store.ts';
+import { leadMail, type MailKind } from '../notifications/templates.ts';
 import { cancelCallbackTimer, startCallbackTimer } from './callback-timer.ts';
 import { withObservability } from '#commons/observability.ts';
 
@@ -18,57 +17,16 @@ import { withObservability } from '#commons/observability.ts';
  * notification, the call-back task and timer; the reminder and the manager's escalation when the window
  * passes; cancelling the timer once contact is logged. Safe to receive the same event twice.
  */
-interface Recipient {
-  id: string;
-  email: string;
-  name: string;
-  language: Language;
-  timeZone: string;
-  managerId?: string;
-}
-
-async function recipient(tenantId: string, userId: string | undefined): Promise<Recipient | undefined> {
-  if (!userId || userId.startsWith('queue:')) return undefined;
-  const user = await directoryEntry(tenantId, userId);
-  if (!user) return undefined;
-  const language: Language = user.language === 'zh-CN' ? 'zh-CN' : 'en';
-  return {
-    id: userId, email: user.email, name: user.name, language, ...(user.managerId ? { managerId: user.managerId } : {}),
-    timeZone: user.timeZone ?? (language === 'zh-CN' ? 'Asia/Shanghai' : 'UTC'),
-  };
-}
-
-/**
- * The notification and its email, for one (event, recipient, kind). Guarantee, on AWS as locally:
- *  - the in-app notification is written exactly once (a conditional write keyed by the event);
- *  - the email is sent at most once: the notification's write also claims the email, before SES is
- *    called, so a redelivered event (EventBridge is at-least-once), a retry after a later step failed, or
- *    a restart finds the claim and sends nothing. If SES refuses the email (a 4xx: nothing was sent) the
- *    claim is released and the invocation fails, so EventBridge's retry sends it. Only if the function
- *    dies between the claim and SES's answer (a crash, a timeout, a 5xx) is the email not sent; the
- *    notification then stays with `mail.status = 'sending'` (never `sent`), which is what to look for.
- * SendEmail has no idempotency key, so no order of steps can make that window exactly-once; we choose
- * never to send twice over never to miss one.
- */
+/** The notification and its email for one (event, recipient, kind), at most once (functions/notifications/deliver.ts). */
 async function tell(d: FollowUpEvent, to: Recipient, kind: MailKind, lead: Record<string, unknown>, ownerName?: string) {
-  const key = `${d.eventId}:${kind}`;
   const facts = {
     id: String(lead.id), name: String(lead.name), company: lead.company as string | undefined, email: lead.email as string | undefined,
     phone: lead.phone as string | undefined, source: lead.source as string | undefined, callbackDueAt: lead.callbackDueAt as string | undefined, ownerName,
   };
   const mail = leadMail(kind, facts, to.language, to.timeZone, await appUrl());
-  const notification = {
+  await deliverOnce(d.tenantId, to, `${d.eventId}:${kind}`, {
     at: d.occurredAt, kind, subject: { type: 'lead', id: facts.id, name: facts.name }, data: { title: mail.subject, ...(facts.callbackDueAt ? { callbackDueAt: facts.callbackDueAt } : {}) },
-  };
-  if (!(await claimNotification(d.tenantId, to.id, key, notification, to.email, systemClock()))) return;
-  let messageId: string | undefined;
-  try {
-    messageId = await sendMail(to.email, mail);
-  } catch (error) {
-    if (error instanceof MailRefused) await releaseMail(d.tenantId, to.id, key, d.occurredAt);
-    throw error;
-  }
-  await confirmMailSent(d.tenantId, to.id, key, d.occurredAt, messageId, systemClock());
+  }, mail);
 }
 
 /** The events this consumer follows (the `lead-follow-up` rule in infra/declarations/events.ts). */
@@ -79,7 +37,7 @@ async function followUp(event: EventBridgeEvent<string, unknown>): Promise<void>
   const d = parseEvent(event.detail, FOLLOWED);
   const lead = d.data as Record<string, unknown>;
   const name = d.name;
-  const owner = await recipient(d.tenantId, lead.ownerId as string | undefined);
+  const owner = await recipientOf(d.tenantId, lead.ownerId as string | undefined);
 
   if (name === 'lead.assigned' && owner) {
     const assignedAt = String(lead.assignedAt);
@@ -89,7 +47,7 @@ async function followUp(event: EventBridgeEvent<string, unknown>): Promise<void>
     await tell(d, owner, 'lead-assigned', lead);
   } else if (name === 'lead.callback-overdue' && owner) {
     await tell(d, owner, 'lead-callback-reminder', lead);
-    const manager = await recipient(d.tenantId, owner.managerId);
+    const manager = await recipientOf(d.tenantId, owner.managerId);
     if (manager) await tell(d, manager, 'lead-callback-escalation', lead, owner.name);
   } else if (['lead.contacted', 'lead.qualified', 'lead.converted', 'lead.disqualified'].includes(name) && typeof lead.assignedAt === 'string') {
     await cancelCallbackTimer(String(lead.id), lead.assignedAt);

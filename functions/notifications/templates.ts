@@ -64,3 +64,45 @@ export function leadMail(kind: MailKind, lead: LeadFactsForMail, lang: Language,
   const html = `<p>${esc(intro)}</p><h2>${esc(lead.name)}</h2><table>${rows.filter(([, v]) => v).map(([k, v]) => `<tr><th align="left">${esc(k)}</th><td>${esc(v!)}</td></tr>`).join('')}</table>${due ? `<p><strong>${esc(t.callbackBy)}</strong> ${esc(due)}</p>` : ''}<p><a href="${esc(link)}">${esc(t.open)}</a></p><p style="color:#888">${esc(t.footer)}</p>`;
   return { subject, text, html };
 }
+
+/** An activity as its reminder and the follow-up alerts show it. */
+export interface ActivityFactsForMail {
+  id: string;
+  type: string;
+  subject: string;
+  dueAt?: string;
+  startAt?: string;
+  /** The first record it is about, for the link back (`/opportunities/<id>`). */
+  about?: { object: string; id: string; name?: string };
+}
+
+const ACTIVITY_TEXT = {
+  'zh-CN': {
+    types: { call: '电话', meeting: '会议', email: '邮件', note: '备注', task: '任务' } as Record<string, string>,
+    subject: (type: string, s: string) => `提醒：${type}「${s}」`,
+    intro: '这是您设置的提醒。', due: '截止时间', start: '开始时间', open: '在 Cirrus CRM 中打开',
+    colon: '：', footer: 'Cirrus CRM 自动发送',
+  },
+  en: {
+    types: { call: 'Call', meeting: 'Meeting', email: 'Email', note: 'Note', task: 'Task' } as Record<string, string>,
+    subject: (type: string, s: string) => `Reminder: ${type.toLowerCase()} "${s}"`,
+    intro: 'This is the reminder you set.', due: 'Due', start: 'Starts', open: 'Open in Cirrus CRM',
+    colon: ': ', footer: 'Sent by Cirrus CRM',
+  },
+} as const;
+
+/** An activity's reminder (SFA-5), in the owner's language with times in their time zone. */
+export function activityReminderMail(a: ActivityFactsForMail, lang: Language, timeZone: string, appUrl: string): { subject: string; text: string; html: string } {
+  const t = ACTIVITY_TEXT[lang] ?? ACTIVITY_TEXT.en;
+  const type = t.types[a.type] ?? a.type;
+  const subject = t.subject(type, a.subject);
+  const base = appUrl.replace(/\/$/, '');
+  const link = a.about ? `${base}/${a.about.object}/${a.about.id}` : `${base}/my-day`;
+  const rows: [string, string][] = [
+    ...(a.dueAt ? [[t.due, when(a.dueAt, lang, timeZone)] as [string, string]] : []),
+    ...(a.startAt ? [[t.start, when(a.startAt, lang, timeZone)] as [string, string]] : []),
+  ];
+  const text = [t.intro, '', `${type}${t.colon}${a.subject}`, ...rows.map(([k, v]) => `${k}${t.colon}${v}`), '', `${t.open}${t.colon}${link}`, '', t.footer].join('\n');
+  const html = `<p>${esc(t.intro)}</p><h2>${esc(type)}${esc(t.colon)}${esc(a.subject)}</h2><table>${rows.map(([k, v]) => `<tr><th align="left">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table><p><a href="${esc(link)}">${esc(t.open)}</a></p><p style="color:#888">${esc(t.footer)}</p>`;
+  return { subject, text, html };
+}

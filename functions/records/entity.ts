@@ -83,4 +83,15 @@ export interface EntityDefinition {
   readonly searchParentName?: boolean;
   /** Fields copied onto the parent's child link item (shown in the parent's child list). */
   readonly linkFields?: readonly string[];
+  /**
+   * Records this one is about besides its parent (an activity's `relatedTo`): the kernel writes a link item
+   * (summary: id, name, ownerId and `linkFields`) into each one's partition in the change's transaction, so
+   * their related list is one Query; `path` names the value in a 400 when the record is not there.
+   */
+  links?(record: Record<string, unknown>): { parentType: string; parentId: string; path: string; /** more summary fields */ summary?: Record<string, unknown> }[];
+  /**
+   * Entries a change puts on other records' timelines (an activity logged on a deal and its account): the
+   * kernel adds id, time and actor and writes them in the same transaction.
+   */
+  relatedTimeline?(before: Record<string, unknown> | undefined, after: Record<string, unknown>): { type: string; id: string; entryType: string; data?: Record<string, unknown> }[];
 }

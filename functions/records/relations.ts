@@ -21,8 +21,9 @@ type Link = { parentType: string; parentId: string; summary: Fields };
 const idsOf = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /** Every record `record` points at through a relation field (active or deactivated: a kept value keeps its link). */
-export function relationLinks(def: Pick<EntityDefinition, 'parent'>, custom: CustomFieldSet | undefined, record: Fields | undefined): Link[] {
-  if (!custom || !record) return [];
+export function relationLinks(def: Pick<EntityDefinition, 'parent' | 'links' | 'linkFields'>, custom: CustomFieldSet | undefined, record: Fields | undefined): Link[] {
+  if (!record) return [];
+  if (!custom) return entityLinks(def, record);
   const byTarget = new Map<string, { parentType: string; parentId: string; via: string[] }>();
   for (const f of custom.fields) {
     if (f.type !== 'relation' || !f.target) continue;
@@ -36,14 +37,42 @@ export function relationLinks(def: Pick<EntityDefinition, 'parent'>, custom: Cus
       byTarget.set(k, link);
     }
   }
-  return [...byTarget.values()].map(({ parentType, parentId, via }) => ({
+  const own = entityLinks(def, record);
+  return [...own, ...[...byTarget.values()].filter((l) => !own.some((o) => o.parentType === l.parentType && o.parentId === l.parentId)).map(({ parentType, parentId, via }) => ({
     parentType, parentId, summary: { id: record.id, name: record.name, ownerId: record.ownerId, via },
-  }));
+  }))];
+}
+
+/** The links an entity declares itself (EntityDefinition.links): a summary without `via`, so always listed. */
+function entityLinks(def: Pick<EntityDefinition, 'links' | 'linkFields'>, record: Fields | undefined): Link[] {
+  if (!record || !def.links) return [];
+  const summary: Fields = { id: record.id, name: record.name, ownerId: record.ownerId };
+  for (const f of def.linkFields ?? []) if (record[f] !== undefined) summary[f] = record[f];
+  const seen = new Set<string>();
+  return def.links(record).filter((l) => !seen.has(`${l.parentType}#${l.parentId}`) && seen.add(`${l.parentType}#${l.parentId}`))
+    .map(({ parentType, parentId, summary: extra }) => ({ parentType, parentId, summary: extra ? { ...summary, ...extra } : summary }));
+}
+
+/**
+ * The entity's own links (an activity's `relatedTo`) that do not name a live record the actor may read, as
+ * one 400 naming each bad value; only the links `before` did not hold are looked up.
+ */
+export async function assertEntityLinksExist(
+  def: Pick<EntityDefinition, 'links'>, p: Actor, record: Fields, before: Fields | undefined, deps: RecordDeps,
+  canRead: (type: string, r: StoredRecord) => Promise<boolean>,
+): Promise<void> {
+  if (!def.links) return;
+  const held = new Set((before ? def.links(before) : []).map((l) => `${l.parentType}#${l.parentId}`));
+  const checks = def.links(record).filter((l) => !held.has(`${l.parentType}#${l.parentId}`));
+  const found = await Promise.all(checks.map((c) => (isId(c.parentId) ? deps.store.get(p.tenantId, c.parentType, c.parentId) : Promise.resolve(undefined))));
+  const readable = await Promise.all(found.map((r, i) => (r && !r.deletedAt ? canRead(checks[i]!.parentType, r) : Promise.resolve(false))));
+  const errors: FieldError[] = checks.filter((_c, i) => !readable[i]).map((c) => ({ path: c.path, message: `No such ${c.parentType}: ${c.parentId}`, code: 'unknown_reference' }));
+  if (errors.length) throw invalid(errors);
 }
 
 /** The link items a change writes and removes: new or changed summaries put, links no longer held removed. */
 export function relationLinkChanges(
-  def: Pick<EntityDefinition, 'parent'>, custom: CustomFieldSet | undefined, before: StoredRecord | undefined, after: StoredRecord | undefined,
+  def: Pick<EntityDefinition, 'parent' | 'links' | 'linkFields'>, custom: CustomFieldSet | undefined, before: StoredRecord | undefined, after: StoredRecord | undefined,
 ): Pick<ChangeSet, 'linksPut' | 'linksRemoved'> {
   const old = relationLinks(def, custom, before);
   const next = relationLinks(def, custom, after);

@@ -18,7 +18,7 @@ import { indexChange } from './list-index.ts';
 import { fieldTypesOf, indexedFields, listFields, parseSort, parseWhere, whereParams, type RawClause } from './list-query.ts';
 import { cleanToken, fieldTokens, nameTokens } from './search/tokenizer.ts';
 import { SYSTEM_FIELDS, type EntityDefinition, type StoredRecord } from './entity.ts';
-import { assertRelationsExist, mergedRelationLimitErrors, parseWithRelations, relationLinkChanges, relationLinks } from './relations.ts';
+import { assertEntityLinksExist, assertRelationsExist, mergedRelationLimitErrors, parseWithRelations, relationLinkChanges, relationLinks } from './relations.ts';
 import { purgedTokens, withoutPurging } from './purging.ts';
 import { isCustomName } from '#schemas/metadata.ts';
 import { listScope, visibility, type Visibility } from './visibility.ts';
@@ -371,6 +371,19 @@ function timeline(type: TimelineEntry['type'], p: Actor, now: Date, deps: Record
   return { id: deps.newId(now), at: now.toISOString(), type, actor: actorOf(p), ...extra };
 }
 
+/** Whether the actor may read a record (a link's target must be one they can see). */
+const canRead = (p: Actor, deps: RecordDeps) => {
+  const vis = visibility(p, deps);
+  return (type: string, r: StoredRecord) => vis.can('record:read', type, r);
+};
+
+/** The entity's entries on other records' timelines for this change (EntityDefinition.relatedTimeline). */
+function relatedEntries(def: EntityDefinition, p: Actor, now: Date, deps: RecordDeps, before: Fields | undefined, after: StoredRecord): ChangeSet['timeline'] {
+  return (def.relatedTimeline?.(before, after) ?? []).map(({ type, id, entryType, data }) => ({
+    type, id, entry: timeline(entryType, p, now, deps, { subject: { type: def.type, id: after.id, name: after.name }, ...data }),
+  }));
+}
+
 /** Creation extras for workflows: server-set fields, an idempotency record, extra timeline entries. */
 export interface CreateOptions {
   readonly systemFields?: Record<string, unknown>;
@@ -400,6 +413,7 @@ export async function createRecord(def: EntityDefinition, p: Actor, body: unknow
   await resolveOwner(p, fields.ownerId, deps);
   await resolveParent(def, p, fields, deps);
   await assertRelationsExist(custom, p, fields, deps);
+  await assertEntityLinksExist(def, p, fields, undefined, deps, canRead(p, deps));
 
   const record: StoredRecord = {
     ...fields,
@@ -412,6 +426,7 @@ export async function createRecord(def: EntityDefinition, p: Actor, body: unknow
   const entries: ChangeSet['timeline'] = [
     { type: def.type, id: record.id, entry: timeline('created', p, now, deps, options.timelineData) },
     ...(options.extraTimeline?.(record) ?? []),
+    ...relatedEntries(def, p, now, deps, undefined, record),
   ];
   const parentId = def.parent ? record[def.parent.field] : undefined;
   if (def.parent && typeof parentId === 'string') {
@@ -477,6 +492,7 @@ export async function updateRecord(
   }
   if (def.parent && def.parent.field in patch) await resolveParent(def, p, merged, deps);
   await assertRelationsExist(custom, p, patch, deps);
+  await assertEntityLinksExist(def, p, merged, current, deps, canRead(p, deps));
   return hideCustom(custom, p, await commitChange(def, p, current, merged, deps));
 }
 
@@ -535,6 +551,7 @@ export async function commitChange(
   const entries: ChangeSet['timeline'] = options.silent ? [] : [
     { type: def.type, id, entry: timeline(options.timelineType ?? 'updated', p, now, deps, { ...(changes.length ? { changes } : {}), ...options.timelineData }) },
     ...(options.extraTimeline ?? []),
+    ...relatedEntries(def, p, now, deps, current, record),
   ];
   const ev = event(def, p, options.verb ?? 'updated', record, now, deps, changes);
   const change: ChangeSet = {

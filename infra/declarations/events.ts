@@ -82,12 +82,22 @@ export const rules: readonly RuleDeclaration[] = [
     retryAttempts: 20,
     maxEventAgeSeconds: 6 * 3600,
   },
+  {
+    name: 'activity-reminders',
+    description: 'SFA-5: an activity\'s reminder schedule follows it (created, moved by a new reminder time, deleted when done or deleted)',
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': detailTypes('activity.created', 'activity.updated', 'activity.deleted', 'activity.restored') },
+    target: { name: 'activity-reminders', entry: 'functions/activities/reminders.ts', access: { table: 'read', schedules: true }, timeoutSeconds: 30 },
+    retryAttempts: 8,
+    maxEventAgeSeconds: 3600,
+  },
 ];
 
 /** Targets of one-time schedules that functions create at run time (e.g. call-back timers). */
 export const scheduleTargets: readonly FunctionDeclaration[] = [
   { name: scheduleTargetNames.leadCallbackCheck, entry: 'functions/leads/callback-check.ts', access: { table: 'readwrite' }, timeoutSeconds: 30 },
   // Each tenant's weekly forecast email (functions/forecast/schedule.ts makes the schedule).
+  // An activity's reminder (functions/activities/reminders.ts makes the schedule).
+  { name: scheduleTargetNames.activityReminder, entry: 'functions/activities/reminder-fire.ts', access: { table: 'readwrite', sendEmail: true }, timeoutSeconds: 30 },
   { name: scheduleTargetNames.forecastEmail, entry: 'functions/forecast/email-job.ts', access: { table: 'readwrite', sendEmail: true }, timeoutSeconds: 300, memoryMb: 512 },
 ];
 

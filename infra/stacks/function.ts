@@ -180,7 +180,7 @@ export class CirrusFunction extends Construct {
       const schedulesArn = stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${ctx.scheduleGroupName}/*` });
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
-          actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+          actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
           resources: [schedulesArn],
         }),
       );

@@ -110,7 +110,7 @@ describe('access → environment and IAM', () => {
       expect(JSON.stringify(env[scheduleTargetEnvName(callback.name)])).toContain(`function:CirrusEvents-${callback.name}`);
       const statements = statementsOfFunction(t, name);
       const create = statements.find((st) => [st.Action].flat().includes('scheduler:CreateSchedule'));
-      expect([create.Action].flat().sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule']);
+      expect([create.Action].flat().sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule']);
       expect(JSON.stringify(create.Resource)).toContain(':schedule/CirrusEvents-schedules/*');
       const pass = statements.find((st) => st.Action === 'iam:PassRole');
       expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } });

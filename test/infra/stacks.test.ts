@@ -193,12 +193,17 @@ describe('api stack', () => {
     // platform serves only public documents: no table access at all.
     expect(actionsOf('platform').filter((a: string) => a.startsWith('dynamodb:'))).toEqual([]);
     // sales writes opportunities through the record kernel (one transaction, the outbox forwarded from the
-    // stream): it reads and writes the table, and reaches neither the bus, mail, schedules nor the files.
+    // stream): it reads and writes the table; beyond it, only the forecast email's schedule (settings) and
+    // "send it now" (mail) — never the bus or the files.
     const sales = unitFns.find((u) => u.name === 'sales')!;
     expect(sales.access.table).toBe('readwrite');
     const actions = actionsOf(sales.name);
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem']));
-    expect(actions.filter((a: string) => !a.startsWith('dynamodb:') && !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
+    expect(actions.filter((a: string) => !a.startsWith('dynamodb:') && !a.startsWith('logs:') && !a.startsWith('xray:')).sort()).toEqual([
+      'iam:PassRole', 'scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule', 'ses:SendEmail', 'ssm:GetParameter',
+    ]);
+    // records (accounts, contacts, custom objects) reaches nothing beyond the table.
+    expect(actionsOf('records').filter((a: string) => !a.startsWith('dynamodb:') && !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
   });
 
   it('all routes of a unit share one integration and one API-scoped invoke permission', () => {

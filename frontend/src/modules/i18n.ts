@@ -27,8 +27,8 @@ const common: Record<Locale, () => Promise<Messages>> = {
   'zh-CN': () => import('@/locales/zh-CN').then((m) => m.default),
 };
 const appMessages: Record<Locale, () => Promise<Messages[]>> = {
-  en: () => Promise.all([import('@/locales/app-shell.en'), import('@/locales/objects.en'), import('@/locales/admin-objects-menu.en')]).then((ms) => ms.map((m) => m.default)),
-  'zh-CN': () => Promise.all([import('@/locales/app-shell.zh-CN'), import('@/locales/objects.zh-CN'), import('@/locales/admin-objects-menu.zh-CN')]).then((ms) => ms.map((m) => m.default)),
+  en: () => Promise.all([import('@/locales/app-shell.en'), import('@/locales/objects.en'), import('@/locales/admin-objects-menu.en'), import('@/locales/activities.en')]).then((ms) => ms.map((m) => m.default)),
+  'zh-CN': () => Promise.all([import('@/locales/app-shell.zh-CN'), import('@/locales/objects.zh-CN'), import('@/locales/admin-objects-menu.zh-CN'), import('@/locales/activities.zh-CN')]).then((ms) => ms.map((m) => m.default)),
 };
 const loaded = new Set<string>();
 let withApp = false;

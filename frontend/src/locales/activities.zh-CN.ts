@@ -1,0 +1,55 @@
+import type en from './activities.en';
+
+/** 记录页上的活动编辑器、“我的一天”和日历订阅的简体中文文案。键与 activities.en.ts 完全一致（类型检查）。 */
+const zhCN: typeof en = {
+  activities: {
+    title: '活动',
+    types: { call: '电话', email: '邮件', meeting: '会议', note: '备注', task: '任务' },
+    subject: '主题',
+    subjectRequired: '请填写主题',
+    subjectHint: {
+      call: '例如：需求沟通电话', email: '例如：已发送方案', meeting: '例如：与采购方演示',
+      note: '例如：一季度预算已批准', task: '例如：发送报价',
+    },
+    dueAt: '截止时间',
+    startAt: '开始时间',
+    endAt: '结束时间',
+    remind: '提醒我',
+    remindNone: '不提醒',
+    remindBefore: { m0: '到时提醒', m15: '提前 15 分钟', m60: '提前 1 小时', m1440: '提前 1 天' },
+    outcome: '结果',
+    outcomeHint: '结果如何？',
+    notes: '备注',
+    save: { call: '记录电话', email: '记录邮件', meeting: '保存会议', note: '添加备注', task: '添加任务' },
+    saved: { call: '已记录电话', email: '已记录邮件', meeting: '已保存会议', note: '已添加备注', task: '已添加任务' },
+    open: '未完成的任务和会议',
+    markDone: '将 {name} 标为完成',
+    completed: '已完成：{name}',
+  },
+  myDay: {
+    title: '我的一天',
+    menu: '我的一天',
+    overdue: '已逾期',
+    today: '今天',
+    meetings: '即将到来的会议',
+    week: '本周',
+    prevWeek: '上一周',
+    nextWeek: '下一周',
+    thisWeek: '本周',
+    nothingOverdue: '没有逾期事项。',
+    nothingToday: '今天没有到期事项。',
+    noMeetings: '近期没有会议。',
+    empty: '空闲',
+    about: '关于 {name}',
+    timeZone: '时间按 {zone} 显示',
+    feed: '日历订阅',
+    feedHint: '在 Outlook 或 Google 日历中订阅此地址，即可在那里看到您的任务和会议。请保密：任何拿到此地址的人都能查看您的日历。',
+    feedCopy: '复制',
+    feedCopied: '已复制',
+    feedNew: '更换地址',
+    feedNewConfirm: '旧地址将失效，已订阅的日历需要重新订阅。',
+    feedMake: '生成订阅地址',
+  },
+};
+
+export default zhCN;
