@@ -70,6 +70,10 @@ export const routes: readonly RouteDeclaration[] = [
   route('notifications-read', 'inbox', 'POST', '/api/notifications/{id}/read', write),
   route('tasks-list', 'inbox', 'GET', '/api/tasks', read),
   ...recordRoutes('activities', 'inbox'),
+  route('my-day', 'inbox', 'GET', '/api/my-day', read),
+  route('calendar-feed-rotate', 'inbox', 'POST', '/api/my-day/calendar-feed', write),
+  // Public at a secret address (calendar apps cannot sign in); the secret is stored only as a hash.
+  route('calendar-feed', 'inbox', 'GET', '/api/calendar/{feed}', write, 'none'),
 
   ...recordRoutes('accounts', 'records'),
   route('accounts-contacts', 'records', 'GET', '/api/accounts/{id}/contacts', read),

@@ -1,4 +1,4 @@
-import { activity, activityCreate, activityUpdate } from './activity.ts';
+import { activity, activityCreate, activityUpdate, myDayQuery } from './activity.ts';
 import * as z from 'zod/mini';
 import { account, accountCreate, accountUpdate } from './account.ts';
 import { listQuery, pageQuery } from './common.ts';
@@ -109,6 +109,9 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'notifications-list': { summary: 'My notifications, newest first, with the unread count', tag: 'notifications' },
   'notifications-read': { summary: 'Mark a notification read', tag: 'notifications', status: 204 },
   'tasks-list': { summary: 'My open tasks by due date', tag: 'tasks' },
+  'my-day': { summary: 'My day: overdue and today\'s tasks, meetings in the coming week, and the days of a week (?week=YYYY-MM-DD picks its Monday), in my time zone', tag: 'activities', query: myDayQuery },
+  'calendar-feed-rotate': { summary: 'A new secret address of my calendar feed (iCalendar); the old address stops working', tag: 'activities', status: 201, response: z.object({ feedPath: z.string() }) },
+  'calendar-feed': { summary: 'A user\'s tasks and meetings as an iCalendar feed, at the secret address (public: for Outlook and Google Calendar)', tag: 'activities' },
   'users-update': { summary: 'Set away (skipped by assignment), language, time zone', tag: 'users' },
   ...recordDocs('objects', 'record of a custom object ({object} is its c_ API name, e.g. c_projects; the tenant\'s own document at /api/metadata/openapi.json has its fields)', { record: customRecord, create: customValues, update: customValues }),
   'objects-related': { summary: 'Related records: the {related} object\'s records pointing at this one through a relation field (contacts and opportunities at an account, c_projects, ...)', tag: 'objects', query: pageQuery, response: page(relatedItem) },

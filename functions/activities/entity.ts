@@ -40,6 +40,14 @@ export const activityEntity: EntityDefinition = {
     if (after.done !== true && wasDone) return { doneAt: undefined };
     return {};
   },
+  // My day and the calendar feed read the owner's agenda: a task by its due time, anything else by its start.
+  agenda(record) {
+    const at = record.type === 'task' ? record.dueAt ?? record.startAt : record.startAt ?? record.dueAt;
+    if (typeof at !== 'string') return undefined;
+    const summary: Record<string, unknown> = { name: record.name, activityType: record.type, done: record.done === true };
+    for (const f of ['dueAt', 'startAt', 'endAt', 'relatedTo', 'notes'] as const) if (record[f] !== undefined) summary[f] = record[f];
+    return { ownerId: String(record.ownerId), at: new Date(at).toISOString(), summary };
+  },
   validateNew: (f) => timingErrors(f),
   validateMerged: (f) => timingErrors(f),
   relatedTimeline(before, after) {

@@ -34,6 +34,14 @@ export const keys = {
   historySk: (kind: string, at: string, id: string) => `${HISTORY}${kind}#${at}#${id}`,
   historyPrefix: (kind: string) => `${HISTORY}${kind}#`,
 
+  // --- agendas ----------------------------------------------------------------------------------------
+  /**
+   * A user's agenda (SFA-5): one item per timed activity they own (a task by its due time, a meeting by its
+   * start), sk `<at>#<id>`, kept in the activity's transaction; My day and the calendar feed are one Query of a range.
+   */
+  agenda: (tenantId: string, userId: string) => `T#${tenantId}#agenda#${userId}`,
+  agendaSk: (at: string, id: string) => `${at}#${id}`,
+
   // --- aggregates -------------------------------------------------------------------------------------
   /**
    * Aggregate items of a tenant kept in the write transactions (`scope` e.g. `forecast`): sk chosen by the
@@ -105,6 +113,10 @@ export const keys = {
   forecastSettingsSk: 'forecast-settings',
   /** One manager's weekly forecast email of one send (the tenant-local date), claimed before sending. */
   forecastMailSk: (sendKey: string, managerId: string) => `forecast-mail#${sendKey}#${managerId}`,
+  /** A user's calendar feed (the hash of its secret; the feed URL names the user and the secret). */
+  calendarFeedSk: (userId: string) => `calendar-feed#${userId}`,
+  /** The follow-up watchdog and shared pool settings (SFA-6). */
+  followUpSettingsSk: 'follow-up-settings',
   /** The ordered assignment rule set: one item, so a reorder is atomic. */
   assignmentRulesSk: 'assignment-rules',
   /** The round-robin turn counter of one rule. */
@@ -115,8 +127,8 @@ export const keys = {
   /** Web-to-lead forms of a tenant: sk is the form id. */
   forms: (tenantId: string) => `T#${tenantId}#form`,
   formSk: (formId: string) => formId,
-  /** Routing from a public id in a URL (partner, form) to its tenant; holds nothing but the tenant id. */
-  route: (kind: 'partner' | 'form', publicId: string) => `R#${kind}#${publicId}`,
+  /** Routing from a public id in a URL (partner, form) to its tenant; holds nothing but the tenant id (a calendar feed: and its user). */
+  route: (kind: 'partner' | 'form' | 'calendar', publicId: string) => `R#${kind}#${publicId}`,
   routeSk: '~route',
 
   // --- metadata (objects as data) ------------------------------------------------------------------

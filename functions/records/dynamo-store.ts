@@ -452,6 +452,14 @@ export class DynamoRecordStore implements RecordStore {
     for (const h of change.history ?? []) {
       items.push({ Put: { TableName: T, Item: { ...h.data, pk: keys.record(tenantId, type, record.id), sk: keys.historySk(h.kind, h.at, h.id), entityType: 'history', kind: h.kind, at: h.at, id: h.id } } });
     }
+    // The record's item on its owner's agenda (an activity's due or start time), moved with it.
+    if (change.agendaRemoved && !(change.agendaPut && change.agendaPut.ownerId === change.agendaRemoved.ownerId && change.agendaPut.at === change.agendaRemoved.at)) {
+      items.push({ Delete: { TableName: T, Key: { pk: keys.agenda(tenantId, change.agendaRemoved.ownerId), sk: keys.agendaSk(change.agendaRemoved.at, record.id) } } });
+    }
+    if (change.agendaPut) {
+      const a = change.agendaPut;
+      items.push({ Put: { TableName: T, Item: { ...a.summary, pk: keys.agenda(tenantId, a.ownerId), sk: keys.agendaSk(a.at, record.id), entityType: 'agenda', id: record.id, at: a.at, type } } });
+    }
     // Aggregates (a forecast's sums): ADD in the same transaction, so they move exactly with the records.
     for (const a of change.aggregates ?? []) {
       const adds = Object.entries(a.add);
@@ -779,6 +787,21 @@ export class DynamoRecordStore implements RecordStore {
       ScanIndexForward: false, Limit: limit,
     }));
     return (Items ?? []).map(({ pk: _pk, sk: _sk, entityType: _e, kind: k, id: i, at, ...data }) => ({ kind: String(k), id: String(i), at: String(at), data }));
+  }
+
+  async agenda(tenantId: string, userId: string, from: string, to: string, limit: number): Promise<(Record<string, unknown> & { id: string; at: string })[]> {
+    const out: (Record<string, unknown> & { id: string; at: string })[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({
+        TableName: this.table, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        // `to` is exclusive: every sk is `<at>#<id>`, and `#` sorts below every character of an ISO time.
+        ExpressionAttributeValues: { ':pk': keys.agenda(tenantId, userId), ':from': from, ':to': to }, ExclusiveStartKey: start, Limit: limit,
+      }));
+      for (const { pk: _pk, sk: _sk, entityType: _e, ...item } of page.Items ?? []) out.push(item as Record<string, unknown> & { id: string; at: string });
+      start = out.length < limit ? page.LastEvaluatedKey : undefined;
+    } while (start);
+    return out.slice(0, limit);
   }
 
   async aggregateItems(tenantId: string, scope: string, prefix: string): Promise<Record<string, unknown>[]> {

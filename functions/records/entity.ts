@@ -93,5 +93,7 @@ export interface EntityDefinition {
    * Entries a change puts on other records' timelines (an activity logged on a deal and its account): the
    * kernel adds id, time and actor and writes them in the same transaction.
    */
+  /** The record's item on its owner's agenda (an activity with a due or start time), or none. */
+  agenda?(record: Record<string, unknown>): { ownerId: string; at: string; summary: Record<string, unknown> } | undefined;
   relatedTimeline?(before: Record<string, unknown> | undefined, after: Record<string, unknown>): { type: string; id: string; entryType: string; data?: Record<string, unknown> }[];
 }

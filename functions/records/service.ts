@@ -371,6 +371,14 @@ function timeline(type: TimelineEntry['type'], p: Actor, now: Date, deps: Record
   return { id: deps.newId(now), at: now.toISOString(), type, actor: actorOf(p), ...extra };
 }
 
+/** The agenda item a change puts and the one it removes (EntityDefinition.agenda); a record not live has none. */
+function agendaChange(def: EntityDefinition, before: Fields | undefined, after: Fields | undefined): Pick<ChangeSet, 'agendaPut' | 'agendaRemoved'> {
+  if (!def.agenda) return {};
+  const old = before && !before.deletedAt ? def.agenda(before) : undefined;
+  const next = after && !after.deletedAt ? def.agenda(after) : undefined;
+  return { ...(next ? { agendaPut: next } : {}), ...(old ? { agendaRemoved: { ownerId: old.ownerId, at: old.at } } : {}) };
+}
+
 /** Whether the actor may read a record (a link's target must be one they can see). */
 const canRead = (p: Actor, deps: RecordDeps) => {
   const vis = visibility(p, deps);
@@ -450,6 +458,7 @@ export async function createRecord(def: EntityDefinition, p: Actor, body: unknow
       : {}),
     ...relationLinkChanges(def, custom, undefined, record),
     ...(def.history ? { history: def.history(undefined, record, at, actorOf(p)) } : {}),
+    ...agendaChange(def, undefined, record),
   }, deps);
   return hideCustom(custom, p, redact(p, def.type, record));
 }
@@ -569,6 +578,7 @@ export async function commitChange(
     ...(options.counters ? { counters: options.counters } : {}),
     ...relationLinkChanges(def, custom, current, record),
     ...(def.history ? { history: def.history(current, record, now.toISOString(), actorOf(p)) } : {}),
+    ...agendaChange(def, current, record),
   };
   if (def.parent) {
     const before = current[def.parent.field];
@@ -609,6 +619,7 @@ export async function deleteRecord(def: EntityDefinition, p: Actor, id: string, 
     event: event(def, p, 'deleted', record, now, deps),
     ...(def.parent && typeof parentId === 'string' ? { linkRemoved: { parentType: def.parent.type, parentId } } : {}),
     ...relationLinkChanges(def, await customFieldsOf(def, p, deps), current, undefined),
+    ...agendaChange(def, current, undefined),
   }, deps, current);
 }
 
@@ -634,6 +645,7 @@ export async function restoreRecord(def: EntityDefinition, p: Actor, id: string,
     event: event(def, p, 'restored', record, now, deps),
     ...(def.parent && parentLive ? { linkPut: { parentType: def.parent.type, parentId: parentId as string, summary: linkSummary(def, record) } } : {}),
     ...(await liveRelationLinks(def, p, record, deps)),
+    ...agendaChange(def, undefined, record),
   }, deps, current);
   return redact(p, def.type, record);
 }

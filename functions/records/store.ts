@@ -98,7 +98,13 @@ export interface ChangeSet {
   aggregates?: AggregateDelta[];
   /** History entries in the record's partition (EntityDefinition.history). */
   history?: HistoryEntry[];
+  /** The record's agenda item (EntityDefinition.agenda): put, and the one it replaces removed. */
+  agendaPut?: AgendaEntry;
+  agendaRemoved?: Pick<AgendaEntry, 'ownerId' | 'at'>;
 }
+
+/** An item on a user's agenda (`keys.agenda`): the record's id and what a calendar shows of it. */
+export interface AgendaEntry { ownerId: string; at: string; summary: Record<string, unknown> }
 
 /** A user of the tenant as the directory keeps them (functions/users/directory.ts reads and writes it). */
 export interface DirectoryUser {
@@ -189,6 +195,8 @@ export interface RecordStore {
   findByToken(tenantId: string, type: string, token: string): Promise<StoredRecord[]>;
   /** A record's history series (`kind`), newest first: one Query of its partition. */
   history?(tenantId: string, type: string, id: string, kind: string, limit: number): Promise<HistoryEntry[]>;
+  /** A user's agenda items from `from` (inclusive) to `to` (exclusive), by time: one Query. */
+  agenda?(tenantId: string, userId: string, from: string, to: string, limit: number): Promise<(AgendaEntry['summary'] & { id: string; at: string })[]>;
   /** The aggregate items of a scope whose key starts with `prefix` (a forecast's period): one Query. */
   aggregateItems?(tenantId: string, scope: string, prefix: string): Promise<Record<string, unknown>[]>;
   /** A saved view of an object (`?view=`), if the store keeps views (functions/views). */

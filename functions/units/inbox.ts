@@ -5,6 +5,7 @@ import { handler as markNotificationRead } from '../notifications/read.ts';
 import { listTasks } from '../notifications/store.ts';
 import { activityEntity } from '../activities/entity.ts';
 import { record } from '../records/handlers.ts';
+import { activityHandlers } from '../activities/handlers.ts';
 
 /** Deploy unit `inbox`: the bell and the signed-in user's tasks. */
 export const routes: RouteTable = {
@@ -22,6 +23,10 @@ export const routes: RouteTable = {
   'POST /api/activities/{id}/restore': record.restore(activityEntity),
   'GET /api/activities/{id}/timeline': record.timeline(activityEntity),
   'GET /api/activities/{id}/audit': record.audit(activityEntity),
+  /** My day and the calendar feed (functions/activities/handlers.ts). */
+  'GET /api/my-day': activityHandlers.myDay,
+  'POST /api/my-day/calendar-feed': activityHandlers.rotateFeed,
+  'GET /api/calendar/{feed}': activityHandlers.feed,
 };
 
 export const handler = unitHandler(routes);

@@ -116,4 +116,43 @@ describe('activities on records', () => {
     const bell = (await rep('GET', '/api/notifications')).body.items.filter((n: any) => n.kind === 'activity-reminder' && n.subject.id === task.body.id);
     expect(bell).toHaveLength(1);
   });
+
+  it('My day has the overdue and today\'s tasks and the coming meetings; the calendar feed serves them at a secret address', async () => {
+    const now = await runtimeNow();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const late = await rep('POST', '/api/activities', { type: 'task', subject: `Overdue ${tag}`, dueAt: iso(now - 3 * 86400_000), relatedTo: [{ object: 'opportunities', id: dealId }] });
+    const meet = await rep('POST', '/api/activities', { type: 'meeting', subject: `Demo, 会议 ${tag}`, startAt: iso(now + 86400_000), endAt: iso(now + 86400_000 + 3600_000) });
+    const doneLate = await rep('POST', '/api/activities', { type: 'task', subject: `Done already ${tag}`, dueAt: iso(now - 2 * 86400_000), done: true });
+    expect([late.status, meet.status, doneLate.status]).toEqual([201, 201, 201]);
+
+    const day = await rep('GET', '/api/my-day');
+    expect(day.status).toBe(200);
+    expect(day.body.timeZone).toBe('Asia/Shanghai');
+    const names = (list: any[]) => list.map((a) => a.name);
+    expect(names(day.body.overdue)).toContain(`Overdue ${tag}`);
+    expect(names(day.body.overdue)).not.toContain(`Done already ${tag}`);
+    expect(names(day.body.meetings)).toContain(`Demo, 会议 ${tag}`);
+    expect(day.body.week.days).toHaveLength(7);
+    // rep2 sees none of rep1's agenda.
+    expect(names((await rep2('GET', '/api/my-day')).body.overdue)).not.toContain(`Overdue ${tag}`);
+    // Done moves it off the overdue list.
+    expect((await rep('PATCH', `/api/activities/${late.body.id}`, { done: true }, { 'if-match': '"1"' })).status).toBe(200);
+    expect(names((await rep('GET', '/api/my-day')).body.overdue)).not.toContain(`Overdue ${tag}`);
+    expect((await rep('GET', '/api/my-day?week=2026-13-01')).status).toBe(400);
+
+    const first = await rep('POST', '/api/my-day/calendar-feed');
+    expect(first.status).toBe(201);
+    expect(first.body.feedPath).toMatch(/^\/api\/calendar\/[A-Za-z0-9_-]{32}$/);
+    const ics = await fetch(`${baseUrl()}${first.body.feedPath}`);
+    expect([ics.status, ics.status === 200 ? '' : await ics.clone().text()]).toEqual([200, '']);
+    expect(ics.headers.get('content-type')).toContain('text/calendar');
+    const text = await ics.text();
+    expect(text.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
+    expect(text).toContain(`SUMMARY:Demo\\, 会议 ${tag}`);
+    expect(text).toContain(`UID:${meet.body.id}@`);
+    const second = await rep('POST', '/api/my-day/calendar-feed');
+    expect((await fetch(`${baseUrl()}${first.body.feedPath}`)).status).toBe(404);
+    expect((await fetch(`${baseUrl()}${second.body.feedPath}`)).status).toBe(200);
+    expect((await fetch(`${baseUrl()}/api/calendar/not-a-feed-at-all-no-no`)).status).toBe(404);
+  });
 });
