@@ -32,6 +32,8 @@ export interface ActivityInput {
 }
 export interface Activity extends ActivityInput {
   id: string;
+  /** On an agenda item (My day): the activity's type as `type` is the item's kind. */
+  activityType?: ActivityType;
   name: string;
   ownerId: string;
   version: number;
@@ -57,7 +59,7 @@ export interface MyDay {
   todayTasks: Activity[];
   meetings: Activity[];
   week: { start: string; days: { date: string; items: Activity[] }[] };
-  feedUrl?: string;
+  feed?: { active: boolean };
 }
 
 const seg = (s: string) => encodeURIComponent(s);
@@ -71,5 +73,5 @@ export const activitiesApi = {
     api.get<Page<ActivityLink>>(`/api/${seg(object)}/${seg(id)}/related/activities`, { limit: '50', ...(cursor ? { cursor } : {}) }).then((r) => r.data),
   myDay: (week?: string) => api.get<MyDay>('/api/my-day', week ? { week } : undefined).then((r) => r.data),
   /** A new secret calendar-feed address (the old one stops working). */
-  rotateFeed: () => api.post<{ feedUrl: string }>('/api/my-day/calendar-feed').then((r) => r.data),
+  rotateFeed: () => api.post<{ feedPath: string }>('/api/my-day/calendar-feed').then((r) => r.data),
 };

@@ -5,7 +5,7 @@
  */
 export default {
   activities: {
-    title: 'Activity',
+    title: 'Log or plan',
     types: { call: 'Call', email: 'Email', meeting: 'Meeting', note: 'Note', task: 'Task' },
     subject: 'Subject',
     subjectRequired: 'Say what it is about',

@@ -3,7 +3,7 @@ import type en from './activities.en';
 /** 记录页上的活动编辑器、“我的一天”和日历订阅的简体中文文案。键与 activities.en.ts 完全一致（类型检查）。 */
 const zhCN: typeof en = {
   activities: {
-    title: '活动',
+    title: '记录或安排',
     types: { call: '电话', email: '邮件', meeting: '会议', note: '备注', task: '任务' },
     subject: '主题',
     subjectRequired: '请填写主题',

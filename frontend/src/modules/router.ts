@@ -56,6 +56,12 @@ export const appRoutes: RouteRecordRaw[] = [
     component: withMessages('forecast', () => import('@/views/forecast/ForecastPage.vue')),
     meta: { menu: { title: 'pipelineMenu.forecast', icon: 'TrendCharts', order: 32 } },
   },
+  {
+    path: 'my-day',
+    name: 'my-day',
+    component: () => import('@/views/activities/MyDay.vue'),
+    meta: { menu: { title: 'myDay.menu', icon: 'Calendar', order: 3 } },
+  },
   // --- end sales pipeline ---
   // Leads (SFA-1/2/3/5) and the lead admin pages; `group: 'admin'` puts an entry in the "Admin" submenu and
   // `can` names the capability (GET /api/me → can, from the server's policy) a person needs to see it.
