@@ -117,6 +117,8 @@ export const routes: readonly RouteDeclaration[] = [
   route('assignment-rules-get', 'settings', 'GET', '/api/assignment-rules', read),
   route('assignment-rules-put', 'settings', 'PUT', '/api/assignment-rules', write),
   route('assignment-rules-test', 'settings', 'POST', '/api/assignment-rules/test', read),
+  route('settings-follow-up-get', 'settings', 'GET', '/api/settings/follow-up', read),
+  route('settings-follow-up-put', 'settings', 'PUT', '/api/settings/follow-up', write),
   route('metadata-get', 'settings', 'GET', '/api/metadata', read),
   route('metadata-openapi', 'settings', 'GET', '/api/metadata/openapi.json', read),
   route('metadata-objects-create', 'settings', 'POST', '/api/metadata/objects', write),

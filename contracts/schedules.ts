@@ -9,6 +9,8 @@ export const scheduleTargetNames = {
   forecastEmail: 'forecast-email',
   /** Fires at an activity's reminder time (SFA-5): a one-time schedule per activity. */
   activityReminder: 'activity-reminder',
+  /** Fires when a watched record has gone quiet for the tenant's follow-up days (SFA-6): one per record, moved by activity. */
+  followUpCheck: 'follow-up-check',
 } as const;
 
 /** Environment variable under which a schedule target's Lambda ARN reaches the functions that create schedules. */

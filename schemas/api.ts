@@ -1,3 +1,4 @@
+import { followUpSettings } from './follow-up.ts';
 import { activity, activityCreate, activityUpdate, myDayQuery } from './activity.ts';
 import * as z from 'zod/mini';
 import { account, accountCreate, accountUpdate } from './account.ts';
@@ -109,6 +110,8 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'notifications-list': { summary: 'My notifications, newest first, with the unread count', tag: 'notifications' },
   'notifications-read': { summary: 'Mark a notification read', tag: 'notifications', status: 204 },
   'tasks-list': { summary: 'My open tasks by due date', tag: 'tasks' },
+  'settings-follow-up-get': { summary: 'The follow-up watchdog\'s settings: days without activity before the owner and their manager are alerted, and the shared pool\'s', tag: 'settings', response: followUpSettings },
+  'settings-follow-up-put': { summary: 'Change the follow-up settings (admins); they apply from each record\'s next activity', tag: 'settings', request: followUpSettings, response: followUpSettings },
   'my-day': { summary: 'My day: overdue and today\'s tasks, meetings in the coming week, and the days of a week (?week=YYYY-MM-DD picks its Monday), in my time zone', tag: 'activities', query: myDayQuery },
   'calendar-feed-rotate': { summary: 'A new secret address of my calendar feed (iCalendar); the old address stops working', tag: 'activities', status: 201, response: z.object({ feedPath: z.string() }) },
   'calendar-feed': { summary: 'A user\'s tasks and meetings as an iCalendar feed, at the secret address (public: for Outlook and Google Calendar)', tag: 'activities' },

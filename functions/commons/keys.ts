@@ -42,6 +42,10 @@ export const keys = {
   agenda: (tenantId: string, userId: string) => `T#${tenantId}#agenda#${userId}`,
   agendaSk: (at: string, id: string) => `${at}#${id}`,
 
+  /** The follow-up watchdog's state of watched records (SFA-6): sk `<type>#<id>`, holding the last activity's time. */
+  followUp: (tenantId: string) => `T#${tenantId}#followup`,
+  followUpSk: (type: string, id: string) => `${type}#${id}`,
+
   // --- aggregates -------------------------------------------------------------------------------------
   /**
    * Aggregate items of a tenant kept in the write transactions (`scope` e.g. `forecast`): sk chosen by the

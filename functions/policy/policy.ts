@@ -48,7 +48,7 @@ export type Action =
   | 'lead:claim' | 'lead:log-activity' | 'lead:convert'
   | 'partners:manage'
   | 'forms:read' | 'forms:manage'
-  | 'assignment-rules:read' | 'assignment-rules:manage'
+  | 'assignment-rules:read' | 'assignment-rules:manage' | 'follow-up:manage'
   /** Everyone's name and role (owner pickers). */
   | 'users:list'
   /** Workload (open leads), away flag and reporting line of others. */
@@ -233,6 +233,7 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, field
     case 'assignment-rules:read':
       return managerOrAdmin(role);
     case 'assignment-rules:manage':
+    case 'follow-up:manage':
       return role === 'admin';
     case 'users:list':
       return true;
@@ -296,6 +297,7 @@ const WHY: Partial<Record<Action, string>> = {
   'forms:manage': 'Only admins and marketers build forms.',
   'assignment-rules:read': 'Only managers and admins see assignment rules.',
   'assignment-rules:manage': 'Only admins edit assignment rules.',
+  'follow-up:manage': 'Only admins change the follow-up settings.',
   'users:update': 'You may only change your own settings; a manager may mark their team away.',
   'metadata:manage': 'Only admins change objects and fields.',
   'custom-field:write': 'Your role may not set these fields.',

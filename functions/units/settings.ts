@@ -1,3 +1,4 @@
+import { followUpHandlers } from '../follow-up/handlers.ts';
 import { unitHandler, type RouteTable } from '#commons/router.ts';
 import { getAssignmentRules } from '../assignment/get-rules.ts';
 import { putAssignmentRules } from '../assignment/put-rules.ts';
@@ -19,6 +20,9 @@ export const routes: RouteTable = {
   'POST /api/partners/{id}/rotate-secret': rotatePartnerSecret,
   'GET /api/assignment-rules': getAssignmentRules,
   'PUT /api/assignment-rules': putAssignmentRules,
+  /** The follow-up watchdog's settings (SFA-6). */
+  'GET /api/settings/follow-up': followUpHandlers.get,
+  'PUT /api/settings/follow-up': followUpHandlers.put,
   'POST /api/assignment-rules/test': testAssignmentRules,
   /** Objects and fields as data: every signed-in user reads, admins change custom fields. */
   'GET /api/metadata': metadata.describe,

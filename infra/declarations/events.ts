@@ -90,12 +90,25 @@ export const rules: readonly RuleDeclaration[] = [
     retryAttempts: 8,
     maxEventAgeSeconds: 3600,
   },
+  {
+    name: 'follow-up-watchdog',
+    description: 'SFA-6: a lead\'s or an open deal\'s follow-up timer starts with it and moves with each activity logged on it',
+    eventPattern: {
+      source: [EVENT_SOURCE],
+      'detail-type': detailTypes('activity.created', 'lead.created', 'lead.assigned', 'lead.contacted', 'lead.activity-logged', 'opportunity.created', 'opportunity.stage_changed'),
+    },
+    target: { name: 'follow-up-watchdog', entry: 'functions/follow-up/watchdog.ts', access: { table: 'readwrite', schedules: true }, timeoutSeconds: 30 },
+    retryAttempts: 8,
+    maxEventAgeSeconds: 3600,
+  },
 ];
 
 /** Targets of one-time schedules that functions create at run time (e.g. call-back timers). */
 export const scheduleTargets: readonly FunctionDeclaration[] = [
   { name: scheduleTargetNames.leadCallbackCheck, entry: 'functions/leads/callback-check.ts', access: { table: 'readwrite' }, timeoutSeconds: 30 },
   // Each tenant's weekly forecast email (functions/forecast/schedule.ts makes the schedule).
+  // A watched record gone quiet (functions/follow-up/watchdog.ts makes the schedule).
+  { name: scheduleTargetNames.followUpCheck, entry: 'functions/follow-up/check.ts', access: { table: 'readwrite', sendEmail: true }, timeoutSeconds: 30 },
   // An activity's reminder (functions/activities/reminders.ts makes the schedule).
   { name: scheduleTargetNames.activityReminder, entry: 'functions/activities/reminder-fire.ts', access: { table: 'readwrite', sendEmail: true }, timeoutSeconds: 30 },
   { name: scheduleTargetNames.forecastEmail, entry: 'functions/forecast/email-job.ts', access: { table: 'readwrite', sendEmail: true }, timeoutSeconds: 300, memoryMb: 512 },

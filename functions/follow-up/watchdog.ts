@@ -1,0 +1,72 @@
+import type { EventBridgeEvent } from 'aws-lambda';
+import { ConflictException, CreateScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import { config } from '#commons/config.ts';
+import { logger } from '#commons/logger.ts';
+import { correlationId, withObservability } from '#commons/observability.ts';
+import { parseEvent } from '#contracts/events.ts';
+import { scheduleTargetNames } from '#contracts/schedules.ts';
+import { recordTypeOf } from '#schemas/metadata.ts';
+import { advanceFollowUp, loadFollowUpSettings } from './store.ts';
+
+/**
+ * Where follow-up timers are set (SFA-6): one Scheduler one-time schedule per watched record (a lead, an
+ * opportunity), `follow-up-<id>`, at its last activity + the tenant's `alertAfterDays`. A new record starts its
+ * timer; each activity logged on it (an activity's `relatedTo`, a lead's logged contact) moves it. No nightly
+ * scan: the schedule fires exactly when the record has gone quiet (functions/follow-up/check.ts decides then).
+ */
+const scheduler = new SchedulerClient({});
+export const followUpScheduleName = (id: string) => `follow-up-${id}`;
+const DAY_MS = 86400_000;
+
+export interface FollowUpInput { tenantId: string; type: string; id: string; since: string }
+
+/** Which records an event is activity on, and from when (leads and opportunities; accounts through their deals). */
+export function watchedBy(event: { name: string; occurredAt: string; subject: { type: string; id: string }; data: Record<string, unknown> }): { type: string; id: string; since: string }[] {
+  const { name, data, subject } = event;
+  if (name === 'activity.created') {
+    const refs = Array.isArray(data.relatedTo) ? (data.relatedTo as { object: string; id: string }[]) : [];
+    return refs.map((r) => ({ type: recordTypeOf(r.object), id: r.id, since: event.occurredAt })).filter((r) => r.type === 'lead' || r.type === 'opportunity');
+  }
+  if (['lead.created', 'lead.assigned', 'lead.contacted', 'lead.activity-logged', 'opportunity.created', 'opportunity.stage_changed'].includes(name)) {
+    return [{ type: subject.type, id: subject.id, since: event.occurredAt }];
+  }
+  return [];
+}
+
+async function putSchedule(input: FollowUpInput, at: Date): Promise<void> {
+  const { groupName, roleArn } = config.schedules();
+  const request = {
+    Name: followUpScheduleName(input.id), GroupName: groupName,
+    ScheduleExpression: `at(${at.toISOString().slice(0, 19)})`, ScheduleExpressionTimezone: 'UTC',
+    FlexibleTimeWindow: { Mode: 'OFF' as const }, ActionAfterCompletion: 'DELETE' as const,
+    Target: {
+      Arn: config.scheduleTargetArn(scheduleTargetNames.followUpCheck), RoleArn: roleArn,
+      Input: JSON.stringify({ ...input, ...(correlationId() ? { correlationId: correlationId() } : {}) }),
+      RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+    },
+  };
+  try {
+    await scheduler.send(new CreateScheduleCommand(request));
+  } catch (error) {
+    if (!(error instanceof ConflictException)) throw error;
+    await scheduler.send(new UpdateScheduleCommand(request));
+  }
+}
+
+const FOLLOWED = ['activity.created', 'lead.created', 'lead.assigned', 'lead.contacted', 'lead.activity-logged', 'opportunity.created', 'opportunity.stage_changed'] as const;
+
+async function onEvent(event: EventBridgeEvent<string, unknown>): Promise<void> {
+  const d = parseEvent(event.detail, FOLLOWED);
+  const watched = watchedBy({ name: d.name, occurredAt: d.occurredAt, subject: d.subject, data: d.data as Record<string, unknown> });
+  if (!watched.length) return;
+  const settings = await loadFollowUpSettings(d.tenantId);
+  for (const w of watched) {
+    // Only forward in time: a late or repeated event leaves a newer timer where it is.
+    if (!(await advanceFollowUp(d.tenantId, w.type, w.id, w.since))) continue;
+    await putSchedule({ tenantId: d.tenantId, ...w }, new Date(Date.parse(w.since) + settings.alertAfterDays * DAY_MS));
+  }
+  await logger.info('follow-up timers moved', { event: d.name, records: watched.length });
+}
+
+/** The Lambda handler of the `follow-up-watchdog` rule. */
+export const handler = withObservability(onEvent);

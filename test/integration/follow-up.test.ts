@@ -1,0 +1,76 @@
+import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { advanceClock, api, baseUrl, login, sentMail, unique, until, type ApiCall } from '../support/client.ts';
+
+/**
+ * Issue 8, the follow-up watchdog (SFA-6) through the local runtime: each open deal has one Scheduler
+ * schedule at its last activity + the tenant's days, started with it and moved by each activity logged on it;
+ * when the clock passes it the owner and the owner's manager are alerted once per lapse, by email and in the bell.
+ */
+let admin: ApiCall;
+let rep: ApiCall;
+let scheduler: SchedulerClient;
+const tag = unique();
+const schedule = (id: string) => scheduler.send(new GetScheduleCommand({ Name: `follow-up-${id}`, GroupName: 'cirrus-local-schedules' })).catch((e) => e as Error);
+const at = (s: unknown) => (s instanceof Error ? undefined : String((s as any).ScheduleExpression));
+/** Tokens last an hour: after the clock moves days on, sign in again. */
+const signInAgain = async () => { rep = api(await login('rep1@demo.local')); };
+const mailsAbout = async (email: string, name: string) => (await sentMail(email)).filter((m) => m.Subject.includes(name));
+
+beforeAll(async () => {
+  [admin, rep] = await Promise.all([api(await login('admin@demo.local')), api(await login('rep1@demo.local'))]);
+  scheduler = new SchedulerClient({ endpoint: baseUrl(), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+});
+
+describe('the follow-up watchdog', () => {
+  it('settings: 3 days by default, the pool off; admins change them; bad values answer 400 naming each field', async () => {
+    const got = await rep('GET', '/api/settings/follow-up');
+    expect(got.body).toMatchObject({ alertAfterDays: 3, poolAfterDays: null, claimLimit: 20 });
+    expect((await rep('PUT', '/api/settings/follow-up', { alertAfterDays: 3, poolAfterDays: null, claimLimit: 20 })).status).toBe(403);
+    const bad = await admin('PUT', '/api/settings/follow-up', { alertAfterDays: 0, poolAfterDays: 'soon', claimLimit: 20 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: any) => e.path).sort()).toEqual(['alertAfterDays', 'poolAfterDays']);
+    expect((await admin('PUT', '/api/settings/follow-up', { alertAfterDays: 3, poolAfterDays: null, claimLimit: 20 })).status).toBe(200);
+  });
+
+  it('a quiet deal alerts its owner and their manager once; an activity on another deal moves that one\'s timer', async () => {
+    const quiet = (await rep('POST', '/api/opportunities', { name: `Quiet deal ${tag}`, closeDate: '2031-09-30' })).body;
+    const busy = (await rep('POST', '/api/opportunities', { name: `Busy deal ${tag}`, closeDate: '2031-09-30' })).body;
+    const firstQuiet = at(await until(() => schedule(quiet.id), (s) => !(s instanceof Error)));
+    const firstBusy = at(await until(() => schedule(busy.id), (s) => !(s instanceof Error)));
+    expect(firstQuiet).toBe(`at(${new Date(Date.parse(quiet.createdAt) + 3 * 86400_000).toISOString().slice(0, 19)})`);
+
+    await advanceClock(2 * 86400);
+    await signInAgain();
+    const call = await rep('POST', '/api/activities', { type: 'call', subject: `Check-in ${tag}`, done: true, relatedTo: [{ object: 'opportunities', id: busy.id }] });
+    expect(call.status).toBe(201);
+    const moved = at(await until(() => schedule(busy.id), (s) => at(s) !== firstBusy));
+    expect(moved).toBe(`at(${new Date(Date.parse(call.body.createdAt) + 3 * 86400_000).toISOString().slice(0, 19)})`);
+
+    await advanceClock(86400 + 120);
+    await signInAgain();
+    await until(() => mailsAbout('manager@demo.local', `Quiet deal ${tag}`), (m) => m.length > 0);
+    expect(await mailsAbout('rep1@demo.local', `Quiet deal ${tag}`)).toHaveLength(1);
+    expect(await mailsAbout('manager@demo.local', `Quiet deal ${tag}`)).toHaveLength(1);
+    expect((await mailsAbout('rep1@demo.local', `Quiet deal ${tag}`))[0].Subject).toBe(`跟进提醒：商机「Quiet deal ${tag}」已 3 天没有活动`);
+    expect(await mailsAbout('rep1@demo.local', `Busy deal ${tag}`)).toHaveLength(0);
+    const bell = (await rep('GET', '/api/notifications')).body.items.filter((n: any) => n.kind === 'follow-up-overdue' && n.subject.id === quiet.id);
+    expect(bell).toHaveLength(1);
+
+    // Two days on, the busy deal has gone quiet too; the quiet one is not alerted again for the same lapse.
+    await advanceClock(2 * 86400);
+    await until(() => mailsAbout('rep1@demo.local', `Busy deal ${tag}`), (m) => m.length > 0);
+    expect(await mailsAbout('rep1@demo.local', `Busy deal ${tag}`)).toHaveLength(1);
+    expect(await mailsAbout('rep1@demo.local', `Quiet deal ${tag}`)).toHaveLength(1);
+  });
+
+  it('a won deal is not watched any more', async () => {
+    await signInAgain();
+    const won = (await rep('POST', '/api/opportunities', { name: `Won deal ${tag}`, closeDate: '2031-09-30', amount: { amount: 100, currency: 'CNY' } })).body;
+    await until(() => schedule(won.id), (s) => !(s instanceof Error));
+    expect((await rep('PATCH', `/api/opportunities/${won.id}`, { stage: 'won' }, { 'if-match': '"1"' })).status).toBe(200);
+    await advanceClock(4 * 86400);
+    await advanceClock(60);
+    expect(await mailsAbout('rep1@demo.local', `Won deal ${tag}`)).toHaveLength(0);
+  });
+});
