@@ -6,6 +6,8 @@ import zhCN from '../../frontend/src/locales/objects.zh-CN.ts';
 import appEn from '../../frontend/src/locales/en.ts';
 import leadsEn from '../../frontend/src/locales/leads.en.ts';
 import formsEn from '../../frontend/src/locales/forms.en.ts';
+import activitiesEn from '../../frontend/src/locales/activities.en.ts';
+import activitiesZh from '../../frontend/src/locales/activities.zh-CN.ts';
 import { OPS_BY_TYPE } from '../../frontend/src/components/fields/ops.ts';
 import { FIELD_TYPES, STANDARD_OBJECTS } from '../../schemas/metadata.ts';
 import { routes } from '../../contracts/routes.ts';
@@ -32,6 +34,18 @@ describe('generic record page messages', () => {
     for (const [k, v] of Object.entries({ ...enKeys, ...zhKeys })) expect(v, k).not.toMatch(/[@|]/);
   });
 
+  it('the activity composer and My day: zh-CN and en have the same keys and placeholders, none empty', () => {
+    const e = flatten(activitiesEn as Tree);
+    const z = flatten(activitiesZh as Tree);
+    expect(Object.keys(z).sort()).toEqual(Object.keys(e).sort());
+    const params = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const k of Object.keys(e)) {
+      expect(z[k]!.trim(), k).not.toBe('');
+      expect(params(z[k]!), k).toEqual(params(e[k]!));
+    }
+    for (const ns of Object.keys(activitiesEn)) for (const other of [appEn, leadsEn, formsEn, en]) expect(Object.keys(other)).not.toContain(ns);
+  });
+
   it('does not collide with the other namespaces', () => {
     for (const ns of Object.keys(en)) for (const other of [appEn, leadsEn, formsEn]) expect(Object.keys(other)).not.toContain(ns);
   });
@@ -49,9 +63,10 @@ describe('generic record page messages', () => {
   });
 
   it('every static key the object pages and field components use exists', () => {
-    const all = { ...flatten(appEn as Tree), ...flatten(leadsEn as Tree), ...flatten(formsEn as Tree), ...enKeys };
+    const all = { ...flatten(appEn as Tree), ...flatten(leadsEn as Tree), ...flatten(formsEn as Tree), ...flatten(activitiesEn as Tree), ...enKeys };
     const files = [
       ...readdirSync(join(web, 'views/objects')).map((f) => join(web, 'views/objects', f)),
+      ...readdirSync(join(web, 'views/activities')).map((f) => join(web, 'views/activities', f)),
       ...readdirSync(join(web, 'components/fields')).map((f) => join(web, 'components/fields', f)),
     ];
     const used = files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/\bte?\(\s*'([A-Za-z0-9_.-]+)'/g)].map((m) => m[1]!));
