@@ -130,6 +130,10 @@ export const eventCatalogue = {
   ...recordEvents('opportunity', 'opportunity', opportunityData),
   ...recordEvents('lead', 'lead', leadData),
   ...recordEvents('activity', 'activity (call, meeting, email, note or task)', activityData),
+  'opportunity.released': v1('The deal went to the shared pool (no activity for the tenant\'s pool days, or its owner released it): `ownerId` is `pool`, `pooledFrom` the previous owner.', event(opportunityData)),
+  'opportunity.claimed': v1('A rep claimed the deal from the shared pool: `ownerId` and `claimedBy` name them.', event(opportunityData)),
+  'lead.released': v1('The lead went to the shared pool (no activity for the tenant\'s pool days, or its owner released it).', event(leadData)),
+  'lead.claimed': v1('A rep claimed the lead from the shared pool.', event(leadData)),
   'opportunity.stage_changed': v1(
     'An opportunity moved to another stage (or pipeline); `changes` names every field of the change, `data` is the deal after it (its stage, probability, and closedAt when won or lost). The stage history holds from, to, who, when and the time in the stage before.',
     event(opportunityData),

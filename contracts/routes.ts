@@ -93,6 +93,8 @@ export const routes: readonly RouteDeclaration[] = [
 
   ...recordRoutes('opportunities', 'sales'),
   route('opportunities-stage-history', 'sales', 'GET', '/api/opportunities/{id}/stage-history', read),
+  route('opportunities-claim', 'sales', 'POST', '/api/opportunities/{id}/claim', write),
+  route('opportunities-release', 'sales', 'POST', '/api/opportunities/{id}/release', write),
   route('pipelines-list', 'sales', 'GET', '/api/pipelines', read),
   route('pipelines-create', 'sales', 'POST', '/api/pipelines', write),
   route('pipelines-put', 'sales', 'PUT', '/api/pipelines/{id}', write),
@@ -106,6 +108,7 @@ export const routes: readonly RouteDeclaration[] = [
 
   ...recordRoutes('leads', 'leads'),
   route('leads-claim', 'leads', 'POST', '/api/leads/{id}/claim', write),
+  route('leads-release', 'leads', 'POST', '/api/leads/{id}/release', write),
   route('leads-activities', 'leads', 'POST', '/api/leads/{id}/activities', write),
   route('leads-convert', 'leads', 'POST', '/api/leads/{id}/convert', write),
 

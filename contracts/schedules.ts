@@ -11,6 +11,8 @@ export const scheduleTargetNames = {
   activityReminder: 'activity-reminder',
   /** Fires when a watched record has gone quiet for the tenant's follow-up days (SFA-6): one per record, moved by activity. */
   followUpCheck: 'follow-up-check',
+  /** Releases a record to the shared pool after the tenant's pool days without activity (SFA-6). */
+  poolRelease: 'pool-release',
 } as const;
 
 /** Environment variable under which a schedule target's Lambda ARN reaches the functions that create schedules. */

@@ -1,11 +1,8 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import {
-  ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient, UpdateScheduleCommand,
-} from '@aws-sdk/client-scheduler';
 import { systemClock } from '#commons/clock.ts';
-import { config } from '#commons/config.ts';
 import { logger } from '#commons/logger.ts';
-import { correlationId, withObservability } from '#commons/observability.ts';
+import { withObservability } from '#commons/observability.ts';
+import { deleteSchedule, putTimer } from '#commons/schedules.ts';
 import { parseEvent } from '#contracts/events.ts';
 import { scheduleTargetNames } from '#contracts/schedules.ts';
 import { recordDeps } from '../records/deps.ts';
@@ -19,8 +16,6 @@ import type { RecordStore } from '../records/store.ts';
  * UpdateSchedule); any other (done, deleted, reminder cleared or passed) has none. The firing is checked
  * again against the activity (functions/activities/reminder-fire.ts) and delivered once per reminder time.
  */
-const scheduler = new SchedulerClient({});
-
 export const reminderScheduleName = (activityId: string) => `activity-reminder-${activityId}`;
 
 export interface ReminderInput {
@@ -36,42 +31,12 @@ export function wantedReminder(activity: Record<string, unknown> | undefined, no
   return Date.parse(activity.remindAt) > now.getTime() ? activity.remindAt : undefined;
 }
 
-function scheduleRequest(input: ReminderInput) {
-  const { groupName, roleArn } = config.schedules();
-  return {
-    Name: reminderScheduleName(input.activityId),
-    GroupName: groupName,
-    ScheduleExpression: `at(${new Date(input.remindAt).toISOString().slice(0, 19)})`,
-    ScheduleExpressionTimezone: 'UTC',
-    FlexibleTimeWindow: { Mode: 'OFF' as const },
-    ActionAfterCompletion: 'DELETE' as const,
-    Target: {
-      Arn: config.scheduleTargetArn(scheduleTargetNames.activityReminder),
-      RoleArn: roleArn,
-      Input: JSON.stringify({ ...input, ...(correlationId() ? { correlationId: correlationId() } : {}) }),
-      RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
-    },
-  };
-}
-
 /** Creates the schedule, or moves it when it exists (a changed reminder time). */
 export async function putReminderSchedule(input: ReminderInput): Promise<void> {
-  const request = scheduleRequest(input);
-  try {
-    await scheduler.send(new CreateScheduleCommand(request));
-  } catch (error) {
-    if (!(error instanceof ConflictException)) throw error;
-    await scheduler.send(new UpdateScheduleCommand(request));
-  }
+  await putTimer(reminderScheduleName(input.activityId), scheduleTargetNames.activityReminder, input.remindAt, { ...input });
 }
 
-export async function deleteReminderSchedule(activityId: string): Promise<void> {
-  try {
-    await scheduler.send(new DeleteScheduleCommand({ Name: reminderScheduleName(activityId), GroupName: config.schedules().groupName }));
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-  }
-}
+export const deleteReminderSchedule = (activityId: string) => deleteSchedule(reminderScheduleName(activityId));
 
 /** Makes the activity's reminder schedule match the activity as stored now. */
 export async function syncReminder(store: RecordStore, tenantId: string, activityId: string, now: Date): Promise<'scheduled' | 'cleared'> {

@@ -45,6 +45,8 @@ export const keys = {
   /** The follow-up watchdog's state of watched records (SFA-6): sk `<type>#<id>`, holding the last activity's time. */
   followUp: (tenantId: string) => `T#${tenantId}#followup`,
   followUpSk: (type: string, id: string) => `${type}#${id}`,
+  /** In the same partition: how many records a rep holds that they claimed from the shared pool (`claimed`). */
+  poolClaimsSk: (userId: string) => `claims#${userId}`,
 
   // --- aggregates -------------------------------------------------------------------------------------
   /**

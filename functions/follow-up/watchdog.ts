@@ -1,8 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { ConflictException, CreateScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
-import { config } from '#commons/config.ts';
 import { logger } from '#commons/logger.ts';
-import { correlationId, withObservability } from '#commons/observability.ts';
+import { withObservability } from '#commons/observability.ts';
+import { putTimer } from '#commons/schedules.ts';
 import { parseEvent } from '#contracts/events.ts';
 import { scheduleTargetNames } from '#contracts/schedules.ts';
 import { recordTypeOf } from '#schemas/metadata.ts';
@@ -10,13 +9,16 @@ import { advanceFollowUp, loadFollowUpSettings } from './store.ts';
 
 /**
  * Where follow-up timers are set (SFA-6): one Scheduler one-time schedule per watched record (a lead, an
- * opportunity), `follow-up-<id>`, at its last activity + the tenant's `alertAfterDays`. A new record starts its
+ * opportunity), `follow-up-<id>`, at its last activity + the tenant's `alertAfterDays`, and with the shared pool on
+ * `pool-release-<id>` at its last activity + `poolAfterDays` (functions/follow-up/pool.ts). A new record starts its
  * timer; each activity logged on it (an activity's `relatedTo`, a lead's logged contact) moves it. No nightly
  * scan: the schedule fires exactly when the record has gone quiet (functions/follow-up/check.ts decides then).
  */
-const scheduler = new SchedulerClient({});
 export const followUpScheduleName = (id: string) => `follow-up-${id}`;
 const DAY_MS = 86400_000;
+export const poolScheduleName = (id: string) => `pool-release-${id}`;
+
+const FOLLOWED = ['activity.created', 'lead.created', 'lead.assigned', 'lead.contacted', 'lead.activity-logged', 'lead.claimed', 'opportunity.created', 'opportunity.stage_changed', 'opportunity.claimed'] as const;
 
 export interface FollowUpInput { tenantId: string; type: string; id: string; since: string }
 
@@ -27,33 +29,12 @@ export function watchedBy(event: { name: string; occurredAt: string; subject: { 
     const refs = Array.isArray(data.relatedTo) ? (data.relatedTo as { object: string; id: string }[]) : [];
     return refs.map((r) => ({ type: recordTypeOf(r.object), id: r.id, since: event.occurredAt })).filter((r) => r.type === 'lead' || r.type === 'opportunity');
   }
-  if (['lead.created', 'lead.assigned', 'lead.contacted', 'lead.activity-logged', 'opportunity.created', 'opportunity.stage_changed'].includes(name)) {
+  if ((FOLLOWED as readonly string[]).includes(name)) {
     return [{ type: subject.type, id: subject.id, since: event.occurredAt }];
   }
   return [];
 }
 
-async function putSchedule(input: FollowUpInput, at: Date): Promise<void> {
-  const { groupName, roleArn } = config.schedules();
-  const request = {
-    Name: followUpScheduleName(input.id), GroupName: groupName,
-    ScheduleExpression: `at(${at.toISOString().slice(0, 19)})`, ScheduleExpressionTimezone: 'UTC',
-    FlexibleTimeWindow: { Mode: 'OFF' as const }, ActionAfterCompletion: 'DELETE' as const,
-    Target: {
-      Arn: config.scheduleTargetArn(scheduleTargetNames.followUpCheck), RoleArn: roleArn,
-      Input: JSON.stringify({ ...input, ...(correlationId() ? { correlationId: correlationId() } : {}) }),
-      RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
-    },
-  };
-  try {
-    await scheduler.send(new CreateScheduleCommand(request));
-  } catch (error) {
-    if (!(error instanceof ConflictException)) throw error;
-    await scheduler.send(new UpdateScheduleCommand(request));
-  }
-}
-
-const FOLLOWED = ['activity.created', 'lead.created', 'lead.assigned', 'lead.contacted', 'lead.activity-logged', 'opportunity.created', 'opportunity.stage_changed'] as const;
 
 async function onEvent(event: EventBridgeEvent<string, unknown>): Promise<void> {
   const d = parseEvent(event.detail, FOLLOWED);
@@ -63,7 +44,10 @@ async function onEvent(event: EventBridgeEvent<string, unknown>): Promise<void> 
   for (const w of watched) {
     // Only forward in time: a late or repeated event leaves a newer timer where it is.
     if (!(await advanceFollowUp(d.tenantId, w.type, w.id, w.since))) continue;
-    await putSchedule({ tenantId: d.tenantId, ...w }, new Date(Date.parse(w.since) + settings.alertAfterDays * DAY_MS));
+    const input: FollowUpInput = { tenantId: d.tenantId, ...w };
+    await putTimer(followUpScheduleName(w.id), scheduleTargetNames.followUpCheck, new Date(Date.parse(w.since) + settings.alertAfterDays * DAY_MS), { ...input });
+    // The shared pool (off by default): released after its days without activity, whatever the alert did.
+    if (settings.poolAfterDays !== null) await putTimer(poolScheduleName(w.id), scheduleTargetNames.poolRelease, new Date(Date.parse(w.since) + settings.poolAfterDays * DAY_MS), { ...input });
   }
   await logger.info('follow-up timers moved', { event: d.name, records: watched.length });
 }

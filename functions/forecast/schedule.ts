@@ -1,4 +1,5 @@
-import { ConflictException, CreateScheduleCommand, SchedulerClient, UpdateScheduleCommand, type CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
+import type { CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
+import { putSchedule } from '#commons/schedules.ts';
 import { config } from '#commons/config.ts';
 import { scheduleTargetNames } from '#contracts/schedules.ts';
 import type { ForecastSettings } from '../pipelines/store.ts';
@@ -8,8 +9,6 @@ import type { ForecastSettings } from '../pipelines/store.ts';
  * name, a cron expression in the tenant's time zone (Scheduler keeps 08:00 at 08:00 across daylight saving)
  * and the tenant as input. Saving the settings creates or updates it; a disabled email disables it.
  */
-const scheduler = new SchedulerClient({});
-
 export const forecastScheduleName = (tenantId: string) => `forecast-email-${tenantId}`;
 
 /** `cron(0 8 ? * MON *)` for Monday 08:00. */
@@ -35,10 +34,5 @@ export async function ensureForecastSchedule(tenantId: string, settings: Forecas
     },
     Description: 'Cirrus CRM: the weekly forecast email of one workspace',
   };
-  try {
-    await scheduler.send(new CreateScheduleCommand(input));
-  } catch (error) {
-    if (!(error instanceof ConflictException)) throw error;
-    await scheduler.send(new UpdateScheduleCommand(input));
-  }
+  await putSchedule(input);
 }

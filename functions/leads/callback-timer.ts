@@ -1,4 +1,5 @@
-import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { deleteSchedule } from '#commons/schedules.ts';
 import { config } from '#commons/config.ts';
 import { correlationId } from '#commons/observability.ts';
 import { scheduleTargetNames } from '#contracts/schedules.ts';
@@ -42,10 +43,4 @@ export async function startCallbackTimer(input: CallbackInput, dueAt: string): P
   }
 }
 
-export async function cancelCallbackTimer(leadId: string, assignedAt: string): Promise<void> {
-  try {
-    await scheduler.send(new DeleteScheduleCommand({ Name: callbackScheduleName(leadId, assignedAt), GroupName: config.schedules().groupName }));
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-  }
-}
+export const cancelCallbackTimer = (leadId: string, assignedAt: string): Promise<void> => deleteSchedule(callbackScheduleName(leadId, assignedAt));

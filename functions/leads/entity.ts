@@ -7,7 +7,7 @@ import type { EntityDefinition, StoredRecord } from '../records/entity.ts';
 export const LEAD_QUEUE = 'queue:default';
 
 const isOpen = (status: unknown) => OPEN_LEAD_STATUSES.includes(status as LeadStatus);
-const isPerson = (ownerId: unknown): ownerId is string => typeof ownerId === 'string' && !ownerId.startsWith('queue:');
+const isPerson = (ownerId: unknown): ownerId is string => typeof ownerId === 'string' && !ownerId.startsWith('queue:') && ownerId !== 'pool';
 
 /** SFA-1/SFA-3 leads: a person who may become a customer, found by name, company, email or phone. */
 export const leadEntity: EntityDefinition = {

@@ -20,7 +20,7 @@ export interface UserActor {
 }
 
 /** The product itself, acting on its own: never a fake admin or rep. */
-export type SystemName = 'assignment' | 'callback-timer' | 'intake' | 'stream' | 'seed' | 'field-purge';
+export type SystemName = 'assignment' | 'callback-timer' | 'intake' | 'stream' | 'seed' | 'field-purge' | 'follow-up';
 export interface SystemActor {
   readonly kind: 'system';
   readonly tenantId: string;
@@ -130,12 +130,13 @@ export function sharingFor(role: Role, type: string, settings?: Partial<RoleShar
   return settings?.[role] ?? defaultSharing(type)[role];
 }
 
-/** A shared queue of unassigned leads (`queue:*`), not a person. */
-const isQueue = (ownerId: unknown) => typeof ownerId === 'string' && ownerId.startsWith('queue:');
+/** A shared queue of unassigned leads (`queue:*`) or the shared pool (`pool`, SFA-6): not a person. */
+const isQueue = (ownerId: unknown) => typeof ownerId === 'string' && (ownerId.startsWith('queue:') || ownerId === 'pool');
 
 /**
  * Is the record within `lvl` of the actor? `own`: they own it; `team`: its owner is in their team; `all`.
- * A lead in a shared queue is readable by everyone in the tenant (sales roles claim it; support agents see
+ * A record in a shared queue or the shared pool is readable by everyone in the tenant (reps claim from the pool);
+ * a lead in a shared queue is readable by everyone in the tenant (sales roles claim it; support agents see
  * the inquiries nobody owns yet when a caller asks, issue 3), and editable by managers at `team` (they hand
  * queued leads out by hand).
  */
@@ -178,6 +179,8 @@ const SYSTEM_GRANTS: Readonly<Record<SystemName, readonly Action[]>> = {
   assignment: ['record:read', 'record:update', 'record:assign', 'field:read', 'field:write', 'assignment-rules:read', 'users:read-workload', 'users:list', 'custom-field:read'],
   // Marks an unanswered lead overdue (SFA-5).
   'callback-timer': ['record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
+  // The follow-up watchdog releases quiet records to the shared pool (SFA-6).
+  'follow-up': ['record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
   // Partner webhooks and web forms create leads (SFA-1); they never read people's data back.
   intake: ['record:create', 'record:read', 'record:update', 'field:write', 'custom-field:write'],
   // The outbox relay only forwards what was written.

@@ -411,6 +411,19 @@ export class DynamoRecordStore implements RecordStore {
     const counterSlots: number[] = [];
     for (const c of change.counters ?? []) {
       counterSlots.push(items.length);
+      if (c.claims) {
+        // A rep's count of records claimed from the shared pool: its own item, made by the first claim.
+        items.push({
+          Update: {
+            TableName: T, Key: { pk: keys.followUp(tenantId), sk: keys.poolClaimsSk(c.userId) },
+            UpdateExpression: 'ADD #f :d SET entityType = :et',
+            ...(c.expected === undefined ? {} : { ConditionExpression: c.expected === 0 ? 'attribute_not_exists(#f) OR #f = :e' : '#f = :e' }),
+            ExpressionAttributeNames: { '#f': c.field },
+            ExpressionAttributeValues: { ':d': c.delta, ':et': 'pool-claims', ...(c.expected === undefined ? {} : { ':e': c.expected }) },
+          },
+        });
+        continue;
+      }
       const expected = c.expected === undefined
         ? {}
         : c.expected === 0

@@ -81,7 +81,7 @@ export interface ChangeSet {
   /** A caller's idempotency key and the answer it got, written with the change (webhooks). */
   idempotency?: { scope: string; key: string; bodyHash: string; response: Record<string, unknown>; expiresAt: number };
   /** Atomic counters on user directory entries, e.g. open leads per owner for least-loaded assignment. */
-  counters?: { userId: string; field: string; delta: number; /** the value read; the change fails if it moved */ expected?: number }[];
+  counters?: { userId: string; field: string; delta: number; /** the value read; the change fails if it moved */ expected?: number; /** the rep's shared-pool claims item instead of their directory entry */ claims?: boolean }[];
   /** The parent's child-list item for this record: written, or removed. */
   linkPut?: { parentType: string; parentId: string; summary: Record<string, unknown> };
   linkRemoved?: { parentType: string; parentId: string };

@@ -5,6 +5,7 @@ import { claimLead, convertLead, enterLead, logActivity } from '../leads/workflo
 import { recordDeps } from '../records/deps.ts';
 import { record } from '../records/handlers.ts';
 import { etag } from '../records/service.ts';
+import { claimFromPool, POOL, releaseByOwner } from '../follow-up/pool.ts';
 
 /** Deploy unit `leads`: the lead records and their workflow (SFA-1, SFA-3). */
 export const routes: RouteTable = {
@@ -20,9 +21,16 @@ export const routes: RouteTable = {
   'POST /api/leads/{id}/restore': record.restore(leadEntity),
   'GET /api/leads/{id}/timeline': record.timeline(leadEntity),
   'GET /api/leads/{id}/audit': record.audit(leadEntity),
-  /** Take a lead from the unassigned queue. */
+  /** Take a lead from the unassigned queue, or from the shared pool (within the rep's claim limit, SFA-6). */
   'POST /api/leads/{id}/claim': httpHandler(async ({ principal, params }) => {
-    const lead = await claimLead(principal, params.id!, recordDeps());
+    const deps = recordDeps();
+    const current = await deps.store.get(principal.tenantId, 'lead', params.id!);
+    const lead = current?.ownerId === POOL ? await claimFromPool(principal, 'lead', params.id!, deps) : await claimLead(principal, params.id!, deps);
+    return json(200, lead, { etag: etag(lead.version) });
+  }),
+  /** Hand one's lead to the shared pool (not within the cool-down after claiming it). */
+  'POST /api/leads/{id}/release': httpHandler(async ({ principal, params }) => {
+    const lead = await releaseByOwner(principal, 'lead', params.id!, recordDeps());
     return json(200, lead, { etag: etag(lead.version) });
   }),
   /** Log a call, email, meeting or note (cancels the call-back timer). */

@@ -4,6 +4,10 @@ import { opportunityEntityWith } from '../opportunities/entity.ts';
 import { pipelineHandlers } from '../pipelines/handlers.ts';
 import { loadPipelines } from '../pipelines/store.ts';
 import { recordVia } from '../records/handlers.ts';
+import { httpHandler, json } from '#commons/http.ts';
+import { claimFromPool, releaseByOwner } from '../follow-up/pool.ts';
+import { recordDeps } from '../records/deps.ts';
+import { etag } from '../records/service.ts';
 
 /** Opportunities are checked against the tenant's pipelines (stage ids, required fields, probabilities). */
 const opportunity = recordVia(async (req) => opportunityEntityWith(await loadPipelines(req.principal.tenantId)));
@@ -19,6 +23,15 @@ export const routes: RouteTable = {
   'GET /api/opportunities/{id}/timeline': opportunity.timeline,
   'GET /api/opportunities/{id}/audit': opportunity.audit,
   'GET /api/opportunities/{id}/stage-history': pipelineHandlers.stageHistory,
+  /** The shared pool (SFA-6): claim a deal from it (within the rep's limit), or hand one's own back. */
+  'POST /api/opportunities/{id}/claim': httpHandler(async ({ principal, params }) => {
+    const deal = await claimFromPool(principal, 'opportunity', params.id!, recordDeps());
+    return json(200, deal, { etag: etag(deal.version) });
+  }),
+  'POST /api/opportunities/{id}/release': httpHandler(async ({ principal, params }) => {
+    const deal = await releaseByOwner(principal, 'opportunity', params.id!, recordDeps());
+    return json(200, deal, { etag: etag(deal.version) });
+  }),
   'GET /api/pipelines': pipelineHandlers.list,
   'POST /api/pipelines': pipelineHandlers.create,
   'PUT /api/pipelines/{id}': pipelineHandlers.put,

@@ -92,10 +92,10 @@ export const rules: readonly RuleDeclaration[] = [
   },
   {
     name: 'follow-up-watchdog',
-    description: 'SFA-6: a lead\'s or an open deal\'s follow-up timer starts with it and moves with each activity logged on it',
+    description: 'SFA-6: a lead\'s or an open deal\'s follow-up and pool timers start with it and move with each activity logged on it (and a claim from the pool)',
     eventPattern: {
       source: [EVENT_SOURCE],
-      'detail-type': detailTypes('activity.created', 'lead.created', 'lead.assigned', 'lead.contacted', 'lead.activity-logged', 'opportunity.created', 'opportunity.stage_changed'),
+      'detail-type': detailTypes('activity.created', 'lead.created', 'lead.assigned', 'lead.contacted', 'lead.activity-logged', 'lead.claimed', 'opportunity.created', 'opportunity.stage_changed', 'opportunity.claimed'),
     },
     target: { name: 'follow-up-watchdog', entry: 'functions/follow-up/watchdog.ts', access: { table: 'readwrite', schedules: true }, timeoutSeconds: 30 },
     retryAttempts: 8,
@@ -107,6 +107,8 @@ export const rules: readonly RuleDeclaration[] = [
 export const scheduleTargets: readonly FunctionDeclaration[] = [
   { name: scheduleTargetNames.leadCallbackCheck, entry: 'functions/leads/callback-check.ts', access: { table: 'readwrite' }, timeoutSeconds: 30 },
   // Each tenant's weekly forecast email (functions/forecast/schedule.ts makes the schedule).
+  // A record quiet for the pool days goes to the shared pool (functions/follow-up/watchdog.ts makes the schedule).
+  { name: scheduleTargetNames.poolRelease, entry: 'functions/follow-up/pool.ts', access: { table: 'readwrite' }, timeoutSeconds: 30 },
   // A watched record gone quiet (functions/follow-up/watchdog.ts makes the schedule).
   { name: scheduleTargetNames.followUpCheck, entry: 'functions/follow-up/check.ts', access: { table: 'readwrite', sendEmail: true }, timeoutSeconds: 30 },
   // An activity's reminder (functions/activities/reminders.ts makes the schedule).

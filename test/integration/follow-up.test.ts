@@ -1,5 +1,5 @@
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceClock, api, baseUrl, login, sentMail, unique, until, type ApiCall } from '../support/client.ts';
 
 /**
@@ -74,3 +74,59 @@ describe('the follow-up watchdog', () => {
     expect(await mailsAbout('rep1@demo.local', `Won deal ${tag}`)).toHaveLength(0);
   });
 });
+
+describe('the shared pool (公海池)', () => {
+  let rep2: ApiCall;
+  afterAll(async () => {
+    // The pool is off by default: later files expect the defaults.
+    const a = api(await login('admin@demo.local'));
+    expect((await a('PUT', '/api/settings/follow-up', { alertAfterDays: 3, poolAfterDays: null, claimLimit: 20, claimCooldownDays: 7 })).status).toBe(200);
+  });
+
+  it('a deal quiet for the pool days goes to the pool with its history; any rep may claim it, up to their limit', async () => {
+    admin = api(await login('admin@demo.local'));
+    expect((await admin('PUT', '/api/settings/follow-up', { alertAfterDays: 3, poolAfterDays: 5, claimLimit: 1, claimCooldownDays: 2 })).status).toBe(200);
+    await signInAgain();
+    const first = (await rep('POST', '/api/opportunities', { name: `Pool deal A ${tag}`, closeDate: '2031-09-30' })).body;
+    const second = (await rep('POST', '/api/opportunities', { name: `Pool deal B ${tag}`, closeDate: '2031-09-30' })).body;
+    await until(() => scheduler.send(new GetScheduleCommand({ Name: `pool-release-${second.id}`, GroupName: 'cirrus-local-schedules' })).catch((e) => e as Error), (s) => !(s instanceof Error));
+
+    await advanceClock(5 * 86400 + 120);
+    await signInAgain();
+    rep2 = api(await login('rep2@demo.local'));
+    const pooled = await until(() => rep2('GET', `/api/opportunities/${first.id}`), (r) => r.body.ownerId === 'pool');
+    expect(pooled.status).toBe(200); // anyone may see a pooled deal
+    expect(pooled.body).toMatchObject({ ownerId: 'pool', pooledFrom: first.ownerId, pooledAt: expect.any(String) });
+    const timeline = (await rep2('GET', `/api/opportunities/${first.id}/timeline`)).body.items;
+    expect(timeline[0]).toMatchObject({ type: 'released', actor: { id: 'system:follow-up' } });
+    expect(timeline.at(-1).type).toBe('created'); // its history stays
+    expect((await rep2('GET', '/api/opportunities?ownerId=pool&limit=100')).body.items.map((d: any) => d.id)).toEqual(expect.arrayContaining([first.id, second.id]));
+
+    const claimed = await rep2('POST', `/api/opportunities/${first.id}/claim`);
+    expect(claimed.status).toBe(200);
+    expect(claimed.body).toMatchObject({ ownerId: expect.not.stringMatching(/^pool$/), claimedBy: claimed.body.ownerId });
+    expect((await rep2('GET', `/api/opportunities/${first.id}/timeline`)).body.items[0].type).toBe('claimed');
+    // A second claim is past rep2's limit of 1; taken already, the first answers 409 too.
+    const past = await rep2('POST', `/api/opportunities/${second.id}/claim`);
+    expect([past.status, past.body.claimLimit]).toEqual([409, 1]);
+    expect((await rep('POST', `/api/opportunities/${first.id}/claim`)).status).toBe(409);
+    // Within the cool-down rep2 cannot hand it back to dodge the limit; the audit names who claimed it.
+    const back = await rep2('POST', `/api/opportunities/${first.id}/release`);
+    expect(back.status).toBe(409);
+    const audit = (await rep2('GET', `/api/opportunities/${first.id}/audit`)).body.items;
+    expect(audit[0]).toMatchObject({ action: 'update', after: { ownerId: claimed.body.ownerId } });
+  });
+
+  it('after the cool-down the rep may release it, which frees their claim for another', async () => {
+    await advanceClock(2 * 86400 + 60);
+    rep2 = api(await login('rep2@demo.local'));
+    const items = (await rep2('GET', '/api/opportunities?ownerId=pool&limit=100')).body.items.filter((d: any) => d.name.startsWith('Pool deal'));
+    const first = (await rep2('GET', '/api/opportunities?limit=100')).body.items.find((d: any) => d.name === `Pool deal A ${tag}`);
+    expect(first).toBeTruthy();
+    const released = await rep2('POST', `/api/opportunities/${first.id}/release`);
+    expect([released.status, released.body.ownerId]).toEqual([200, 'pool']);
+    const second = items.find((d: any) => d.name === `Pool deal B ${tag}`);
+    expect((await rep2('POST', `/api/opportunities/${second.id}/claim`)).status).toBe(200);
+  });
+});
+

@@ -220,7 +220,8 @@ describe('call-back timer and lifecycle (SFA-3, SFA-5)', () => {
     expect(logged.body).toMatchObject({ status: 'contacted' });
     await advanceClock(48 * 3600 + 120);
     await signIn();
-    const reminders = async (email: string, id: string) => ((await sentMail(email)) as any[]).filter((m) => m.Body?.text_part?.includes(id) && !/新线索|New lead/.test(m.Subject));
+    // The call-back mails (not the assignment's, nor the follow-up watchdog's after 3 quiet days, issue 8).
+    const reminders = async (email: string, id: string) => ((await sentMail(email)) as any[]).filter((m) => m.Body?.text_part?.includes(id) && !/新线索|New lead|跟进提醒|Follow up:/.test(m.Subject));
     const toOwner = await until(() => reminders('rep1@demo.local', silent), (m) => m.length > 0);
     expect(toOwner).toHaveLength(1);
     const toManager = await until(() => reminders('manager@demo.local', silent), (m) => m.length > 0);
@@ -232,6 +233,9 @@ describe('call-back timer and lifecycle (SFA-3, SFA-5)', () => {
     await sleep(500);
     expect(await reminders('rep1@demo.local', silent)).toHaveLength(1);
     expect(await reminders('manager@demo.local', silent)).toHaveLength(1);
+    // Past three days without activity the follow-up watchdog has told the owner once, too.
+    const followUps = ((await sentMail('rep1@demo.local')) as any[]).filter((m) => m.Body?.text_part?.includes(silent) && /跟进提醒|Follow up:/.test(m.Subject));
+    expect(followUps).toHaveLength(1);
   });
 
   it('requires a reason to disqualify and refuses skipping ahead', async () => {

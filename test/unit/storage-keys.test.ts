@@ -24,6 +24,7 @@ describe('every key is the one already stored', () => {
     agenda: [keys.agenda('demo', 'u1'), 'T#demo#agenda#u1'],
     followUp: [keys.followUp('demo'), 'T#demo#followup'],
     followUpSk: [keys.followUpSk('lead', 'l1'), 'lead#l1'],
+    poolClaimsSk: [keys.poolClaimsSk('u1'), 'claims#u1'],
     agendaSk: [keys.agendaSk('2026-12-07T01:00:00.000Z', 'a1'), '2026-12-07T01:00:00.000Z#a1'],
     forecastAggSk: [keys.forecastAggSk('2026-Q4', 'default', 'u1', 'CNY'), '2026-Q4#default#u1#CNY'],
     forecastPeriodPrefix: [keys.forecastPeriodPrefix('2026-Q4'), '2026-Q4#'],

@@ -69,6 +69,14 @@ export const activitiesApi = {
   get: (id: string) => api.get<Activity>(`/api/activities/${seg(id)}`),
   update: (id: string, changes: Partial<ActivityInput> & Record<string, unknown>, version: number) =>
     api.patch<Activity>(`/api/activities/${seg(id)}`, changes, { 'if-match': `"${version}"` }).then((r) => r.data),
+  /**
+   * Marks an activity done at the version it has now (a list of agenda or link items does not carry the
+   * version): a change by someone else between the two requests still answers 412.
+   */
+  complete: async (id: string) => {
+    const current = await api.get<Activity>(`/api/activities/${seg(id)}`);
+    return api.patch<Activity>(`/api/activities/${seg(id)}`, { done: true }, { 'if-match': current.etag ?? `"${current.data.version}"` }).then((r) => r.data);
+  },
   related: (object: string, id: string, cursor?: string | null) =>
     api.get<Page<ActivityLink>>(`/api/${seg(object)}/${seg(id)}/related/activities`, { limit: '50', ...(cursor ? { cursor } : {}) }).then((r) => r.data),
   myDay: (week?: string) => api.get<MyDay>('/api/my-day', week ? { week } : undefined).then((r) => r.data),
