@@ -102,3 +102,25 @@ describe.each(TESTED)('activities at $name', (view) => {
     expect(await res.text()).toContain(`SUMMARY:✓ Send the quote ${view.name} ${unique}`);
   });
 });
+
+describe.each(TESTED)('the shared pool at $name', (view) => {
+  it('a deal released to the pool shows so on its page and another rep claims it from there', async () => {
+    const zh = view.locale === 'zh-CN';
+    const deal = (await rep('POST', '/api/opportunities', { name: `Pooled deal ${view.name} ${unique}`, closeDate: '2031-06-30' })).body;
+    const released = await rep('POST', `/api/opportunities/${deal.id}/release`);
+    expect([released.status, released.body.ownerId]).toEqual([200, 'pool']);
+    const p = await signInAs(browser, baseUrl, contexts, 'rep2@demo.local', view, `/opportunities/${deal.id}`);
+    const banner = p.locator('[data-test=pool-banner]');
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain(zh ? '公海池' : 'shared pool');
+    expect(await p.locator('[data-test=record-subtitle]').textContent()).toContain(zh ? '公海池' : 'Shared pool');
+    await snapshot(p, `pool-banner-${view.name}`, false);
+    await p.locator('[data-test=pool-claim]').click();
+    await banner.waitFor({ state: 'detached' });
+    await poll(() => p.locator('[data-test=record-subtitle]').textContent()).toContain('Tom Baker');
+    // rep1 (reps see their own deals) no longer sees it; rep2 has it, claimed from the pool.
+    expect((await rep('GET', `/api/opportunities/${deal.id}`)).status).toBe(404);
+    const rep2 = api(await login('rep2@demo.local'));
+    expect((await rep2('GET', `/api/opportunities/${deal.id}`)).body).toMatchObject({ claimedBy: expect.any(String), ownerId: expect.not.stringMatching(/^pool$/) });
+  });
+});

@@ -60,6 +60,12 @@ export default {
       off: 'Welcome back: you receive new leads again.',
     },
   },
+  sharedPool: {
+    name: 'Shared pool',
+    banner: 'In the shared pool since {at} (no activity for a while). Any rep may claim it.',
+    claim: 'Claim',
+    claimed: 'It is yours now.',
+  },
   pipelineMenu: {
     board: 'Pipeline',
     forecast: 'Forecast',

@@ -58,6 +58,12 @@ const zhCN: typeof en = {
       off: '欢迎回来：你将重新接收新线索。',
     },
   },
+  sharedPool: {
+    name: '公海池',
+    banner: '自 {at} 起在公海池中（长时间无跟进）。任何销售都可以领取。',
+    claim: '领取',
+    claimed: '已领取，现在归您负责。',
+  },
   pipelineMenu: {
     board: '销售漏斗',
     forecast: '销售预测',

@@ -7,7 +7,7 @@ export default {
   board: {
     title: 'Pipeline',
     pipeline: 'Pipeline',
-    owner: { label: 'Whose deals', mine: 'Mine', all: 'All' },
+    owner: { label: 'Whose deals', mine: 'Mine', all: 'All', pool: 'Shared pool' },
     view: 'Saved view',
     allView: 'No saved view',
     filter: 'Filter',

@@ -5,7 +5,7 @@ const zhCN: typeof en = {
   board: {
     title: '销售漏斗',
     pipeline: '销售流程',
-    owner: { label: '谁的商机', mine: '我的', all: '全部' },
+    owner: { label: '谁的商机', mine: '我的', all: '全部', pool: '公海池' },
     view: '已保存视图',
     allView: '不使用视图',
     filter: '筛选',

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { recordsApi, type User } from '@/adapter/records';
 import { onSessionChange } from '@/adapter/session';
+import { i18n } from '@/modules/i18n';
 
 /** The workspace's users (owner filter, owner names on records), loaded once per session. */
 export const useUsersStore = defineStore('users', () => {
@@ -30,6 +31,8 @@ export const useUsersStore = defineStore('users', () => {
 
   const nameOf = (id: string | null | undefined): string => {
     if (!id) return '';
+    // The shared pool (SFA-6) owns released records; it is no user.
+    if (id === 'pool') return i18n.global.t('sharedPool.name');
     return users.value.find((u) => u.id === id)?.name ?? id;
   };
 
