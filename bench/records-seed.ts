@@ -78,7 +78,7 @@ const SKIPPED = new Set(['timeline', 'audit', 'event']);
 
 export interface Seeder {
   /** Creates a record through the record service; answers it and the items its creation writes. */
-  create(def: EntityDefinition, body: Item, at: Date): Promise<{ record: StoredRecord; items: Item[] }>;
+  create(def: EntityDefinition, body: Item, at: Date): Promise<{ record: StoredRecord; items: Item[]; aggregates: NonNullable<ChangeSet['aggregates']> }>;
   /** The entity of a custom object, as the records unit builds it from the tenant's metadata. */
   entity(apiName: string): Promise<EntityDefinition>;
 }
@@ -101,7 +101,8 @@ export function seeder(opts: { actor: Principal; users: readonly DirectoryUser[]
       const change = store.commits[before]!;
       await dynamo.commit(change);
       const items = sent.flatMap((t) => (t.Put && !SKIPPED.has(String(t.Put.Item.entityType)) ? [t.Put.Item] : []));
-      return { record: change.record, items };
+      // Aggregate ADDs (a forecast's sums) are Updates: the caller sums them and writes the totals.
+      return { record: change.record, items, aggregates: change.aggregates ?? [] };
     },
     entity: (apiName) => objectEntity(opts.actor, apiName, deps),
   };

@@ -128,6 +128,8 @@ export const forecastResponse = z.object({
   total: z.object(figures),
   /** Per deal currency, the rate used (1 currency = rate tenant currency) and its date. */
   rates: z.array(z.object({ currency: z.string(), rate: z.number(), asOf: z.string() })),
+  /** The figures of the newest weekly snapshot at least six days old (kept by the Monday email), when there is one. */
+  lastWeek: z.optional(z.object({ at: z.string(), groups: z.array(z.object({ key: z.string(), name: z.string(), ...figures })), total: z.object(figures) })),
 });
 
 /** PUT /api/settings/forecast (admins): the weekly email's day, time and time zone; currency and rates. */

@@ -57,6 +57,8 @@ export const keys = {
   /** A forecast aggregate item: sk `<period>#<pipelineId>#<ownerId>#<currency>`. */
   forecastAggSk: (period: string, pipelineId: string, ownerId: string, currency: string) => `${period}#${pipelineId}#${ownerId}#${currency}`,
   forecastPeriodPrefix: (period: string) => `${period}#`,
+  /** A weekly snapshot of a period's forecast aggregates (scope `forecast-snapshot`): sk `<period>#<tenant-local date>`. */
+  forecastSnapshotSk: (period: string, date: string) => `${period}#${date}`,
 
   // --- record indexes ---------------------------------------------------------------------------------
   /** GSI1/GSI2 partition: all live records of a type in a tenant. */

@@ -11,11 +11,24 @@ import { followUpSince, loadFollowUpSettings } from './store.ts';
 import type { FollowUpInput } from './watchdog.ts';
 
 /** Still watched: live, owned by a person, and open (a lead in an open status, a deal not won or lost). */
-export function stillWatched(type: string, r: StoredRecord | undefined): r is StoredRecord {
+export function stillWatched(type: string, r: StoredRecord | undefined, openDeals = 0): r is StoredRecord {
   if (!r || r.deletedAt || typeof r.ownerId !== 'string' || r.ownerId.startsWith('queue:') || r.ownerId === 'pool') return false;
   if (type === 'lead') return (OPEN_LEAD_STATUSES as readonly string[]).includes(String(r.status));
   if (type === 'opportunity') return r.stageKind !== 'won' && r.stageKind !== 'lost' && !r.closedAt;
+  if (type === 'account') return openDeals > 0;
   return false;
+}
+
+/** An account's open deals, from its list of deals (one Query of its partition; a link without a stage kind counts as open). */
+async function openDealsOf(store: RecordStore, tenantId: string, accountId: string): Promise<number> {
+  let open = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await store.children(tenantId, 'account', accountId, 100, cursor, 'opportunity');
+    open += page.items.filter((d) => d.stageKind !== 'won' && d.stageKind !== 'lost').length;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && open === 0);
+  return open;
 }
 
 /**
@@ -27,7 +40,8 @@ export function stillWatched(type: string, r: StoredRecord | undefined): r is St
 export async function checkFollowUp(input: FollowUpInput, store: RecordStore, sinceNow: string | undefined): Promise<'alerted' | 'nothing-to-do'> {
   if (sinceNow !== input.since) return 'nothing-to-do';
   const record = await store.get(input.tenantId, input.type, input.id);
-  if (!stillWatched(input.type, record)) return 'nothing-to-do';
+  const openDeals = input.type === 'account' && record ? await openDealsOf(store, input.tenantId, input.id) : 0;
+  if (!stillWatched(input.type, record, openDeals)) return 'nothing-to-do';
   const owner = await recipientOf(input.tenantId, record.ownerId);
   if (!owner) return 'nothing-to-do';
   const { alertAfterDays } = await loadFollowUpSettings(input.tenantId);

@@ -7,7 +7,7 @@ import { sendMail } from '../notifications/mailer.ts';
 import type { Language } from '../notifications/templates.ts';
 import { weightedAmount } from '../opportunities/forecast-contribution.ts';
 import { opportunityEntityWith } from '../opportunities/entity.ts';
-import { claimForecastMail, loadForecastSettings, loadPipelines, loadQuotas, type ForecastSettings } from '../pipelines/store.ts';
+import { claimForecastMail, loadForecastSettings, loadPipelines, loadQuotas, saveForecastSnapshot, type ForecastSettings } from '../pipelines/store.ts';
 import { recordDeps } from '../records/deps.ts';
 import { listRecords, type RecordDeps } from '../records/service.ts';
 import type { StoredRecord } from '../records/entity.ts';
@@ -56,6 +56,8 @@ export async function sendForecastMails(tenantId: string, deps: RecordDeps, opti
     deps.store.directory?.(tenantId) ?? Promise.resolve([]), loadPipelines(tenantId), loadQuotas(tenantId, period),
     deps.store.aggregateItems?.(tenantId, 'forecast', periodPrefix(period)) ?? Promise.resolve([]),
   ]);
+  // This week's figures, kept for next week's trend (GET /api/forecast's `lastWeek`); not for a send to oneself.
+  if (!options.onlyTo) await saveForecastSnapshot(tenantId, { period, date: today, takenAt: now.toISOString(), items });
   const byId = new Map(directory.map((u) => [u.id, u]));
   const managers = directory.filter((u) => u.role === 'manager' && (!options.onlyTo || u.id === options.onlyTo));
   const url = await appUrl();

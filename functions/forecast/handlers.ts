@@ -5,7 +5,7 @@ import { assertCan, can } from '../policy/policy.ts';
 import { recordDeps } from '../records/deps.ts';
 import { listRecords, parse } from '../records/service.ts';
 import { opportunityEntityWith } from '../opportunities/entity.ts';
-import { loadForecastSettings, loadPipelines, loadQuotas, saveForecastSettings, saveQuota } from '../pipelines/store.ts';
+import { loadForecastSettings, loadForecastSnapshots, loadPipelines, loadQuotas, saveForecastSettings, saveQuota } from '../pipelines/store.ts';
 import { sendForecastMails } from './email-job.ts';
 import { ensureForecastSchedule } from './schedule.ts';
 import { assembleForecast, assertMayRead, forecastTarget, periodPrefix, teamOf } from './service.ts';
@@ -19,15 +19,19 @@ export const forecastHandlers = {
     const q = parse(forecastQuery, query);
     const deps = recordDeps();
     const t = principal.tenantId;
-    const [items, directory, quotas, settings, pipelines] = await Promise.all([
+    const [items, directory, quotas, settings, pipelines, snapshots] = await Promise.all([
       deps.store.aggregateItems?.(t, 'forecast', periodPrefix(q.period)) ?? Promise.resolve([]),
       deps.store.directory?.(t) ?? Promise.resolve([]),
-      loadQuotas(t, q.period), loadForecastSettings(t), loadPipelines(t),
+      loadQuotas(t, q.period), loadForecastSettings(t), loadPipelines(t), loadForecastSnapshots(t, q.period, 3),
     ]);
-    return json(200, assembleForecast(principal, {
-      period: q.period, groupBy: q.groupBy ?? 'owner', ...(q.pipeline ? { pipeline: q.pipeline } : {}),
-      items, directory, quotas, settings, pipelines,
-    }));
+    const args = { period: q.period, groupBy: q.groupBy ?? 'owner', ...(q.pipeline ? { pipeline: q.pipeline } : {}), directory, quotas, settings, pipelines } as const;
+    const forecast = assembleForecast(principal, { ...args, items });
+    // The trend: the newest weekly snapshot at least six days old (the Monday email keeps one a week).
+    const weekAgo = deps.clock().getTime() - 6 * 86400_000;
+    const last = snapshots.find((s) => Date.parse(s.takenAt) <= weekAgo);
+    if (!last) return json(200, forecast);
+    const before = assembleForecast(principal, { ...args, items: last.items });
+    return json(200, { ...forecast, lastWeek: { at: last.takenAt, total: before.total, groups: before.groups } });
   }),
 
   /**

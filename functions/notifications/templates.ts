@@ -109,14 +109,14 @@ export function activityReminderMail(a: ActivityFactsForMail, lang: Language, ti
 
 const FOLLOW_UP_TEXT = {
   'zh-CN': {
-    objects: { lead: '线索', opportunity: '商机' } as Record<string, string>,
+    objects: { lead: '线索', opportunity: '商机', account: '客户' } as Record<string, string>,
     subject: (o: string, name: string, days: number) => `跟进提醒：${o}「${name}」已 ${days} 天没有活动`,
     subjectManager: (o: string, name: string, days: number, owner: string) => `跟进提醒：${owner} 的${o}「${name}」已 ${days} 天没有活动`,
     intro: (days: number) => `这条记录已经 ${days} 天没有任何活动（电话、邮件、会议、备注或任务）。`,
     last: '最后一次活动', open: '打开记录', colon: '：', footer: 'Cirrus CRM 自动发送',
   },
   en: {
-    objects: { lead: 'lead', opportunity: 'opportunity' } as Record<string, string>,
+    objects: { lead: 'lead', opportunity: 'opportunity', account: 'account' } as Record<string, string>,
     subject: (o: string, name: string, days: number) => `Follow up: no activity on ${o} "${name}" for ${days} days`,
     subjectManager: (o: string, name: string, days: number, owner: string) => `Follow up: no activity on ${owner}'s ${o} "${name}" for ${days} days`,
     intro: (days: number) => `Nothing has been logged on this record for ${days} days (no call, email, meeting, note or task).`,
@@ -129,7 +129,7 @@ export function followUpMail(r: { type: string; id: string; name: string; since:
   const t = FOLLOW_UP_TEXT[lang] ?? FOLLOW_UP_TEXT.en;
   const o = t.objects[r.type] ?? r.type;
   const subject = r.ownerName ? t.subjectManager(o, r.name, r.days, r.ownerName) : t.subject(o, r.name, r.days);
-  const link = `${appUrl.replace(/\/$/, '')}/${r.type === 'lead' ? 'leads' : 'opportunities'}/${r.id}`;
+  const link = `${appUrl.replace(/\/$/, '')}/${r.type === 'lead' ? 'leads' : r.type === 'account' ? 'accounts' : 'opportunities'}/${r.id}`;
   const last = when(r.since, lang, timeZone);
   const text = [t.intro(r.days), '', r.name, `${t.last}${t.colon}${last}`, '', `${t.open}${t.colon}${link}`, '', t.footer].join('\n');
   const html = `<p>${esc(t.intro(r.days))}</p><h2>${esc(r.name)}</h2><p><strong>${esc(t.last)}</strong>${esc(t.colon)}${esc(last)}</p><p><a href="${esc(link)}">${esc(t.open)}</a></p><p style="color:#888">${esc(t.footer)}</p>`;

@@ -55,6 +55,8 @@ export function opportunityEntityWith(pipelines: readonly Pipeline[]): EntityDef
     uniqueFields: [],
     searchFields: [],
     parent: { field: 'accountId', type: 'account', nameField: 'accountName' },
+    // The account's list of deals shows each one's stage; the follow-up watchdog asks it which are still open.
+    linkFields: ['stage', 'stageKind', 'closeDate'],
     derive(before, after, at) {
       const out: Fields = {};
       const pipeline = pipelineOf(pipelines, after);

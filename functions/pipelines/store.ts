@@ -121,3 +121,33 @@ export async function loadForecastSettings(tenantId: string): Promise<ForecastSe
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.config(tenantId), sk: keys.forecastSettingsSk } }));
   return Item ? forecastSettingsCodec.decode(Item) : DEFAULT_FORECAST_SETTINGS;
 }
+
+// --- weekly snapshots of the forecast (the trend against last week) --------------------------------------
+
+/** A period's aggregate items as they were on one tenant-local date (the Monday email's firing). */
+export interface ForecastSnapshot { period: string; date: string; takenAt: string; items: Record<string, unknown>[] }
+
+/**
+ * Keeps the period's aggregate items as they are now, once per tenant-local date (a second firing that day
+ * keeps the first). A few dozen small items (owners × pipelines × currencies), so one item holds them.
+ */
+export async function saveForecastSnapshot(tenantId: string, s: ForecastSnapshot): Promise<void> {
+  try {
+    await documentClient.send(new PutCommand({
+      TableName: tableName(),
+      Item: { pk: keys.aggregate(tenantId, 'forecast-snapshot'), sk: keys.forecastSnapshotSk(s.period, s.date), entityType: 'forecast-snapshot', ...s },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }));
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+/** The period's snapshots, newest first (at most `limit`): one Query. */
+export async function loadForecastSnapshots(tenantId: string, period: string, limit: number): Promise<ForecastSnapshot[]> {
+  const res = await documentClient.send(new QueryCommand({
+    TableName: tableName(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+    ExpressionAttributeValues: { ':pk': keys.aggregate(tenantId, 'forecast-snapshot'), ':p': `${period}#` }, ScanIndexForward: false, Limit: limit,
+  }));
+  return (res.Items ?? []).map((i) => ({ period: String(i.period), date: String(i.date), takenAt: String(i.takenAt), items: (i.items ?? []) as Record<string, unknown>[] }));
+}

@@ -64,6 +64,20 @@ describe('the follow-up watchdog', () => {
     expect(await mailsAbout('rep1@demo.local', `Quiet deal ${tag}`)).toHaveLength(1);
   });
 
+  it('an account with an open deal is watched too; one without open deals is not', async () => {
+    await signInAgain();
+    const withDeal = (await rep('POST', '/api/accounts', { name: `Watched account ${tag}` })).body;
+    const without = (await rep('POST', '/api/accounts', { name: `Idle account ${tag}` })).body;
+    expect((await rep('POST', '/api/opportunities', { name: `Account deal ${tag}`, accountId: withDeal.id, closeDate: '2031-09-30' })).status).toBe(201);
+    expect((await rep('POST', '/api/activities', { type: 'note', subject: `Note ${tag}`, relatedTo: [{ object: 'accounts', id: without.id }] })).status).toBe(201);
+    await until(() => schedule(withDeal.id), (s) => !(s instanceof Error));
+    await until(() => schedule(without.id), (s) => !(s instanceof Error));
+    await advanceClock(3 * 86400 + 120);
+    await until(() => mailsAbout('rep1@demo.local', `Watched account ${tag}`), (m) => m.length > 0);
+    expect((await mailsAbout('rep1@demo.local', `Watched account ${tag}`))[0].Subject).toBe(`跟进提醒：客户「Watched account ${tag}」已 3 天没有活动`);
+    expect(await mailsAbout('rep1@demo.local', `Idle account ${tag}`)).toHaveLength(0);
+  });
+
   it('a won deal is not watched any more', async () => {
     await signInAgain();
     const won = (await rep('POST', '/api/opportunities', { name: `Won deal ${tag}`, closeDate: '2031-09-30', amount: { amount: 100, currency: 'CNY' } })).body;

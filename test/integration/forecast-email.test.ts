@@ -76,4 +76,21 @@ describe('the Monday forecast email', () => {
     expect((await sentMail('manager@demo.local')).slice(before).filter((m) => /^销售预测 /.test(m.Subject))).toHaveLength(1);
     expect((await rep('POST', '/api/forecast/email', {})).status).toBe(403);
   });
+
+  it('the Monday firing keeps the week\'s figures: a week later the forecast shows them as last week\'s, for the trend', async () => {
+    const now = await runtimeNow();
+    const local = new Date(now + 8 * 3600_000);
+    const period = `${local.getUTCFullYear()}-Q${Math.floor(local.getUTCMonth() / 3) + 1}`;
+    const quarterEnd = new Date(Date.UTC(local.getUTCFullYear(), Math.floor(local.getUTCMonth() / 3) * 3 + 3, 0)).toISOString().slice(0, 10);
+    // The previous test's firing kept this period's figures; a deal added since is not in them.
+    [admin, rep] = await Promise.all([api(await login('admin@demo.local')), api(await login('rep1@demo.local'))]);
+    expect((await rep('POST', '/api/opportunities', { name: `Trend deal ${tag}`, amount: { amount: 3_000_000, currency: 'CNY' }, closeDate: quarterEnd, stage: 'proposal' })).status).toBe(201);
+    await advanceClock(7 * 86400);
+    admin = api(await login('admin@demo.local'));
+    const f = (await admin('GET', `/api/forecast?period=${period}`)).body;
+    expect(f.lastWeek).toMatchObject({ at: expect.any(String), total: { pipeline: expect.any(Number) } });
+    expect(f.total.pipeline - f.lastWeek.total.pipeline).toBeGreaterThanOrEqual(3_000_000);
+    expect(Date.parse(f.lastWeek.at)).toBeLessThanOrEqual(Date.parse(await advanceClock(0)) - 6 * 86400_000);
+  });
 });
+

@@ -59,6 +59,7 @@ describe('every key is the one already stored', () => {
     forecastSettingsSk: [keys.forecastSettingsSk, 'forecast-settings'],
     forecastMailSk: [keys.forecastMailSk('2026-12-07', 'm1'), 'forecast-mail#2026-12-07#m1'],
     calendarFeedSk: [keys.calendarFeedSk('u1'), 'calendar-feed#u1'],
+    forecastSnapshotSk: [keys.forecastSnapshotSk('2026-Q4', '2026-12-07'), '2026-Q4#2026-12-07'],
     followUpSettingsSk: [keys.followUpSettingsSk, 'follow-up-settings'],
     roundRobinSk: [keys.roundRobinSk('everyone-else'), 'rr#everyone-else'],
     partners: [keys.partners('demo'), 'T#demo#partner'],

@@ -7,6 +7,7 @@ import appEn from '../../frontend/src/locales/en.ts';
 import leadsEn from '../../frontend/src/locales/leads.en.ts';
 import formsEn from '../../frontend/src/locales/forms.en.ts';
 import activitiesEn from '../../frontend/src/locales/activities.en.ts';
+import shellEn from '../../frontend/src/locales/app-shell.en.ts';
 import activitiesZh from '../../frontend/src/locales/activities.zh-CN.ts';
 import { OPS_BY_TYPE } from '../../frontend/src/components/fields/ops.ts';
 import { FIELD_TYPES, STANDARD_OBJECTS } from '../../schemas/metadata.ts';
@@ -63,7 +64,7 @@ describe('generic record page messages', () => {
   });
 
   it('every static key the object pages and field components use exists', () => {
-    const all = { ...flatten(appEn as Tree), ...flatten(leadsEn as Tree), ...flatten(formsEn as Tree), ...flatten(activitiesEn as Tree), ...enKeys };
+    const all = { ...flatten(appEn as Tree), ...flatten(leadsEn as Tree), ...flatten(formsEn as Tree), ...flatten(activitiesEn as Tree), ...flatten(shellEn as Tree), ...enKeys };
     const files = [
       ...readdirSync(join(web, 'views/objects')).map((f) => join(web, 'views/objects', f)),
       ...readdirSync(join(web, 'views/activities')).map((f) => join(web, 'views/activities', f)),

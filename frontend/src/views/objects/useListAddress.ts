@@ -46,7 +46,8 @@ export function useListAddress(list: {
       list.applyView(v);
       changed = true;
     }
-    const q = a.q ?? '';
+    // What someone typed into the search while the saved views were still loading stays (the first time).
+    const q = a.q ?? (first ? list.q.value : '');
     if (q !== list.q.value) {
       qFromAddress = true;
       list.q.value = q;
