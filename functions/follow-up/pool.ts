@@ -12,7 +12,7 @@ import { loadPipelines } from '../pipelines/store.ts';
 import { recordDeps } from '../records/deps.ts';
 import type { EntityDefinition, StoredRecord } from '../records/entity.ts';
 import { commitChange, type RecordDeps } from '../records/service.ts';
-import { CounterConflict, type ChangeSet } from '../records/store.ts';
+import { CounterConflict } from '../records/store.ts';
 import { stillWatched } from './check.ts';
 import { followUpSince, loadFollowUpSettings } from './store.ts';
 import type { FollowUpInput } from './watchdog.ts';
@@ -41,10 +41,6 @@ export async function claimsOf(tenantId: string, userId: string): Promise<number
   return typeof Item?.claimed === 'number' ? Item.claimed : 0;
 }
 
-/** A release frees a claim of the rep who claimed it from the pool and still holds it. */
-const releaseCounters = (r: StoredRecord): NonNullable<ChangeSet['counters']> =>
-  typeof r.claimedBy === 'string' && r.claimedBy === r.ownerId ? [{ userId: r.claimedBy, field: 'claimed', delta: -1, claims: true }] : [];
-
 function released(r: StoredRecord, at: string): Record<string, unknown> {
   const { claimedAt: _a, claimedBy: _b, ...rest } = r;
   return { ...rest, ownerId: POOL, pooledAt: at, pooledFrom: r.ownerId };
@@ -63,7 +59,8 @@ export async function releaseQuiet(input: FollowUpInput, deps: RecordDeps, since
   const implied = def.changeExtras?.(record, merged)?.counters ?? [];
   try {
     await commitChange(def, followUp(input.tenantId), record, merged, deps, {
-      verb: 'released', timelineType: 'released', counters: [...implied, ...releaseCounters(record)],
+      // (A release frees the claim of the rep who held it: the entity's changeExtras says so, functions/follow-up/claims.ts.)
+      verb: 'released', timelineType: 'released', counters: implied,
       timelineData: { days: settings.poolAfterDays },
     });
   } catch (error) {
@@ -122,7 +119,7 @@ export async function releaseByOwner(p: Actor, type: string, id: string, deps: R
   const def = await poolEntity(p.tenantId, type);
   const merged = released(record, now.toISOString());
   const implied = def.changeExtras?.(record, merged)?.counters ?? [];
-  return commitChange(def, p, record, merged, deps, { verb: 'released', timelineType: 'released', counters: [...implied, ...releaseCounters(record)] });
+  return commitChange(def, p, record, merged, deps, { verb: 'released', timelineType: 'released', counters: implied });
 }
 
 async function fromSchedule(event: FollowUpInput): Promise<string> {

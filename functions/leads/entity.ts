@@ -2,11 +2,14 @@ import { contactDisplayName } from '#schemas/contact.ts';
 import { DEFAULT_CALLBACK_HOURS } from '#schemas/assignment.ts';
 import { LEAD_TRANSITIONS, OPEN_LEAD_STATUSES, leadCreate, leadListQuery, leadUpdate, type LeadStatus } from '#schemas/lead.ts';
 import type { EntityDefinition, StoredRecord } from '../records/entity.ts';
+import { claimCounters, claimEnds } from '../follow-up/claims.ts';
 
 /** The shared queue new and unassignable leads wait in (SFA-2 fallback). */
 export const LEAD_QUEUE = 'queue:default';
 
 const isOpen = (status: unknown) => OPEN_LEAD_STATUSES.includes(status as LeadStatus);
+/** Open for the shared pool's claim count. */
+const openLead = (r: Record<string, unknown>) => isOpen(r.status);
 const isPerson = (ownerId: unknown): ownerId is string => typeof ownerId === 'string' && !ownerId.startsWith('queue:') && ownerId !== 'pool';
 
 /** SFA-1/SFA-3 leads: a person who may become a customer, found by name, company, email or phone. */
@@ -29,12 +32,14 @@ export const leadEntity: EntityDefinition = {
     }
     return errors;
   },
+  // A claim from the shared pool ends with the lead's close or its owner's change (functions/follow-up/claims.ts).
+  derive: (before, after) => (claimEnds(before, after, openLead) ? { claimedBy: undefined } : {}),
   // Open leads are counted per owner for least-loaded assignment; a status or owner change moves the count.
   changeExtras: (before, after) => {
-    const counters: { userId: string; field: string; delta: number }[] = [];
+    const counters: { userId: string; field: string; delta: number; claims?: boolean }[] = [];
     if (isOpen(before.status) && isPerson(before.ownerId)) counters.push({ userId: before.ownerId, field: 'openLeads', delta: -1 });
     if (isOpen(after.status) && isPerson(after.ownerId)) counters.push({ userId: after.ownerId, field: 'openLeads', delta: 1 });
-    const net = counters.filter((c) => !counters.some((o) => o !== c && o.userId === c.userId && o.delta === -c.delta));
+    const net = [...counters.filter((c) => !counters.some((o) => o !== c && o.userId === c.userId && o.delta === -c.delta)), ...claimCounters(before, after, openLead)];
     const verb = before.status !== after.status ? String(after.status) : undefined;
     const reason = verb === 'disqualified' ? { timelineData: { reason: after.disqualifiedReason } } : {};
     return { ...(net.length ? { counters: net } : {}), ...(verb ? { verb, timelineType: verb } : {}), ...reason };

@@ -3,6 +3,10 @@ import { DEFAULT_PIPELINE, type Pipeline, type Stage } from '#schemas/pipeline.t
 import { forecastDeltas } from './forecast-contribution.ts';
 import type { EntityDefinition } from '../records/entity.ts';
 import type { HistoryEntry } from '../records/store.ts';
+import { claimCounters, claimEnds } from '../follow-up/claims.ts';
+
+/** Open for the shared pool's claim count: not won or lost. */
+const openDeal = (r: Record<string, unknown>) => r.stageKind !== 'won' && r.stageKind !== 'lost';
 
 type Fields = Record<string, unknown>;
 type FieldError = { path: string; message: string; code: string };
@@ -78,13 +82,18 @@ export function opportunityEntityWith(pipelines: readonly Pipeline[]): EntityDef
         if (stage.kind !== 'lost' && next.lostReason !== undefined) out.lostReason = undefined;
       }
       if ((next.forecastCategory ?? out.forecastCategory) === undefined) out.forecastCategory = 'pipeline';
+      if (claimEnds(before, { ...next, ...out }, openDeal)) out.claimedBy = undefined;
       return out;
     },
     validateNew: (f) => stageErrors(pipelines, undefined, f),
     validateChange: (before, after) => stageErrors(pipelines, before, after),
-    changeExtras: (before, after) => (moved(before, after)
-      ? { verb: 'stage_changed', timelineType: 'stage-changed', timelineData: { from: before.stage ?? null, to: after.stage } }
-      : {}),
+    changeExtras: (before, after) => {
+      const counters = claimCounters(before, after, openDeal);
+      return {
+        ...(moved(before, after) ? { verb: 'stage_changed', timelineType: 'stage-changed', timelineData: { from: before.stage ?? null, to: after.stage } } : {}),
+        ...(counters.length ? { counters } : {}),
+      };
+    },
     history(before, after, at, by): HistoryEntry[] {
       if (!moved(before, after)) return [];
       const entered = typeof before?.stageEnteredAt === 'string' ? Date.parse(before.stageEnteredAt) : NaN;

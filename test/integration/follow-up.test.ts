@@ -133,6 +133,7 @@ describe('the shared pool (公海池)', () => {
 
   it('after the cool-down the rep may release it, which frees their claim for another', async () => {
     await advanceClock(2 * 86400 + 60);
+    await signInAgain();
     rep2 = api(await login('rep2@demo.local'));
     const items = (await rep2('GET', '/api/opportunities?ownerId=pool&limit=100')).body.items.filter((d: any) => d.name.startsWith('Pool deal'));
     const first = (await rep2('GET', '/api/opportunities?limit=100')).body.items.find((d: any) => d.name === `Pool deal A ${tag}`);
@@ -140,7 +141,16 @@ describe('the shared pool (公海池)', () => {
     const released = await rep2('POST', `/api/opportunities/${first.id}/release`);
     expect([released.status, released.body.ownerId]).toEqual([200, 'pool']);
     const second = items.find((d: any) => d.name === `Pool deal B ${tag}`);
-    expect((await rep2('POST', `/api/opportunities/${second.id}/claim`)).status).toBe(200);
+    const claimed = await rep2('POST', `/api/opportunities/${second.id}/claim`);
+    expect(claimed.status).toBe(200);
+    // Winning it ends the claim: the limit of 1 has room again (and the deal keeps its claimer no more).
+    const third = (await rep('POST', '/api/opportunities', { name: `Pool deal C ${tag}`, closeDate: '2031-09-30' })).body;
+    expect((await rep('POST', `/api/opportunities/${third.id}/release`)).status).toBe(200);
+    expect((await rep2('POST', `/api/opportunities/${third.id}/claim`)).status).toBe(409);
+    const won = await rep2('PATCH', `/api/opportunities/${second.id}`, { stage: 'won' }, { 'if-match': `"${claimed.body.version}"` });
+    expect(won.status).toBe(200);
+    expect(won.body.claimedBy).toBeUndefined();
+    expect((await rep2('POST', `/api/opportunities/${third.id}/claim`)).status).toBe(200);
   });
 });
 
