@@ -59,7 +59,7 @@ export async function releaseQuiet(input: FollowUpInput, deps: RecordDeps, since
   const implied = def.changeExtras?.(record, merged)?.counters ?? [];
   try {
     await commitChange(def, followUp(input.tenantId), record, merged, deps, {
-      // (A release frees the claim of the rep who held it: the entity's changeExtras says so, functions/follow-up/claims.ts.)
+      // (A release frees the claim of the rep who held it: the entity's changeExtras says so, functions/records/pool-claims.ts.)
       verb: 'released', timelineType: 'released', counters: implied,
       timelineData: { days: settings.poolAfterDays },
     });

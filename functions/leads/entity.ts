@@ -2,7 +2,7 @@ import { contactDisplayName } from '#schemas/contact.ts';
 import { DEFAULT_CALLBACK_HOURS } from '#schemas/assignment.ts';
 import { LEAD_TRANSITIONS, OPEN_LEAD_STATUSES, leadCreate, leadListQuery, leadUpdate, type LeadStatus } from '#schemas/lead.ts';
 import type { EntityDefinition, StoredRecord } from '../records/entity.ts';
-import { claimCounters, claimEnds } from '../follow-up/claims.ts';
+import { claimCounters, claimEnds } from '../records/pool-claims.ts';
 
 /** The shared queue new and unassignable leads wait in (SFA-2 fallback). */
 export const LEAD_QUEUE = 'queue:default';
@@ -32,7 +32,7 @@ export const leadEntity: EntityDefinition = {
     }
     return errors;
   },
-  // A claim from the shared pool ends with the lead's close or its owner's change (functions/follow-up/claims.ts).
+  // A claim from the shared pool ends with the lead's close or its owner's change (functions/records/pool-claims.ts).
   derive: (before, after) => (claimEnds(before, after, openLead) ? { claimedBy: undefined } : {}),
   // Open leads are counted per owner for least-loaded assignment; a status or owner change moves the count.
   changeExtras: (before, after) => {

@@ -3,7 +3,7 @@ import { DEFAULT_PIPELINE, type Pipeline, type Stage } from '#schemas/pipeline.t
 import { forecastDeltas } from './forecast-contribution.ts';
 import type { EntityDefinition } from '../records/entity.ts';
 import type { HistoryEntry } from '../records/store.ts';
-import { claimCounters, claimEnds } from '../follow-up/claims.ts';
+import { claimCounters, claimEnds } from '../records/pool-claims.ts';
 
 /** Open for the shared pool's claim count: not won or lost. */
 const openDeal = (r: Record<string, unknown>) => r.stageKind !== 'won' && r.stageKind !== 'lost';

@@ -2,7 +2,7 @@
  * When a claim from the shared pool (SFA-6) stops counting against its rep's limit: the rep holds the record
  * they claimed (`claimedBy` is its owner) while it is open. A change that ends that (won, lost, converted,
  * disqualified, given to someone else, released) frees one claim, in the change's own transaction, and drops
- * `claimedBy`, so a record reopened later does not free it twice. Pure: the entities call it from `derive` and
+ * `claimedBy`, so a record reopened later does not free it twice. Pure: the lead and opportunity entities call it from `derive` and
  * `changeExtras`; the claim itself adds one (functions/follow-up/pool.ts).
  */
 type Fields = Record<string, unknown>;
