@@ -106,7 +106,8 @@ describe.each(TESTED.map((view, i) => ({ view, i })))('the pipeline board at $vi
     await moveToOffer();
     const dialog = p.locator('[data-test=needs-dialog]');
     await dialog.waitFor({ state: 'visible' });
-    expect(await dialog.locator('[data-test=needs-field-nextStep]').count()).toBe(1);
+    // The dialog shows, then its field (its editor is fetched with it).
+    await poll(() => dialog.locator('[data-test=needs-field-nextStep]').count()).toBe(1);
     await snapshot(p, `pipeline-board-needs-${view.name}`, false);
     await dialog.locator('[data-test=needs-cancel]').click();
     await poll(() => card(p, names.b).evaluate((el) => el.closest('[data-test=board-column]')?.getAttribute('data-stage'))).toBe('intro');
