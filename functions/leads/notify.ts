@@ -1,9 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { appUrl } from '#commons/app-url.ts';
-import { systemClock } from '#commons/clock.ts';
-import { documentClient, tableName } from '#commons/dynamo.ts';
-import { keys } from '#commons/keys.ts';
 import { logger } from '#commons/logger.ts';
 import { parseEvent, type EventPayload } from '#contracts/events.ts';
 import { deliverOnce, recipientOf, type Recipient } from '../notifications/deliver.ts';

@@ -66,9 +66,6 @@ const seg = (s: string) => encodeURIComponent(s);
 
 export const activitiesApi = {
   create: (a: ActivityInput) => api.post<Activity>('/api/activities', a).then((r) => r.data),
-  get: (id: string) => api.get<Activity>(`/api/activities/${seg(id)}`),
-  update: (id: string, changes: Partial<ActivityInput> & Record<string, unknown>, version: number) =>
-    api.patch<Activity>(`/api/activities/${seg(id)}`, changes, { 'if-match': `"${version}"` }).then((r) => r.data),
   /**
    * Marks an activity done at the version it has now (a list of agenda or link items does not carry the
    * version): a change by someone else between the two requests still answers 412.
