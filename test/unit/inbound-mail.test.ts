@@ -1,0 +1,53 @@
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { classifyInbound, referencedIds, replyText, supportAddressOf, ticketNumberOf, REPLY_ABOVE } from '../../functions/tickets/inbound-mail.ts';
+
+/** Raw messages as a customer's mail program (or a robot) sends them, parsed by mailparser as the Lambda does. */
+const raw = (headers: Record<string, string>, body = 'Hello,\r\nthe printer is on fire.\r\n') =>
+  simpleParser(Buffer.from(`${Object.entries({ From: 'Wang Fang <wang.fang@example.cn>', To: 'support@demo.local', Subject: 'Printer', 'Message-ID': '<m1@example.cn>', Date: 'Thu, 03 Dec 2026 09:00:00 +0800', ...headers }).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`));
+const OWN = ['support@demo.local'];
+
+describe('inbound support mail', () => {
+  it('a plain customer mail is mail, to our support address, naming no ticket', async () => {
+    const m = await raw({});
+    expect(classifyInbound(m, OWN)).toBe('mail');
+    expect(supportAddressOf(m, OWN)).toBe('support@demo.local');
+    expect(ticketNumberOf(m)).toBeUndefined();
+    expect(referencedIds(m)).toEqual([]);
+  });
+
+  it('a reply threads by the subject reference, by the plus address, and names the messages it answers', async () => {
+    const bySubject = await raw({ Subject: 'Re: [T-000042] Printer', 'In-Reply-To': '<0100abc@email.amazonses.com>', References: '<m1@example.cn> <0100abc@email.amazonses.com>' });
+    expect(ticketNumberOf(bySubject)).toBe('T-000042');
+    expect(referencedIds(bySubject)).toEqual(['0100abc@email.amazonses.com', 'm1@example.cn']);
+    const byAddress = await raw({ To: 'Support <support+t-000042@demo.local>', Subject: 'Re: Printer' });
+    expect(ticketNumberOf(byAddress)).toBe('T-000042');
+    expect(supportAddressOf(byAddress, OWN)).toBe('support@demo.local');
+    // A colleague forwarding our mail keeps the reference in the subject.
+    expect(ticketNumberOf(await raw({ Subject: 'Fwd: Re: [T-000042] Printer' }))).toBe('T-000042');
+  });
+
+  it('auto-replies are recognised by RFC 3834 and the headers mail programs use, in both languages', async () => {
+    expect(classifyInbound(await raw({ 'Auto-Submitted': 'auto-replied' }), OWN)).toBe('auto-reply');
+    expect(classifyInbound(await raw({ 'Auto-Submitted': 'no' }), OWN)).toBe('mail');
+    expect(classifyInbound(await raw({ 'X-Autoreply': 'yes' }), OWN)).toBe('auto-reply');
+    expect(classifyInbound(await raw({ Precedence: 'bulk' }), OWN)).toBe('auto-reply');
+    expect(classifyInbound(await raw({ Subject: 'Automatic reply: [T-000042] Printer' }), OWN)).toBe('auto-reply');
+    expect(classifyInbound(await raw({ Subject: '自动回复: 打印机' }), OWN)).toBe('auto-reply');
+    expect(classifyInbound(await raw({ Subject: 'Out of Office' }), OWN)).toBe('auto-reply');
+  });
+
+  it('bounces and our own mail coming back (a loop) are not mail', async () => {
+    expect(classifyInbound(await raw({ From: 'MAILER-DAEMON@mx.example.cn', Subject: 'Undelivered Mail Returned to Sender' }), OWN)).toBe('bounce');
+    expect(classifyInbound(await raw({ 'Content-Type': 'multipart/report; report-type=delivery-status; boundary="b"' }, '--b\r\n\r\nx\r\n--b--\r\n'), OWN)).toBe('bounce');
+    expect(classifyInbound(await raw({ 'X-Cirrus-Loop': 'demo' }), OWN)).toBe('loop');
+    expect(classifyInbound(await raw({ From: 'support+t-000042@demo.local' }), OWN)).toBe('loop');
+  });
+
+  it('the reply text leaves out what the customer quoted', () => {
+    expect(replyText(`Thanks, it works now.\r\n\r\n${REPLY_ABOVE}\r\nOur earlier mail`)).toBe('Thanks, it works now.');
+    expect(replyText('Still broken.\n\nOn Thu, 3 Dec 2026 at 10:00, Support <support@demo.local> wrote:\n> Try again')).toBe('Still broken.');
+    expect(replyText('还是不行。\n\n在 2026年12月3日 10:00，Support 写道：\n> 请重试')).toBe('还是不行。');
+    expect(replyText('First line\n> quoted\n> more')).toBe('First line');
+  });
+});
