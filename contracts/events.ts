@@ -52,6 +52,13 @@ const activityData = z.looseObject({
   dueAt: z.optional(z.string()), startAt: z.optional(z.string()), remindAt: z.optional(z.string()),
   relatedTo: z.optional(z.array(z.object({ object: z.string(), id: z.string() }))),
 });
+/** A support ticket (SVC-1) after the change: its number, status, priority, queue and SLA targets. */
+const ticketData = z.looseObject({
+  ...snapshot, name: z.string(), number: z.string(), status: z.string(), priority: z.optional(z.string()),
+  channel: z.optional(z.string()), queueId: z.optional(z.string()), assigneeId: z.optional(z.string()),
+  contactId: z.optional(z.string()), accountId: z.optional(z.string()),
+  sla: z.optional(z.looseObject({ policyId: z.string() })),
+});
 const leadData = z.looseObject({
   ...snapshot,
   status: z.enum(LEAD_STATUSES),
@@ -130,6 +137,7 @@ export const eventCatalogue = {
   ...recordEvents('opportunity', 'opportunity', opportunityData),
   ...recordEvents('lead', 'lead', leadData),
   ...recordEvents('activity', 'activity (call, meeting, email, note or task)', activityData),
+  ...recordEvents('ticket', 'support ticket', ticketData),
   'opportunity.released': v1('The deal went to the shared pool (no activity for the tenant\'s pool days, or its owner released it): `ownerId` is `pool`, `pooledFrom` the previous owner.', event(opportunityData)),
   'opportunity.claimed': v1('A rep claimed the deal from the shared pool: `ownerId` and `claimedBy` name them.', event(opportunityData)),
   'lead.released': v1('The lead went to the shared pool (no activity for the tenant\'s pool days, or its owner released it).', event(leadData)),

@@ -111,6 +111,8 @@ export const keys = {
   // --- tenant configuration ---------------------------------------------------------------------------
   /** Tenant configuration documents (assignment rules, round-robin turns...): sk names the document. */
   config: (tenantId: string) => `T#${tenantId}#config`,
+  /** A gap-free sequence of the tenant (`sequence#ticket`: the last ticket number given), moved in the change that uses it. */
+  sequenceSk: (name: string) => `sequence#${name}`,
   /** A pipeline (SFA-4), `pipeline#<id>`; the default pipeline is not stored until an admin changes it. */
   pipelineSk: (pipelineId: string) => `pipeline#${pipelineId}`,
   pipelinePrefix: 'pipeline#',

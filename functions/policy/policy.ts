@@ -113,11 +113,13 @@ const level = (read: SharingLevel, edit: SharingLevel): ObjectSharing => ({ read
  * every account and contact and edit their own, and see only the leads and opportunities they own.
  * Custom objects start as accounts do: read all, edit own (managers: team).
  */
-export const DEFAULT_SHARING: Readonly<Record<'account' | 'contact' | 'lead' | 'opportunity' | '*', RoleSharing>> = {
+export const DEFAULT_SHARING: Readonly<Record<'account' | 'contact' | 'lead' | 'opportunity' | 'ticket' | '*', RoleSharing>> = {
   account: { rep: level('all', 'own'), manager: level('all', 'team'), marketer: level('all', 'own'), agent: level('all', 'own') },
   contact: { rep: level('all', 'own'), manager: level('all', 'team'), marketer: level('all', 'own'), agent: level('all', 'own') },
   lead: { rep: level('own', 'own'), manager: level('team', 'team'), marketer: level('all', 'own'), agent: level('own', 'own') },
   opportunity: { rep: level('own', 'own'), manager: level('team', 'team'), marketer: level('own', 'own'), agent: level('own', 'own') },
+  // Support works shared queues: every agent and manager reads and works every ticket; reps see their customers' tickets.
+  ticket: { rep: level('all', 'own'), manager: level('all', 'all'), marketer: level('own', 'own'), agent: level('all', 'all') },
   '*': { rep: level('all', 'own'), manager: level('all', 'team'), marketer: level('all', 'own'), agent: level('all', 'own') },
 };
 

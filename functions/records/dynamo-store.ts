@@ -11,7 +11,7 @@ import type { SavedView } from '#schemas/view.ts';
 import { clauseRange, matchesAll } from './list-index.ts';
 import type { StoredRecord } from './entity.ts';
 import {
-  ChangeTooLarge, CounterConflict, IdempotencyConflict, InvalidCursor, UniqueConflict, VersionConflict,
+  ChangeTooLarge, CounterConflict, IdempotencyConflict, InvalidCursor, SequenceTaken, UniqueConflict, VersionConflict,
   type AuditEntry, type ChangeSet, type DirectoryUser, type HistoryEntry, type ListSpec, type Page, type RecordStore, type TimelineEntry, type WhereClause,
 } from './store.ts';
 
@@ -408,6 +408,20 @@ export class DynamoRecordStore implements RecordStore {
         },
       });
     }
+    let sequenceSlot = -1;
+    if (change.sequence) {
+      const { name, value } = change.sequence;
+      sequenceSlot = items.length;
+      items.push({
+        Update: {
+          TableName: T, Key: { pk: keys.config(tenantId), sk: keys.sequenceSk(name) },
+          UpdateExpression: 'SET #v = :v, entityType = :et',
+          ConditionExpression: value === 1 ? 'attribute_not_exists(#v)' : '#v = :prev',
+          ExpressionAttributeNames: { '#v': 'value' },
+          ExpressionAttributeValues: { ':v': value, ':et': 'sequence', ...(value === 1 ? {} : { ':prev': value - 1 }) },
+        },
+      });
+    }
     const counterSlots: number[] = [];
     for (const c of change.counters ?? []) {
       counterSlots.push(items.length);
@@ -502,6 +516,7 @@ export class DynamoRecordStore implements RecordStore {
         if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new VersionConflict();
         if (idempotencySlot >= 0 && reasons[idempotencySlot]?.Code === 'ConditionalCheckFailed') throw new IdempotencyConflict();
         if (counterSlots.some((i) => reasons[i]?.Code === 'ConditionalCheckFailed')) throw new CounterConflict();
+        if (sequenceSlot >= 0 && reasons[sequenceSlot]?.Code === 'ConditionalCheckFailed') throw new SequenceTaken();
         for (const slot of uniqueSlots) {
           const reason = reasons[slot.index];
           if (reason?.Code === 'ConditionalCheckFailed') {
@@ -517,6 +532,11 @@ export class DynamoRecordStore implements RecordStore {
         throw error;
       }
     }
+  }
+
+  async sequenceValue(tenantId: string, name: string): Promise<number> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: keys.config(tenantId), sk: keys.sequenceSk(name) }, ConsistentRead: true }));
+    return typeof Item?.value === 'number' ? Item.value : 0;
   }
 
   async savedView(tenantId: string, object: string, id: string): Promise<SavedView | undefined> {

@@ -404,6 +404,8 @@ export interface CreateOptions {
   readonly id?: string;
   /** Event verb (default `created`), e.g. `assigned` for a lead entered with its owner. */
   readonly verb?: string;
+  /** The tenant sequence value this record takes (a ticket's number): see ChangeSet.sequence. */
+  readonly sequence?: ChangeSet['sequence'];
 }
 
 export async function createRecord(def: EntityDefinition, p: Actor, body: unknown, deps: RecordDeps, options: CreateOptions = {}): Promise<StoredRecord> {
@@ -453,6 +455,7 @@ export async function createRecord(def: EntityDefinition, p: Actor, body: unknow
     event: event(def, p, options.verb ?? 'created', record, now, deps),
     ...(options.idempotency ? { idempotency: options.idempotency(record) } : {}),
     ...(options.counters ? { counters: options.counters } : {}),
+    ...(options.sequence ? { sequence: options.sequence } : {}),
     ...(def.parent && typeof parentId === 'string'
       ? { linkPut: { parentType: def.parent.type, parentId, summary: linkSummary(def, record) } }
       : {}),

@@ -101,6 +101,11 @@ export interface ChangeSet {
   /** The record's agenda item (EntityDefinition.agenda): put, and the one it replaces removed. */
   agendaPut?: AgendaEntry;
   agendaRemoved?: Pick<AgendaEntry, 'ownerId' | 'at'>;
+  /**
+   * The tenant's sequence `name` moves to `value` with this change (a ticket's number): the change fails with
+   * SequenceTaken when the sequence is not at `value - 1` any more, so a number is used once and none is skipped.
+   */
+  sequence?: { name: string; value: number };
 }
 
 /** An item on a user's agenda (`keys.agenda`): the record's id and what a calendar shows of it. */
@@ -172,6 +177,8 @@ export class ChangeTooLarge extends Error {}
 export class IdempotencyConflict extends Error {}
 /** A counter moved between read and write (least-loaded assignment retries). */
 export class CounterConflict extends Error {}
+/** Another change took the sequence's next value first (read the sequence again and retry). */
+export class SequenceTaken extends Error {}
 
 /** The record store: the domain's only way to persist; DynamoRecordStore is the single-table adapter. */
 export interface RecordStore {
@@ -199,6 +206,8 @@ export interface RecordStore {
   agenda?(tenantId: string, userId: string, from: string, to: string, limit: number): Promise<(AgendaEntry['summary'] & { id: string; at: string })[]>;
   /** The aggregate items of a scope whose key starts with `prefix` (a forecast's period): one Query. */
   aggregateItems?(tenantId: string, scope: string, prefix: string): Promise<Record<string, unknown>[]>;
+  /** The last value a tenant's sequence gave (0 before the first), for ChangeSet.sequence. */
+  sequenceValue?(tenantId: string, name: string): Promise<number>;
   /** A saved view of an object (`?view=`), if the store keeps views (functions/views). */
   savedView?(tenantId: string, object: string, id: string): Promise<SavedView | undefined>;
 }

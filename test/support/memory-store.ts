@@ -1,6 +1,6 @@
 import type { StoredRecord } from '../../functions/records/entity.ts';
 import {
-  UniqueConflict, VersionConflict,
+  SequenceTaken, UniqueConflict, VersionConflict,
   type AuditEntry, type ChangeSet, type DirectoryUser, type HistoryEntry, type ListSpec, type Page, type RecordStore, type TimelineEntry,
 } from '../../functions/records/store.ts';
 
@@ -30,6 +30,7 @@ export class MemoryStore implements RecordStore {
     const key = this.k(c.tenantId, c.type, c.record.id);
     const current = this.records.get(key);
     if (c.expectedVersion === undefined ? current : current?.version !== c.expectedVersion) throw new VersionConflict();
+    if (c.sequence && (this.sequences.get(`${c.tenantId}/${c.sequence.name}`) ?? 0) !== c.sequence.value - 1) throw new SequenceTaken();
     for (const u of c.uniquesAdded) {
       const owner = this.uniques.get(`${c.tenantId}/${c.type}/${u.field}/${u.value}`);
       if (owner) throw new UniqueConflict(u.field, owner);
@@ -37,6 +38,7 @@ export class MemoryStore implements RecordStore {
     for (const u of c.uniquesRemoved) this.uniques.delete(`${c.tenantId}/${c.type}/${u.field}/${u.value}`);
     for (const u of c.uniquesAdded) this.uniques.set(`${c.tenantId}/${c.type}/${u.field}/${u.value}`, c.record.id);
     this.records.set(key, structuredClone(c.record));
+    if (c.sequence) this.sequences.set(`${c.tenantId}/${c.sequence.name}`, c.sequence.value);
     for (const a of c.aggregates ?? []) {
       const k = `${c.tenantId}/${a.scope}/${a.key}`;
       const item = this.aggregates.get(k) ?? { sk: a.key };
@@ -45,6 +47,10 @@ export class MemoryStore implements RecordStore {
       this.aggregates.set(k, item);
     }
     this.commits.push(structuredClone(c));
+  }
+  sequences = new Map<string, number>();
+  async sequenceValue(t: string, name: string) {
+    return this.sequences.get(`${t}/${name}`) ?? 0;
   }
   /** Aggregate items by `<tenant>/<scope>/<key>`, as DynamoDB's ADD leaves them. */
   aggregates = new Map<string, Record<string, unknown>>();

@@ -51,6 +51,7 @@ describe('every key is the one already stored', () => {
     rate: [keys.rate('demo', 'form:frm_1:127.0.0.1'), 'T#demo#rate#form:frm_1:127.0.0.1'],
     rateSk: [keys.rateSk(29_500_000), '29500000'],
     config: [keys.config('demo'), 'T#demo#config'],
+    sequenceSk: [keys.sequenceSk('ticket'), 'sequence#ticket'],
     assignmentRulesSk: [keys.assignmentRulesSk, 'assignment-rules'],
     pipelineSk: [keys.pipelineSk('default'), 'pipeline#default'],
     pipelinePrefix: [keys.pipelinePrefix, 'pipeline#'],
