@@ -138,6 +138,8 @@ export const eventCatalogue = {
   ...recordEvents('lead', 'lead', leadData),
   ...recordEvents('activity', 'activity (call, meeting, email, note or task)', activityData),
   ...recordEvents('ticket', 'support ticket', ticketData),
+  'ticket.replied': v1('An agent replied to the customer on the ticket (emailed from the support address); `data.lastMessageId` names the message.', event(ticketData)),
+  'ticket.noted': v1('An agent added an internal note to the ticket (never emailed).', event(ticketData)),
   'opportunity.released': v1('The deal went to the shared pool (no activity for the tenant\'s pool days, or its owner released it): `ownerId` is `pool`, `pooledFrom` the previous owner.', event(opportunityData)),
   'opportunity.claimed': v1('A rep claimed the deal from the shared pool: `ownerId` and `claimedBy` name them.', event(opportunityData)),
   'lead.released': v1('The lead went to the shared pool (no activity for the tenant\'s pool days, or its owner released it).', event(leadData)),

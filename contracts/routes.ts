@@ -106,6 +106,10 @@ export const routes: readonly RouteDeclaration[] = [
   route('settings-forecast-put', 'sales', 'PUT', '/api/settings/forecast', { table: 'readwrite', schedules: true }),
   route('forecast-email', 'sales', 'POST', '/api/forecast/email', { table: 'readwrite', sendEmail: true }),
 
+  ...recordRoutes('tickets', 'service'),
+  route('tickets-reply', 'service', 'POST', '/api/tickets/{id}/replies', write),
+  route('tickets-messages', 'service', 'GET', '/api/tickets/{id}/messages', read),
+
   ...recordRoutes('leads', 'leads'),
   route('leads-claim', 'leads', 'POST', '/api/leads/{id}/claim', write),
   route('leads-release', 'leads', 'POST', '/api/leads/{id}/release', write),

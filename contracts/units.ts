@@ -24,6 +24,7 @@ export const units = {
   records: { name: 'records', entry: 'functions/units/records.ts', description: 'accounts and contacts (CD-1, CD-2)' },
   sales: { name: 'sales', entry: 'functions/units/sales.ts', description: 'opportunities (SFA-4)' },
   leads: { name: 'leads', entry: 'functions/units/leads.ts', description: 'leads and their workflow: claim, log contact, convert (SFA-3)' },
+  service: { name: 'service', entry: 'functions/units/service.ts', description: 'the service desk: tickets, their conversation and SLA (SVC-1, SVC-4)' },
   settings: { name: 'settings', entry: 'functions/units/settings.ts', description: 'admin settings: partners, web-to-lead forms, assignment rules' },
   intake: { name: 'intake', entry: 'functions/units/intake.ts', description: 'public lead intake: partner webhooks and web-to-lead submissions' },
 } as const satisfies Record<string, UnitDeclaration>;

@@ -81,7 +81,7 @@ export interface TicketMessage {
   id: string;
   at: string;
   /** `customer` (an email, the portal), `agent` (a public reply), `note` (internal), `system` (auto). */
-  kind: 'customer' | 'agent' | 'note' | 'system';
+  from: 'customer' | 'agent' | 'note' | 'system';
   public: boolean;
   body: string;
   author: { id?: string; name: string; email?: string };

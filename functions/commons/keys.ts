@@ -113,6 +113,8 @@ export const keys = {
   config: (tenantId: string) => `T#${tenantId}#config`,
   /** A gap-free sequence of the tenant (`sequence#ticket`: the last ticket number given), moved in the change that uses it. */
   sequenceSk: (name: string) => `sequence#${name}`,
+  /** The service desk's settings (SVC-1, SVC-4): calendars, SLA policies, queues, routing, macros, addresses, portal. */
+  serviceDeskSk: 'service-desk',
   /** A pipeline (SFA-4), `pipeline#<id>`; the default pipeline is not stored until an admin changes it. */
   pipelineSk: (pipelineId: string) => `pipeline#${pipelineId}`,
   pipelinePrefix: 'pipeline#',

@@ -261,7 +261,7 @@ export async function loadRecord(def: Pick<EntityDefinition, 'type'>, p: Actor, 
 }
 
 /** A record the caller may read (else 404) and change (else 403). */
-async function loadForWrite(def: EntityDefinition, p: Actor, id: string, deps: RecordDeps, action: Action = 'record:update'): Promise<StoredRecord> {
+export async function loadForWrite(def: EntityDefinition, p: Actor, id: string, deps: RecordDeps, action: Action = 'record:update'): Promise<StoredRecord> {
   const vis = visibility(p, deps);
   const current = await loadRecord(def, p, id, deps, vis);
   assertCan(p, action, await vis.resource(def.type, current));
@@ -520,6 +520,8 @@ export interface ChangeOptions {
   readonly eventData?: Record<string, unknown>;
   readonly counters?: ChangeSet['counters'];
   readonly extraTimeline?: ChangeSet['timeline'];
+  /** Entries the change adds to the record's history series (a ticket's messages, kind `message`). */
+  readonly history?: ChangeSet['history'];
   /** Commit even when no field changed (e.g. a logged call on a lead already contacted). */
   readonly force?: boolean;
   /**
@@ -580,7 +582,7 @@ export async function commitChange(
     ...(options.silent ? { internal: true } : {}),
     ...(options.counters ? { counters: options.counters } : {}),
     ...relationLinkChanges(def, custom, current, record),
-    ...(def.history ? { history: def.history(current, record, now.toISOString(), actorOf(p)) } : {}),
+    ...(def.history || options.history ? { history: [...(def.history?.(current, record, now.toISOString(), actorOf(p)) ?? []), ...(options.history ?? [])] } : {}),
     ...agendaChange(def, current, record),
   };
   if (def.parent) {

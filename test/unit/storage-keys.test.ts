@@ -52,6 +52,7 @@ describe('every key is the one already stored', () => {
     rateSk: [keys.rateSk(29_500_000), '29500000'],
     config: [keys.config('demo'), 'T#demo#config'],
     sequenceSk: [keys.sequenceSk('ticket'), 'sequence#ticket'],
+    serviceDeskSk: [keys.serviceDeskSk, 'service-desk'],
     assignmentRulesSk: [keys.assignmentRulesSk, 'assignment-rules'],
     pipelineSk: [keys.pipelineSk('default'), 'pipeline#default'],
     pipelinePrefix: [keys.pipelinePrefix, 'pipeline#'],

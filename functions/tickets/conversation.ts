@@ -1,0 +1,52 @@
+import { ticketReply, type TicketMessage } from '#schemas/ticket.ts';
+import type { Actor } from '../policy/policy.ts';
+import { conflict } from '#commons/errors.ts';
+import type { EntityDefinition, StoredRecord } from '../records/entity.ts';
+import { commitChange, loadForWrite, loadRecord, parse, type RecordDeps } from '../records/service.ts';
+
+/**
+ * A ticket's conversation (SVC-1): each message is a history item of kind `message` in the ticket's
+ * partition, written in the same transaction as the ticket change it causes — a public reply stamps the first
+ * response (the SLA's first target) and takes a new ticket to open; a note changes nothing but the thread.
+ * The email of a public reply is sent by the consumer of `ticket.replied` (not in the request).
+ */
+export const MESSAGE_KIND = 'message';
+const EXCERPT = 140;
+
+export async function postReply(
+  def: EntityDefinition, p: Actor, ticketId: string, body: unknown, deps: RecordDeps,
+): Promise<{ ticket: StoredRecord; message: TicketMessage }> {
+  const input = parse(ticketReply, body);
+  // A reply appends to the thread, so it needs no If-Match; the ticket change is still version-checked.
+  const current = await loadForWrite(def, p, ticketId, deps);
+  if (current.deletedAt) throw conflict('This ticket is deleted; restore it before replying.');
+  const now = deps.clock();
+  const at = now.toISOString();
+  const message: TicketMessage = {
+    id: deps.newId(now), at, from: input.public ? 'agent' : 'note', public: input.public, body: input.body,
+    author: { id: p.userId, name: p.name, ...('email' in p ? { email: p.email } : {}) },
+    ...(input.attachments?.length ? { attachments: input.attachments } : {}),
+    ...(input.public && typeof current.requesterEmail === 'string' ? { mail: { status: 'queued' as const } } : {}),
+  };
+  const merged: Record<string, unknown> = { ...current };
+  if (input.status) merged.status = input.status;
+  else if (input.public && current.status === 'new') merged.status = 'open';
+  if (input.public && typeof current.firstRespondedAt !== 'string') merged.firstRespondedAt = at;
+  merged.lastMessageAt = at;
+  const ticket = await commitChange(def, p, current, merged, deps, {
+    verb: input.public ? 'replied' : 'noted',
+    timelineType: input.public ? 'ticket-reply' : 'ticket-note',
+    timelineData: { messageId: message.id, excerpt: input.body.slice(0, EXCERPT) },
+    eventData: { lastMessageId: message.id },
+    history: [{ kind: MESSAGE_KIND, id: message.id, at, data: { ...message } }],
+    force: true,
+  });
+  return { ticket, message };
+}
+
+/** The conversation, oldest first (one Query of the ticket's partition). */
+export async function conversation(def: EntityDefinition, p: Actor, ticketId: string, deps: RecordDeps): Promise<TicketMessage[]> {
+  await loadRecord(def, p, ticketId, deps);
+  const items = (await deps.store.history?.(p.tenantId, def.type, ticketId, MESSAGE_KIND, 500)) ?? [];
+  return items.map((h) => ({ ...(h.data as Omit<TicketMessage, 'id' | 'at'>), id: h.id, at: h.at }) as TicketMessage).reverse();
+}

@@ -1,0 +1,51 @@
+import { httpHandler, json, type HttpRequest } from '#commons/http.ts';
+import type { EntityDefinition, StoredRecord } from '../records/entity.ts';
+import { recordDeps } from '../records/deps.ts';
+import { recordVia } from '../records/handlers.ts';
+import { etag, getRecord } from '../records/service.ts';
+import { slaView, type TicketSla } from '../sla/sla-state.ts';
+import type { ServiceDeskSettings } from '#schemas/service-desk.ts';
+import { conversation, postReply } from './conversation.ts';
+import { ticketEntityWith } from './entity.ts';
+import { createNumbered } from './numbering.ts';
+import { loadServiceDesk } from './settings-store.ts';
+
+/**
+ * The ticket routes (SVC-1): the standard record operations with the ticket entity made from the tenant's
+ * service-desk settings; creation takes the next ticket number; a ticket read shows each SLA target's state
+ * now and the business minutes left through its calendar; replies and notes go into the conversation.
+ */
+const entityOf = async (req: HttpRequest) => ticketEntityWith(await loadServiceDesk(req.principal.tenantId));
+const base = recordVia(entityOf);
+
+/** The ticket as the page shows it: SLA states at this moment, with business minutes left. */
+export function presentTicket(t: StoredRecord, settings: ServiceDeskSettings, now: Date): StoredRecord {
+  const sla = t.sla as TicketSla | undefined;
+  if (!sla) return t;
+  const cal = settings.calendars.find((c) => c.id === sla.calendarId);
+  return { ...t, sla: { ...sla, firstResponse: slaView(cal, sla.firstResponse, now), resolution: slaView(cal, sla.resolution, now) } };
+}
+
+export const ticketHandlers = {
+  ...base,
+  create: httpHandler(async (req) => {
+    const settings = await loadServiceDesk(req.principal.tenantId);
+    const def: EntityDefinition = ticketEntityWith(settings);
+    const deps = recordDeps();
+    const t = await createNumbered(def, req.principal, req.body, deps);
+    return json(201, presentTicket(t, settings, deps.clock()), { etag: etag(t.version), location: `/api/tickets/${t.id}` });
+  }),
+  get: httpHandler(async (req) => {
+    const settings = await loadServiceDesk(req.principal.tenantId);
+    const deps = recordDeps();
+    const t = await getRecord(ticketEntityWith(settings), req.principal, req.params.id!, deps);
+    return json(200, presentTicket(t, settings, deps.clock()), { etag: etag(t.version) });
+  }),
+  reply: httpHandler(async (req) => {
+    const settings = await loadServiceDesk(req.principal.tenantId);
+    const deps = recordDeps();
+    const { ticket, message } = await postReply(ticketEntityWith(settings), req.principal, req.params.id!, req.body, deps);
+    return json(201, { message, ticket: presentTicket(ticket, settings, deps.clock()) }, { etag: etag(ticket.version) });
+  }),
+  messages: httpHandler(async (req) => json(200, { items: await conversation(await entityOf(req), req.principal, req.params.id!, recordDeps()) })),
+};
