@@ -13,6 +13,8 @@ export const scheduleTargetNames = {
   followUpCheck: 'follow-up-check',
   /** Releases a record to the shared pool after the tenant's pool days without activity (SFA-6). */
   poolRelease: 'pool-release',
+  /** Fires at a ticket's SLA warning or due moment (SVC-4): one-time schedules per ticket, moved by its changes. */
+  slaCheck: 'sla-check',
 } as const;
 
 /** Environment variable under which a schedule target's Lambda ARN reaches the functions that create schedules. */

@@ -135,3 +135,38 @@ export function followUpMail(r: { type: string; id: string; name: string; since:
   const html = `<p>${esc(t.intro(r.days))}</p><h2>${esc(r.name)}</h2><p><strong>${esc(t.last)}</strong>${esc(t.colon)}${esc(last)}</p><p><a href="${esc(link)}">${esc(t.open)}</a></p><p style="color:#888">${esc(t.footer)}</p>`;
   return { subject, text, html };
 }
+
+const SLA_TEXT = {
+  'zh-CN': {
+    targets: { firstResponse: '首次响应', resolution: '解决' } as Record<string, string>,
+    warningSubject: (n: string, target: string, s: string) => `SLA 预警：工单 ${n}「${s}」的${target}时限将到`,
+    breachSubject: (n: string, target: string, s: string) => `SLA 违约：工单 ${n}「${s}」已超过${target}时限`,
+    warningIntro: (target: string) => `这张工单的${target}时限快到了，请尽快处理。`,
+    breachIntro: (target: string) => `这张工单已超过${target}时限。`,
+    due: '时限', priority: '优先级', colon: '：', open: '打开工单', footer: 'Cirrus CRM 自动发送',
+  },
+  en: {
+    targets: { firstResponse: 'first response', resolution: 'resolution' } as Record<string, string>,
+    warningSubject: (n: string, target: string, s: string) => `SLA warning: ${target} on ticket ${n} "${s}" is due soon`,
+    breachSubject: (n: string, target: string, s: string) => `SLA breached: ${target} on ticket ${n} "${s}" is overdue`,
+    warningIntro: (target: string) => `The ${target} target of this ticket is close. Please act on it soon.`,
+    breachIntro: (target: string) => `The ${target} target of this ticket has passed.`,
+    due: 'Due', priority: 'Priority', colon: ': ', open: 'Open the ticket', footer: 'Sent by Cirrus CRM',
+  },
+} as const;
+
+/** An SLA warning (to the assignee) or breach (to the assignee and the queue's manager), SVC-4. */
+export function slaAlertMail(
+  t: { id: string; number: string; subject: string; priority: string; target: 'firstResponse' | 'resolution'; moment: 'warning' | 'breach'; dueAt: string },
+  lang: Language, timeZone: string, appUrl: string,
+): { subject: string; text: string; html: string } {
+  const x = SLA_TEXT[lang] ?? SLA_TEXT.en;
+  const target = x.targets[t.target] ?? t.target;
+  const subject = t.moment === 'breach' ? x.breachSubject(t.number, target, t.subject) : x.warningSubject(t.number, target, t.subject);
+  const intro = t.moment === 'breach' ? x.breachIntro(target) : x.warningIntro(target);
+  const link = `${appUrl.replace(/\/$/, '')}/tickets/${t.id}`;
+  const due = when(t.dueAt, lang, timeZone);
+  const text = [intro, '', `${t.number} ${t.subject}`, `${x.due}${x.colon}${due}`, `${x.priority}${x.colon}${t.priority}`, '', `${x.open}${x.colon}${link}`, '', x.footer].join('\n');
+  const html = `<p>${esc(intro)}</p><h2>${esc(`${t.number} ${t.subject}`)}</h2><p><strong>${esc(x.due)}</strong>${esc(x.colon)}${esc(due)}<br><strong>${esc(x.priority)}</strong>${esc(x.colon)}${esc(t.priority)}</p><p><a href="${esc(link)}">${esc(x.open)}</a></p><p style="color:#888">${esc(x.footer)}</p>`;
+  return { subject, text, html };
+}

@@ -20,7 +20,7 @@ export interface UserActor {
 }
 
 /** The product itself, acting on its own: never a fake admin or rep. */
-export type SystemName = 'assignment' | 'callback-timer' | 'intake' | 'stream' | 'seed' | 'field-purge' | 'follow-up';
+export type SystemName = 'assignment' | 'callback-timer' | 'intake' | 'stream' | 'seed' | 'field-purge' | 'follow-up' | 'sla';
 export interface SystemActor {
   readonly kind: 'system';
   readonly tenantId: string;
@@ -181,6 +181,8 @@ const SYSTEM_GRANTS: Readonly<Record<SystemName, readonly Action[]>> = {
   assignment: ['record:read', 'record:update', 'record:assign', 'field:read', 'field:write', 'assignment-rules:read', 'users:read-workload', 'users:list', 'custom-field:read'],
   // Marks an unanswered lead overdue (SFA-5).
   'callback-timer': ['record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
+  // SLA timers record a warning or breach on the ticket and escalate it (raise the priority, hand it to a queue).
+  sla: ['record:read', 'record:update', 'record:assign', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
   // The follow-up watchdog releases quiet records to the shared pool (SFA-6).
   'follow-up': ['record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
   // Partner webhooks and web forms create leads (SFA-1); they never read people's data back.

@@ -14,8 +14,8 @@ import { addBusinessMs, businessMsBetween } from './business-time.ts';
  * - A priority or policy change recomputes the targets from the same start and the time used.
  * - A breach is recorded once (`breachedAt`, the due moment) and stays recorded.
  *
- * The timers (functions/sla/timers.ts) are set at `warnAt` and `dueAt` from what this stores; the check that
- * fires (functions/sla/check.ts) writes the ticket again so that the state stored is the state at that moment.
+ * The timers (functions/tickets/sla-timers.ts) are set at `warnAt` and `dueAt` from what this stores; the check that
+ * fires (functions/tickets/sla-check.ts) writes the ticket again so that the state stored is the state at that moment.
  */
 
 const MINUTE = 60_000;

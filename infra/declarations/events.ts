@@ -101,6 +101,17 @@ export const rules: readonly RuleDeclaration[] = [
     retryAttempts: 8,
     maxEventAgeSeconds: 3600,
   },
+  {
+    name: 'ticket-sla-timers',
+    description: 'SVC-4: a ticket\'s SLA schedules (warning and breach of first response and resolution) follow it: put at the moments to come, moved by replies, status, priority or policy changes, deleted when met, paused or deleted',
+    eventPattern: {
+      source: [EVENT_SOURCE],
+      'detail-type': detailTypes('ticket.created', 'ticket.updated', 'ticket.deleted', 'ticket.restored', 'ticket.replied', 'ticket.noted', 'ticket.sla_breached'),
+    },
+    target: { name: 'ticket-sla-timers', entry: 'functions/tickets/sla-timers.ts', access: { table: 'readwrite', schedules: true, sendEmail: true }, timeoutSeconds: 30 },
+    retryAttempts: 8,
+    maxEventAgeSeconds: 3600,
+  },
 ];
 
 /** Targets of one-time schedules that functions create at run time (e.g. call-back timers). */
@@ -113,6 +124,8 @@ export const scheduleTargets: readonly FunctionDeclaration[] = [
   { name: scheduleTargetNames.followUpCheck, entry: 'functions/follow-up/check.ts', access: { table: 'readwrite', sendEmail: true }, timeoutSeconds: 30 },
   // An activity's reminder (functions/activities/reminders.ts makes the schedule).
   { name: scheduleTargetNames.activityReminder, entry: 'functions/activities/reminder-fire.ts', access: { table: 'readwrite', sendEmail: true }, timeoutSeconds: 30 },
+  // A ticket's SLA warning or due moment (functions/tickets/sla-timers.ts makes the schedules).
+  { name: scheduleTargetNames.slaCheck, entry: 'functions/tickets/sla-check.ts', access: { table: 'readwrite', sendEmail: true }, timeoutSeconds: 30 },
   { name: scheduleTargetNames.forecastEmail, entry: 'functions/forecast/email-job.ts', access: { table: 'readwrite', sendEmail: true }, timeoutSeconds: 300, memoryMb: 512 },
 ];
 

@@ -42,6 +42,14 @@ export async function seed(cognito: CognitoEmulator, dynamo: DynamoDBClient, tab
     };
     await dynamo.send(new PutItemCommand({ TableName: tableName, Item: marshall(item) }));
   }
+  // The demo tenant's service desk (issue 9): its support address, and the support queue worked by the agent
+  // and managed by the manager, on the product's calendars and standard SLA policy.
+  const { defaultServiceDesk } = await import('../../schemas/service-desk.ts');
+  const { keys } = await import('../../functions/commons/keys.ts');
+  const desk = defaultServiceDesk('Asia/Shanghai');
+  desk.queues[0] = { ...desk.queues[0]!, managerId, agentIds: [ids.get('agent@demo.local')!] };
+  desk.supportAddresses = [{ address: 'support@demo.local', name: 'Demo Support', queueId: 'support', language: 'zh-CN' }];
+  await dynamo.send(new PutItemCommand({ TableName: tableName, Item: marshall({ pk: keys.config('demo'), sk: keys.serviceDeskSk, entityType: 'service-desk', settings: desk, version: 1, updatedAt: createdAt }, { removeUndefinedValues: true }) }));
   const { seedRecords } = await import('./seed-records.ts');
   const owner = (email: string) => ({ id: ids.get(email)!, email, name: SEED_USERS.find((u) => u.email === email)!.name });
   await seedRecords('demo', [owner('rep1@demo.local'), owner('rep2@demo.local')]);

@@ -1,5 +1,6 @@
+import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, login, unique, type ApiCall } from '../support/client.ts';
+import { advanceClock, api, baseUrl, login, sentMail, unique, until, type ApiCall } from '../support/client.ts';
 
 /**
  * Issue 9, tickets through the local runtime on DynamoDB Local: numbers with no gaps under concurrency (the
@@ -64,5 +65,68 @@ describe('tickets', () => {
     const t = (await agent('POST', '/api/tickets', { subject: `Rep view ${tag}` })).body;
     expect((await rep('GET', `/api/tickets/${t.id}`)).status).toBe(200);
     expect((await rep('POST', `/api/tickets/${t.id}/replies`, { body: 'hi', public: true })).status).toBe(403);
+  });
+});
+
+/**
+ * SLA timers through the runtime's Scheduler and clock (POST /_local/clock): the warning and breach schedules
+ * of a ticket follow it, fire once, record the state on the ticket and tell the assignee (and, for a breach,
+ * the queue's manager, seeded as manager@demo.local); a reply meets the first response and deletes its
+ * schedules; pending deletes the resolution schedules and the customer's return puts them back later.
+ */
+describe('SLA timers', () => {
+  const schedule = async (name: string) => {
+    const scheduler = new SchedulerClient({ endpoint: baseUrl(), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    return scheduler.send(new GetScheduleCommand({ Name: name, GroupName: 'cirrus-local-schedules' })).then((s) => s.ScheduleExpression ?? '', (e: Error) => e.name);
+  };
+  const runtimeNow = async () => Date.parse(((await (await fetch(`${baseUrl()}/_local/clock`)).json()) as { now: string }).now);
+  const passTo = async (iso: string) => {
+    await advanceClock(Math.max(1, Math.ceil((Date.parse(iso) - (await runtimeNow())) / 1000) + 5));
+    agent = await api(await login('agent@demo.local')); // tokens last an hour; the clock may move further
+  };
+
+  it('warning then breach: each fires once, is on the ticket, and mails the assignee and at the breach the manager', async () => {
+    const me = (await agent('GET', '/api/me')).body;
+    const t = (await agent('POST', '/api/tickets', { subject: `Server down ${tag}`, priority: 'urgent', assigneeId: me.id })).body;
+    expect(t.status).toBe('open');
+    const fr = t.sla.firstResponse;
+    const at = (iso: string) => `at(${iso.slice(0, 19)})`;
+    expect(await until(() => schedule(`sla-${t.id}-first-response-breach`), (s) => s === at(fr.dueAt))).toBe(at(fr.dueAt));
+    expect(await schedule(`sla-${t.id}-first-response-warning`)).toBe(at(fr.warnAt));
+
+    const agentMails = () => sentMail('agent@demo.local').then((m) => m.filter((x) => String(x.Subject).includes(t.number)));
+    await passTo(fr.warnAt);
+    const warned = await until(agentMails, (m) => m.length >= 1, 15000);
+    expect(warned.map((m) => m.Subject)).toEqual([expect.stringContaining('SLA warning')]);
+    const afterWarning = await until(() => agent('GET', `/api/tickets/${t.id}/timeline`), (r) => r.body.items.some((e: { type: string }) => e.type === 'sla-warning'));
+    expect(afterWarning.body.items.filter((e: { type: string }) => e.type === 'sla-warning')).toHaveLength(1);
+
+    await passTo(fr.dueAt);
+    const breached = await until(agentMails, (m) => m.length >= 2, 15000);
+    expect(breached.map((m) => m.Subject)).toEqual([expect.stringContaining('SLA warning'), expect.stringContaining('SLA breached')]);
+    const managerMail = await until(() => sentMail('manager@demo.local').then((m) => m.filter((x) => String(x.Subject).includes(t.number))), (m) => m.length >= 1, 15000);
+    expect(managerMail.map((m) => m.Subject)).toEqual([expect.stringContaining('SLA 违约')]);
+    const got = await until(() => agent('GET', `/api/tickets/${t.id}`), (r) => !!r.body.sla.firstResponse.breachedAt);
+    expect(got.body.sla.firstResponse).toMatchObject({ state: 'breached', breachedAt: fr.dueAt });
+    // Nothing fires twice: a later change of the ticket sends no second breach mail.
+    await agent('PATCH', `/api/tickets/${t.id}`, { tags: ['late'] }, { 'if-match': String(got.headers.etag) });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await agentMails()).toHaveLength(2);
+  });
+
+  it('a reply meets the first response (its schedules go); pending removes the resolution schedules and reopening puts them back later', async () => {
+    const t = (await agent('POST', '/api/tickets', { subject: `Pause me ${tag}`, requesterEmail: 'pause@example.cn' })).body;
+    await until(() => schedule(`sla-${t.id}-first-response-breach`), (s) => s.startsWith('at('));
+    await agent('POST', `/api/tickets/${t.id}/replies`, { body: 'On it', public: true, status: 'pending' });
+    expect(await until(() => schedule(`sla-${t.id}-first-response-breach`), (s) => s === 'ResourceNotFoundException')).toBe('ResourceNotFoundException');
+    expect(await until(() => schedule(`sla-${t.id}-resolution-breach`), (s) => s === 'ResourceNotFoundException')).toBe('ResourceNotFoundException');
+    const paused = (await agent('GET', `/api/tickets/${t.id}`)).body;
+    expect(paused.sla.resolution.state).toBe('paused');
+    await passTo(new Date((await runtimeNow()) + 3 * 3600_000).toISOString());
+    const open = await agent('PATCH', `/api/tickets/${t.id}`, { status: 'open' }, { 'if-match': `"${paused.version}"` });
+    expect(open.status).toBe(200);
+    const due = open.body.sla.resolution.dueAt as string;
+    expect(Date.parse(due)).toBeGreaterThan(Date.parse(t.sla.resolution.dueAt));
+    expect(await until(() => schedule(`sla-${t.id}-resolution-breach`), (s) => s === `at(${due.slice(0, 19)})`)).toBe(`at(${due.slice(0, 19)})`);
   });
 });
