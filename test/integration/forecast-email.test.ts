@@ -39,14 +39,14 @@ describe('the Monday forecast email', () => {
 
   it('fires at Monday 08:00 in Shanghai and mails the manager the quarter, with a CSV safe for Excel', async () => {
     const now = await runtimeNow();
-    const local = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
-    const quarterEnd = (() => { const d = new Date(now + 8 * 3600_000); const q = Math.floor(d.getUTCMonth() / 3); return new Date(Date.UTC(d.getUTCFullYear(), q * 3 + 3, 0)).toISOString().slice(0, 10); })();
-    const closeDate = quarterEnd > local ? quarterEnd : local;
+    // The email covers the quarter of the Monday it fires on, which may be the next quarter when the shared
+    // clock (moved by earlier files) sits in a quarter's last week: the deal closes at the end of that one.
+    const fireAt = nextShanghaiMonday8(now);
+    const closeDate = (() => { const d = new Date(fireAt + 8 * 3600_000); const q = Math.floor(d.getUTCMonth() / 3); return new Date(Date.UTC(d.getUTCFullYear(), q * 3 + 3, 0)).toISOString().slice(0, 10); })();
     const evil = `=HYPERLINK("http://evil.example/${tag}")`;
     expect((await rep('POST', '/api/opportunities', { name: evil, amount: { amount: 990000, currency: 'CNY' }, closeDate, stage: 'proposal' })).status).toBe(201);
 
     const before = (await sentMail('manager@demo.local')).length;
-    const fireAt = nextShanghaiMonday8(now);
     await advanceClock(Math.ceil((fireAt - now) / 1000) + 30);
     const mails = await sentMail('manager@demo.local');
     const forecast = mails.slice(before).filter((m) => /^销售预测 /.test(m.Subject));
