@@ -85,7 +85,7 @@ const freePort = () => new Promise<number>((res, rej) => {
 async function startRuntime(port: number, dataDir: string): Promise<ChildProcess> {
   const child = spawn(join(ROOT, 'node_modules/.bin/node'), ['--import', 'tsx', 'infra/local/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir },
+    env: { ...process.env, PORT: String(port), SMTP_PORT: '0', DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

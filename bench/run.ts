@@ -182,7 +182,7 @@ async function main() {
   runtime = spawn(process.execPath, [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []), '--import', 'tsx', 'infra/local/main.ts'], {
     cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
     env: {
-      ...process.env, PORT: String(port), DATA_DIR: dataDir, CIRRUS_DYNAMODB_IN_MEMORY: '1',
+      ...process.env, PORT: String(port), SMTP_PORT: '0', DATA_DIR: dataDir, CIRRUS_DYNAMODB_IN_MEMORY: '1',
       CIRRUS_DYNAMODB_PORT: String(ddbPort), CIRRUS_HANDLER_DYNAMODB_ENDPOINT: `http://127.0.0.1:${proxy.port}`,
     },
   });

@@ -1,6 +1,7 @@
 import { followUpSettings } from './follow-up.ts';
 import { activity, activityCreate, activityUpdate, myDayQuery } from './activity.ts';
 import { ticket, ticketCreate, ticketReply, ticketUpdate } from './ticket.ts';
+import { serviceDeskSettings } from './service-desk.ts';
 import * as z from 'zod/mini';
 import { account, accountCreate, accountUpdate } from './account.ts';
 import { listQuery, pageQuery } from './common.ts';
@@ -87,6 +88,8 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   ...recordDocs('tickets', 'ticket', { record: ticket, create: ticketCreate, update: ticketUpdate }),
   'tickets-reply': { summary: 'Reply to the customer (`public: true`, emailed from the support address) or add an internal note; a first public reply meets the first-response target', tag: 'tickets', request: ticketReply, status: 201 },
   'tickets-messages': { summary: 'The ticket\'s conversation, oldest first: the customer\'s messages, public replies and internal notes', tag: 'tickets' },
+  'settings-service-desk-get': { summary: 'The service desk\'s settings: calendars, SLA policies, queues, routing rules, macros, support addresses, portal options (ETag: the version)', tag: 'settings' },
+  'settings-service-desk-put': { summary: 'Replace the service desk\'s settings (admins; If-Match): every id named must exist; a support address another workspace has is refused', tag: 'settings', request: serviceDeskSettings },
   'opportunities-stage-history': { summary: 'Every stage move of an opportunity, newest first: from, to, at, by, time in the previous stage', tag: 'opportunities', response: z.object({ items: z.array(stageMove) }) },
   'pipelines-list': { summary: 'The pipelines and their ordered stages (probability, kind, required fields); the default first', tag: 'pipelines' },
   'pipelines-create': { summary: 'Add a pipeline (admins)', tag: 'pipelines', request: pipelineCreate, status: 201 },

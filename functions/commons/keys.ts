@@ -115,6 +115,14 @@ export const keys = {
   sequenceSk: (name: string) => `sequence#${name}`,
   /** The service desk's settings (SVC-1, SVC-4): calendars, SLA policies, queues, routing, macros, addresses, portal. */
   serviceDeskSk: 'service-desk',
+  /**
+   * The service desk's email references (SVC-1): `msg#<hash of a Message-ID>` → the ticket that mail belongs to
+   * (an inbound mail, written with the message it became, so a redelivered mail is known; a reply we sent, so
+   * the customer's answer threads), and `out#<ticket message id>`, the claim of a reply's email before SES is called.
+   */
+  mailRefs: (tenantId: string) => `T#${tenantId}#mailref`,
+  mailRefSk: (messageIdHash: string) => `msg#${messageIdHash}`,
+  mailSendSk: (ticketMessageId: string) => `out#${ticketMessageId}`,
   /** A pipeline (SFA-4), `pipeline#<id>`; the default pipeline is not stored until an admin changes it. */
   pipelineSk: (pipelineId: string) => `pipeline#${pipelineId}`,
   pipelinePrefix: 'pipeline#',
@@ -139,8 +147,8 @@ export const keys = {
   /** Web-to-lead forms of a tenant: sk is the form id. */
   forms: (tenantId: string) => `T#${tenantId}#form`,
   formSk: (formId: string) => formId,
-  /** Routing from a public id in a URL (partner, form) to its tenant; holds nothing but the tenant id (a calendar feed: and its user). */
-  route: (kind: 'partner' | 'form' | 'calendar', publicId: string) => `R#${kind}#${publicId}`,
+  /** Routing from a public id in a URL (partner, form) or a support address (`mail`) to its tenant; holds nothing but the tenant id (a calendar feed: and its user). */
+  route: (kind: 'partner' | 'form' | 'calendar' | 'mail', publicId: string) => `R#${kind}#${publicId}`,
   routeSk: '~route',
 
   // --- metadata (objects as data) ------------------------------------------------------------------

@@ -17,6 +17,13 @@ export class MailRefused extends Error {
   }
 }
 
+/** A sender other than the deployment's (a tenant's support address, verified in SES), a Reply-To, extra headers (threading). */
+export interface MailOptions {
+  readonly from?: string;
+  readonly replyTo?: string;
+  readonly headers?: readonly { Name: string; Value: string }[];
+}
+
 /**
  * Sends one email through SES v2 with the deployment's configuration set (bounces and complaints
  * tracked); the MessageId SES gave it. Throws MailRefused when SES certainly did not send it; any other
@@ -25,18 +32,21 @@ export class MailRefused extends Error {
 export async function sendMail(
   to: string, mail: { subject: string; text: string; html: string },
   attachments: readonly { fileName: string; contentType: string; content: Uint8Array }[] = [],
+  options: MailOptions = {},
 ): Promise<string | undefined> {
   const { from, configurationSet } = config.mail();
   const id = correlationId();
+  const headers = [...(id ? [{ Name: 'X-Correlation-Id', Value: id }] : []), ...(options.headers ?? [])];
   try {
     const res = await ses.send(new SendEmailCommand({
-      FromEmailAddress: from,
+      FromEmailAddress: options.from ?? from,
       Destination: { ToAddresses: [to] },
+      ...(options.replyTo ? { ReplyToAddresses: [options.replyTo] } : {}),
       ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
       Content: {
         Simple: {
-          // The request or event that caused the email, so support can follow it from the inbox to the logs.
-          ...(id ? { Headers: [{ Name: 'X-Correlation-Id', Value: id }] } : {}),
+          // The request or event that caused the email (so support can follow it from the inbox to the logs), and the caller's.
+          ...(headers.length ? { Headers: headers } : {}),
           Subject: { Data: mail.subject, Charset: 'UTF-8' },
           Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
           ...(attachments.length

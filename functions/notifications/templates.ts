@@ -170,3 +170,39 @@ export function slaAlertMail(
   const html = `<p>${esc(intro)}</p><h2>${esc(`${t.number} ${t.subject}`)}</h2><p><strong>${esc(x.due)}</strong>${esc(x.colon)}${esc(due)}<br><strong>${esc(x.priority)}</strong>${esc(x.colon)}${esc(t.priority)}</p><p><a href="${esc(link)}">${esc(x.open)}</a></p><p style="color:#888">${esc(x.footer)}</p>`;
   return { subject, text, html };
 }
+
+const TICKET_TEXT = {
+  'zh-CN': {
+    replyAbove: '##- 请在此行以上回复 -##',
+    wrote: (name: string, at: string) => `${name} 于 ${at} 写道：`,
+    reference: (n: string) => `工单编号 ${n}。直接回复此邮件即可继续沟通。`,
+  },
+  en: {
+    replyAbove: '##- Please type your reply above this line -##',
+    wrote: (name: string, at: string) => `${name} wrote on ${at}:`,
+    reference: (n: string) => `Ticket ${n}. Reply to this email to continue the conversation.`,
+  },
+} as const;
+
+/** The reply line our support emails start with, in each language (the inbound side cuts what is below it). */
+export const replyAboveLines = Object.values(TICKET_TEXT).map((t) => t.replyAbove);
+
+/**
+ * An agent's public reply as the customer receives it (SVC-1): `Re: <subject> [T-000123]`, the reply, then the
+ * earlier public messages of the thread newest first, in the support address's language and time zone.
+ */
+export function ticketReplyMail(
+  t: { number: string; subject: string; reply: { body: string; authorName: string }; supportName: string; earlier: readonly { authorName: string; at: string; body: string }[] },
+  lang: Language, timeZone: string,
+): { subject: string; text: string; html: string } {
+  const x = TICKET_TEXT[lang] ?? TICKET_TEXT.en;
+  const base = t.subject.replace(/^((re|fw|fwd|回复|答复|转发)\s*[:：]\s*)+/i, '').replace(/\s*\[T-\d{6,}\]\s*/g, ' ').trim();
+  const subject = `Re: ${base} [${t.number}]`;
+  const sign = `${t.reply.authorName} · ${t.supportName}`;
+  const quoted = t.earlier.map((m) => [x.wrote(m.authorName, when(m.at, lang, timeZone)), ...m.body.split('\n').map((l) => `> ${l}`)].join('\n'));
+  const text = [x.replyAbove, '', t.reply.body, '', `— ${sign}`, '', x.reference(t.number), ...(quoted.length ? ['', ...quoted] : [])].join('\n');
+  const para = (body: string) => esc(body).replace(/\n/g, '<br>');
+  const html = `<p style="color:#999;font-size:12px">${esc(x.replyAbove)}</p><div>${para(t.reply.body)}</div><p>— ${esc(sign)}</p><p style="color:#888;font-size:12px">${esc(x.reference(t.number))}</p>`
+    + t.earlier.map((m) => `<p style="color:#666;margin-top:16px">${esc(x.wrote(m.authorName, when(m.at, lang, timeZone)))}</p><blockquote style="margin:0 0 0 8px;padding-left:8px;border-left:2px solid #ccc;color:#555">${para(m.body)}</blockquote>`).join('');
+  return { subject, text, html };
+}

@@ -20,7 +20,7 @@ export interface UserActor {
 }
 
 /** The product itself, acting on its own: never a fake admin or rep. */
-export type SystemName = 'assignment' | 'callback-timer' | 'intake' | 'stream' | 'seed' | 'field-purge' | 'follow-up' | 'sla';
+export type SystemName = 'assignment' | 'callback-timer' | 'intake' | 'stream' | 'seed' | 'field-purge' | 'follow-up' | 'sla' | 'mail';
 export interface SystemActor {
   readonly kind: 'system';
   readonly tenantId: string;
@@ -67,6 +67,8 @@ export type Action =
   | 'sharing:manage'
   /** Create and change pipelines and their stages (admins); everyone reads them. */
   | 'pipelines:manage'
+  /** Change the service desk's settings: calendars, SLA policies, queues, routing, macros, addresses, portal (admins). */
+  | 'service-desk:manage'
   /** Forecast figures of `target` (a user): one's own, a manager their reports', an admin everyone's. */
   | 'forecast:read'
   /** Set sales quotas of `target`: a manager for their reports, an admin for anyone. */
@@ -183,6 +185,8 @@ const SYSTEM_GRANTS: Readonly<Record<SystemName, readonly Action[]>> = {
   'callback-timer': ['record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
   // SLA timers record a warning or breach on the ticket and escalate it (raise the priority, hand it to a queue).
   sla: ['record:read', 'record:update', 'record:assign', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
+  // Support email opens tickets and threads customers' replies into them (SVC-1); it creates nothing else.
+  mail: ['record:create', 'record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
   // The follow-up watchdog releases quiet records to the shared pool (SFA-6).
   'follow-up': ['record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
   // Partner webhooks and web forms create leads (SFA-1); they never read people's data back.
@@ -204,6 +208,8 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, field
     if (!SYSTEM_GRANTS[actor.system].includes(action)) return false;
     // Intake creates leads only.
     if (actor.system === 'intake' && action === 'record:create') return resource.type === 'lead';
+    // Support email creates tickets only.
+    if (actor.system === 'mail' && action === 'record:create') return resource.type === 'ticket';
     return true;
   }
   const { role, userId } = actor;
@@ -260,6 +266,7 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, field
       return role === 'admin';
     case 'sharing:manage':
     case 'pipelines:manage':
+    case 'service-desk:manage':
       return role === 'admin';
     case 'forecast:read': {
       const target = resource.target;

@@ -11,7 +11,7 @@ import type { SavedView } from '#schemas/view.ts';
 import { clauseRange, matchesAll } from './list-index.ts';
 import type { StoredRecord } from './entity.ts';
 import {
-  ChangeTooLarge, CounterConflict, IdempotencyConflict, InvalidCursor, SequenceTaken, UniqueConflict, VersionConflict,
+  ChangeTooLarge, CounterConflict, IdempotencyConflict, InvalidCursor, SequenceTaken, MailRefTaken, UniqueConflict, VersionConflict,
   type AuditEntry, type ChangeSet, type DirectoryUser, type HistoryEntry, type ListSpec, type Page, type RecordStore, type TimelineEntry, type WhereClause,
 } from './store.ts';
 
@@ -422,6 +422,17 @@ export class DynamoRecordStore implements RecordStore {
         },
       });
     }
+    const mailRefSlots: number[] = [];
+    for (const m of change.mailRefs ?? []) {
+      mailRefSlots.push(items.length);
+      items.push({
+        Put: {
+          TableName: T,
+          Item: { pk: keys.mailRefs(tenantId), sk: keys.mailRefSk(m.messageIdHash), entityType: 'mailref', ticketId: m.ticketId, at: change.audit.at },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
     const counterSlots: number[] = [];
     for (const c of change.counters ?? []) {
       counterSlots.push(items.length);
@@ -517,6 +528,7 @@ export class DynamoRecordStore implements RecordStore {
         if (idempotencySlot >= 0 && reasons[idempotencySlot]?.Code === 'ConditionalCheckFailed') throw new IdempotencyConflict();
         if (counterSlots.some((i) => reasons[i]?.Code === 'ConditionalCheckFailed')) throw new CounterConflict();
         if (sequenceSlot >= 0 && reasons[sequenceSlot]?.Code === 'ConditionalCheckFailed') throw new SequenceTaken();
+        if (mailRefSlots.some((i) => reasons[i]?.Code === 'ConditionalCheckFailed')) throw new MailRefTaken();
         for (const slot of uniqueSlots) {
           const reason = reasons[slot.index];
           if (reason?.Code === 'ConditionalCheckFailed') {

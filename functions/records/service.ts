@@ -406,6 +406,10 @@ export interface CreateOptions {
   readonly verb?: string;
   /** The tenant sequence value this record takes (a ticket's number): see ChangeSet.sequence. */
   readonly sequence?: ChangeSet['sequence'];
+  /** History entries the new record starts with (a ticket's first message, from the email that opened it). */
+  readonly history?: ChangeSet['history'];
+  /** Email references written with it (see ChangeSet.mailRefs). */
+  readonly mailRefs?: ChangeSet['mailRefs'];
 }
 
 export async function createRecord(def: EntityDefinition, p: Actor, body: unknown, deps: RecordDeps, options: CreateOptions = {}): Promise<StoredRecord> {
@@ -460,7 +464,8 @@ export async function createRecord(def: EntityDefinition, p: Actor, body: unknow
       ? { linkPut: { parentType: def.parent.type, parentId, summary: linkSummary(def, record) } }
       : {}),
     ...relationLinkChanges(def, custom, undefined, record),
-    ...(def.history ? { history: def.history(undefined, record, at, actorOf(p)) } : {}),
+    ...(def.history || options.history ? { history: [...(def.history?.(undefined, record, at, actorOf(p)) ?? []), ...(options.history ?? [])] } : {}),
+    ...(options.mailRefs?.length ? { mailRefs: options.mailRefs } : {}),
     ...agendaChange(def, undefined, record),
   }, deps);
   return hideCustom(custom, p, redact(p, def.type, record));
@@ -522,6 +527,8 @@ export interface ChangeOptions {
   readonly extraTimeline?: ChangeSet['timeline'];
   /** Entries the change adds to the record's history series (a ticket's messages, kind `message`). */
   readonly history?: ChangeSet['history'];
+  /** Email references written with the change (see ChangeSet.mailRefs). */
+  readonly mailRefs?: ChangeSet['mailRefs'];
   /** Commit even when no field changed (e.g. a logged call on a lead already contacted). */
   readonly force?: boolean;
   /**
@@ -583,6 +590,7 @@ export async function commitChange(
     ...(options.counters ? { counters: options.counters } : {}),
     ...relationLinkChanges(def, custom, current, record),
     ...(def.history || options.history ? { history: [...(def.history?.(current, record, now.toISOString(), actorOf(p)) ?? []), ...(options.history ?? [])] } : {}),
+    ...(options.mailRefs?.length ? { mailRefs: options.mailRefs } : {}),
     ...agendaChange(def, current, record),
   };
   if (def.parent) {

@@ -106,6 +106,11 @@ export interface ChangeSet {
    * SequenceTaken when the sequence is not at `value - 1` any more, so a number is used once and none is skipped.
    */
   sequence?: { name: string; value: number };
+  /**
+   * Email references written with the change (an inbound mail taken into a ticket): each Message-ID, hashed,
+   * now names the ticket. The change fails with MailRefTaken when one is stored already: that mail was taken in.
+   */
+  mailRefs?: { messageIdHash: string; ticketId: string }[];
 }
 
 /** An item on a user's agenda (`keys.agenda`): the record's id and what a calendar shows of it. */
@@ -179,6 +184,8 @@ export class IdempotencyConflict extends Error {}
 export class CounterConflict extends Error {}
 /** Another change took the sequence's next value first (read the sequence again and retry). */
 export class SequenceTaken extends Error {}
+/** An email reference of the change is stored already: the mail was taken in by an earlier attempt. */
+export class MailRefTaken extends Error {}
 
 /** The record store: the domain's only way to persist; DynamoRecordStore is the single-table adapter. */
 export interface RecordStore {

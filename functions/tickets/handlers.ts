@@ -2,13 +2,15 @@ import { httpHandler, json, type HttpRequest } from '#commons/http.ts';
 import type { EntityDefinition, StoredRecord } from '../records/entity.ts';
 import { recordDeps } from '../records/deps.ts';
 import { recordVia } from '../records/handlers.ts';
-import { etag, getRecord } from '../records/service.ts';
+import { etag, getRecord, parse } from '../records/service.ts';
+import { invalid, staleVersion } from '#commons/errors.ts';
+import { assertCan } from '../policy/policy.ts';
 import { slaView, type TicketSla } from '../sla/sla-state.ts';
-import type { ServiceDeskSettings } from '#schemas/service-desk.ts';
+import { serviceDeskSettings, type ServiceDeskSettings } from '#schemas/service-desk.ts';
 import { conversation, postReply } from './conversation.ts';
 import { ticketEntityWith } from './entity.ts';
 import { createNumbered } from './numbering.ts';
-import { loadServiceDesk } from './settings-store.ts';
+import { AddressTaken, loadServiceDesk, loadServiceDeskItem, referenceErrors, saveServiceDesk, SettingsChanged } from './settings-store.ts';
 
 /**
  * The ticket routes (SVC-1): the standard record operations with the ticket entity made from the tenant's
@@ -48,4 +50,33 @@ export const ticketHandlers = {
     return json(201, { message, ticket: presentTicket(ticket, settings, deps.clock()) }, { etag: etag(ticket.version) });
   }),
   messages: httpHandler(async (req) => json(200, { items: await conversation(await entityOf(req), req.principal, req.params.id!, recordDeps()) })),
+
+  /** GET /api/settings/service-desk: every signed-in user (agents need the queues and macros); the ETag is the version. */
+  settings: httpHandler(async ({ principal }) => {
+    const { settings, version } = await loadServiceDeskItem(principal.tenantId);
+    return json(200, settings, { etag: etag(version) });
+  }),
+  /** PUT /api/settings/service-desk (admins): the whole document, version-checked, with its support addresses' mail routes. */
+  putSettings: httpHandler(async ({ principal, body, headers }) => {
+    assertCan(principal, 'service-desk:manage');
+    const input = parse(serviceDeskSettings, body);
+    const errors = referenceErrors(input);
+    if (errors.length) throw invalid(errors);
+    const current = await loadServiceDeskItem(principal.tenantId);
+    const ifMatch = headers['if-match'];
+    const expected = ifMatch && ifMatch !== '*' ? Number(ifMatch.replace(/^W\//, '').replace(/"/g, '')) : current.version;
+    const stale = () => staleVersion('Someone else changed the service desk settings; reload them.', current.version, current.settings);
+    if (expected !== current.version) throw stale();
+    try {
+      const version = await saveServiceDesk(principal.tenantId, input, current.settings, current.version, recordDeps().clock().toISOString());
+      return json(200, input, { etag: etag(version) });
+    } catch (error) {
+      if (error instanceof SettingsChanged) throw stale();
+      if (error instanceof AddressTaken) {
+        const i = input.supportAddresses.findIndex((a) => a.address.toLowerCase() === error.address);
+        throw invalid([{ path: `supportAddresses.${i}.address`, message: 'Another workspace receives mail at this address', code: 'taken' }]);
+      }
+      throw error;
+    }
+  }),
 };

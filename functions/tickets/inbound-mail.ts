@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { TICKET_NUMBER } from '#schemas/ticket.ts';
 
@@ -12,8 +13,12 @@ import { TICKET_NUMBER } from '#schemas/ticket.ts';
 
 /** The header every email the service desk sends carries, so a mail coming back is known as ours. */
 export const LOOP_HEADER = 'X-Cirrus-Loop';
-/** Our emails' text starts with this line; what the customer quotes below it is cut off. */
+/**
+ * Our emails' text starts with a line like this one (in the customer's language, functions/notifications/
+ * templates.ts); what the customer quotes below it is cut off. Any `##- … -##` line counts.
+ */
 export const REPLY_ABOVE = '##- Please type your reply above this line -##';
+const REPLY_ABOVE_LINE = /^[> ]*##- .{1,80} -##\s*$/m;
 
 export type InboundKind = 'mail' | 'auto-reply' | 'bounce' | 'loop';
 
@@ -86,8 +91,8 @@ export function supportAddressOf(mail: ParsedMail, candidates: readonly string[]
  */
 export function replyText(text: string): string {
   let out = text.replace(/\r\n/g, '\n');
-  const marker = out.indexOf(REPLY_ABOVE);
-  if (marker >= 0) out = out.slice(0, marker);
+  const marker = REPLY_ABOVE_LINE.exec(out);
+  if (marker) out = out.slice(0, marker.index);
   const quoteHeaders = [/^On .{0,300}wrote:\s*$/m, /^在.{0,300}写道[:：]\s*$/m, /^-{2,} ?Original Message ?-{2,}$/im, /^-{2,} ?原始邮件 ?-{2,}$/m, /^From: .+\n(Sent|Date): .+$/m, /^发件人[:：].+$/m];
   for (const q of quoteHeaders) {
     const m = q.exec(out);
@@ -96,4 +101,11 @@ export function replyText(text: string): string {
   const lines = out.split('\n');
   while (lines.length && (lines[lines.length - 1]!.trim() === '' || lines[lines.length - 1]!.startsWith('>'))) lines.pop();
   return lines.join('\n').trim();
+}
+
+/** A Message-ID as our references key it: without angle brackets; SES's own ids by their local part (its domain differs by region). */
+export function messageIdHash(messageId: string): string {
+  const bare = messageId.trim().replace(/^<|>$/g, '');
+  const key = /@([a-z0-9-]+\.)?amazonses\.com$/i.test(bare) ? bare.slice(0, bare.lastIndexOf('@')) : bare;
+  return createHash('sha256').update(key).digest('base64url');
 }

@@ -45,6 +45,26 @@ export interface ScheduleDeclaration {
   readonly target: FunctionDeclaration;
 }
 
+/**
+ * Support email in (SVC-1): an SES receipt rule whose actions store the raw mail in the files bucket under
+ * `objectKeyPrefix` + the SES message id, then invoke `target` as an Event with the receipt notification.
+ * `npm start` emulates it with an SMTP listener (infra/local/ses-inbound.ts) that does the same through the local S3.
+ */
+export interface InboundMailDeclaration {
+  readonly description: string;
+  readonly objectKeyPrefix: string;
+  readonly target: FunctionDeclaration;
+  /** Days the raw mails are kept (the bucket's lifecycle rule on the prefix); the ticket keeps what it needs. */
+  readonly keepRawDays: number;
+}
+
+export const inboundMail: InboundMailDeclaration = {
+  description: 'SVC-1: mail to a support address opens a ticket or threads into its ticket',
+  objectKeyPrefix: 'inbound/',
+  target: { name: 'ticket-inbound-mail', entry: 'functions/tickets/inbound.ts', access: { table: 'readwrite', files: 'readwrite' }, timeoutSeconds: 60, memoryMb: 512 },
+  keepRawDays: 30,
+};
+
 /** Reads new outbox items from the table stream and puts them on the bus (rule 4: nothing lost). */
 export const streamForwarder: FunctionDeclaration = {
   name: 'stream-forwarder',
@@ -106,11 +126,19 @@ export const rules: readonly RuleDeclaration[] = [
     description: 'SVC-4: a ticket\'s SLA schedules (warning and breach of first response and resolution) follow it: put at the moments to come, moved by replies, status, priority or policy changes, deleted when met, paused or deleted',
     eventPattern: {
       source: [EVENT_SOURCE],
-      'detail-type': detailTypes('ticket.created', 'ticket.updated', 'ticket.deleted', 'ticket.restored', 'ticket.replied', 'ticket.noted', 'ticket.sla_breached'),
+      'detail-type': detailTypes('ticket.created', 'ticket.updated', 'ticket.deleted', 'ticket.restored', 'ticket.replied', 'ticket.noted', 'ticket.customer_replied', 'ticket.sla_breached'),
     },
     target: { name: 'ticket-sla-timers', entry: 'functions/tickets/sla-timers.ts', access: { table: 'readwrite', schedules: true, sendEmail: true }, timeoutSeconds: 30 },
     retryAttempts: 8,
     maxEventAgeSeconds: 3600,
+  },
+  {
+    name: 'ticket-reply-mail',
+    description: 'SVC-1: an agent\'s public reply is emailed to the customer from the support address, with the ticket\'s reference and the thread (at most once: claimed before SES is called)',
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': detailTypes('ticket.replied') },
+    target: { name: 'ticket-reply-mail', entry: 'functions/tickets/reply-mail.ts', access: { table: 'readwrite', sendEmail: true, files: 'read' }, timeoutSeconds: 60 },
+    retryAttempts: 8,
+    maxEventAgeSeconds: 6 * 3600,
   },
 ];
 

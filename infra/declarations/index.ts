@@ -1,7 +1,7 @@
 import type { FunctionDeclaration } from './functions.ts';
 import { routes } from '../../contracts/routes.ts';
 import { unitFunctions } from '../../contracts/units.ts';
-import { rules, scheduleTargets, schedules, streamForwarder } from './events.ts';
+import { inboundMail, rules, scheduleTargets, schedules, streamForwarder } from './events.ts';
 
 export * from './functions.ts';
 export * from '../../contracts/routes.ts';
@@ -14,7 +14,7 @@ export { EVENT_SOURCE } from '../../contracts/events.ts';
 /** Every Lambda function of the product, each once: the deploy units serving routes, then the event side. */
 export function allFunctions(): FunctionDeclaration[] {
   const byName = new Map<string, FunctionDeclaration>();
-  for (const f of [...unitFunctions(routes), streamForwarder, ...rules.map((r) => r.target), ...scheduleTargets, ...schedules.map((s) => s.target)]) {
+  for (const f of [...unitFunctions(routes), streamForwarder, ...rules.map((r) => r.target), ...scheduleTargets, ...schedules.map((s) => s.target), inboundMail.target]) {
     const seen = byName.get(f.name);
     if (seen && seen.entry !== f.entry) throw new Error(`Function name ${f.name} is declared twice with different entries`);
     byName.set(f.name, f);

@@ -8,6 +8,7 @@ import { AwsError, parseJson, readBody, sendAwsJsonError, sendJson, sendRestJson
 import type { S3Emulator } from './s3.ts';
 import type { SchedulerEmulator } from './scheduler.ts';
 import type { SesEmulator } from './ses.ts';
+import type { SesInboundEmulator } from './ses-inbound.ts';
 import { serveStatic } from './static.ts';
 import type { StreamPoller } from './stream.ts';
 
@@ -25,6 +26,9 @@ export interface AppDeps {
   scheduler: SchedulerEmulator;
   ses: SesEmulator;
   s3: S3Emulator;
+  inbound: SesInboundEmulator;
+  /** The SMTP listener's port, once listening. */
+  smtp: () => number | undefined;
   httpApi: HttpApi;
   stream: StreamPoller;
   publicUrl: string;
@@ -153,6 +157,8 @@ export function createApp(d: AppDeps) {
 
     // Local inspection and control (not part of AWS).
     if (path === '/_aws/ses' && method === 'GET') return sendJson(res, 200, d.ses.list({ email: url.searchParams.get('email'), id: url.searchParams.get('id') }));
+    // SES receiving: where the SMTP listener is, and what it took in (newest last).
+    if (path === '/_aws/ses/inbound' && method === 'GET') return sendJson(res, 200, { smtp: { port: d.smtp() ?? null }, receipts: d.inbound.receipts });
     if (path === '/_aws/ses' && method === 'DELETE') {
       d.ses.clear(url.searchParams.get('id'));
       res.writeHead(204);

@@ -23,11 +23,16 @@ export interface RuntimeConfig {
   readonly dataDir: string;
   readonly inMemoryDynamo: boolean;
   readonly issuer: string;
+  /** The SMTP listener of SES receiving (support email); undefined when SMTP_PORT=off. */
+  readonly smtpPort: number | undefined;
 }
 
 export function readConfig(env = process.env): RuntimeConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+  const smtp = env.SMTP_PORT ?? '2525';
+  const smtpPort = smtp === 'off' ? undefined : Number(smtp);
+  if (smtpPort !== undefined && (!Number.isInteger(smtpPort) || smtpPort < 0 || smtpPort > 65535)) throw new Error(`SMTP_PORT must be a port number or "off", not "${env.SMTP_PORT}"`);
   const publicUrl = (env.CIRRUS_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   return {
     port,
@@ -36,5 +41,6 @@ export function readConfig(env = process.env): RuntimeConfig {
     dataDir: resolve(env.DATA_DIR ?? '.data'),
     inMemoryDynamo: env.CIRRUS_DYNAMODB_IN_MEMORY === '1',
     issuer: `${publicUrl}/${USER_POOL_ID}`,
+    smtpPort,
   };
 }

@@ -72,7 +72,7 @@ async function main(cfg: ReturnType<typeof readConfig>) {
   });
 
   // 3. The environment a deployed function gets, before any handler is imported.
-  const { allFunctions, rules: declaredRules, scheduleTargets: declaredTargets, schedules, routes, streamForwarder, table, scheduleTargetEnvName } = await import('../declarations/index.ts');
+  const { allFunctions, inboundMail, rules: declaredRules, scheduleTargets: declaredTargets, schedules, routes, streamForwarder, table, scheduleTargetEnvName } = await import('../declarations/index.ts');
   let rules = [...declaredRules];
   let scheduleTargets = [...declaredTargets];
   const extra = process.env.CIRRUS_EXTRA_DECLARATIONS;
@@ -144,9 +144,14 @@ async function main(cfg: ReturnType<typeof readConfig>) {
   s3.createBucket(LOCAL_FILES_BUCKET);
   const httpApi = new HttpApi(routes, cognito, new URL(publicUrl).host);
   const stream = new StreamPoller(dynamo.endpoint, streamArn, streamForwarder, cfg.dataDir);
+  const { SesInboundEmulator } = await import('./ses-inbound.ts');
+  const inbound = new SesInboundEmulator({
+    declaration: inboundMail, bucket: LOCAL_FILES_BUCKET, s3Endpoint: selfUrl, region: REGION,
+    credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! },
+  });
 
   // 5. Serve the AWS endpoints (the seed's record service publishes events through them), then seed.
-  app = createApp({ cognito, events, scheduler, ses, s3, httpApi, stream, publicUrl, advanceClock, webRoot: join(ROOT, 'dist/web'), ready: () => ready });
+  app = createApp({ cognito, events, scheduler, ses, s3, inbound, httpApi, stream, publicUrl, smtp: () => smtpPort, advanceClock, webRoot: join(ROOT, 'dist/web'), ready: () => ready });
   let ready = false;
   stream.start();
   scheduler.start();
@@ -155,6 +160,18 @@ async function main(cfg: ReturnType<typeof readConfig>) {
     const { seed } = await import('./seed.ts');
     await seed(cognito, ddb, TABLE_NAME);
   }
+  // 6. SES receiving's SMTP side (support email), once the functions it invokes can run.
+  let smtpPort: number | undefined;
+  if (cfg.smtpPort !== undefined) {
+    try {
+      smtpPort = await inbound.listen(cfg.smtpPort, cfg.host);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new StartupError(code === 'EADDRINUSE'
+        ? `SMTP port ${cfg.smtpPort} on ${cfg.host} is already in use; stop the other process or start with SMTP_PORT=<another port> (or SMTP_PORT=off) npm start`
+        : `cannot listen for SMTP on ${cfg.host}:${cfg.smtpPort}: ${(error as Error).message}`);
+    }
+  }
   ready = true;
 
   const shutdown = async (signal: string) => {
@@ -162,6 +179,7 @@ async function main(cfg: ReturnType<typeof readConfig>) {
     stopping = true;
     scheduler.stop();
     server.close();
+    void inbound.close();
     await Promise.race([stream.stop(), new Promise((r) => setTimeout(r, 2000))]);
     dynamo.process.kill('SIGTERM');
     const timer = setTimeout(() => dynamo.process.kill('SIGKILL'), 3000);
@@ -173,6 +191,7 @@ async function main(cfg: ReturnType<typeof readConfig>) {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  if (smtpPort !== undefined) console.log(`Support email: SMTP on ${cfg.host}:${smtpPort} (mail to support@demo.local opens a ticket)`);
   console.log(`Cirrus CRM is ready at ${publicUrl} — sign in as admin@demo.local / Demo123! (data: ${cfg.inMemoryDynamo ? 'in memory' : cfg.dataDir}${firstStart ? ', demo data seeded' : ''}; account ${ACCOUNT_ID})`);
 }
 

@@ -50,6 +50,10 @@ export async function seed(cognito: CognitoEmulator, dynamo: DynamoDBClient, tab
   desk.queues[0] = { ...desk.queues[0]!, managerId, agentIds: [ids.get('agent@demo.local')!] };
   desk.supportAddresses = [{ address: 'support@demo.local', name: 'Demo Support', queueId: 'support', language: 'zh-CN' }];
   await dynamo.send(new PutItemCommand({ TableName: tableName, Item: marshall({ pk: keys.config('demo'), sk: keys.serviceDeskSk, entityType: 'service-desk', settings: desk, version: 1, updatedAt: createdAt }, { removeUndefinedValues: true }) }));
+  // Mail to the support address finds its tenant (the settings' save keeps these routes).
+  for (const a of desk.supportAddresses) {
+    await dynamo.send(new PutItemCommand({ TableName: tableName, Item: marshall({ pk: keys.route('mail', a.address.toLowerCase()), sk: keys.routeSk, entityType: 'route', tenantId: 'demo' }) }));
+  }
   const { seedRecords } = await import('./seed-records.ts');
   const owner = (email: string) => ({ id: ids.get(email)!, email, name: SEED_USERS.find((u) => u.email === email)!.name });
   await seedRecords('demo', [owner('rep1@demo.local'), owner('rep2@demo.local')]);

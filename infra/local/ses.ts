@@ -326,8 +326,9 @@ export class SesEmulator {
       && (!wanted || [...m.Destination.ToAddresses, ...(m.Destination.CcAddresses ?? []), ...(m.Destination.BccAddresses ?? [])].some((a) => addressOf(a).toLowerCase() === wanted)));
     // LocalStack's fields; RawData for raw messages, attachment metadata (not content) when there are any.
     return {
-      messages: messages.map(({ Id, Region, Source, Destination, Subject, Body, Timestamp, RawData, Attachments, Headers }) => ({
+      messages: messages.map(({ Id, Region, Source, Destination, Subject, Body, Timestamp, RawData, Attachments, Headers, ReplyToAddresses }) => ({
         Id, Region, Source, Destination, Subject, Body, Timestamp,
+        ...(ReplyToAddresses?.length ? { ReplyToAddresses } : {}),
         ...(RawData ? { RawData } : {}),
         ...(Headers?.length ? { Headers } : {}),
         ...(Attachments?.length ? { Attachments: Attachments.map(({ RawContent: _c, ...meta }) => meta) } : {}),

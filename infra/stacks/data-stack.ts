@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { acknowledge } from './nag.ts';
-import { table as tableDeclaration, type TableDeclaration } from '../declarations/index.ts';
+import { inboundMail, table as tableDeclaration, type TableDeclaration } from '../declarations/index.ts';
 
 export interface DataStackProps extends StackProps {
   /** Defaults to the real declaration in infra/declarations/table.ts. */
@@ -124,6 +124,14 @@ export class DataStack extends Stack {
           id: 'expire-temporary-objects',
           tagFilters: { [TMP_OBJECT_TAG.key]: TMP_OBJECT_TAG.value },
           expiration: Duration.days(TMP_EXPIRY_DAYS),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
+          // Raw support mails as SES receiving stored them (infra/declarations/events.ts inboundMail); the
+          // ticket keeps the text and the attachments (under the tenant), so the raw copy goes after a while.
+          id: 'expire-raw-inbound-mail',
+          prefix: inboundMail.objectKeyPrefix,
+          expiration: Duration.days(inboundMail.keepRawDays),
           noncurrentVersionExpiration: Duration.days(1),
         },
       ],

@@ -7,11 +7,15 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { OUTBOX_SK } from '../../contracts/outbox.ts';
 import { acknowledge } from './nag.ts';
 import type { Construct } from 'constructs';
 import {
+  inboundMail as declaredInboundMail,
   rules as declaredRules,
   scheduleTargets as declaredScheduleTargets,
   schedules as declaredSchedules,
@@ -19,6 +23,7 @@ import {
   mergeAccess,
   type EventPattern,
   type FunctionDeclaration,
+  type InboundMailDeclaration,
   type RuleDeclaration,
   type ScheduleDeclaration,
 } from '../declarations/index.ts';
@@ -37,9 +42,12 @@ export interface EventDeclarations {
   readonly rules: readonly RuleDeclaration[];
   readonly scheduleTargets: readonly FunctionDeclaration[];
   readonly schedules: readonly ScheduleDeclaration[];
+  /** Support email in: the SES receipt rule set (needs the files bucket). */
+  readonly inboundMail?: InboundMailDeclaration;
 }
 
 export const realEventDeclarations: EventDeclarations = {
+  inboundMail: declaredInboundMail,
   streamForwarder: declaredStreamForwarder,
   rules: declaredRules,
   scheduleTargets: declaredScheduleTargets,
@@ -93,6 +101,8 @@ export class EventsStack extends Stack {
   readonly forwarder: CirrusFunction;
   readonly forwarderDeadLetterQueue: sqs.Queue;
   readonly rules = new Map<string, events.Rule>();
+  /** SES receiving's rule set (support email); activate it once per region (docs/deploying.md). */
+  readonly inboundRuleSet?: ses.ReceiptRuleSet;
 
   constructor(scope: Construct, id: string, props: EventsStackProps) {
     super(scope, id, props);
@@ -129,7 +139,7 @@ export class EventsStack extends Stack {
 
     // One Lambda per declared function, even when it serves several rules/schedules.
     const byName = new Map<string, FunctionDeclaration>();
-    for (const f of [decls.streamForwarder, ...decls.rules.map((r) => r.target), ...decls.scheduleTargets, ...decls.schedules.map((s) => s.target)]) {
+    for (const f of [decls.streamForwarder, ...decls.rules.map((r) => r.target), ...decls.scheduleTargets, ...decls.schedules.map((s) => s.target), ...(decls.inboundMail && props.filesBucket ? [decls.inboundMail.target] : [])]) {
       const seen = byName.get(f.name);
       byName.set(f.name, seen ? { ...seen, access: mergeAccess(seen.access, f.access) } : f);
     }
@@ -213,6 +223,28 @@ export class EventsStack extends Stack {
         },
       });
       schedule.addDependency(this.scheduleGroup);
+    }
+
+    // Support email in (SVC-1): SES stores each mail in the files bucket, then invokes the function as an Event
+    // (Lambda retries twice, then the DLQ). Recipients: context `supportMailDomains` (comma-separated), else
+    // every address of the region's verified receiving domains; the function drops addresses no tenant has.
+    if (decls.inboundMail && props.filesBucket) {
+      const inbound = decls.inboundMail;
+      const fn = this.functions.get(inbound.target.name)!.fn;
+      fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.queue('InboundMailDLQ')) });
+      const domains = String(this.node.tryGetContext('supportMailDomains') ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+      const ruleSet = new ses.ReceiptRuleSet(this, 'InboundMailRuleSet', { receiptRuleSetName: `${this.stackName}-inbound` });
+      ruleSet.addRule('SupportMail', {
+        ...(domains.length ? { recipients: domains } : {}),
+        scanEnabled: true,
+        tlsPolicy: ses.TlsPolicy.REQUIRE,
+        actions: [
+          new sesActions.S3({ bucket: props.filesBucket, objectKeyPrefix: inbound.objectKeyPrefix }),
+          new sesActions.Lambda({ function: fn, invocationType: sesActions.LambdaInvocationType.EVENT }),
+        ],
+      });
+      (this as { inboundRuleSet?: ses.ReceiptRuleSet }).inboundRuleSet = ruleSet;
+      new CfnOutput(this, 'InboundMailRuleSetName', { value: ruleSet.receiptRuleSetName, description: 'Activate once: aws ses set-active-receipt-rule-set --rule-set-name <this>' });
     }
 
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });

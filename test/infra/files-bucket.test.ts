@@ -58,17 +58,19 @@ describe('files bucket', () => {
     expect(acks.map((a) => [a.path, a.id])).toEqual([[s.stacks.data.filesLogsBucket.node.path, 'AwsSolutions-S1']]);
   });
 
-  it('lifecycle: abandoned multipart uploads after 1 day, old versions after 30, tagged temporary objects after 2', () => {
+  it('lifecycle: abandoned multipart uploads after 1 day, old versions after 30, tagged temporary objects after 2, raw inbound mail after 30', () => {
     const rules = data.toJSON().Resources[filesBucketId].Properties.LifecycleConfiguration.Rules as Record<string, unknown>[];
     expect(rules).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ Id: 'abort-incomplete-multipart-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
         expect.objectContaining({ Id: 'expire-noncurrent-versions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_VERSION_DAYS }, ExpiredObjectDeleteMarker: true }),
         expect.objectContaining({ Id: 'expire-temporary-objects', Status: 'Enabled', ExpirationInDays: TMP_EXPIRY_DAYS, TagFilters: [{ Key: 'cirrus-lifecycle', Value: 'tmp' }], NoncurrentVersionExpiration: { NoncurrentDays: 1 } }),
+        // SES receiving's raw mails (no tenant prefix: the tenant is known only once the mail is read).
+        expect.objectContaining({ Id: 'expire-raw-inbound-mail', Status: 'Enabled', Prefix: 'inbound/', ExpirationInDays: 30 }),
       ]),
     );
     // No rule may carry a whole-bucket Expiration: tenant files live until deleted.
-    expect(rules.filter((r) => r.ExpirationInDays !== undefined && !r.TagFilters)).toEqual([]);
+    expect(rules.filter((r) => r.ExpirationInDays !== undefined && !r.TagFilters && r.Prefix !== 'inbound/')).toEqual([]);
   });
 
   it('the lifecycle tag is the one functions write (functions/commons/s3.ts)', () => {

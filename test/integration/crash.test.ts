@@ -48,7 +48,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'cirrus-crash-'));
 
 async function startRuntime(port: number, ddbPort: number): Promise<Runtime> {
   const env: NodeJS.ProcessEnv = {
-    ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, CIRRUS_PUBLIC_URL: `http://127.0.0.1:${port}`, CIRRUS_DYNAMODB_PORT: String(ddbPort),
+    ...process.env, PORT: String(port), SMTP_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CIRRUS_PUBLIC_URL: `http://127.0.0.1:${port}`, CIRRUS_DYNAMODB_PORT: String(ddbPort),
   };
   delete env.CIRRUS_DYNAMODB_IN_MEMORY; // on disk: that is what must survive
   delete env.CIRRUS_EXTRA_DECLARATIONS;

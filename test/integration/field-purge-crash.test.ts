@@ -33,7 +33,7 @@ const started: ChildProcess[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'cirrus-purge-crash-'));
 
 async function startRuntime(port: number): Promise<{ child: ChildProcess; url: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, CIRRUS_PUBLIC_URL: `http://127.0.0.1:${port}` };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), SMTP_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CIRRUS_PUBLIC_URL: `http://127.0.0.1:${port}` };
   delete env.CIRRUS_DYNAMODB_IN_MEMORY; // on disk: that is what must survive
   delete env.CIRRUS_EXTRA_DECLARATIONS;
   delete env.CIRRUS_HANDLER_DYNAMODB_ENDPOINT;

@@ -55,6 +55,7 @@ export default async function setup(project: TestProject) {
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       CIRRUS_DYNAMODB_IN_MEMORY: '1',
+      SMTP_PORT: '0', // any free port: GET /_aws/ses/inbound names it
       CIRRUS_PUBLIC_URL: `http://127.0.0.1:${port}`,
       CIRRUS_EXTRA_DECLARATIONS: EXTRA_DECLARATIONS,
     },

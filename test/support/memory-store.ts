@@ -1,6 +1,6 @@
 import type { StoredRecord } from '../../functions/records/entity.ts';
 import {
-  SequenceTaken, UniqueConflict, VersionConflict,
+  SequenceTaken, MailRefTaken, UniqueConflict, VersionConflict,
   type AuditEntry, type ChangeSet, type DirectoryUser, type HistoryEntry, type ListSpec, type Page, type RecordStore, type TimelineEntry,
 } from '../../functions/records/store.ts';
 
@@ -31,6 +31,7 @@ export class MemoryStore implements RecordStore {
     const current = this.records.get(key);
     if (c.expectedVersion === undefined ? current : current?.version !== c.expectedVersion) throw new VersionConflict();
     if (c.sequence && (this.sequences.get(`${c.tenantId}/${c.sequence.name}`) ?? 0) !== c.sequence.value - 1) throw new SequenceTaken();
+    if (c.mailRefs?.some((m) => this.mailRefs.has(`${c.tenantId}/${m.messageIdHash}`))) throw new MailRefTaken();
     for (const u of c.uniquesAdded) {
       const owner = this.uniques.get(`${c.tenantId}/${c.type}/${u.field}/${u.value}`);
       if (owner) throw new UniqueConflict(u.field, owner);
@@ -39,6 +40,7 @@ export class MemoryStore implements RecordStore {
     for (const u of c.uniquesAdded) this.uniques.set(`${c.tenantId}/${c.type}/${u.field}/${u.value}`, c.record.id);
     this.records.set(key, structuredClone(c.record));
     if (c.sequence) this.sequences.set(`${c.tenantId}/${c.sequence.name}`, c.sequence.value);
+    for (const m of c.mailRefs ?? []) this.mailRefs.set(`${c.tenantId}/${m.messageIdHash}`, m.ticketId);
     for (const a of c.aggregates ?? []) {
       const k = `${c.tenantId}/${a.scope}/${a.key}`;
       const item = this.aggregates.get(k) ?? { sk: a.key };
@@ -49,6 +51,7 @@ export class MemoryStore implements RecordStore {
     this.commits.push(structuredClone(c));
   }
   sequences = new Map<string, number>();
+  mailRefs = new Map<string, string>();
   async sequenceValue(t: string, name: string) {
     return this.sequences.get(`${t}/${name}`) ?? 0;
   }

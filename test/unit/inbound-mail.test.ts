@@ -1,6 +1,8 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { classifyInbound, referencedIds, replyText, supportAddressOf, ticketNumberOf, REPLY_ABOVE } from '../../functions/tickets/inbound-mail.ts';
+import { classifyInbound, messageIdHash, referencedIds, replyText, supportAddressOf, ticketNumberOf, REPLY_ABOVE } from '../../functions/tickets/inbound-mail.ts';
+import { replyAboveLines, ticketReplyMail } from '../../functions/notifications/templates.ts';
+import { replyAddress } from '../../functions/tickets/reply-mail.ts';
 
 /** Raw messages as a customer's mail program (or a robot) sends them, parsed by mailparser as the Lambda does. */
 const raw = (headers: Record<string, string>, body = 'Hello,\r\nthe printer is on fire.\r\n') =>
@@ -49,5 +51,37 @@ describe('inbound support mail', () => {
     expect(replyText('Still broken.\n\nOn Thu, 3 Dec 2026 at 10:00, Support <support@demo.local> wrote:\n> Try again')).toBe('Still broken.');
     expect(replyText('还是不行。\n\n在 2026年12月3日 10:00，Support 写道：\n> 请重试')).toBe('还是不行。');
     expect(replyText('First line\n> quoted\n> more')).toBe('First line');
+  });
+
+  it('our reply line in either language cuts the quote, whatever the client puts before it', () => {
+    for (const line of replyAboveLines) {
+      expect(replyText(`OK now\n\n${line}\nOur mail`)).toBe('OK now');
+      expect(replyText(`OK now\n> ${line}\n> Our mail`)).toBe('OK now');
+    }
+  });
+
+  it('a Message-ID SES gave our reply is the same reference whatever the region in its domain', () => {
+    const id = '0100019a8b7c6d5e-1234abcd-0000';
+    expect(messageIdHash(`<${id}@email.amazonses.com>`)).toBe(messageIdHash(id));
+    expect(messageIdHash(`<${id}@eu-west-1.amazonses.com>`)).toBe(messageIdHash(id));
+    expect(messageIdHash('<a@example.cn>')).toBe(messageIdHash('a@example.cn'));
+    expect(messageIdHash('<a@example.cn>')).not.toBe(messageIdHash('<b@example.cn>'));
+  });
+});
+
+describe('the reply email', () => {
+  const base = { number: 'T-000042', reply: { body: '请重启。', authorName: 'Agent Li' }, supportName: 'Demo Support', earlier: [{ authorName: '陈静', at: '2026-12-03T01:00:00Z', body: '打印机坏了\n第二行' }] };
+  it('subject Re: <subject> [T-…] once, however many Re:/回复: and references the subject had', () => {
+    expect(ticketReplyMail({ ...base, subject: 'Printer' }, 'en', 'Asia/Shanghai').subject).toBe('Re: Printer [T-000042]');
+    expect(ticketReplyMail({ ...base, subject: 'RE: 回复：Printer [T-000042]' }, 'zh-CN', 'Asia/Shanghai').subject).toBe('Re: Printer [T-000042]');
+  });
+  it('starts with the reply line of its language, then the reply, then the earlier messages quoted', () => {
+    const m = ticketReplyMail({ ...base, subject: 'Printer' }, 'zh-CN', 'Asia/Shanghai');
+    expect(m.text.split('\n')[0]).toBe(replyAboveLines[0]);
+    expect(m.text).toContain('请重启。');
+    expect(m.text).toContain('> 打印机坏了\n> 第二行');
+    expect(m.html).not.toContain('<script');
+    expect(ticketReplyMail({ ...base, subject: 'x', reply: { body: '<script>alert(1)</script>', authorName: 'A' } }, 'en', 'UTC').html).toContain('&#60;script&#62;');
+    expect(replyAddress('support@demo.local', 'T-000042')).toBe('support+t-000042@demo.local');
   });
 });
