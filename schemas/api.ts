@@ -88,6 +88,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   ...recordDocs('tickets', 'ticket', { record: ticket, create: ticketCreate, update: ticketUpdate }),
   'tickets-reply': { summary: 'Reply to the customer (`public: true`, emailed from the support address) or add an internal note; a first public reply meets the first-response target', tag: 'tickets', request: ticketReply, status: 201 },
   'tickets-messages': { summary: 'The ticket\'s conversation, oldest first: the customer\'s messages, public replies and internal notes', tag: 'tickets' },
+  'service-dashboard': { summary: 'The service dashboard: the backlog now by status and queue, and for a period (`from`, `to`: dates) tickets created and solved, average first-response and resolution times in business minutes, SLA attainment', tag: 'tickets' },
   'settings-service-desk-get': { summary: 'The service desk\'s settings: calendars, SLA policies, queues, routing rules, macros, support addresses, portal options (ETag: the version)', tag: 'settings' },
   'settings-service-desk-put': { summary: 'Replace the service desk\'s settings (admins; If-Match): every id named must exist; a support address another workspace has is refused', tag: 'settings', request: serviceDeskSettings },
   'opportunities-stage-history': { summary: 'Every stage move of an opportunity, newest first: from, to, at, by, time in the previous stage', tag: 'opportunities', response: z.object({ items: z.array(stageMove) }) },

@@ -4,7 +4,7 @@ import { ACTIVITY_OUTCOMES, ACTIVITY_TYPES } from './activity.ts';
 import type { FieldDefinition, FieldType, Localized, ObjectDefinition, PicklistOption, StandardObject } from './metadata.ts';
 
 /**
- * The standard objects (account, contact, lead, opportunity) as built-in metadata, `custom: false`: their
+ * The standard objects (account, contact, lead, opportunity, activity, ticket) as built-in metadata, `custom: false`: their
  * fields as the entity schemas (schemas/account.ts, contact.ts, lead.ts, opportunity.ts) define them. Their
  * values are still validated by those schemas and their code hooks (phone normalisation, unique email, the
  * lead lifecycle); this describes them so GET /api/metadata and the generic pages (next step) know them.
@@ -135,6 +135,27 @@ const activityFields: FieldDefinition[] = [
   owner,
 ];
 
+// SVC-1: a support ticket. Its number, SLA and conversation are the service desk's (functions/tickets/);
+// the queue is one of the tenant's service-desk queues (Settings → Service desk), so it is free text here.
+const ticketFields: FieldDefinition[] = [
+  field('subject', 'text', l('Subject', '主题'), { required: true, searchable: true }),
+  field('number', 'text', l('Number', '工单号'), { searchable: true }),
+  field('status', 'picklist', l('Status', '状态'), {
+    options: opts([['new', 'New', '新建'], ['open', 'Open', '处理中'], ['pending', 'Pending on customer', '等待客户'], ['onHold', 'On hold', '挂起'], ['solved', 'Solved', '已解决'], ['closed', 'Closed', '已关闭']]),
+  }),
+  field('priority', 'picklist', l('Priority', '优先级'), { options: opts([['low', 'Low', '低'], ['normal', 'Normal', '普通'], ['high', 'High', '高'], ['urgent', 'Urgent', '紧急']]) }),
+  field('channel', 'picklist', l('Channel', '渠道'), { options: opts([['email', 'Email', '邮件'], ['web', 'Web form', '网页表单'], ['portal', 'Portal', '客户门户'], ['api', 'API', 'API'], ['chat', 'Chat', '在线聊天']]) }),
+  field('category', 'text', l('Category', '类别')),
+  field('queueId', 'text', l('Queue', '队列')),
+  field('assigneeId', 'user', l('Assignee', '处理人')),
+  field('contactId', 'relation', l('Contact', '联系人'), { target: 'contacts' }),
+  field('accountId', 'relation', l('Account', '客户'), { target: 'accounts' }),
+  field('requesterEmail', 'email', l('Requester email', '提交人邮箱'), { searchable: true }),
+  field('requesterName', 'text', l('Requester', '提交人')),
+  field('description', 'longText', l('Description', '描述')),
+  owner,
+];
+
 const object = (apiName: StandardObject, recordType: string, label: Localized, labelPlural: Localized, icon: string, nameField: string, fields: FieldDefinition[]): ObjectDefinition => ({
   apiName, recordType, label, labelPlural, icon, nameField, searchable: true, custom: false, fields,
 });
@@ -146,6 +167,7 @@ export const STANDARD_OBJECT_DEFINITIONS: readonly ObjectDefinition[] = [
   object('leads', 'lead', l('Lead', '线索'), l('Leads', '线索'), 'inbox', 'name', leadFields),
   object('opportunities', 'opportunity', l('Opportunity', '商机'), l('Opportunities', '商机'), 'target', 'name', opportunityFields),
   object('activities', 'activity', l('Activity', '活动'), l('Activities', '活动'), 'calendar', 'subject', activityFields),
+  object('tickets', 'ticket', l('Ticket', '工单'), l('Tickets', '工单'), 'ticket', 'subject', ticketFields),
 ];
 
 export const standardObject = (apiName: string) => STANDARD_OBJECT_DEFINITIONS.find((o) => o.apiName === apiName);

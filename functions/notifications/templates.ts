@@ -206,3 +206,22 @@ export function ticketReplyMail(
     + t.earlier.map((m) => `<p style="color:#666;margin-top:16px">${esc(x.wrote(m.authorName, when(m.at, lang, timeZone)))}</p><blockquote style="margin:0 0 0 8px;padding-left:8px;border-left:2px solid #ccc;color:#555">${para(m.body)}</blockquote>`).join('');
   return { subject, text, html };
 }
+
+const ASSIGNED_TEXT = {
+  'zh-CN': { subject: (n: string, s: string) => `新工单已分配给您：${n}「${s}」`, intro: (q: string) => `队列「${q}」的一张工单已分配给您。`, priority: '优先级', from: '客户', colon: '：', open: '打开工单', footer: 'Cirrus CRM 自动发送' },
+  en: { subject: (n: string, s: string) => `Ticket assigned to you: ${n} "${s}"`, intro: (q: string) => `A ticket of the ${q} queue is yours now.`, priority: 'Priority', from: 'Customer', colon: ': ', open: 'Open the ticket', footer: 'Sent by Cirrus CRM' },
+} as const;
+
+/** A ticket routed to an agent (SVC-1): to the agent, in their language. */
+export function ticketAssignedMail(
+  t: { id: string; number: string; subject: string; priority: string; queueName: string; requester?: string },
+  lang: Language, appUrl: string,
+): { subject: string; text: string; html: string } {
+  const x = ASSIGNED_TEXT[lang] ?? ASSIGNED_TEXT.en;
+  const link = `${appUrl.replace(/\/$/, '')}/tickets/${t.id}`;
+  const subject = x.subject(t.number, t.subject);
+  const lines = [`${x.priority}${x.colon}${t.priority}`, ...(t.requester ? [`${x.from}${x.colon}${t.requester}`] : [])];
+  const text = [x.intro(t.queueName), '', `${t.number} ${t.subject}`, ...lines, '', `${x.open}${x.colon}${link}`, '', x.footer].join('\n');
+  const html = `<p>${esc(x.intro(t.queueName))}</p><h2>${esc(`${t.number} ${t.subject}`)}</h2><p>${lines.map(esc).join('<br>')}</p><p><a href="${esc(link)}">${esc(x.open)}</a></p><p style="color:#888">${esc(x.footer)}</p>`;
+  return { subject, text, html };
+}

@@ -849,6 +849,20 @@ export class DynamoRecordStore implements RecordStore {
     return out.slice(0, limit);
   }
 
+  async aggregateRange(tenantId: string, scope: string, from: string, to: string): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({
+        TableName: this.table, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+        ExpressionAttributeValues: { ':pk': keys.aggregate(tenantId, scope), ':a': from, ':b': to }, ExclusiveStartKey: start,
+      }));
+      for (const { pk: _pk, entityType: _e, ...item } of page.Items ?? []) out.push(item);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
   async aggregateItems(tenantId: string, scope: string, prefix: string): Promise<Record<string, unknown>[]> {
     const out: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;

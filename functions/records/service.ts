@@ -458,7 +458,7 @@ export async function createRecord(def: EntityDefinition, p: Actor, body: unknow
     audit: audit(def, p, 'create', record.id, now, deps, undefined, systemFree(record)),
     event: event(def, p, options.verb ?? 'created', record, now, deps),
     ...(options.idempotency ? { idempotency: options.idempotency(record) } : {}),
-    ...(options.counters ? { counters: options.counters } : {}),
+    ...counterChange(options.counters ?? def.changeExtras?.({}, record).counters),
     ...(options.sequence ? { sequence: options.sequence } : {}),
     ...(def.parent && typeof parentId === 'string'
       ? { linkPut: { parentType: def.parent.type, parentId, summary: linkSummary(def, record) } }
@@ -630,6 +630,7 @@ export async function deleteRecord(def: EntityDefinition, p: Actor, id: string, 
     timeline: [{ type: def.type, id, entry: timeline('deleted', p, now, deps) }],
     audit: audit(def, p, 'delete', id, now, deps, { deletedAt: undefined }, { deletedAt: at }),
     event: event(def, p, 'deleted', record, now, deps),
+    ...counterChange(def.changeExtras?.(current, record).counters),
     ...(def.parent && typeof parentId === 'string' ? { linkRemoved: { parentType: def.parent.type, parentId } } : {}),
     ...relationLinkChanges(def, await customFieldsOf(def, p, deps), current, undefined),
     ...agendaChange(def, current, undefined),
@@ -656,12 +657,16 @@ export async function restoreRecord(def: EntityDefinition, p: Actor, id: string,
     timeline: [{ type: def.type, id, entry: timeline('restored', p, now, deps) }],
     audit: audit(def, p, 'restore', id, now, deps, { deletedAt }, { deletedAt: undefined }),
     event: event(def, p, 'restored', record, now, deps),
+    ...counterChange(def.changeExtras?.(current, record).counters),
     ...(def.parent && parentLive ? { linkPut: { parentType: def.parent.type, parentId: parentId as string, summary: linkSummary(def, record) } } : {}),
     ...(await liveRelationLinks(def, p, record, deps)),
     ...agendaChange(def, undefined, record),
   }, deps, current);
   return redact(p, def.type, record);
 }
+
+/** Directory counters the entity keeps (open leads, open tickets per person), when there are any. */
+const counterChange = (counters: ChangeSet['counters'] | undefined): Pick<ChangeSet, 'counters'> => (counters?.length ? { counters } : {});
 
 /** A restored record's relation links, to the records it points at that are still there. */
 async function liveRelationLinks(def: EntityDefinition, p: Actor, record: StoredRecord, deps: RecordDeps): Promise<Pick<ChangeSet, 'linksPut'>> {

@@ -129,6 +129,10 @@ export interface DirectoryUser {
   timeZone?: string;
   /** Open leads owned, kept by the lead transactions (least-loaded assignment). */
   openLeads?: number;
+  /** Open tickets assigned, kept by the ticket transactions (a queue's least-open routing, SVC-1). */
+  openTickets?: number;
+  /** What the service desk routes by (a queue may need one of them). */
+  skills?: string[];
   createdAt?: string;
 }
 
@@ -213,6 +217,8 @@ export interface RecordStore {
   agenda?(tenantId: string, userId: string, from: string, to: string, limit: number): Promise<(AgendaEntry['summary'] & { id: string; at: string })[]>;
   /** The aggregate items of a scope whose key starts with `prefix` (a forecast's period): one Query. */
   aggregateItems?(tenantId: string, scope: string, prefix: string): Promise<Record<string, unknown>[]>;
+  /** Aggregate items of a scope with sk from `from` to `to` inclusive (a period's days: one Query). */
+  aggregateRange?(tenantId: string, scope: string, from: string, to: string): Promise<Record<string, unknown>[]>;
   /** The last value a tenant's sequence gave (0 before the first), for ChangeSet.sequence. */
   sequenceValue?(tenantId: string, name: string): Promise<number>;
   /** A saved view of an object (`?view=`), if the store keeps views (functions/views). */

@@ -1,3 +1,4 @@
+import { StaleVersion } from '#commons/errors.ts';
 import { ticketReply, type TicketMessage } from '#schemas/ticket.ts';
 import type { Actor } from '../policy/policy.ts';
 import { conflict } from '#commons/errors.ts';
@@ -14,6 +15,19 @@ export const MESSAGE_KIND = 'message';
 const EXCERPT = 140;
 
 export async function postReply(
+  def: EntityDefinition, p: Actor, ticketId: string, body: unknown, deps: RecordDeps, attempt = 0,
+): Promise<{ ticket: StoredRecord; message: TicketMessage }> {
+  try {
+    return await reply(def, p, ticketId, body, deps);
+  } catch (error) {
+    // The ticket moved under the reply (routing gave it an agent, an SLA moment was recorded): the reply
+    // needs no particular version, so it goes onto the ticket as it is now.
+    if (error instanceof StaleVersion && attempt < 3) return postReply(def, p, ticketId, body, deps, attempt + 1);
+    throw error;
+  }
+}
+
+async function reply(
   def: EntityDefinition, p: Actor, ticketId: string, body: unknown, deps: RecordDeps,
 ): Promise<{ ticket: StoredRecord; message: TicketMessage }> {
   const input = parse(ticketReply, body);

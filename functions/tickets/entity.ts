@@ -46,7 +46,23 @@ export function ticketEntityWith(settings: ServiceDeskSettings): EntityDefinitio
       return out;
     },
     aggregates: (before, after) => diff(contribution(before, timeZone), contribution(after, timeZone)),
+    // Open tickets are counted per assignee for least-open routing; an assignee or status change moves the count.
+    changeExtras: (before, after) => {
+      const counters = openTicketCounters(before, after);
+      return counters.length ? { counters } : {};
+    },
   };
+}
+
+const assignedOpen = (t: Fields | undefined) =>
+  t && !t.deletedAt && typeof t.assigneeId === 'string' && OPEN_TICKET_STATUSES.includes(t.status as TicketStatus) ? t.assigneeId : undefined;
+
+/** The directory counters a change moves: −1 for who had it open, +1 for who has it open now (none when the same). */
+export function openTicketCounters(before: Fields | undefined, after: Fields | undefined): { userId: string; field: string; delta: number }[] {
+  const was = assignedOpen(before);
+  const is = assignedOpen(after);
+  if (was === is) return [];
+  return [...(was ? [{ userId: was, field: 'openTickets', delta: -1 }] : []), ...(is ? [{ userId: is, field: 'openTickets', delta: 1 }] : [])];
 }
 
 const dayOf = (instant: unknown, timeZone: string) =>

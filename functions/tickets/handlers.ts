@@ -8,7 +8,9 @@ import { assertCan } from '../policy/policy.ts';
 import { slaView, type TicketSla } from '../sla/sla-state.ts';
 import { serviceDeskSettings, type ServiceDeskSettings } from '#schemas/service-desk.ts';
 import { conversation, postReply } from './conversation.ts';
-import { ticketEntityWith } from './entity.ts';
+import { SERVICE_AGGREGATES, ticketEntityWith } from './entity.ts';
+import { assembleDashboard } from './dashboard.ts';
+import { Temporal } from 'temporal-polyfill';
 import { createNumbered } from './numbering.ts';
 import { AddressTaken, loadServiceDesk, loadServiceDeskItem, referenceErrors, saveServiceDesk, SettingsChanged } from './settings-store.ts';
 
@@ -50,6 +52,29 @@ export const ticketHandlers = {
     return json(201, { message, ticket: presentTicket(ticket, settings, deps.clock()) }, { etag: etag(ticket.version) });
   }),
   messages: httpHandler(async (req) => json(200, { items: await conversation(await entityOf(req), req.principal, req.params.id!, recordDeps()) })),
+
+  /**
+   * GET /api/service/dashboard?from=YYYY-MM-DD&to=YYYY-MM-DD (default: the last 30 days in the desk's time
+   * zone): the backlog now and the period's figures, from the service aggregates (two Queries).
+   */
+  dashboard: httpHandler(async ({ principal, query }) => {
+    const settings = await loadServiceDesk(principal.tenantId);
+    const timeZone = settings.calendars[0]?.timeZone ?? 'UTC';
+    const today = Temporal.Now.plainDateISO(timeZone);
+    const date = /^\d{4}-\d{2}-\d{2}$/;
+    const errors = (['from', 'to'] as const).filter((k) => query[k] !== undefined && (!date.test(query[k]!) || Number.isNaN(Date.parse(query[k]!))))
+      .map((k) => ({ path: k, message: 'A date as YYYY-MM-DD', code: 'invalid_date' }));
+    if (errors.length) throw invalid(errors);
+    const to = query.to ?? today.toString();
+    const from = query.from ?? Temporal.PlainDate.from(to).subtract({ days: 29 }).toString();
+    if (from > to) throw invalid([{ path: 'from', message: 'The period starts after it ends', code: 'invalid_range' }]);
+    const store = recordDeps().store;
+    const [backlog, days] = await Promise.all([
+      store.aggregateItems?.(principal.tenantId, SERVICE_AGGREGATES, 'backlog#') ?? [],
+      store.aggregateRange?.(principal.tenantId, SERVICE_AGGREGATES, `day#${from}`, `day#${to}`) ?? [],
+    ]);
+    return json(200, assembleDashboard(backlog, days, from, to));
+  }),
 
   /** GET /api/settings/service-desk: every signed-in user (agents need the queues and macros); the ETag is the version. */
   settings: httpHandler(async ({ principal }) => {

@@ -1,3 +1,4 @@
+import { StaleVersion } from '#commons/errors.ts';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -14,7 +15,7 @@ import { systemActor, type SystemActor } from '../policy/policy.ts';
 import type { EntityDefinition, StoredRecord } from '../records/entity.ts';
 import { recordDeps } from '../records/deps.ts';
 import { commitChange, type RecordDeps } from '../records/service.ts';
-import { MailRefTaken, VersionConflict } from '../records/store.ts';
+import { MailRefTaken } from '../records/store.ts';
 import { MESSAGE_KIND } from './conversation.ts';
 import { ticketEntityWith } from './entity.ts';
 import { classifyInbound, messageIdHash, referencedIds, replyText, senderOf, supportAddressOf, ticketNumberOf, type InboundKind } from './inbound-mail.ts';
@@ -160,7 +161,7 @@ async function thread(
     });
   } catch (error) {
     if (error instanceof MailRefTaken) return { outcome: 'duplicate', tenantId, ticketId: ticket.id };
-    if (error instanceof VersionConflict && attempt < 5) {
+    if (error instanceof StaleVersion && attempt < 5) {
       const fresh = await deps.store.get(tenantId, 'ticket', ticket.id);
       if (fresh) return thread(def, actor, fresh, mail, messageId, at, refs, deps, attempt + 1);
     }
@@ -202,7 +203,7 @@ async function open(
     });
     return { outcome: 'created', tenantId, ticketId: t.id, number: String(t.number) };
   } catch (error) {
-    if (error instanceof MailRefTaken || error instanceof VersionConflict) return { outcome: 'duplicate', tenantId, ticketId };
+    if (error instanceof MailRefTaken || error instanceof StaleVersion) return { outcome: 'duplicate', tenantId, ticketId };
     throw error;
   }
 }

@@ -1,3 +1,4 @@
+import { StaleVersion } from '#commons/errors.ts';
 import { appUrl } from '#commons/app-url.ts';
 import { logger } from '#commons/logger.ts';
 import { withObservability } from '#commons/observability.ts';
@@ -7,7 +8,6 @@ import { slaAlertMail } from '../notifications/templates.ts';
 import { systemActor } from '../policy/policy.ts';
 import { recordDeps } from '../records/deps.ts';
 import { commitChange } from '../records/service.ts';
-import { VersionConflict } from '../records/store.ts';
 import { ticketEntityWith } from './entity.ts';
 import { loadServiceDesk } from './settings-store.ts';
 import type { TicketSla } from '../sla/sla-state.ts';
@@ -53,7 +53,7 @@ export async function checkSla(input: SlaCheckInput, attempt = 0): Promise<'reco
       });
     } catch (error) {
       // The ticket changed at the same moment: look again at it as it is now.
-      if (error instanceof VersionConflict && attempt < 3) return checkSla(input, attempt + 1);
+      if (error instanceof StaleVersion && attempt < 3) return checkSla(input, attempt + 1);
       throw error;
     }
   }

@@ -54,8 +54,21 @@ describe('support email', () => {
     ticketId = out.ticketId!;
     number = out.number!;
     const t = (await agent('GET', `/api/tickets/${ticketId}`)).body;
-    expect(t).toMatchObject({ number, subject: `打印机无法连接 ${tag}`, channel: 'email', status: 'new', queueId: 'support', requesterEmail: customer, requesterName: '陈静' });
+    // The support queue gives its tickets in turn to its agents: the demo's one agent has it, so it is open.
+    expect(t).toMatchObject({ number, subject: `打印机无法连接 ${tag}`, channel: 'email', status: 'open', queueId: 'support', requesterEmail: customer, requesterName: '陈静' });
+    const me = (await agent('GET', '/api/me')).body;
+    expect(t.assigneeId).toBe(me.id);
+    const assigned = await until(() => sentMail('agent@demo.local'), (m) => m.some((x) => String(x.Subject).includes(number)));
+    expect(assigned.filter((x) => String(x.Subject).includes(number)).map((x) => x.Subject)).toEqual([`Ticket assigned to you: ${number} "打印机无法连接 ${tag}"`]);
     expect(t.description).toContain('无法连接');
+    // The workspace finds it by its number and by the requester's email.
+    for (const q of [number, customer]) {
+      const found = await agent('GET', `/api/tickets?q=${encodeURIComponent(q)}&sort=-createdAt&where[status][in]=new,open,pending,onHold`);
+      expect(found.status, JSON.stringify(found.body)).toBe(200);
+      expect(found.body.items.map((x: any) => x.id)).toContain(ticketId);
+    }
+    const mine = await agent('GET', `/api/tickets?ownerId=${me.id}&where[queueId][eq]=support&where[status][in]=new,open,pending,onHold&sort=-createdAt&limit=100`);
+    expect(mine.body.items.map((x: any) => x.id)).toContain(ticketId);
     const thread = (await agent('GET', `/api/tickets/${ticketId}/messages`)).body.items;
     expect(thread).toHaveLength(1);
     expect(thread[0]).toMatchObject({ from: 'customer', public: true, author: { name: '陈静', email: customer }, messageId: firstId });
@@ -146,5 +159,20 @@ describe('support email', () => {
     }
     const gone = await mailIn({ from: customer, to: `help.${tag}@demo.local`, subject: `Help again ${tag}`, messageId: `<help2.${tag}@mail.example.cn>`, text: 'Hello?' }, [`help.${tag}@demo.local`]);
     expect(gone).toMatchObject({ outcome: 'dropped', reason: 'unknown-address' });
+  });
+
+  it('the service dashboard counts the backlog by status and queue and the period\'s tickets, from the aggregates', async () => {
+    const manager = api(await login('manager@demo.local'));
+    const d = await manager('GET', '/api/service/dashboard');
+    expect(d.status).toBe(200);
+    expect(d.body.backlog.total).toBeGreaterThan(0);
+    expect(d.body.backlog.byQueue.support).toBeGreaterThan(0);
+    expect(d.body.backlog.total).toBe(Object.values(d.body.backlog.byStatus as Record<string, number>).reduce((a, b) => a + b, 0));
+    expect(d.body.totals.created).toBeGreaterThan(0);
+    expect(d.body.totals.firstResponses).toBeGreaterThan(0);
+    expect(d.body.days.length).toBeGreaterThan(0);
+    const bad = await manager('GET', '/api/service/dashboard?from=2026-13-01&to=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: any) => e.path).sort()).toEqual(['from', 'to']);
   });
 });

@@ -151,7 +151,7 @@ describe('custom fields (metadata service)', () => {
     expect(contacts.fields.find((x) => x.apiName === 'email')).toMatchObject({ custom: false, type: 'email', readable: true, writable: true });
     // A rep does not see the national ID at all; a manager reads and writes it.
     expect(contacts.fields.map((x) => x.apiName)).not.toContain('nationalId');
-    expect(doc.objects.map((o) => o.apiName)).toEqual(['accounts', 'contacts', 'leads', 'opportunities', 'activities']);
+    expect(doc.objects.map((o) => o.apiName)).toEqual(['accounts', 'contacts', 'leads', 'opportunities', 'activities', 'tickets']);
   });
 
   it('refuses a rep (403), a duplicate or non-c_ name (400 apiName), an unknown object (404) and a relation without a known target', async () => {
@@ -163,7 +163,7 @@ describe('custom fields (metadata service)', () => {
       const bad = await problemOf(addField(admin, 'contacts', { ...tier, apiName }, mdeps));
       expect([bad.status, paths(bad)], apiName).toEqual([400, ['apiName']]);
     }
-    expect((await problemOf(addField(admin, 'tickets', tier, mdeps))).status).toBe(404);
+    expect((await problemOf(addField(admin, 'planets', tier, mdeps))).status).toBe(404);
     const noTarget = await problemOf(addField(admin, 'contacts', { apiName: 'c_acc', type: 'relation', label: l('A') }, mdeps));
     expect(paths(noTarget)).toEqual(['target']);
     const unknownTarget = await problemOf(addField(admin, 'contacts', { apiName: 'c_acc', type: 'relation', target: 'planets', label: l('A') }, mdeps));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { agentFor, queueFor } from '../../functions/tickets/routing.ts';
-import { mergeFields, renderMacro } from '../../functions/tickets/macros.ts';
+import { mergeFields, renderMacro } from '../../schemas/macros.ts';
 import { nextSla } from '../../functions/sla/sla-state.ts';
 import { slaScheduleName, slaTimers } from '../../functions/sla/timer-plan.ts';
 import { defaultServiceDesk, type Queue, type ServiceDeskSettings } from '../../schemas/service-desk.ts';

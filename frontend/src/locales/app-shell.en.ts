@@ -66,6 +66,10 @@ export default {
     claim: 'Claim',
     claimed: 'It is yours now.',
   },
+  serviceMenu: {
+    tickets: 'Tickets',
+    dashboard: 'Service dashboard',
+  },
   pipelineMenu: {
     board: 'Pipeline',
     forecast: 'Forecast',

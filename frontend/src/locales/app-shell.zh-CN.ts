@@ -64,6 +64,10 @@ const zhCN: typeof en = {
     claim: '领取',
     claimed: '已领取，现在归您负责。',
   },
+  serviceMenu: {
+    tickets: '工单',
+    dashboard: '服务看板',
+  },
   pipelineMenu: {
     board: '销售漏斗',
     forecast: '销售预测',

@@ -65,6 +65,11 @@ const pageMessages = {
     en: () => import('@/locales/pipeline.en').then((m) => m.default),
     'zh-CN': () => import('@/locales/pipeline.zh-CN').then((m) => m.default),
   },
+  /** The service desk: the agent workspace and the service dashboard (issue 9). */
+  service: {
+    en: () => import('@/locales/service.en').then((m) => m.default),
+    'zh-CN': () => import('@/locales/service.zh-CN').then((m) => m.default),
+  },
   /** The forecast page (issue 8). */
   forecast: {
     en: () => import('@/locales/forecast.en').then((m) => m.default),

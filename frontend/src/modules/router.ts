@@ -63,6 +63,21 @@ export const appRoutes: RouteRecordRaw[] = [
     meta: { menu: { title: 'myDay.menu', icon: 'Calendar', order: 3 } },
   },
   // --- end sales pipeline ---
+  // --- service desk (issue 9): the agent workspace (a ticket's page is the workspace with it open) and the dashboard ---
+  {
+    path: 'tickets',
+    name: 'tickets',
+    component: withMessages('service', () => import('@/views/service/TicketWorkspace.vue')),
+    meta: { menu: { title: 'serviceMenu.tickets', icon: 'Headset', order: 40 } },
+  },
+  { path: 'tickets/:id', name: 'ticket', component: withMessages('service', () => import('@/views/service/TicketWorkspace.vue')), props: true, meta: { activeMenu: 'tickets' } },
+  {
+    path: 'service/dashboard',
+    name: 'service-dashboard',
+    component: withMessages('service', () => import('@/views/service/ServiceDashboard.vue')),
+    meta: { menu: { title: 'serviceMenu.dashboard', icon: 'DataAnalysis', order: 41 } },
+  },
+  // --- end service desk ---
   // Leads (SFA-1/2/3/5) and the lead admin pages; `group: 'admin'` puts an entry in the "Admin" submenu and
   // `can` names the capability (GET /api/me → can, from the server's policy) a person needs to see it.
   {

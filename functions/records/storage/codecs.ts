@@ -36,10 +36,10 @@ const storedRecord = z.looseObject({
 }) as unknown as z.ZodMiniType<StoredRecord>;
 
 /** Record kinds (the entity types): their items carry the type itself as `entityType`. */
-export const RECORD_TYPES = ['account', 'contact', 'lead', 'opportunity'] as const;
+export const RECORD_TYPES = ['account', 'contact', 'lead', 'opportunity', 'activity', 'ticket'] as const;
 
 /**
- * A record (account, contact, lead, opportunity) with its index keys: live records are listed by name
+ * A record (account, contact, lead, opportunity, activity, ticket) with its index keys: live records are listed by name
  * (GSI1), by creation (GSI2) and by owner (GSI3); a deleted one sits only in the trash (GSI1).
  * functions/records/dynamo-store.ts writes the same item (recordItem; the codec test checks they agree).
  */

@@ -1,4 +1,4 @@
-import type { Macro } from '#schemas/service-desk.ts';
+import type { Macro } from './service-desk.ts';
 
 /**
  * Macros (SVC-1): canned replies in both languages with merge fields, pure. `{{ticket.number}}`,

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { api, login, sentMail, type ApiCall } from '../support/client.ts';
+import { mimeMessage, sendSmtp } from '../support/smtp.ts';
+import { launchChromium } from './support/browser.ts';
+import { VIEWS, choose, poll, signInAs, snapshot, type View } from './support/views.ts';
+
+/**
+ * Issue 9 in Chromium, the service desk's proof: an email sent over SMTP to the local listener becomes a
+ * ticket in the agent's "My open tickets" (the support queue gives it to them), the agent opens it, sees its SLA
+ * targets, and replies from the composer; the customer gets the reply from support@demo.local with the ticket's
+ * reference, answers it (another SMTP message, threaded by In-Reply-To), the answer shows in the thread, and the
+ * agent solves the ticket. Wide in English and on a phone in Chinese; the dashboard counts the tickets.
+ */
+const TESTED: View[] = [VIEWS.find((v) => v.name === '1440-en')!, VIEWS.find((v) => v.name === '390-zh')!];
+const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+
+let baseUrl: string;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+let agent: ApiCall;
+
+beforeAll(async () => {
+  baseUrl = inject('baseUrl').replace(/\/$/, '');
+  browser = await launchChromium();
+  agent = api(await login('agent@demo.local'));
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+});
+
+async function settle() {
+  await fetch(`${baseUrl}/_local/settle`, { method: 'POST' });
+}
+
+describe.each(TESTED)('service desk at $name', (view) => {
+  const customer = `kunde.${view.name}.${unique}@example.cn`;
+  const subject = view.locale === 'en' ? `Cannot print ${unique} ${view.name}` : `无法打印 ${unique} ${view.name}`;
+  const messageId = `<first.${view.name}.${unique}@mail.example.cn>`;
+
+  it('an email becomes a ticket the agent answers from the workspace; the customer\'s answer threads in; the agent solves it', async () => {
+    await sendSmtp(customer, ['support@demo.local'], mimeMessage({ from: `Jing Chen <${customer}>`, to: 'support@demo.local', subject, messageId, text: 'The printer says 0x0000011b since yesterday.' }));
+    await settle();
+
+    const p = await signInAs(browser, baseUrl, contexts, 'agent@demo.local', view, '/tickets');
+    const row = p.locator('[data-test=ticket-row]', { hasText: subject });
+    // The mail is a ticket within moments; the list shows it once loaded (reloaded until it does).
+    await poll(async () => {
+      if (await row.count()) return true;
+      await p.reload();
+      await row.waitFor({ timeout: 2000 }).catch(() => undefined);
+      return (await row.count()) > 0;
+    }).toBe(true);
+    const number = await row.getAttribute('data-number');
+    expect(number).toMatch(/^T-\d{6}$/);
+    await snapshot(p, `service-${view.name}-list`, false);
+    await row.click();
+    await p.locator('[data-test=ticket-subject]', { hasText: subject }).waitFor();
+    const ticketId = new URL(p.url()).pathname.split('/').pop()!;
+    if (view.mobile) expect(await p.locator('[data-test=ticket-list]').count()).toBe(0); // one screen at a time on a phone
+    await expect.poll(() => p.locator('[data-test=ticket-sla] [data-test=sla-badge]').count()).toBe(2);
+    expect(await p.locator('[data-test=ticket-sla] [data-target=firstResponse]').getAttribute('data-state')).not.toBe('met');
+    await expect.poll(() => p.locator('[data-test=ticket-message][data-from=customer]').count()).toBe(1);
+
+    // The reply, sent with Ctrl+Enter after setting "pending on the customer".
+    const reply = view.locale === 'en' ? 'Please restart the print spooler and try again.' : '请重启打印服务后再试一次。';
+    await choose(p, p.locator('[data-test=composer-status]'), view.locale === 'en' ? /Pending/ : /等待客户/);
+    await p.locator('textarea[data-test=composer-text]').fill(reply);
+    await snapshot(p, `service-${view.name}-composer`, false);
+    await p.locator('textarea[data-test=composer-text]').press('Control+Enter');
+    await expect.poll(() => p.locator('[data-test=ticket-message][data-from=agent]').count()).toBe(1);
+    await poll(async () => (await sentMail(customer)).length).toBe(1);
+    const [mail] = await sentMail(customer);
+    expect(mail.Subject).toBe(`Re: ${subject} [${number}]`);
+    expect(mail.Body.text_part).toContain(reply);
+    expect(mail.ReplyToAddresses).toEqual([`support+${number!.toLowerCase()}@demo.local`]);
+    await poll(() => p.locator('[data-test=ticket-message-mail]').last().textContent()).toMatch(view.locale === 'en' ? /Emailed/ : /已发送邮件/);
+    await expect.poll(async () => (await agent('GET', `/api/tickets/${ticketId}`)).body.status).toBe('pending');
+
+    // The customer answers the email; it threads in by In-Reply-To and takes the ticket back to open.
+    await sendSmtp(customer, [`support+${number!.toLowerCase()}@demo.local`], mimeMessage({
+      from: `Jing Chen <${customer}>`, to: `support+${number!.toLowerCase()}@demo.local`, subject: `Re: ${subject} [${number}]`,
+      messageId: `<second.${view.name}.${unique}@mail.example.cn>`, inReplyTo: `<${mail.Id}@email.amazonses.com>`,
+      text: `It works now, thank you!\n\nOn Thu, 3 Dec 2026, Demo Support wrote:\n> ${reply}`,
+    }));
+    await settle();
+    await poll(async () => {
+      await p.reload();
+      await p.locator('[data-test=ticket-thread]').waitFor();
+      return p.locator('[data-test=ticket-message][data-from=customer]').count();
+    }).toBe(2);
+    expect(await p.locator('[data-test=ticket-message][data-from=customer]').last().locator('.msg-body').textContent()).toBe('It works now, thank you!');
+    await snapshot(p, `service-${view.name}-thread`, true);
+
+    // Solved from the status select.
+    await choose(p, p.locator('[data-test=ticket-status]'), view.locale === 'en' ? /^Solved$/ : /^已解决$/);
+    await expect.poll(async () => (await agent('GET', `/api/tickets/${ticketId}`)).body.status).toBe('solved');
+  });
+
+  it('the service dashboard shows the backlog and the period\'s figures', async () => {
+    const p = await signInAs(browser, baseUrl, contexts, 'manager@demo.local', view, '/service/dashboard');
+    await p.locator('[data-test=dashboard-card][data-figure=created]').waitFor();
+    await expect.poll(async () => Number((await p.locator('[data-test=dashboard-card][data-figure=created] .card-value').textContent()) ?? 0)).toBeGreaterThan(0);
+    await expect.poll(async () => Number((await p.locator('[data-test=dashboard-card][data-figure=solved] .card-value').textContent()) ?? 0)).toBeGreaterThan(0);
+    await snapshot(p, `service-${view.name}-dashboard`, true);
+  });
+});
