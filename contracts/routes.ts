@@ -145,6 +145,19 @@ export const routes: readonly RouteDeclaration[] = [
   route('metadata-sharing-get', 'settings', 'GET', '/api/metadata/objects/{object}/sharing', read),
   route('metadata-sharing-put', 'settings', 'PUT', '/api/metadata/objects/{object}/sharing', write),
 
+  // Customers, not staff: a survey link's token is its only key (single answer, expiring).
+  route('surveys-get', 'portal', 'GET', '/api/surveys/{token}', read, 'none', intake),
+  route('surveys-answer', 'portal', 'POST', '/api/surveys/{token}', write, 'none', intake),
+  // The customer portal (SVC-3): its own session (a magic link exchanged once), never the staff token.
+  route('portal-magic-link', 'portal', 'POST', '/api/portal/{tenant}/magic-link', { table: 'readwrite', sendEmail: true }, 'none', intake),
+  route('portal-sessions-open', 'portal', 'POST', '/api/portal/{tenant}/sessions', write, 'none', intake),
+  route('portal-sessions-close', 'portal', 'DELETE', '/api/portal/{tenant}/sessions', write, 'none', intake),
+  route('portal-me', 'portal', 'GET', '/api/portal/{tenant}/me', read, 'none', intake),
+  route('portal-tickets-list', 'portal', 'GET', '/api/portal/{tenant}/tickets', read, 'none', intake),
+  route('portal-tickets-create', 'portal', 'POST', '/api/portal/{tenant}/tickets', write, 'none', intake),
+  route('portal-tickets-get', 'portal', 'GET', '/api/portal/{tenant}/tickets/{id}', read, 'none', intake),
+  route('portal-tickets-reply', 'portal', 'POST', '/api/portal/{tenant}/tickets/{id}/replies', write, 'none', intake),
+
   route('webhooks-leads', 'intake', 'POST', '/api/webhooks/leads/{partnerId}', write, 'none', intake),
   route('forms-submit', 'intake', 'POST', '/api/forms/{formId}/submissions', write, 'none', intake),
 ];

@@ -26,6 +26,7 @@ export const units = {
   leads: { name: 'leads', entry: 'functions/units/leads.ts', description: 'leads and their workflow: claim, log contact, convert (SFA-3)' },
   service: { name: 'service', entry: 'functions/units/service.ts', description: 'the service desk: tickets, their conversation and SLA (SVC-1, SVC-4)' },
   settings: { name: 'settings', entry: 'functions/units/settings.ts', description: 'admin settings: partners, web-to-lead forms, assignment rules' },
+  portal: { name: 'portal', entry: 'functions/units/portal.ts', description: 'what customers reach without a staff sign-in: CSAT surveys and the customer portal (SVC-3, SVC-5)' },
   intake: { name: 'intake', entry: 'functions/units/intake.ts', description: 'public lead intake: partner webhooks and web-to-lead submissions' },
 } as const satisfies Record<string, UnitDeclaration>;
 

@@ -123,6 +123,8 @@ export const keys = {
   mailRefs: (tenantId: string) => `T#${tenantId}#mailref`,
   mailRefSk: (messageIdHash: string) => `msg#${messageIdHash}`,
   mailSendSk: (ticketMessageId: string) => `out#${ticketMessageId}`,
+  /** The claim of a solved ticket's CSAT survey email (one per solve). */
+  surveySendSk: (ticketId: string, solvedAt: string) => `csat#${ticketId}#${solvedAt}`,
   /** A pipeline (SFA-4), `pipeline#<id>`; the default pipeline is not stored until an admin changes it. */
   pipelineSk: (pipelineId: string) => `pipeline#${pipelineId}`,
   pipelinePrefix: 'pipeline#',
@@ -148,7 +150,7 @@ export const keys = {
   forms: (tenantId: string) => `T#${tenantId}#form`,
   formSk: (formId: string) => formId,
   /** Routing from a public id in a URL (partner, form) or a support address (`mail`) to its tenant; holds nothing but the tenant id (a calendar feed: and its user). */
-  route: (kind: 'partner' | 'form' | 'calendar' | 'mail', publicId: string) => `R#${kind}#${publicId}`,
+  route: (kind: 'partner' | 'form' | 'calendar' | 'mail' | 'survey' | 'portal-link' | 'portal-session', publicId: string) => `R#${kind}#${publicId}`,
   routeSk: '~route',
 
   // --- metadata (objects as data) ------------------------------------------------------------------

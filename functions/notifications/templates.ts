@@ -225,3 +225,52 @@ export function ticketAssignedMail(
   const html = `<p>${esc(x.intro(t.queueName))}</p><h2>${esc(`${t.number} ${t.subject}`)}</h2><p>${lines.map(esc).join('<br>')}</p><p><a href="${esc(link)}">${esc(x.open)}</a></p><p style="color:#888">${esc(x.footer)}</p>`;
   return { subject, text, html };
 }
+
+const CSAT_TEXT = {
+  'zh-CN': {
+    subject: (n: string, s: string) => `您对工单 ${n}「${s}」的处理满意吗？`,
+    intro: '您的问题已解决。请用一次点击告诉我们您的满意度：',
+    scores: ['非常不满意', '不满意', '一般', '满意', '非常满意'],
+    after: '点击后可以再补充一句意见。此链接 14 天内有效，只能提交一次。',
+    thanks: (name: string) => `${name} 敬上`,
+  },
+  en: {
+    subject: (n: string, s: string) => `How did we do on ${n} "${s}"?`,
+    intro: 'Your request has been solved. How satisfied are you? One click tells us:',
+    scores: ['Very dissatisfied', 'Dissatisfied', 'Neutral', 'Satisfied', 'Very satisfied'],
+    after: 'You can add a comment after clicking. The link works for 14 days and takes one answer.',
+    thanks: (name: string) => `— ${name}`,
+  },
+} as const;
+
+/** The CSAT survey (SVC-5): one link per score to the survey page, in the support address's language. */
+export function csatMail(t: { number: string; subject: string; link: string; supportName: string }, lang: Language): { subject: string; text: string; html: string } {
+  const x = CSAT_TEXT[lang] ?? CSAT_TEXT.en;
+  const links = x.scores.map((label, i) => ({ score: i + 1, label, href: `${t.link}?score=${i + 1}` }));
+  const text = [x.intro, '', ...links.map((l) => `${l.score} – ${l.label}: ${l.href}`), '', x.after, '', x.thanks(t.supportName)].join('\n');
+  const html = `<p>${esc(x.intro)}</p><p>${links.map((l) => `<a href="${esc(l.href)}" style="display:inline-block;margin:4px;padding:8px 12px;border:1px solid #ccc;border-radius:6px;text-decoration:none">${l.score} · ${esc(l.label)}</a>`).join('')}</p><p style="color:#888">${esc(x.after)}</p><p>${esc(x.thanks(t.supportName))}</p>`;
+  return { subject: x.subject(t.number, t.subject), text, html };
+}
+
+const PORTAL_TEXT = {
+  'zh-CN': {
+    subject: (s: string) => `登录 ${s} 客户门户`,
+    intro: '点击下面的链接登录客户门户，查看和提交您的工单：',
+    note: (m: number) => `链接 ${m} 分钟内有效，只能使用一次。如果不是您本人操作，请忽略此邮件。`,
+    button: '登录客户门户',
+  },
+  en: {
+    subject: (s: string) => `Your sign-in link to the ${s} portal`,
+    intro: 'Follow this link to sign in to the customer portal, see your requests and open new ones:',
+    note: (m: number) => `The link works once, for ${m} minutes. If you did not ask for it, ignore this email.`,
+    button: 'Sign in to the portal',
+  },
+} as const;
+
+/** The customer portal's magic link (SVC-3), in the customer's language. */
+export function portalLinkMail(t: { link: string; supportName: string; minutes: number }, lang: Language): { subject: string; text: string; html: string } {
+  const x = PORTAL_TEXT[lang] ?? PORTAL_TEXT.en;
+  const text = [x.intro, '', t.link, '', x.note(t.minutes), '', `— ${t.supportName}`].join('\n');
+  const html = `<p>${esc(x.intro)}</p><p><a href="${esc(t.link)}" style="display:inline-block;padding:10px 16px;border-radius:6px;background:#409eff;color:#fff;text-decoration:none">${esc(x.button)}</a></p><p style="color:#888">${esc(x.note(t.minutes))}</p><p>— ${esc(t.supportName)}</p>`;
+  return { subject: x.subject(t.supportName), text, html };
+}

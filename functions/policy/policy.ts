@@ -20,7 +20,7 @@ export interface UserActor {
 }
 
 /** The product itself, acting on its own: never a fake admin or rep. */
-export type SystemName = 'assignment' | 'callback-timer' | 'intake' | 'stream' | 'seed' | 'field-purge' | 'follow-up' | 'sla' | 'mail';
+export type SystemName = 'assignment' | 'callback-timer' | 'intake' | 'stream' | 'seed' | 'field-purge' | 'follow-up' | 'sla' | 'mail' | 'survey' | 'portal';
 export interface SystemActor {
   readonly kind: 'system';
   readonly tenantId: string;
@@ -187,6 +187,10 @@ const SYSTEM_GRANTS: Readonly<Record<SystemName, readonly Action[]>> = {
   sla: ['record:read', 'record:update', 'record:assign', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
   // Support email opens tickets and threads customers' replies into them (SVC-1); it creates nothing else.
   mail: ['record:create', 'record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
+  // A customer signed in to the portal opens tickets and answers on their own (functions/portal/handlers.ts decides which are theirs).
+  portal: ['record:create', 'record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
+  // A customer's CSAT answer is put on their ticket (SVC-5).
+  survey: ['record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
   // The follow-up watchdog releases quiet records to the shared pool (SFA-6).
   'follow-up': ['record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
   // Partner webhooks and web forms create leads (SFA-1); they never read people's data back.
@@ -209,7 +213,7 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, field
     // Intake creates leads only.
     if (actor.system === 'intake' && action === 'record:create') return resource.type === 'lead';
     // Support email creates tickets only.
-    if (actor.system === 'mail' && action === 'record:create') return resource.type === 'ticket';
+    if ((actor.system === 'mail' || actor.system === 'portal') && action === 'record:create') return resource.type === 'ticket';
     return true;
   }
   const { role, userId } = actor;

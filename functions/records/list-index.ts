@@ -13,7 +13,7 @@ export const INDEXED_TYPES: ReadonlySet<string> = new Set([
   'picklist', 'number', 'money', 'percent', 'date', 'datetime', 'boolean', 'user', 'relation', 'email',
 ]);
 /** Standard text fields indexed too (few distinct values, often filtered). */
-export const INDEXED_TEXT_FIELDS: ReadonlySet<string> = new Set(['status', 'stage', 'source', 'country']);
+export const INDEXED_TEXT_FIELDS: ReadonlySet<string> = new Set(['status', 'stage', 'source', 'country', 'queueId']);
 /**
  * Fields never given index items: served by the record GSIs instead (owner: GSI3, created: GSI2, name: GSI1),
  * or changing on every write (updatedAt), which would cost two items per write.

@@ -1,5 +1,5 @@
 import { StaleVersion } from '#commons/errors.ts';
-import { ticketReply, type TicketMessage } from '#schemas/ticket.ts';
+import { ticketReply, type TicketMessage, type TicketStatus } from '#schemas/ticket.ts';
 import type { Actor } from '../policy/policy.ts';
 import { conflict } from '#commons/errors.ts';
 import type { EntityDefinition, StoredRecord } from '../records/entity.ts';
@@ -64,3 +64,37 @@ export async function conversation(def: EntityDefinition, p: Actor, ticketId: st
   const items = (await deps.store.history?.(p.tenantId, def.type, ticketId, MESSAGE_KIND, 500)) ?? [];
   return items.map((h) => ({ ...(h.data as Omit<TicketMessage, 'id' | 'at'>), id: h.id, at: h.at }) as TicketMessage).reverse();
 }
+
+/** A customer's answer reopens a solved ticket and takes a pending one back to open; one on hold stays there. */
+const statusAfterCustomerReply = (status: TicketStatus): TicketStatus => (status === 'pending' || status === 'solved' ? 'open' : status);
+
+/**
+ * A customer's message (an email, the portal) into the ticket's thread, with the status it implies, in one
+ * transaction with the mail references given (an inbound mail's Message-ID: a redelivery then fails with
+ * MailRefTaken). The ticket may move meanwhile: the message goes onto it as it is then.
+ */
+export async function postCustomerMessage(
+  def: EntityDefinition, actor: Actor, ticket: StoredRecord, message: TicketMessage, deps: RecordDeps,
+  mailRefs: { messageIdHash: string; ticketId: string }[] = [], attempt = 0,
+): Promise<{ ticket: StoredRecord; reopened: boolean }> {
+  const before = ticket.status as TicketStatus;
+  const merged: Record<string, unknown> = { ...ticket, status: statusAfterCustomerReply(before), lastMessageAt: message.at, lastCustomerMessageAt: message.at };
+  try {
+    const saved = await commitChange(def, actor, ticket, merged, deps, {
+      verb: 'customer_replied', timelineType: 'ticket-customer-reply',
+      timelineData: { messageId: message.id, excerpt: message.body.slice(0, EXCERPT), ...(before === 'solved' ? { reopened: true } : {}) },
+      eventData: { lastMessageId: message.id },
+      history: [{ kind: MESSAGE_KIND, id: message.id, at: message.at, data: { ...message } }],
+      ...(mailRefs.length ? { mailRefs } : {}),
+      force: true,
+    });
+    return { ticket: saved, reopened: before === 'solved' };
+  } catch (error) {
+    if (error instanceof StaleVersion && attempt < 5) {
+      const fresh = await deps.store.get(actor.tenantId, def.type, ticket.id);
+      if (fresh) return postCustomerMessage(def, actor, fresh, message, deps, mailRefs, attempt + 1);
+    }
+    throw error;
+  }
+}
+

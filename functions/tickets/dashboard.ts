@@ -13,6 +13,8 @@ export interface ServiceDashboard {
     created: number; solved: number; firstResponses: number; breaches: number;
     avgFirstResponseMinutes: number | null; avgResolutionMinutes: number | null;
     firstResponseAttainment: number | null; resolutionAttainment: number | null;
+    /** CSAT answers in the period, their average score (1–5) and the share of 4s and 5s. */
+    csatResponses: number; csatAverage: number | null; csatSatisfied: number | null;
   };
   days: { date: string; created: number; solved: number; firstResponses: number; breaches: number }[];
 }
@@ -33,13 +35,14 @@ export function assembleDashboard(backlogItems: readonly Record<string, unknown>
     byStatus[c.status] = (byStatus[c.status] ?? 0) + c.tickets;
     byQueue[c.queueId] = (byQueue[c.queueId] ?? 0) + c.tickets;
   }
-  const sum = { created: 0, solved: 0, firstResponses: 0, firstResponseMs: 0, firstResponseMet: 0, resolutionMs: 0, resolutionMet: 0, breaches: 0 };
+  const sum = { created: 0, solved: 0, firstResponses: 0, firstResponseMs: 0, firstResponseMet: 0, resolutionMs: 0, resolutionMet: 0, breaches: 0, csatResponses: 0, csatScoreSum: 0, csatSatisfied: 0 };
   const days = dayItems.map((i) => {
     const date = String(i.sk).slice('day#'.length);
     const breaches = n(i.firstResponseBreaches) + n(i.resolutionBreaches);
     sum.created += n(i.created); sum.solved += n(i.solved); sum.firstResponses += n(i.firstResponses);
     sum.firstResponseMs += n(i.firstResponseMs); sum.firstResponseMet += n(i.firstResponseMet);
     sum.resolutionMs += n(i.resolutionMs); sum.resolutionMet += n(i.resolutionMet); sum.breaches += breaches;
+    sum.csatResponses += n(i.csatResponses); sum.csatScoreSum += n(i.csatScoreSum); sum.csatSatisfied += n(i.csatSatisfied);
     return { date, created: n(i.created), solved: n(i.solved), firstResponses: n(i.firstResponses), breaches };
   }).sort((a, b) => a.date.localeCompare(b.date));
   return {
@@ -49,6 +52,8 @@ export function assembleDashboard(backlogItems: readonly Record<string, unknown>
       created: sum.created, solved: sum.solved, firstResponses: sum.firstResponses, breaches: sum.breaches,
       avgFirstResponseMinutes: minutes(sum.firstResponseMs, sum.firstResponses), avgResolutionMinutes: minutes(sum.resolutionMs, sum.solved),
       firstResponseAttainment: share(sum.firstResponseMet, sum.firstResponses), resolutionAttainment: share(sum.resolutionMet, sum.solved),
+      csatResponses: sum.csatResponses, csatAverage: sum.csatResponses > 0 ? Math.round((sum.csatScoreSum / sum.csatResponses) * 10) / 10 : null,
+      csatSatisfied: share(sum.csatSatisfied, sum.csatResponses),
     },
     days,
   };

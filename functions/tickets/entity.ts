@@ -87,6 +87,9 @@ function contribution(t: Fields | undefined, timeZone: string): Map<string, Reco
   if (fr && answered) add(`day#${answered}`, { firstResponses: 1, firstResponseMs: fr.consumedMs, firstResponseMet: fr.breachedAt ? 0 : 1 });
   const solved = dayOf(t.solvedAt, timeZone);
   if (solved && sla) add(`day#${solved}`, { solved: 1, resolutionMs: sla.resolution.consumedMs, resolutionMet: sla.resolution.breachedAt ? 0 : 1 });
+  const csat = t.csat as { score?: number; at?: string } | undefined;
+  const rated = dayOf(csat?.at, timeZone);
+  if (rated && typeof csat?.score === 'number') add(`day#${rated}`, { csatResponses: 1, csatScoreSum: csat.score, csatSatisfied: csat.score >= 4 ? 1 : 0 });
   for (const target of ['firstResponse', 'resolution'] as const) {
     const breachDay = dayOf(sla?.[target].breachedAt, timeZone);
     if (breachDay) add(`day#${breachDay}`, { [`${target}Breaches`]: 1 });

@@ -10,13 +10,13 @@ import { logger } from '#commons/logger.ts';
 import { withObservability } from '#commons/observability.ts';
 import { filesBucket, s3Client, tenantFileKey } from '#commons/s3.ts';
 import type { ServiceDeskSettings } from '#schemas/service-desk.ts';
-import type { TicketMessage, TicketStatus } from '#schemas/ticket.ts';
+import type { TicketMessage } from '#schemas/ticket.ts';
 import { systemActor, type SystemActor } from '../policy/policy.ts';
 import type { EntityDefinition, StoredRecord } from '../records/entity.ts';
 import { recordDeps } from '../records/deps.ts';
-import { commitChange, type RecordDeps } from '../records/service.ts';
+import type { RecordDeps } from '../records/service.ts';
 import { MailRefTaken } from '../records/store.ts';
-import { MESSAGE_KIND } from './conversation.ts';
+import { MESSAGE_KIND, postCustomerMessage } from './conversation.ts';
 import { ticketEntityWith } from './entity.ts';
 import { classifyInbound, messageIdHash, referencedIds, replyText, senderOf, supportAddressOf, ticketNumberOf, type InboundKind } from './inbound-mail.ts';
 import { createNumbered } from './numbering.ts';
@@ -36,7 +36,6 @@ import { loadServiceDesk } from './settings-store.ts';
 
 export const INBOUND_PREFIX = 'inbound/';
 const MAX_ATTACHMENTS = 20;
-const EXCERPT = 140;
 
 export type InboundOutcome =
   | { outcome: 'created'; tenantId: string; ticketId: string; number: string }
@@ -99,9 +98,6 @@ function customerMessage(id: string, at: string, mail: ParsedMail, body: string,
 
 const textOf = (mail: ParsedMail) => (mail.text ?? (typeof mail.html === 'string' ? mail.html.replace(/<[^>]+>/g, ' ') : '')).trim();
 
-/** A customer's answer reopens a solved ticket and takes a pending one back to open; one on hold stays there. */
-const statusAfterCustomerReply = (status: TicketStatus): TicketStatus => (status === 'pending' || status === 'solved' ? 'open' : status);
-
 export async function takeInMail(raw: Uint8Array, envelope: { recipients: readonly string[]; receivedAt: string; sesMessageId: string }): Promise<InboundOutcome> {
   const mail = await simpleParser(Buffer.from(raw));
   let tenantId: string | undefined;
@@ -143,31 +139,18 @@ export async function takeInMail(raw: Uint8Array, envelope: { recipients: readon
 
 async function thread(
   def: EntityDefinition, actor: SystemActor, ticket: StoredRecord, mail: ParsedMail, messageId: string, at: string,
-  refs: { messageIdHash: string; ticketId: string }[], deps: RecordDeps, attempt = 0,
+  refs: { messageIdHash: string; ticketId: string }[], deps: RecordDeps,
 ): Promise<InboundOutcome> {
   const tenantId = actor.tenantId;
   const attachments = await keepAttachments(tenantId, ticket.id, messageId, mail);
   const message = customerMessage(messageId, at, mail, replyText(textOf(mail)) || textOf(mail), attachments);
-  const before = ticket.status as TicketStatus;
-  const merged: Record<string, unknown> = { ...ticket, status: statusAfterCustomerReply(before), lastMessageAt: at, lastCustomerMessageAt: at };
   try {
-    await commitChange(def, actor, ticket, merged, deps, {
-      verb: 'customer_replied', timelineType: 'ticket-customer-reply',
-      timelineData: { messageId, excerpt: message.body.slice(0, EXCERPT), ...(before === 'solved' ? { reopened: true } : {}) },
-      eventData: { lastMessageId: messageId },
-      history: [{ kind: MESSAGE_KIND, id: messageId, at, data: { ...message } }],
-      mailRefs: refs.map((r) => ({ ...r, ticketId: ticket.id })),
-      force: true,
-    });
+    const { reopened } = await postCustomerMessage(def, actor, ticket, message, deps, refs.map((r) => ({ ...r, ticketId: ticket.id })));
+    return { outcome: 'threaded', tenantId, ticketId: ticket.id, number: String(ticket.number), reopened };
   } catch (error) {
     if (error instanceof MailRefTaken) return { outcome: 'duplicate', tenantId, ticketId: ticket.id };
-    if (error instanceof StaleVersion && attempt < 5) {
-      const fresh = await deps.store.get(tenantId, 'ticket', ticket.id);
-      if (fresh) return thread(def, actor, fresh, mail, messageId, at, refs, deps, attempt + 1);
-    }
     throw error;
   }
-  return { outcome: 'threaded', tenantId, ticketId: ticket.id, number: String(ticket.number), reopened: before === 'solved' };
 }
 
 async function open(

@@ -141,6 +141,14 @@ export const rules: readonly RuleDeclaration[] = [
     maxEventAgeSeconds: 3600,
   },
   {
+    name: 'ticket-csat',
+    description: 'SVC-5: a solved ticket\'s requester gets the one-question CSAT survey by email, once per solve',
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': detailTypes('ticket.updated', 'ticket.replied'), detail: { data: { status: ['solved'] } } },
+    target: { name: 'ticket-csat', entry: 'functions/tickets/csat.ts', access: { table: 'readwrite', sendEmail: true }, timeoutSeconds: 30 },
+    retryAttempts: 8,
+    maxEventAgeSeconds: 3600,
+  },
+  {
     name: 'ticket-reply-mail',
     description: 'SVC-1: an agent\'s public reply is emailed to the customer from the support address, with the ticket\'s reference and the thread (at most once: claimed before SES is called)',
     eventPattern: { source: [EVENT_SOURCE], 'detail-type': detailTypes('ticket.replied') },

@@ -40,6 +40,7 @@ describe.each(TESTED)('service desk at $name', (view) => {
   const subject = view.locale === 'en' ? `Cannot print ${unique} ${view.name}` : `无法打印 ${unique} ${view.name}`;
   const messageId = `<first.${view.name}.${unique}@mail.example.cn>`;
 
+  let ticketId = '';
   it('an email becomes a ticket the agent answers from the workspace; the customer\'s answer threads in; the agent solves it', async () => {
     await sendSmtp(customer, ['support@demo.local'], mimeMessage({ from: `Jing Chen <${customer}>`, to: 'support@demo.local', subject, messageId, text: 'The printer says 0x0000011b since yesterday.' }));
     await settle();
@@ -58,7 +59,7 @@ describe.each(TESTED)('service desk at $name', (view) => {
     await snapshot(p, `service-${view.name}-list`, false);
     await row.click();
     await p.locator('[data-test=ticket-subject]', { hasText: subject }).waitFor();
-    const ticketId = new URL(p.url()).pathname.split('/').pop()!;
+    ticketId = new URL(p.url()).pathname.split('/').pop()!;
     if (view.mobile) expect(await p.locator('[data-test=ticket-list]').count()).toBe(0); // one screen at a time on a phone
     await expect.poll(() => p.locator('[data-test=ticket-sla] [data-test=sla-badge]').count()).toBe(2);
     expect(await p.locator('[data-test=ticket-sla] [data-target=firstResponse]').getAttribute('data-state')).not.toBe('met');
@@ -97,6 +98,38 @@ describe.each(TESTED)('service desk at $name', (view) => {
     // Solved from the status select.
     await choose(p, p.locator('[data-test=ticket-status]'), view.locale === 'en' ? /^Solved$/ : /^已解决$/);
     await expect.poll(async () => (await agent('GET', `/api/tickets/${ticketId}`)).body.status).toBe('solved');
+  });
+
+  it('the customer rates the solved ticket from the survey email, then signs in to the portal with a magic link and sees it solved', async () => {
+    const survey = await poll(async () => (await sentMail(customer)).find((m) => /How did we do|满意/.test(m.Subject))).toBeTruthy().then(async () => (await sentMail(customer)).find((m) => /How did we do|满意/.test(m.Subject)));
+    const link = /(http\S+\/survey\/[A-Za-z0-9_-]{43})\?score=5/.exec(survey.Body.text_part)![1]!;
+    const context = await browser.newContext({ viewport: { width: view.width, height: view.height }, ...(view.mobile ? { isMobile: true, hasTouch: true } : {}) });
+    contexts.push(context);
+    await context.addInitScript((l: string) => localStorage.setItem('cirrus.locale', l), view.locale);
+    const c = await context.newPage();
+    await c.goto(`${link.replace(/^https?:\/\/[^/]+/, baseUrl)}?score=5`);
+    await c.locator('[data-test=survey-score][data-score="5"][aria-checked=true]').waitFor();
+    await c.locator('[data-test=survey-comment]').fill(view.locale === 'en' ? 'Quick and kind.' : '又快又好。');
+    await snapshot(c, `service-${view.name}-survey`, false);
+    await c.click('[data-test=survey-send]');
+    await c.locator('[data-test=survey-outcome][data-state=thanks]').waitFor();
+    await expect.poll(async () => (await agent('GET', `/api/tickets/${ticketId}`)).body.csat?.score).toBe(5);
+
+    // The portal: a sign-in link by email, used once; the customer's requests are listed with the solved one.
+    await c.goto(`${baseUrl}/portal/demo`);
+    await c.locator('[data-test=portal-email]').fill(customer);
+    await c.click('[data-test=portal-send-link]');
+    await c.locator('[data-test=portal-notice]').waitFor();
+    const linkMail = await poll(async () => (await sentMail(customer)).find((m) => /portal|客户门户/.test(m.Subject))).toBeTruthy().then(async () => (await sentMail(customer)).find((m) => /portal|客户门户/.test(m.Subject)));
+    const signIn = /(http\S+\/portal\/demo\/sign-in\?token=[A-Za-z0-9_-]{43})/.exec(linkMail.Body.text_part)![1]!;
+    await c.goto(signIn.replace(/^https?:\/\/[^/]+/, baseUrl));
+    await c.locator('[data-test=portal-sign-out]').waitFor();
+    const row = c.locator('[data-test=portal-ticket-row]', { hasText: subject });
+    await row.waitFor();
+    expect(await row.locator('.status').getAttribute('data-status')).toBe('solved');
+    await snapshot(c, `service-${view.name}-portal`, false);
+    await row.click();
+    await expect.poll(() => c.locator('[data-test=portal-message]').count()).toBe(3);
   });
 
   it('the service dashboard shows the backlog and the period\'s figures', async () => {

@@ -64,7 +64,7 @@ describe('activities on records', () => {
     });
     expect([badLinks.status, paths(badLinks.body)]).toEqual([400, ['endAt']]);
     const unknown = await rep('POST', '/api/activities', {
-      type: 'note', subject: `Bad ${tag}`, relatedTo: [{ object: 'opportunities', id: dealId }, { object: 'contacts', id: 'nope' }, { object: 'opportunities', id: theirs }, { object: 'tickets', id: 'x' }],
+      type: 'note', subject: `Bad ${tag}`, relatedTo: [{ object: 'opportunities', id: dealId }, { object: 'contacts', id: 'nope' }, { object: 'opportunities', id: theirs }, { object: 'planets', id: 'x' }],
     });
     expect([unknown.status, paths(unknown.body)]).toEqual([400, ['relatedTo.3.object']]);
     const missing = await rep('POST', '/api/activities', {

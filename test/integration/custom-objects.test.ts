@@ -34,14 +34,14 @@ describe('custom objects end to end', () => {
 
     const bad = await admin('POST', '/api/metadata/objects', {
       apiName: 'projects', label: l('Project', '项目'), labelPlural: l('Projects', '项目'),
-      fields: [{ apiName: 'c_account', type: 'relation', target: 'tickets', label: l('Account', '客户') }],
+      fields: [{ apiName: 'c_account', type: 'relation', target: 'planets', label: l('Account', '客户') }],
     });
     expect(bad.status).toBe(400);
     expect(bad.headers['content-type']).toMatch(/problem\+json/);
     expect(paths(bad.body)).toEqual(['apiName']);
     const badFields = await admin('POST', '/api/metadata/objects', {
       ...projects, apiName: 'c_things',
-      fields: [{ apiName: 'c_account', type: 'relation', target: 'tickets', label: l('Account', '客户') }, { apiName: 'c_tags', type: 'picklist', label: l('Tags', '标签') }],
+      fields: [{ apiName: 'c_account', type: 'relation', target: 'planets', label: l('Account', '客户') }, { apiName: 'c_tags', type: 'picklist', label: l('Tags', '标签') }],
     });
     expect([badFields.status, paths(badFields.body)]).toEqual([400, ['fields.0.target', 'fields.1.options', 'nameField']]);
 

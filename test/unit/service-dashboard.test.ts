@@ -17,6 +17,7 @@ describe('service dashboard', () => {
     expect(d.totals).toEqual({
       created: 5, solved: 1, firstResponses: 4, breaches: 1,
       avgFirstResponseMinutes: 45, avgResolutionMinutes: 90, firstResponseAttainment: 75, resolutionAttainment: 100,
+      csatResponses: 0, csatAverage: null, csatSatisfied: null,
     });
     expect(d.days.map((x) => x.date)).toEqual(['2026-12-01', '2026-12-02']);
   });

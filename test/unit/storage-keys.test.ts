@@ -56,6 +56,7 @@ describe('every key is the one already stored', () => {
     mailRefs: [keys.mailRefs('demo'), 'T#demo#mailref'],
     mailRefSk: [keys.mailRefSk('abc'), 'msg#abc'],
     mailSendSk: [keys.mailSendSk('01J5'), 'out#01J5'],
+    surveySendSk: [keys.surveySendSk('01J5', '2026-12-03T00:00:00.000Z'), 'csat#01J5#2026-12-03T00:00:00.000Z'],
     assignmentRulesSk: [keys.assignmentRulesSk, 'assignment-rules'],
     pipelineSk: [keys.pipelineSk('default'), 'pipeline#default'],
     pipelinePrefix: [keys.pipelinePrefix, 'pipeline#'],

@@ -32,9 +32,17 @@ export interface ServiceDashboard {
     created: number; solved: number; firstResponses: number; breaches: number;
     avgFirstResponseMinutes: number | null; avgResolutionMinutes: number | null;
     firstResponseAttainment: number | null; resolutionAttainment: number | null;
+    csatResponses: number; csatAverage: number | null; csatSatisfied: number | null;
   };
   days: { date: string; created: number; solved: number; firstResponses: number; breaches: number }[];
 }
+
+export interface SurveyView { number: string; subject: string; language: 'en' | 'zh-CN'; state: 'open' | 'answered' | 'expired'; score?: number }
+
+export const surveysApi = {
+  get: (token: string) => api.get<SurveyView>(`/api/surveys/${encodeURIComponent(token)}`),
+  answer: (token: string, body: { score: number; comment?: string }) => api.post<{ state: 'answered'; score: number }>(`/api/surveys/${encodeURIComponent(token)}`, body),
+};
 
 export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'open', 'pending', 'onHold'];
 

@@ -70,6 +70,11 @@ const pageMessages = {
     en: () => import('@/locales/service.en').then((m) => m.default),
     'zh-CN': () => import('@/locales/service.zh-CN').then((m) => m.default),
   },
+  /** The customer portal (issue 9): its own pages, no staff messages. */
+  portal: {
+    en: () => import('@/locales/portal.en').then((m) => m.default),
+    'zh-CN': () => import('@/locales/portal.zh-CN').then((m) => m.default),
+  },
   /** The forecast page (issue 8). */
   forecast: {
     en: () => import('@/locales/forecast.en').then((m) => m.default),

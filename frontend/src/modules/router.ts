@@ -130,6 +130,12 @@ export const appRoutes: RouteRecordRaw[] = [
 
 const routes: RouteRecordRaw[] = [
   { path: '/sign-in', name: 'sign-in', component: () => import('@/views/auth/SignIn.vue'), meta: { public: true } },
+  // A customer's CSAT survey (issue 9, SVC-5): the emailed link's token is the only key; no sign-in.
+  // The customer portal (issue 9, SVC-3): its own session, its own pages; no staff sign-in.
+  { path: '/portal/:tenant', name: 'portal', component: withMessages('portal', () => import('@/views/public/PortalPage.vue')), props: true, meta: { public: true } },
+  { path: '/portal/:tenant/sign-in', name: 'portal-sign-in', component: withMessages('portal', () => import('@/views/public/PortalPage.vue')), props: true, meta: { public: true } },
+  { path: '/portal/:tenant/tickets/:id', name: 'portal-ticket', component: withMessages('portal', () => import('@/views/public/PortalPage.vue')), props: true, meta: { public: true } },
+  { path: '/survey/:token', name: 'survey', component: withMessages('service', () => import('@/views/public/SurveyPage.vue')), props: true, meta: { public: true } },
   {
     path: '/',
     component: () => import('@/views/layout/AppLayout.vue'),
