@@ -151,3 +151,17 @@ export function defaultServiceDesk(timeZone = 'Asia/Shanghai'): ServiceDeskSetti
     defaultQueueId: 'support',
   };
 }
+
+/** GET /api/service/dashboard (AN-4): the backlog now and a period's figures, from the service aggregates (functions/tickets/dashboard.ts). */
+export interface ServiceDashboard {
+  period: { from: string; to: string };
+  backlog: { total: number; byStatus: Record<string, number>; byQueue: Record<string, number>; cells: { status: string; queueId: string; tickets: number }[] };
+  totals: {
+    created: number; solved: number; firstResponses: number; breaches: number;
+    avgFirstResponseMinutes: number | null; avgResolutionMinutes: number | null;
+    firstResponseAttainment: number | null; resolutionAttainment: number | null;
+    /** CSAT answers in the period, their average score (1–5) and the share of 4s and 5s. */
+    csatResponses: number; csatAverage: number | null; csatSatisfied: number | null;
+  };
+  days: { date: string; created: number; solved: number; firstResponses: number; breaches: number }[];
+}

@@ -1,4 +1,7 @@
+import type { ServiceDashboard } from '#schemas/service-desk.ts';
 import { OPEN_TICKET_STATUSES } from '#schemas/ticket.ts';
+
+export type { ServiceDashboard };
 
 /**
  * The service dashboard's figures (AN-4), pure over the `service` aggregate items the ticket transactions
@@ -6,19 +9,6 @@ import { OPEN_TICKET_STATUSES } from '#schemas/ticket.ts';
  * created and solved, the average first-response and resolution times in business minutes, and SLA attainment
  * (the share of first responses and resolutions within target). Two Queries, whatever the number of tickets.
  */
-export interface ServiceDashboard {
-  period: { from: string; to: string };
-  backlog: { total: number; byStatus: Record<string, number>; byQueue: Record<string, number>; cells: { status: string; queueId: string; tickets: number }[] };
-  totals: {
-    created: number; solved: number; firstResponses: number; breaches: number;
-    avgFirstResponseMinutes: number | null; avgResolutionMinutes: number | null;
-    firstResponseAttainment: number | null; resolutionAttainment: number | null;
-    /** CSAT answers in the period, their average score (1–5) and the share of 4s and 5s. */
-    csatResponses: number; csatAverage: number | null; csatSatisfied: number | null;
-  };
-  days: { date: string; created: number; solved: number; firstResponses: number; breaches: number }[];
-}
-
 const n = (v: unknown) => (typeof v === 'number' ? v : 0);
 const share = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
 const minutes = (ms: number, count: number) => (count > 0 ? Math.round(ms / count / 60000) : null);

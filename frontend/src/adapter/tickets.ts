@@ -1,10 +1,10 @@
 import type { Ticket, TicketMessage, TicketPriority, TicketStatus } from '#schemas/ticket.ts';
-import type { ServiceDeskSettings } from '#schemas/service-desk.ts';
+import type { ServiceDashboard, ServiceDeskSettings } from '#schemas/service-desk.ts';
 import { api } from './http';
 import type { Page, TimelineEntry } from './records';
 
 /** Typed calls of the service desk (issue 9, SVC-1/4, AN-4): tickets, their conversation, the dashboard, the settings. */
-export type { TicketMessage, TicketPriority, TicketStatus, ServiceDeskSettings };
+export type { TicketMessage, TicketPriority, TicketStatus, ServiceDeskSettings, ServiceDashboard };
 
 export interface SlaTargetView {
   targetMinutes: number;
@@ -24,18 +24,6 @@ export type TicketRecord = Omit<Ticket, 'sla'> & {
   lastMessageAt?: string;
   solvedAt?: string;
 };
-
-export interface ServiceDashboard {
-  period: { from: string; to: string };
-  backlog: { total: number; byStatus: Record<string, number>; byQueue: Record<string, number> };
-  totals: {
-    created: number; solved: number; firstResponses: number; breaches: number;
-    avgFirstResponseMinutes: number | null; avgResolutionMinutes: number | null;
-    firstResponseAttainment: number | null; resolutionAttainment: number | null;
-    csatResponses: number; csatAverage: number | null; csatSatisfied: number | null;
-  };
-  days: { date: string; created: number; solved: number; firstResponses: number; breaches: number }[];
-}
 
 export interface SurveyView { number: string; subject: string; language: 'en' | 'zh-CN'; state: 'open' | 'answered' | 'expired'; score?: number }
 
