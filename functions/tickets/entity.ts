@@ -46,6 +46,20 @@ export function ticketEntityWith(settings: ServiceDeskSettings): EntityDefinitio
       return out;
     },
     aggregates: (before, after) => diff(contribution(before, timeZone), contribution(after, timeZone)),
+    // The ticket on its contact's and account's 360° timelines: when it is opened (or linked to them), solved, rated.
+    relatedTimeline(before, after) {
+      // (`subject` of an entry is the record it is about: the ticket's own subject is its name there.)
+      const data = { number: after.number, status: after.status, ...(after.priority ? { priority: after.priority } : {}) };
+      const out: { type: string; id: string; entryType: string; data?: Record<string, unknown> }[] = [];
+      for (const [type, field] of [['contact', 'contactId'], ['account', 'accountId']] as const) {
+        const id = after[field];
+        if (typeof id !== 'string') continue;
+        if (!before || before[field] !== id) out.push({ type, id, entryType: 'ticket-opened', data });
+        else if (after.status === 'solved' && before.status !== 'solved') out.push({ type, id, entryType: 'ticket-solved', data });
+        else if (after.csat && !before.csat) out.push({ type, id, entryType: 'ticket-rated', data: { ...data, score: (after.csat as { score?: number }).score } });
+      }
+      return out;
+    },
     // Open tickets are counted per assignee for least-open routing; an assignee or status change moves the count.
     changeExtras: (before, after) => {
       const counters = openTicketCounters(before, after);

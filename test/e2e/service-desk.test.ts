@@ -31,6 +31,39 @@ afterAll(async () => {
   await browser?.close();
 });
 
+describe('Settings → Service desk at 1440-zh', () => {
+  const view = VIEWS.find((v) => v.name === '1440-zh')!;
+  it('an admin adds a macro and saves; the agent inserts it in the composer, merged', async () => {
+    const admin = api(await login('admin@demo.local'));
+    const before = await admin('GET', '/api/settings/service-desk');
+    const p = await signInAs(browser, baseUrl, contexts, 'admin@demo.local', view, '/admin/service-desk');
+    await p.locator('[data-test=queue]').first().waitFor();
+    await p.click('.el-tabs__item:has-text("快捷回复")');
+    await p.click('button:has-text("添加快捷回复")');
+    const macro = p.locator('[data-test=macro]').last();
+    await macro.locator('input').nth(0).fill(`Restart ${unique}`);
+    await macro.locator('input').nth(1).fill(`重启 ${unique}`);
+    await macro.locator('textarea').nth(1).fill('{{requester.name|您}}好，请重启设备。工单 {{ticket.number}}');
+    await snapshot(p, 'service-admin-1440-zh-macros', true);
+    await p.click('[data-test=service-desk-save]');
+    await p.locator('.el-message--success').waitFor();
+    const saved = (await admin('GET', '/api/settings/service-desk')).body;
+    const made = saved.macros.find((m: { name: { en: string } }) => m.name.en === `Restart ${unique}`);
+    expect(made).toMatchObject({ name: { 'zh-CN': `重启 ${unique}` }, body: { 'zh-CN': '{{requester.name|您}}好，请重启设备。工单 {{ticket.number}}' } });
+
+    // The agent's composer offers it and merges the ticket into it (the support address's language: zh-CN).
+    const t = await agent('POST', '/api/tickets', { subject: `Macro ${unique}`, requesterEmail: `m.${unique}@example.cn`, requesterName: '王芳' });
+    await settle();
+    const a = await signInAs(browser, baseUrl, contexts, 'agent@demo.local', view, `/tickets/${t.body.id}`);
+    await a.locator('[data-test=ticket-subject]').waitFor();
+    await choose(a, a.locator('[data-test=composer-macro]'), `重启 ${unique}`);
+    await poll(() => a.locator('textarea[data-test=composer-text]').inputValue()).toBe(`王芳好，请重启设备。工单 ${t.body.number}`);
+    // Put the settings back for the other tests.
+    const now = await admin('GET', '/api/settings/service-desk');
+    expect((await admin('PUT', '/api/settings/service-desk', before.body, { 'if-match': now.headers.etag })).status).toBe(200);
+  });
+});
+
 async function settle() {
   await fetch(`${baseUrl}/_local/settle`, { method: 'POST' });
 }

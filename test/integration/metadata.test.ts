@@ -34,7 +34,7 @@ describe('custom fields on contacts', () => {
     expect([unprefixed.status, paths(unprefixed.body)]).toEqual([400, ['apiName']]);
     const byRep = await rep('POST', '/api/metadata/objects/contacts/fields', { apiName: 'c_mine', type: 'text', label: l('Mine', '我的') });
     expect(byRep.status).toBe(403);
-    expect((await admin('POST', '/api/metadata/objects/tickets/fields', { apiName: 'c_x', type: 'text', label: l('X', 'X') })).status).toBe(404);
+    expect((await admin('POST', '/api/metadata/objects/planets/fields', { apiName: 'c_x', type: 'text', label: l('X', 'X') })).status).toBe(404);
 
     // Every signed-in user reads the metadata, with labels in both languages.
     const meta = await rep('GET', '/api/metadata');

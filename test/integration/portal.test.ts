@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { advanceClock, api, login, sentMail, unique, until, type ApiCall } from '../support/client.ts';
+import { advanceClock, api, login, sentMail, settle, unique, until, type ApiCall } from '../support/client.ts';
 
 /**
  * Issue 9, the customer portal (SVC-3) through the local runtime: `POST /api/portal/demo/magic-link` answers 202
@@ -73,6 +73,7 @@ describe('customer portal', () => {
 
   it('the customer answers (a solved ticket reopens) and opens a new request in the portal', async () => {
     const asAlice = await signIn(alice);
+    await settle();
     const t = await agent('GET', `/api/tickets/${aliceTicket}`);
     await agent('PATCH', `/api/tickets/${aliceTicket}`, { status: 'solved' }, { 'if-match': t.headers.etag! });
     const answered = await asAlice('POST', `/api/portal/demo/tickets/${aliceTicket}/replies`, { body: 'The new one is broken too.' });

@@ -1,6 +1,6 @@
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { advanceClock, api, baseUrl, login, sentMail, unique, until, type ApiCall } from '../support/client.ts';
+import { advanceClock, api, baseUrl, login, sentMail, settle, unique, until, type ApiCall } from '../support/client.ts';
 
 /**
  * Issue 9, tickets through the local runtime on DynamoDB Local: numbers with no gaps under concurrency (the
@@ -53,6 +53,21 @@ describe('tickets', () => {
     expect(thread.body.items.map((m: { from: string }) => m.from)).toEqual(['note', 'agent']);
     const timeline = await agent('GET', `/api/tickets/${t.id}/timeline`);
     expect(timeline.body.items.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['ticket-reply', 'ticket-note', 'created']));
+  });
+
+  it('a ticket is on its contact\'s and account\'s timelines when opened and when solved', async () => {
+    const account = (await rep('POST', '/api/accounts', { name: `Acme ${tag}` })).body;
+    const contact = (await rep('POST', '/api/contacts', { firstName: 'Mei', lastName: `Lin ${tag}`, email: `mei.${tag}@example.cn`, accountId: account.id })).body;
+    const made = await agent('POST', '/api/tickets', { subject: `Broken badge ${tag}`, contactId: contact.id, accountId: account.id });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const t = made.body;
+    const types = async (type: string, id: string) => (await rep('GET', `/api/${type}/${id}/timeline`)).body.items.filter((e: any) => e.subject?.id === t.id).map((e: any) => e.type);
+    expect(await types('contacts', contact.id), JSON.stringify((await rep('GET', `/api/contacts/${contact.id}/timeline`)).body)).toEqual(['ticket-opened']);
+    expect(await types('accounts', account.id)).toEqual(['ticket-opened']);
+    await settle(); // routing gives it its agent first
+    const got = await agent('GET', `/api/tickets/${t.id}`);
+    expect((await agent('PATCH', `/api/tickets/${t.id}`, { status: 'solved' }, { 'if-match': got.headers.etag! })).status).toBe(200);
+    expect(await types('contacts', contact.id)).toEqual(['ticket-solved', 'ticket-opened']);
   });
 
   it('bad input names every bad field and writes nothing; a rep may read tickets but not work one they do not own', async () => {

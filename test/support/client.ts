@@ -64,6 +64,11 @@ export async function advanceClock(seconds: number): Promise<string> {
   return ((await res.json()) as { now: string }).now;
 }
 
+/** Waits until the runtime is idle: invocations, deliveries and the stream done (what a change set off has landed). */
+export async function settle(): Promise<void> {
+  await fetch(`${baseUrl()}/_local/settle`, { method: 'POST' });
+}
+
 /** Emails the SES emulator has accepted (LocalStack's /_aws/ses shape), optionally to one recipient. */
 export async function sentMail(email?: string): Promise<any[]> {
   const res = await fetch(`${baseUrl()}/_aws/ses${email ? `?email=${encodeURIComponent(email)}` : ''}`);

@@ -69,6 +69,7 @@ export default {
   serviceMenu: {
     tickets: 'Tickets',
     dashboard: 'Service dashboard',
+    settings: 'Service desk',
   },
   pipelineMenu: {
     board: 'Pipeline',

@@ -67,6 +67,7 @@ const zhCN: typeof en = {
   serviceMenu: {
     tickets: '工单',
     dashboard: '服务看板',
+    settings: '服务台',
   },
   pipelineMenu: {
     board: '销售漏斗',

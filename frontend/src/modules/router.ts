@@ -120,6 +120,13 @@ export const appRoutes: RouteRecordRaw[] = [
   },
   // --- end Objects and fields ---
   {
+    path: 'admin/service-desk',
+    name: 'admin-service-desk',
+    component: withMessages('service', () => import('@/views/admin/ServiceDeskAdmin.vue')),
+    // Admins (PUT /api/settings/service-desk asks service-desk:manage, an admin's).
+    meta: { menu: { title: 'serviceMenu.settings', icon: 'Headset', order: 896, group: 'admin', can: 'settings.objects' } },
+  },
+  {
     path: 'admin/pipelines',
     name: 'admin-pipelines',
     component: withMessages('pipeline', () => import('@/views/admin/PipelinesAdmin.vue')),
