@@ -143,6 +143,7 @@ export const eventCatalogue = {
   'ticket.sla_breached': v1('An SLA target of the ticket passed its due moment: the breach is recorded (`sla.<target>.breachedAt`), the assignee and the queue\'s manager are told, and the policy may raise the priority or move the ticket.', event(ticketData)),
   'ticket.assigned': v1('The ticket\'s queue gave it to an agent (`data.assigneeId`), who is told.', event(ticketData)),
   'ticket.customer_replied': v1('The customer answered by email or in the portal: the message is in the thread (`data.lastMessageId`), a pending ticket is open again, a solved one reopened.', event(ticketData)),
+  'ticket.merged': v1('The ticket was merged into another (`data.mergedInto`): its conversation is there now, and it is closed.', event(ticketData)),
   'ticket.rated': v1('The customer answered the CSAT survey of the ticket (`data.csat`: score 1–5, comment).', event(ticketData)),
   'ticket.noted': v1('An agent added an internal note to the ticket (never emailed).', event(ticketData)),
   'opportunity.released': v1('The deal went to the shared pool (no activity for the tenant\'s pool days, or its owner released it): `ownerId` is `pool`, `pooledFrom` the previous owner.', event(opportunityData)),

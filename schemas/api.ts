@@ -1,6 +1,6 @@
 import { followUpSettings } from './follow-up.ts';
 import { activity, activityCreate, activityUpdate, myDayQuery } from './activity.ts';
-import { ticket, ticketCreate, ticketReply, ticketUpdate } from './ticket.ts';
+import { ticket, ticketCreate, ticketMerge, ticketReply, ticketUpdate } from './ticket.ts';
 import { serviceDeskSettings } from './service-desk.ts';
 import * as z from 'zod/mini';
 import { account, accountCreate, accountUpdate } from './account.ts';
@@ -88,6 +88,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   ...recordDocs('tickets', 'ticket', { record: ticket, create: ticketCreate, update: ticketUpdate }),
   'tickets-reply': { summary: 'Reply to the customer (`public: true`, emailed from the support address) or add an internal note; a first public reply meets the first-response target', tag: 'tickets', request: ticketReply, status: 201 },
   'tickets-messages': { summary: 'The ticket\'s conversation, oldest first: the customer\'s messages, public replies and internal notes', tag: 'tickets' },
+  'tickets-merge': { summary: 'Merge this ticket `into` another (`{"into": id}`): its conversation is copied there, it is closed with `mergedInto`; later mail to it threads into the other', tag: 'tickets', request: ticketMerge },
   'surveys-get': { summary: 'A CSAT survey as its page shows it (public, by the token in the emailed link): the ticket\'s number and subject, `state` open, answered or expired; changes nothing', tag: 'surveys' },
   'surveys-answer': { summary: 'Answer a CSAT survey (public): `{"score":1–5,"comment"}`, once (again: 409; expired: 410)', tag: 'surveys', status: 200 },
   'portal-magic-link': { summary: 'Customer portal: email a single-use sign-in link (15 minutes) to `{"email"}` — 202 whatever the address', tag: 'portal', status: 202 },

@@ -12,6 +12,7 @@ import { SERVICE_AGGREGATES, ticketEntityWith } from './entity.ts';
 import { assembleDashboard } from './dashboard.ts';
 import { Temporal } from 'temporal-polyfill';
 import { createNumbered } from './numbering.ts';
+import { mergeTickets } from './merge.ts';
 import { AddressTaken, loadServiceDesk, loadServiceDeskItem, referenceErrors, saveServiceDesk, SettingsChanged } from './settings-store.ts';
 
 /**
@@ -50,6 +51,13 @@ export const ticketHandlers = {
     const deps = recordDeps();
     const { ticket, message } = await postReply(ticketEntityWith(settings), req.principal, req.params.id!, req.body, deps);
     return json(201, { message, ticket: presentTicket(ticket, settings, deps.clock()) }, { etag: etag(ticket.version) });
+  }),
+  /** POST /api/tickets/{id}/merge `{"into"}`: this ticket into another; both as they are after. */
+  merge: httpHandler(async (req) => {
+    const settings = await loadServiceDesk(req.principal.tenantId);
+    const deps = recordDeps();
+    const { source, into } = await mergeTickets(ticketEntityWith(settings), req.principal, req.params.id!, req.body, deps);
+    return json(200, { source: presentTicket(source, settings, deps.clock()), into: presentTicket(into, settings, deps.clock()) });
   }),
   messages: httpHandler(async (req) => json(200, { items: await conversation(await entityOf(req), req.principal, req.params.id!, recordDeps()) })),
 

@@ -55,18 +55,24 @@ async function ticketOfRef(tenantId: string, messageId: string): Promise<string 
   return typeof Item?.ticketId === 'string' ? Item.ticketId : undefined;
 }
 
+/** A ticket merged into another answers for the one it went into (a few steps at most). */
+async function followMerges(tenantId: string, t: StoredRecord | undefined, deps: RecordDeps): Promise<StoredRecord | undefined> {
+  for (let i = 0; t && typeof t.mergedInto === 'string' && i < 5; i++) t = await deps.store.get(tenantId, 'ticket', t.mergedInto);
+  return t;
+}
+
 /** The ticket a reply belongs to, and how it was found. */
 async function findTicket(tenantId: string, mail: ParsedMail, sender: string, deps: RecordDeps): Promise<StoredRecord | undefined> {
   for (const ref of referencedIds(mail)) {
     const id = await ticketOfRef(tenantId, ref);
-    const t = id ? await deps.store.get(tenantId, 'ticket', id) : undefined;
+    const t = id ? await followMerges(tenantId, await deps.store.get(tenantId, 'ticket', id), deps) : undefined;
     if (t && !t.deletedAt) return t;
   }
   // A number alone could be typed by anyone: it threads only mail from the ticket's own requester.
   const number = ticketNumberOf(mail);
   if (!number) return undefined;
   const id = await deps.store.uniqueOwner(tenantId, 'ticket', 'number', number.toLowerCase());
-  const t = id ? await deps.store.get(tenantId, 'ticket', id) : undefined;
+  const t = id ? await followMerges(tenantId, await deps.store.get(tenantId, 'ticket', id), deps) : undefined;
   if (!t || t.deletedAt) return undefined;
   const requester = typeof t.requesterEmail === 'string' ? t.requesterEmail.toLowerCase() : undefined;
   return requester === sender ? t : undefined;

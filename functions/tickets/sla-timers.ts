@@ -27,7 +27,7 @@ export interface SlaCheckInput {
   at: string;
 }
 
-const FOLLOWED = ['ticket.created', 'ticket.updated', 'ticket.deleted', 'ticket.restored', 'ticket.replied', 'ticket.noted', 'ticket.customer_replied', 'ticket.assigned', 'ticket.sla_breached'] as const;
+const FOLLOWED = ['ticket.created', 'ticket.updated', 'ticket.deleted', 'ticket.restored', 'ticket.replied', 'ticket.noted', 'ticket.customer_replied', 'ticket.assigned', 'ticket.merged', 'ticket.sla_breached'] as const;
 
 export async function syncSlaTimers(tenantId: string, ticketId: string, now: Date): Promise<{ put: number; deleted: number; checked: number }> {
   const ticket = await recordDeps().store.get(tenantId, 'ticket', ticketId);

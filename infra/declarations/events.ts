@@ -126,7 +126,7 @@ export const rules: readonly RuleDeclaration[] = [
     description: 'SVC-4: a ticket\'s SLA schedules (warning and breach of first response and resolution) follow it: put at the moments to come, moved by replies, status, priority or policy changes, deleted when met, paused or deleted',
     eventPattern: {
       source: [EVENT_SOURCE],
-      'detail-type': detailTypes('ticket.created', 'ticket.updated', 'ticket.deleted', 'ticket.restored', 'ticket.replied', 'ticket.noted', 'ticket.customer_replied', 'ticket.assigned', 'ticket.sla_breached'),
+      'detail-type': detailTypes('ticket.created', 'ticket.updated', 'ticket.deleted', 'ticket.restored', 'ticket.replied', 'ticket.noted', 'ticket.customer_replied', 'ticket.assigned', 'ticket.merged', 'ticket.sla_breached'),
     },
     target: { name: 'ticket-sla-timers', entry: 'functions/tickets/sla-timers.ts', access: { table: 'readwrite', schedules: true, sendEmail: true }, timeoutSeconds: 30 },
     retryAttempts: 8,

@@ -33,7 +33,7 @@ afterAll(async () => {
 
 describe('Settings → Service desk at 1440-zh', () => {
   const view = VIEWS.find((v) => v.name === '1440-zh')!;
-  it('an admin adds a macro and saves; the agent inserts it in the composer, merged', async () => {
+  it('an admin adds a macro and saves; the agent inserts it in the composer, merged; then merges one ticket into another', async () => {
     const admin = api(await login('admin@demo.local'));
     const before = await admin('GET', '/api/settings/service-desk');
     const p = await signInAs(browser, baseUrl, contexts, 'admin@demo.local', view, '/admin/service-desk');
@@ -60,7 +60,21 @@ describe('Settings → Service desk at 1440-zh', () => {
     await poll(() => a.locator('textarea[data-test=composer-text]').inputValue()).toBe(`王芳好，请重启设备。工单 ${t.body.number}`);
     // Put the settings back for the other tests.
     const now = await admin('GET', '/api/settings/service-desk');
-    expect((await admin('PUT', '/api/settings/service-desk', before.body, { 'if-match': now.headers.etag })).status).toBe(200);
+    expect((await admin('PUT', '/api/settings/service-desk', before.body, { 'if-match': now.headers.etag! })).status).toBe(200);
+
+    // The same customer wrote twice: the agent merges the second ticket into the first from the workspace.
+    const first = (await agent('POST', '/api/tickets', { subject: `Printer ${unique} A`, requesterEmail: `m.${unique}@example.cn` })).body;
+    const second = (await agent('POST', '/api/tickets', { subject: `Printer ${unique} B`, requesterEmail: `m.${unique}@example.cn` })).body;
+    await agent('POST', `/api/tickets/${second.id}/replies`, { body: `Note on B ${unique}`, public: false });
+    await settle();
+    await a.goto(`${baseUrl}/tickets/${second.id}`);
+    await a.locator('[data-test=ticket-subject]', { hasText: 'B' }).waitFor();
+    await a.locator('input[data-test=ticket-merge-number]').fill(first.number);
+    await a.click('[data-test=ticket-merge]');
+    await a.locator('.el-message-box__btns .el-button--primary').click();
+    await a.waitForURL((u) => u.pathname === `/tickets/${first.id}`);
+    await poll(() => a.locator('[data-test=ticket-message]', { hasText: `Note on B ${unique}` }).count()).toBe(1);
+    expect((await agent('GET', `/api/tickets/${second.id}`)).body).toMatchObject({ status: 'closed', mergedInto: first.id });
   });
 });
 

@@ -175,4 +175,21 @@ describe('support email', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: any) => e.path).sort()).toEqual(['from', 'to']);
   });
+
+  it('two tickets about one thing are merged: the conversation moves, the merged one closes, and mail to it threads into the kept one', async () => {
+    const a = await mailIn({ from: customer, to: 'support@demo.local', subject: `Wifi down ${tag}`, messageId: `<wifi1.${tag}@mail.example.cn>`, text: 'The wifi is down.' });
+    const b = await mailIn({ from: customer, to: 'support@demo.local', subject: `Still no wifi ${tag}`, messageId: `<wifi2.${tag}@mail.example.cn>`, text: 'Any news?' });
+    expect(b.ticketId).not.toBe(a.ticketId);
+    expect((await agent('POST', `/api/tickets/${b.ticketId}/merge`, { into: b.ticketId })).body.errors.map((e: any) => e.path)).toEqual(['into']);
+    const merged = await agent('POST', `/api/tickets/${b.ticketId}/merge`, { into: a.ticketId });
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    expect(merged.body.source).toMatchObject({ status: 'closed', mergedInto: a.ticketId });
+    // Again: nothing is copied twice.
+    expect((await agent('POST', `/api/tickets/${b.ticketId}/merge`, { into: a.ticketId })).status).toBe(200);
+    const thread = (await agent('GET', `/api/tickets/${a.ticketId}/messages`)).body.items;
+    expect(thread.map((m: any) => m.body)).toEqual(['The wifi is down.', 'Any news?']);
+    expect(thread[1].mergedFrom).toBe(b.number);
+    const answer = await mailIn({ from: customer, to: 'support@demo.local', subject: `Re: Still no wifi ${tag}`, messageId: `<wifi3.${tag}@mail.example.cn>`, inReplyTo: `<wifi2.${tag}@mail.example.cn>`, text: 'Hello?' });
+    expect(answer).toMatchObject({ outcome: 'threaded', ticketId: a.ticketId });
+  });
 });

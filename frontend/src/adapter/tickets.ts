@@ -53,6 +53,7 @@ export const ticketsApi = {
   get: (id: string) => api.get<TicketRecord>(`/api/tickets/${encodeURIComponent(id)}`),
   create: (body: Record<string, unknown>) => api.post<TicketRecord>('/api/tickets', body),
   update: (id: string, patch: Record<string, unknown>, etag?: string) => api.patch<TicketRecord>(`/api/tickets/${encodeURIComponent(id)}`, patch, etag ? { 'if-match': etag } : {}),
+  merge: (id: string, into: string) => api.post<{ source: TicketRecord; into: TicketRecord }>(`/api/tickets/${encodeURIComponent(id)}/merge`, { into }),
   messages: (id: string) => api.get<{ items: TicketMessage[] }>(`/api/tickets/${encodeURIComponent(id)}/messages`),
   timeline: (id: string) => api.get<Page<TimelineEntry>>(`/api/tickets/${encodeURIComponent(id)}/timeline`),
   reply: (id: string, body: { body: string; public: boolean; status?: TicketStatus }) =>
