@@ -17,6 +17,17 @@ export class MailRefused extends Error {
   }
 }
 
+/**
+ * `"Name" <address>` for FromEmailAddress: SES takes a display name with non-ASCII characters (客服中心) only as
+ * an RFC 2047 encoded word, so such a name is sent as `=?UTF-8?B?…?=`.
+ */
+export function mailbox(name: string, address: string): string {
+  const clean = name.replace(/[\r\n"]+/g, ' ').replace(/\s+/g, ' ').trim();
+  if (!clean) return address;
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(clean) ? `=?UTF-8?B?${Buffer.from(clean, 'utf8').toString('base64')}?= <${address}>` : `"${clean}" <${address}>`;
+}
+
 /** A sender other than the deployment's (a tenant's support address, verified in SES), a Reply-To, extra headers (threading). */
 export interface MailOptions {
   readonly from?: string;

@@ -5,7 +5,7 @@ import { httpHandler, json, noContent, type HttpRequest } from '#commons/http.ts
 import { logger } from '#commons/logger.ts';
 import { email as emailField, shortText } from '#schemas/common.ts';
 import type { TicketMessage } from '#schemas/ticket.ts';
-import { MailRefused, sendMail } from '../notifications/mailer.ts';
+import { MailRefused, mailbox, sendMail } from '../notifications/mailer.ts';
 import { portalLinkMail, type Language } from '../notifications/templates.ts';
 import { systemActor } from '../policy/policy.ts';
 import { takeRateSlot } from '../rate-limit/rate-limit.ts';
@@ -89,7 +89,7 @@ export const portalHandlers = {
     const link = `${(await appUrl()).replace(/\/$/, '')}/portal/${tenantId}/sign-in?token=${token}`;
     try {
       await sendMail(email, portalLinkMail({ link, supportName: address?.name ?? 'Support', minutes: 15 }, language), [], {
-        ...(address ? { from: `${JSON.stringify(address.name)} <${address.address}>` } : {}),
+        ...(address ? { from: mailbox(address.name, address.address) } : {}),
         headers: [{ Name: LOOP_HEADER, Value: 'portal-link' }, { Name: 'Auto-Submitted', Value: 'auto-generated' }],
       });
     } catch (error) {

@@ -11,7 +11,7 @@ import { keys } from '#commons/keys.ts';
 import { logger } from '#commons/logger.ts';
 import { withObservability } from '#commons/observability.ts';
 import { parseEvent } from '#contracts/events.ts';
-import { MailRefused, sendMail } from '../notifications/mailer.ts';
+import { MailRefused, mailbox, sendMail } from '../notifications/mailer.ts';
 import { csatMail, type Language } from '../notifications/templates.ts';
 import { systemActor } from '../policy/policy.ts';
 import { recordDeps } from '../records/deps.ts';
@@ -71,7 +71,7 @@ export async function sendSurvey(tenantId: string, ticketId: string): Promise<'s
   const mail = csatMail({ number: String(ticket.number), subject: ticket.name, link, supportName: address?.name ?? 'Support' }, language);
   try {
     await sendMail(to, mail, [], {
-      ...(address ? { from: `${JSON.stringify(address.name)} <${address.address}>`, replyTo: replyAddress(address.address, String(ticket.number)) } : {}),
+      ...(address ? { from: mailbox(address.name, address.address), replyTo: replyAddress(address.address, String(ticket.number)) } : {}),
       // Our own mail: an out-of-office answer to it must not reopen the ticket.
       headers: [{ Name: LOOP_HEADER, Value: `ticket=${ticket.id}` }, { Name: 'Auto-Submitted', Value: 'auto-generated' }],
     });

@@ -10,7 +10,7 @@ import { filesBucket, s3Client, tenantOfKey } from '#commons/s3.ts';
 import { parseEvent } from '#contracts/events.ts';
 import type { ServiceDeskSettings, SupportAddress } from '#schemas/service-desk.ts';
 import type { TicketMessage } from '#schemas/ticket.ts';
-import { MailRefused, sendMail } from '../notifications/mailer.ts';
+import { MailRefused, mailbox, sendMail } from '../notifications/mailer.ts';
 import { ticketReplyMail, type Language } from '../notifications/templates.ts';
 import type { StoredRecord } from '../records/entity.ts';
 import { recordDeps } from '../records/deps.ts';
@@ -100,7 +100,7 @@ export async function mailReply(tenantId: string, ticketId: string, messageId: s
   let sesId: string | undefined;
   try {
     sesId = await sendMail(to, mail, attachments, {
-      ...(address ? { from: `${JSON.stringify(address.name)} <${address.address}>`, replyTo: replyAddress(address.address, number) } : {}),
+      ...(address ? { from: mailbox(address.name, address.address), replyTo: replyAddress(address.address, number) } : {}),
       headers,
     });
   } catch (error) {

@@ -75,6 +75,16 @@ describe('Settings → Service desk at 1440-zh', () => {
     await a.waitForURL((u) => u.pathname === `/tickets/${first.id}`);
     await poll(() => a.locator('[data-test=ticket-message]', { hasText: `Note on B ${unique}` }).count()).toBe(1);
     expect((await agent('GET', `/api/tickets/${second.id}`)).body).toMatchObject({ status: 'closed', mergedInto: first.id });
+
+    // A phone call: the agent types the ticket in; a bad email is named beside its field.
+    await a.click('[data-test=ticket-new]');
+    await a.locator('[data-test=ticket-new-subject] input, input[data-test=ticket-new-subject]').first().fill(`Phone call ${unique}`);
+    await a.locator('input[data-test=ticket-new-email]').fill('not-an-email');
+    await a.click('[data-test=ticket-new-save]');
+    await a.locator('[data-test=ticket-new-dialog] .el-form-item__error').first().waitFor();
+    await a.locator('input[data-test=ticket-new-email]').fill(`caller.${unique}@example.cn`);
+    await a.click('[data-test=ticket-new-save]');
+    await a.locator('[data-test=ticket-subject]', { hasText: `Phone call ${unique}` }).waitFor();
   });
 });
 

@@ -113,6 +113,14 @@ describe('support email', () => {
     expect(timeline).toContain('ticket-customer-reply');
   });
 
+  it('a forwarded mail: the requester forwarding our reply threads in by its number; a colleague forwarding it opens a ticket of their own', async () => {
+    const fwd = await mailIn({ from: customer, to: 'support@demo.local', subject: `Fwd: Re: 打印机无法连接 ${tag} [${number}]`, messageId: `<fwd1.${tag}@mail.example.cn>`, text: '---------- Forwarded message ---------\nPlease see below.' });
+    expect(fwd).toMatchObject({ outcome: 'threaded', ticketId });
+    const colleague = await mailIn({ from: `boss.${tag}@example.cn`, to: 'support@demo.local', subject: `Fwd: Re: 打印机无法连接 ${tag} [${number}]`, messageId: `<fwd2.${tag}@mail.example.cn>`, text: 'FYI, same here.' });
+    expect(colleague).toMatchObject({ outcome: 'created' });
+    expect(colleague.ticketId).not.toBe(ticketId);
+  });
+
   it('auto-replies, bounces and our own mail coming back open no ticket', async () => {
     const ooo = await mailIn({ from: customer, to: 'support@demo.local', subject: `自动回复：打印机 ${tag}`, messageId: `<ooo.${tag}@mail.example.cn>`, text: '我正在休假', headers: { 'Auto-Submitted': 'auto-replied' } });
     expect(ooo).toMatchObject({ outcome: 'dropped', reason: 'auto-reply' });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyInbound, messageIdHash, referencedIds, replyText, supportAddressOf, ticketNumberOf, REPLY_ABOVE } from '../../functions/tickets/inbound-mail.ts';
 import { replyAboveLines, ticketReplyMail } from '../../functions/notifications/templates.ts';
 import { replyAddress } from '../../functions/tickets/reply-mail.ts';
+import { mailbox } from '../../functions/notifications/mailer.ts';
 
 /** Raw messages as a customer's mail program (or a robot) sends them, parsed by mailparser as the Lambda does. */
 const raw = (headers: Record<string, string>, body = 'Hello,\r\nthe printer is on fire.\r\n') =>
@@ -83,5 +84,11 @@ describe('the reply email', () => {
     expect(m.html).not.toContain('<script');
     expect(ticketReplyMail({ ...base, subject: 'x', reply: { body: '<script>alert(1)</script>', authorName: 'A' } }, 'en', 'UTC').html).toContain('&#60;script&#62;');
     expect(replyAddress('support@demo.local', 'T-000042')).toBe('support+t-000042@demo.local');
+  });
+  it('the sender\'s name is quoted, or an RFC 2047 encoded word when it is not ASCII (as SES requires)', () => {
+    expect(mailbox('Demo Support', 'support@demo.local')).toBe('"Demo Support" <support@demo.local>');
+    expect(mailbox('客服中心', 'support@demo.local')).toBe(`=?UTF-8?B?${Buffer.from('客服中心').toString('base64')}?= <support@demo.local>`);
+    expect(mailbox('Evil"\r\nBcc: x', 'support@demo.local')).toBe('"Evil Bcc: x" <support@demo.local>');
+    expect(mailbox('', 'support@demo.local')).toBe('support@demo.local');
   });
 });

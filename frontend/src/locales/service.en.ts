@@ -68,7 +68,11 @@ export default {
     status: { new: 'New', open: 'Open', pending: 'Pending', onHold: 'On hold', solved: 'Solved', closed: 'Closed' },
     priority: { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' },
     channel: { email: 'Email', web: 'Web form', portal: 'Portal', api: 'API', chat: 'Chat' },
-    fields: { status: 'Status', priority: 'Priority', assignee: 'Assignee', queue: 'Queue', requester: 'Requester', channel: 'Channel', created: 'Created' },
+    fields: { status: 'Status', priority: 'Priority', assignee: 'Assignee', queue: 'Queue', requester: 'Requester', channel: 'Channel', created: 'Created', subject: 'Subject', description: 'Description', requesterEmail: 'Requester email' },
+    new: 'New ticket',
+    create: 'Create',
+    cancel: 'Cancel',
+    created: 'Ticket {number} created',
     unassigned: 'Nobody yet',
     assignToMe: 'Take it',
     sla: {

@@ -67,7 +67,11 @@ const zh: typeof en = {
     status: { new: '新建', open: '处理中', pending: '等待客户', onHold: '挂起', solved: '已解决', closed: '已关闭' },
     priority: { low: '低', normal: '普通', high: '高', urgent: '紧急' },
     channel: { email: '邮件', web: '网页表单', portal: '客户门户', api: 'API', chat: '在线聊天' },
-    fields: { status: '状态', priority: '优先级', assignee: '处理人', queue: '队列', requester: '提交人', channel: '渠道', created: '创建时间' },
+    fields: { status: '状态', priority: '优先级', assignee: '处理人', queue: '队列', requester: '提交人', channel: '渠道', created: '创建时间', subject: '主题', description: '描述', requesterEmail: '提交人邮箱' },
+    new: '新建工单',
+    create: '创建',
+    cancel: '取消',
+    created: '已创建工单 {number}',
     unassigned: '尚未分配',
     assignToMe: '我来处理',
     sla: {
