@@ -15,6 +15,8 @@
  *     with Chinese names, next to the token Query + BatchGet made directly; and a contact's write cost.
  *  5b. Forecast and board (bench/forecast.ts): the forecast read at 1,000 and 10,000 deals, the board's first
  *     screen over 200 deals, and a stage move to the updated figure, each next to its raw reads.
+ *  5c. Service desk (bench/service.ts): email-to-ticket latency through the local SMTP listener, the queue view with
+ *     5,000 open tickets and the service dashboard at 1,000 and 50,000 tickets, each next to its floor.
  *  6. First load (bench/first-load.ts): the gzipped bytes of the sign-in page and the signed-in list, from a
  *     fresh `vite build` (BENCH_SKIP_WEB_BUILD=1: use dist/web as it is), before the runtime starts.
  * Self-stopping: a hard time budget (BENCH_BUDGET_SECONDS, default 900) stops the runtime and exits 2.
@@ -37,19 +39,20 @@ import { firstLoadMarkdown, measureFirstLoad, type FirstLoadReport } from './fir
 import { listsMarkdown, measureLists, type ListReport } from './lists.ts';
 import { measureSearch, searchMarkdown, writeCost, type SearchReport } from './search.ts';
 import { forecastMarkdown, measureForecast, type ForecastReport } from './forecast.ts';
+import { measureService, serviceMarkdown, type ServiceReport } from './service.ts';
 import { copyReadItems, createFloorTable, floorLead, leadCalls, lockRetries, opsOf, templateFrom, wavesOf } from './webhook-floor.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 /**
  * BENCH_ONLY=webhook skips bundles, seeding and GET/list (for profiling the webhook: BENCH_CPU_PROF=<dir>);
- * BENCH_ONLY=units measures only bundles, init and first calls; BENCH_ONLY=lists, =search, =forecast, =first-load and
+ * BENCH_ONLY=units measures only bundles, init and first calls; BENCH_ONLY=lists, =search, =forecast, =service, =first-load and
  * =write-cost only those (comma-separated to combine: BENCH_ONLY=lists,search). Without it: everything.
  */
 const ONLY = process.env.BENCH_ONLY;
 const MODES = new Set((ONLY ?? '').split(',').map((m) => m.trim()).filter(Boolean));
 const runs = (mode: string) => !ONLY || MODES.has(mode);
-const NEEDS_RUNTIME = !ONLY || ['webhook', 'lists', 'search', 'forecast'].some((m) => MODES.has(m));
+const NEEDS_RUNTIME = !ONLY || ['webhook', 'lists', 'search', 'forecast', 'service'].some((m) => MODES.has(m));
 // Seeding 100,000 + 50,000 records takes minutes: a run with lists or search gets a longer default budget.
 const BUDGET_SECONDS = env('BENCH_BUDGET_SECONDS', runs('lists') || runs('search') ? 2700 : 900);
 const CONTACTS = env('BENCH_CONTACTS', 10_000);
@@ -243,7 +246,7 @@ async function main() {
     }
 
     // 4–5. Lists and search over seeded records (signed in as the admin to create the object and seed).
-    if (runs('lists') || runs('search') || runs('forecast')) {
+    if (runs('lists') || runs('search') || runs('forecast') || runs('service')) {
       const adminHeaders = await signIn('admin@demo.local');
       const adminMe = await (await fetch(`${base}/api/me`, { headers: adminHeaders })).json() as { id: string; email: string; name: string; role: string };
       const principal = { tenantId: me.tenantId, userId: adminMe.id, email: adminMe.email, name: adminMe.name, role: 'admin', groups: ['admin'] } as never;
@@ -265,6 +268,10 @@ async function main() {
       if (runs('forecast')) {
         checkBudget('forecast');
         partial.forecast = await measureForecast({ base, admin: { headers: adminHeaders, principal }, users, tenantId: me.tenantId, table, raw, lowLevel, seedClient, proxy, settle, advanceClock, log });
+      }
+      if (runs('service')) {
+        checkBudget('service');
+        partial.service = await measureService({ base, admin: { headers: adminHeaders, principal }, users, tenantId: me.tenantId, table, raw, lowLevel, seedClient, proxy, settle, advanceClock, log });
       }
     }
     log('done');
@@ -554,7 +561,7 @@ type Result = {
   date: string; machine: ReturnType<typeof machine>; incomplete?: string;
   contacts: number; seedSeconds: number; seconds: number;
   latency?: { get: Pair; list: Pair }; leads?: Awaited<ReturnType<typeof measureWebhook>>; bundles?: BundleReport;
-  lists?: ListReport; search?: SearchReport; forecast?: ForecastReport; writeCost?: SearchReport['writeCost']; firstLoad?: FirstLoadReport;
+  lists?: ListReport; search?: SearchReport; forecast?: ForecastReport; service?: ServiceReport; writeCost?: SearchReport['writeCost']; firstLoad?: FirstLoadReport;
 };
 
 function report(r: Result): string {
@@ -605,6 +612,7 @@ function report(r: Result): string {
   }
   if (r.lists) out.push(listsMarkdown(r.lists));
   if (r.forecast) out.push(forecastMarkdown(r.forecast));
+  if (r.service) out.push(serviceMarkdown(r.service));
   if (r.search) out.push(searchMarkdown(r.search));
   else if (r.writeCost) out.push(searchMarkdown({ records: 0, target: 0, accounts: 0, itemsWritten: 0, seedSeconds: 0, buildSeconds: 0, samples: 0, queries: [], writeCost: r.writeCost }));
   if (r.firstLoad) out.push(`\n### First load (gzip, built files, Chromium)\n\n${firstLoadMarkdown(r.firstLoad)}`);
