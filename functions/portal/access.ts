@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
+import { LINK_TOKEN, linkTokenHash as hash, newLinkToken as newToken } from '#commons/link-tokens.ts';
 
 /**
  * Customer portal access (SVC-3): no password. A customer asks for a sign-in link by email; the link's token
@@ -14,9 +14,12 @@ import { keys } from '#commons/keys.ts';
  */
 export const LINK_MINUTES = 15;
 export const SESSION_DAYS = 7;
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
-export const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-const newToken = () => randomBytes(32).toString('base64url');
+
+/** The session token of `Authorization: Portal <token>`. */
+const portalToken = (authorization: string | undefined) => {
+  const token = /^Portal (\S+)$/.exec(authorization ?? '')?.[1];
+  return token && LINK_TOKEN.test(token) ? token : undefined;
+};
 
 export interface PortalSession { tenantId: string; email: string; expiresAt: number }
 
@@ -33,7 +36,7 @@ export type LinkExchange = { ok: true; session: string; email: string; expiresAt
 
 /** Uses the link once and opens a session. */
 export async function exchangeLink(tenantId: string, token: string, now: Date): Promise<LinkExchange> {
-  if (!TOKEN.test(token)) return { ok: false, reason: 'unknown' };
+  if (!LINK_TOKEN.test(token)) return { ok: false, reason: 'unknown' };
   const key = { pk: keys.route('portal-link', hash(token)), sk: keys.routeSk };
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
   if (!Item || Item.tenantId !== tenantId) return { ok: false, reason: 'unknown' };
@@ -60,7 +63,7 @@ export async function exchangeLink(tenantId: string, token: string, now: Date): 
 
 /** The session a request's `Authorization: Portal <token>` names, if it is this tenant's and still valid. */
 export async function sessionOf(tenantId: string, authorization: string | undefined, now: Date): Promise<PortalSession | undefined> {
-  const token = /^Portal ([A-Za-z0-9_-]{43})$/.exec(authorization ?? '')?.[1];
+  const token = portalToken(authorization);
   if (!token) return undefined;
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.route('portal-session', hash(token)), sk: keys.routeSk } }));
   if (!Item || Item.tenantId !== tenantId || Math.floor(now.getTime() / 1000) > Number(Item.expiresAt)) return undefined;
@@ -68,6 +71,6 @@ export async function sessionOf(tenantId: string, authorization: string | undefi
 }
 
 export async function endSession(authorization: string | undefined): Promise<void> {
-  const token = /^Portal ([A-Za-z0-9_-]{43})$/.exec(authorization ?? '')?.[1];
+  const token = portalToken(authorization);
   if (token) await documentClient.send(new DeleteCommand({ TableName: tableName(), Key: { pk: keys.route('portal-session', hash(token)), sk: keys.routeSk } }));
 }

@@ -12,7 +12,7 @@ import { takeRateSlot } from '../rate-limit/rate-limit.ts';
 import type { StoredRecord } from '../records/entity.ts';
 import { recordDeps } from '../records/deps.ts';
 import { listRecords, parse } from '../records/service.ts';
-import { MESSAGE_KIND, postCustomerMessage } from '../tickets/conversation.ts';
+import { contactByEmail, MESSAGE_KIND, postCustomerMessage, threadOf } from '../tickets/conversation.ts';
 import { ticketEntityWith } from '../tickets/entity.ts';
 import { createNumbered } from '../tickets/numbering.ts';
 import { LOOP_HEADER } from '../tickets/inbound-mail.ts';
@@ -54,9 +54,7 @@ async function mine(t: StoredRecord | undefined, session: PortalSession, account
   if (!t || t.deletedAt) return false;
   if (typeof t.requesterEmail === 'string' && t.requesterEmail.toLowerCase() === session.email) return true;
   if (!accountTickets || typeof t.accountId !== 'string') return false;
-  const contactId = await deps.store.uniqueOwner(session.tenantId, 'contact', 'email', session.email);
-  const contact = contactId ? await deps.store.get(session.tenantId, 'contact', contactId) : undefined;
-  return contact?.accountId === t.accountId;
+  return (await contactByEmail(session.tenantId, session.email, deps))?.accountId === t.accountId;
 }
 
 /** What a customer sees of a ticket. */
@@ -69,6 +67,12 @@ const customerMessageView = (m: TicketMessage) => ({
   author: m.from === 'customer' ? m.author.name : m.author.name.split(' ')[0] ?? m.author.name,
   ...(m.attachments?.length ? { attachments: m.attachments.map((a) => ({ fileName: a.fileName, contentType: a.contentType })) } : {}),
 });
+
+/** What a customer writes in the portal, as the thread keeps it. */
+function portalMessage(session: PortalSession, body: string, deps: ReturnType<typeof recordDeps>): TicketMessage {
+  const now = deps.clock();
+  return { id: deps.newId(now), at: now.toISOString(), from: 'customer', public: true, body, author: { name: session.email, email: session.email } };
+}
 
 const linkRequest = z.strictObject({ email: emailField, language: z.optional(z.enum(['en', 'zh-CN'])) });
 const sessionRequest = z.strictObject({ token: z.string().check(z.maxLength(100)) });
@@ -133,15 +137,12 @@ export const portalHandlers = {
     if (!settings.portal.allowSubmit) throw forbidden('This portal takes no new requests; write to the support address instead.');
     const input = parse(newTicket, req.body);
     const route = queueFor(settings, { channel: 'portal', subject: input.subject });
-    const contactId = await deps.store.uniqueOwner(session.tenantId, 'contact', 'email', session.email);
-    const contact = contactId ? await deps.store.get(session.tenantId, 'contact', contactId) : undefined;
-    const at = deps.clock().toISOString();
-    const messageId = deps.newId(deps.clock());
-    const message: TicketMessage = { id: messageId, at, from: 'customer', public: true, body: input.description, author: { name: session.email, email: session.email } };
+    const contact = await contactByEmail(session.tenantId, session.email, deps);
+    const message = portalMessage(session, input.description, deps);
     const t = await createNumbered(def, actor, {
       subject: input.subject, description: input.description, channel: 'portal', requesterEmail: session.email, queueId: route.queueId,
-      ...(contact && !contact.deletedAt ? { contactId: contact.id, ...(typeof contact.accountId === 'string' ? { accountId: contact.accountId } : {}) } : {}),
-    }, deps, { systemFields: { lastMessageAt: at, lastCustomerMessageAt: at }, history: [{ kind: MESSAGE_KIND, id: messageId, at, data: { ...message } }], timelineData: { routedBy: route.by } });
+      ...(contact ? { contactId: contact.id, ...(typeof contact.accountId === 'string' ? { accountId: contact.accountId } : {}) } : {}),
+    }, deps, { systemFields: { lastMessageAt: message.at, lastCustomerMessageAt: message.at }, history: [{ kind: MESSAGE_KIND, id: message.id, at: message.at, data: { ...message } }], timelineData: { routedBy: route.by } });
     return json(201, customerView(t));
   }, PUBLIC),
 
@@ -149,9 +150,7 @@ export const portalHandlers = {
     const { deps, session, settings } = await signedIn(req);
     const t = await deps.store.get(session.tenantId, 'ticket', req.params.id!);
     if (!(await mine(t, session, settings.portal.accountTickets, deps))) throw notFound('No such ticket.');
-    const history = (await deps.store.history?.(session.tenantId, 'ticket', t!.id, MESSAGE_KIND, 500)) ?? [];
-    const messages = history.map((h) => ({ ...(h.data as Omit<TicketMessage, 'id' | 'at'>), id: h.id, at: h.at }) as TicketMessage)
-      .filter((m) => m.public && (m.from === 'customer' || m.from === 'agent')).reverse();
+    const messages = (await threadOf(session.tenantId, t!.id, deps)).filter((m) => m.public && (m.from === 'customer' || m.from === 'agent')).reverse();
     return json(200, { ...customerView(t!), messages: messages.map(customerMessageView) });
   }, PUBLIC),
 
@@ -161,8 +160,7 @@ export const portalHandlers = {
     const t = await deps.store.get(session.tenantId, 'ticket', req.params.id!);
     if (!(await mine(t, session, settings.portal.accountTickets, deps))) throw notFound('No such ticket.');
     if (t!.status === 'closed') throw forbidden('This request is closed; open a new one.');
-    const at = deps.clock().toISOString();
-    const message: TicketMessage = { id: deps.newId(deps.clock()), at, from: 'customer', public: true, body: input.body, author: { name: session.email, email: session.email } };
+    const message = portalMessage(session, input.body, deps);
     const saved = await postCustomerMessage(def, actor, t!, message, deps);
     return json(201, { ...customerView(saved.ticket), message: customerMessageView(message) });
   }, PUBLIC),

@@ -58,11 +58,23 @@ async function reply(
   return { ticket, message };
 }
 
-/** The conversation, oldest first (one Query of the ticket's partition). */
+/** A ticket's messages as stored, newest first (one Query of its partition, at most `limit`): no access check. */
+export async function threadOf(tenantId: string, ticketId: string, deps: Pick<RecordDeps, 'store'>, limit = 500): Promise<TicketMessage[]> {
+  const items = (await deps.store.history?.(tenantId, 'ticket', ticketId, MESSAGE_KIND, limit)) ?? [];
+  return items.map((h) => ({ ...(h.data as Omit<TicketMessage, 'id' | 'at'>), id: h.id, at: h.at }) as TicketMessage);
+}
+
+/** The conversation, oldest first, for someone who may read the ticket. */
 export async function conversation(def: EntityDefinition, p: Actor, ticketId: string, deps: RecordDeps): Promise<TicketMessage[]> {
   await loadRecord(def, p, ticketId, deps);
-  const items = (await deps.store.history?.(p.tenantId, def.type, ticketId, MESSAGE_KIND, 500)) ?? [];
-  return items.map((h) => ({ ...(h.data as Omit<TicketMessage, 'id' | 'at'>), id: h.id, at: h.at }) as TicketMessage).reverse();
+  return (await threadOf(p.tenantId, ticketId, deps)).reverse();
+}
+
+/** The live contact with this email (the ticket's requester), if the workspace has one. */
+export async function contactByEmail(tenantId: string, email: string, deps: Pick<RecordDeps, 'store'>): Promise<StoredRecord | undefined> {
+  const id = await deps.store.uniqueOwner(tenantId, 'contact', 'email', email.toLowerCase());
+  const contact = id ? await deps.store.get(tenantId, 'contact', id) : undefined;
+  return contact && !contact.deletedAt ? contact : undefined;
 }
 
 /** A customer's answer reopens a solved ticket and takes a pending one back to open; one on hold stays there. */

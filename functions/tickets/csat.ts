@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
@@ -8,6 +7,7 @@ import { documentClient, tableName } from '#commons/dynamo.ts';
 import { conflict, notFound, StaleVersion } from '#commons/errors.ts';
 import { httpHandler, json } from '#commons/http.ts';
 import { keys } from '#commons/keys.ts';
+import { LINK_TOKEN, linkTokenHash as hash, newLinkToken } from '#commons/link-tokens.ts';
 import { logger } from '#commons/logger.ts';
 import { withObservability } from '#commons/observability.ts';
 import { parseEvent } from '#contracts/events.ts';
@@ -19,6 +19,7 @@ import { commitChange, parse } from '../records/service.ts';
 import { ticketEntityWith } from './entity.ts';
 import { LOOP_HEADER } from './inbound-mail.ts';
 import { replyAddress, supportAddressFor } from './reply-mail.ts';
+import { claimMail } from './mail-claims.ts';
 import { loadServiceDesk } from './settings-store.ts';
 
 /**
@@ -30,23 +31,8 @@ import { loadServiceDesk } from './settings-store.ts';
  * One survey per solve: a claim `csat#<ticketId>#<solvedAt>` is written before SES is called.
  */
 export const SURVEY_DAYS = 14;
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 interface SurveyRoute { tenantId: string; ticketId: string; expiresAt: number; answeredAt?: string; score?: number; number: string; subject: string; language: Language }
-
-async function claimSurvey(tenantId: string, ticketId: string, solvedAt: string, now: Date): Promise<boolean> {
-  try {
-    await documentClient.send(new PutCommand({
-      TableName: tableName(), Item: { pk: keys.mailRefs(tenantId), sk: keys.surveySendSk(ticketId, solvedAt), entityType: 'survey-send', at: now.toISOString() },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }));
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-}
 
 /** Sends the survey of this solve, once; what happened. */
 export async function sendSurvey(tenantId: string, ticketId: string): Promise<'sent' | 'already-sent' | 'not-solved' | 'no-recipient'> {
@@ -55,10 +41,10 @@ export async function sendSurvey(tenantId: string, ticketId: string): Promise<'s
   if (!ticket || ticket.deletedAt || ticket.status !== 'solved' || typeof ticket.solvedAt !== 'string') return 'not-solved';
   const to = typeof ticket.requesterEmail === 'string' ? ticket.requesterEmail : undefined;
   if (!to) return 'no-recipient';
-  if (!(await claimSurvey(tenantId, ticketId, ticket.solvedAt, deps.clock()))) return 'already-sent';
+  if (!(await claimMail(tenantId, keys.surveySendSk(ticketId, ticket.solvedAt), { entityType: 'survey-send', at: deps.clock().toISOString() }))) return 'already-sent';
   const address = supportAddressFor(settings, ticket);
   const language: Language = address?.language ?? 'en';
-  const token = randomBytes(32).toString('base64url');
+  const token = newLinkToken();
   const now = deps.clock();
   await documentClient.send(new PutCommand({
     TableName: tableName(),
@@ -83,7 +69,7 @@ export async function sendSurvey(tenantId: string, ticketId: string): Promise<'s
 }
 
 async function surveyOf(token: string): Promise<SurveyRoute> {
-  if (!TOKEN.test(token)) throw notFound('No such survey.');
+  if (!LINK_TOKEN.test(token)) throw notFound('No such survey.');
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.route('survey', hash(token)), sk: keys.routeSk } }));
   if (!Item) throw notFound('No such survey.');
   return Item as unknown as SurveyRoute;

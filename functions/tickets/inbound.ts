@@ -16,7 +16,7 @@ import type { EntityDefinition, StoredRecord } from '../records/entity.ts';
 import { recordDeps } from '../records/deps.ts';
 import type { RecordDeps } from '../records/service.ts';
 import { MailRefTaken } from '../records/store.ts';
-import { MESSAGE_KIND, postCustomerMessage } from './conversation.ts';
+import { contactByEmail, MESSAGE_KIND, postCustomerMessage } from './conversation.ts';
 import { ticketEntityWith } from './entity.ts';
 import { classifyInbound, messageIdHash, referencedIds, replyText, senderOf, supportAddressOf, ticketNumberOf, type InboundKind } from './inbound-mail.ts';
 import { createNumbered } from './numbering.ts';
@@ -168,8 +168,7 @@ async function open(
   const ticketId = derivedId(m.base, `ticket:${m.rfcId}`);
   const existing = await deps.store.get(tenantId, 'ticket', ticketId);
   if (existing) return { outcome: 'duplicate', tenantId, ticketId };
-  const contactId = await deps.store.uniqueOwner(tenantId, 'contact', 'email', m.sender);
-  const contact = contactId ? await deps.store.get(tenantId, 'contact', contactId) : undefined;
+  const contact = await contactByEmail(tenantId, m.sender, deps);
   const subject = (mail.subject ?? '').trim().slice(0, 250) || '(no subject)';
   const route = queueFor(settings, { channel: 'email', subject, ...(m.supportAddress ? { supportAddress: m.supportAddress } : {}) });
   const from = Array.isArray(mail.from?.value) ? mail.from.value[0] : undefined;
@@ -179,7 +178,7 @@ async function open(
   const body = {
     subject, description: text.slice(0, 20000), channel: 'email', requesterEmail: m.sender,
     ...(from?.name ? { requesterName: from.name.slice(0, 200) } : {}),
-    ...(contact && !contact.deletedAt ? { contactId: contact.id, ...(typeof contact.accountId === 'string' ? { accountId: contact.accountId } : {}) } : {}),
+    ...(contact ? { contactId: contact.id, ...(typeof contact.accountId === 'string' ? { accountId: contact.accountId } : {}) } : {}),
     queueId: route.queueId,
   };
   try {

@@ -1,10 +1,10 @@
 import { derivedId } from '#commons/ids.ts';
 import { conflict, invalid } from '#commons/errors.ts';
-import { ticketMerge, type TicketMessage } from '#schemas/ticket.ts';
+import { ticketMerge } from '#schemas/ticket.ts';
 import type { Actor } from '../policy/policy.ts';
 import type { EntityDefinition, StoredRecord } from '../records/entity.ts';
 import { commitChange, loadForWrite, parse, type RecordDeps } from '../records/service.ts';
-import { MESSAGE_KIND } from './conversation.ts';
+import { MESSAGE_KIND, threadOf } from './conversation.ts';
 
 /**
  * Merging two tickets (SVC-1): the customer wrote twice about one thing. The ticket merged away (`source`)
@@ -27,12 +27,11 @@ export async function mergeTickets(def: EntityDefinition, p: Actor, sourceId: st
 
   let kept = into;
   if (!done) {
-    const history = (await deps.store.history?.(p.tenantId, def.type, sourceId, MESSAGE_KIND, MAX_MERGED_MESSAGES + 1)) ?? [];
-    if (history.length > MAX_MERGED_MESSAGES) throw invalid([{ path: 'into', message: `A ticket with more than ${MAX_MERGED_MESSAGES} messages cannot be merged`, code: 'too_large' }]);
-    const copies = history.map((h) => {
-      const m = { ...(h.data as Omit<TicketMessage, 'id' | 'at'>), id: h.id, at: h.at } as TicketMessage;
-      const id = derivedId(h.id, `merge:${intoId}`);
-      return { kind: MESSAGE_KIND, id, at: h.at, data: { ...m, id, mergedFrom: String(source.number) } };
+    const messages = await threadOf(p.tenantId, sourceId, deps, MAX_MERGED_MESSAGES + 1);
+    if (messages.length > MAX_MERGED_MESSAGES) throw invalid([{ path: 'into', message: `A ticket with more than ${MAX_MERGED_MESSAGES} messages cannot be merged`, code: 'too_large' }]);
+    const copies = messages.map((m) => {
+      const id = derivedId(m.id, `merge:${intoId}`);
+      return { kind: MESSAGE_KIND, id, at: m.at, data: { ...m, id, mergedFrom: String(source.number) } };
     });
     kept = await commitChange(def, p, into, { ...into, mergedTickets: [...((into.mergedTickets as string[] | undefined) ?? []), sourceId] }, deps, {
       verb: 'updated', timelineType: 'ticket-merged-in', timelineData: { from: { id: sourceId, number: source.number, subject: source.subject } },

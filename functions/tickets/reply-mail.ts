@@ -1,6 +1,5 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
@@ -9,13 +8,13 @@ import { withObservability } from '#commons/observability.ts';
 import { filesBucket, s3Client, tenantOfKey } from '#commons/s3.ts';
 import { parseEvent } from '#contracts/events.ts';
 import type { ServiceDeskSettings, SupportAddress } from '#schemas/service-desk.ts';
-import type { TicketMessage } from '#schemas/ticket.ts';
 import { MailRefused, mailbox, sendMail } from '../notifications/mailer.ts';
 import { ticketReplyMail, type Language } from '../notifications/templates.ts';
 import type { StoredRecord } from '../records/entity.ts';
 import { recordDeps } from '../records/deps.ts';
-import { MESSAGE_KIND } from './conversation.ts';
+import { MESSAGE_KIND, threadOf } from './conversation.ts';
 import { LOOP_HEADER, messageIdHash } from './inbound-mail.ts';
+import { claimMail, releaseMail } from './mail-claims.ts';
 import { loadServiceDesk } from './settings-store.ts';
 
 /**
@@ -42,26 +41,9 @@ export function replyAddress(address: string, number: string): string {
   return `${address.slice(0, at)}+${number.toLowerCase()}${address.slice(at)}`;
 }
 
-async function claim(tenantId: string, messageId: string, at: string): Promise<boolean> {
-  try {
-    await documentClient.send(new PutCommand({
-      TableName: tableName(), Item: { pk: keys.mailRefs(tenantId), sk: keys.mailSendSk(messageId), entityType: 'mail-send', status: 'sending', at },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }));
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-}
-
 export async function mailReply(tenantId: string, ticketId: string, messageId: string): Promise<'sent' | 'already-sent' | 'no-recipient' | 'not-a-reply'> {
   const deps = recordDeps();
-  const [settings, ticket, history] = await Promise.all([
-    loadServiceDesk(tenantId), deps.store.get(tenantId, 'ticket', ticketId),
-    deps.store.history?.(tenantId, 'ticket', ticketId, MESSAGE_KIND, 500) ?? Promise.resolve([]),
-  ]);
-  const messages = history.map((h) => ({ ...(h.data as Omit<TicketMessage, 'id' | 'at'>), id: h.id, at: h.at }) as TicketMessage);
+  const [settings, ticket, messages] = await Promise.all([loadServiceDesk(tenantId), deps.store.get(tenantId, 'ticket', ticketId), threadOf(tenantId, ticketId, deps)]);
   const reply = messages.find((m) => m.id === messageId);
   if (!ticket || !reply || reply.from !== 'agent' || !reply.public) return 'not-a-reply';
   let to = typeof ticket.requesterEmail === 'string' ? ticket.requesterEmail : undefined;
@@ -70,7 +52,7 @@ export async function mailReply(tenantId: string, ticketId: string, messageId: s
     to = typeof contact?.email === 'string' ? contact.email : undefined;
   }
   if (!to) return 'no-recipient';
-  if (!(await claim(tenantId, messageId, deps.clock().toISOString()))) return 'already-sent';
+  if (!(await claimMail(tenantId, keys.mailSendSk(messageId), { entityType: 'mail-send', status: 'sending', at: deps.clock().toISOString() }))) return 'already-sent';
 
   const address = supportAddressFor(settings, ticket);
   const language: Language = address?.language ?? 'en';
@@ -105,7 +87,7 @@ export async function mailReply(tenantId: string, ticketId: string, messageId: s
     });
   } catch (error) {
     // Refused: nothing was sent, so the retry may send it. Any other failure leaves the claim ("sending").
-    if (error instanceof MailRefused) await documentClient.send(new DeleteCommand({ TableName: tableName(), Key: { pk: keys.mailRefs(tenantId), sk: keys.mailSendSk(messageId) } }));
+    if (error instanceof MailRefused) await releaseMail(tenantId, keys.mailSendSk(messageId));
     throw error;
   }
   const sentAt = deps.clock().toISOString();
