@@ -20,9 +20,8 @@ import { DEFAULT_PIPELINE, type Pipeline } from '../schemas/pipeline.ts';
 import { keys } from '../functions/commons/keys.ts';
 import { opportunityEntityWith } from '../functions/opportunities/entity.ts';
 import type { ListContext } from './lists.ts';
-import { random } from './lists.ts';
-import { SEED_CONCURRENCY, STREAM_OPS, batchWrite, interleave, opsText, readsOf, replay, seeder, settleFully, stat, wavesOfCalls, type Reads, type Stat } from './records-seed.ts';
-import { recordCall } from './lists.ts';
+import { againstFloor, random } from './lists.ts';
+import { SEED_CONCURRENCY, batchWrite, opsText, seeder, settleFully, stat, type Reads, type Stat } from './records-seed.ts';
 
 const SIZES = (process.env.BENCH_FORECAST_DEALS ?? '1000,10000').split(',').map(Number).filter((n) => n > 0);
 const SAMPLES = Number(process.env.BENCH_FORECAST_SAMPLES ?? 100);
@@ -99,14 +98,7 @@ export async function measureForecast(c: ListContext): Promise<ForecastReport> {
     if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`);
     return r.json() as Promise<any>;
   };
-  const measured = async (call: () => Promise<unknown>) => {
-    for (let i = 0; i < 3; i++) await call();
-    const calls = (await recordCall(c.proxy, c.settle, call)).filter((x) => !STREAM_OPS.has(x.op));
-    const waves = wavesOfCalls(calls);
-    const floorRecorded = await recordCall(c.proxy, c.settle, () => replay(c.lowLevel, waves));
-    const [api, floor] = await interleave(SAMPLES, 5, [call, () => replay(c.lowLevel, waves)], 60_000);
-    return { api: api!, floor: floor!, apiReads: readsOf(calls), floorReads: readsOf(floorRecorded) };
-  };
+  const measured = (call: () => Promise<unknown>) => againstFloor(c, SAMPLES, call);
 
   const sizes: ForecastSize[] = [];
   for (const [i, n] of SIZES.entries()) {

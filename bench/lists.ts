@@ -116,6 +116,20 @@ export async function recordCall(proxy: DynamoProxy, settle: () => Promise<void>
   return proxy.stopRecording().filter((r) => r.start >= t0 && r.end <= t1);
 }
 
+/**
+ * One API read against its floor: warmed up three times, its own DynamoDB calls recorded at the proxy (stream
+ * polling left out) and sent again as recorded, then `samples` rounds of both alternating (bench/forecast.ts,
+ * bench/service.ts).
+ */
+export async function againstFloor(c: Pick<ListContext, 'proxy' | 'settle' | 'lowLevel'>, samples: number, call: () => Promise<unknown>): Promise<{ api: Stat; floor: Stat; apiReads: Reads; floorReads: Reads }> {
+  for (let i = 0; i < 3; i++) await call();
+  const calls = (await recordCall(c.proxy, c.settle, call)).filter((x) => !STREAM_OPS.has(x.op));
+  const waves = wavesOfCalls(calls);
+  const floorRecorded = await recordCall(c.proxy, c.settle, () => replay(c.lowLevel, waves));
+  const [api, floor] = await interleave(samples, 5, [call, () => replay(c.lowLevel, waves)], 60_000);
+  return { api: api!, floor: floor!, apiReads: readsOf(calls), floorReads: readsOf(floorRecorded) };
+}
+
 export async function measureLists(c: ListContext): Promise<ListReport> {
   const { base, admin, log } = c;
   const res = await fetch(`${base}/api/metadata/objects`, {

@@ -13,7 +13,6 @@
  *  3. The dashboard: `GET /api/service/dashboard` after 1,000 and after 50,000 tickets (BENCH_SERVICE_SIZES),
  *     next to its two aggregate Queries; its reads do not grow with the tickets: that is the point.
  */
-import { connect } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { defaultServiceDesk } from '../schemas/service-desk.ts';
 import { ticketNumber } from '../schemas/ticket.ts';
@@ -21,8 +20,9 @@ import { keys } from '../functions/commons/keys.ts';
 import { ticketEntityWith } from '../functions/tickets/entity.ts';
 import type { EntityDefinition } from '../functions/records/entity.ts';
 import type { ListContext } from './lists.ts';
-import { random, recordCall } from './lists.ts';
-import { SEED_CONCURRENCY, STREAM_OPS, batchWrite, interleave, opsText, readsOf, replay, seeder, settleFully, stat, wavesOfCalls, type Reads, type Stat } from './records-seed.ts';
+import { againstFloor, random } from './lists.ts';
+import { smtpTransaction } from '../test/support/smtp-wire.ts';
+import { SEED_CONCURRENCY, batchWrite, opsText, seeder, settleFully, stat, type Reads, type Stat } from './records-seed.ts';
 
 const MAILS = Number(process.env.BENCH_SERVICE_MAILS ?? 40);
 const OPEN = Number(process.env.BENCH_SERVICE_OPEN ?? 5000);
@@ -35,35 +35,6 @@ export interface ServiceReport {
   dashboard: { tickets: number; aggregateItems: number; api: Stat; floor: Stat; apiReads: Reads; floorReads: Reads }[];
 }
 
-/** One SMTP transaction (EHLO, MAIL, RCPT, DATA, QUIT); the SES message id the listener gave the mail. */
-function smtpSend(port: number, from: string, to: string, raw: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.setEncoding('utf8');
-    const steps = ['EHLO bench.example', `MAIL FROM:<${from}>`, `RCPT TO:<${to}>`, 'DATA', `${raw.replace(/\r?\n/g, '\r\n')}\r\n.`, 'QUIT'];
-    let buffer = '';
-    let id = '';
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      let m: RegExpExecArray | null;
-      while ((m = /^(\d{3}) .*\r\n/m.exec(buffer))) {
-        const reply = buffer.slice(0, m.index + m[0].length);
-        buffer = buffer.slice(m.index + m[0].length);
-        if (!/^[23]/.test(m[1]!)) return reject(new Error(`SMTP: ${reply}`));
-        const queued = /queued as ([a-z0-9]+)/.exec(reply);
-        if (queued) id = queued[1]!;
-        const next = steps.shift();
-        if (next === undefined) {
-          socket.end();
-          return resolve(id);
-        }
-        socket.write(`${next}\r\n`);
-      }
-    });
-    socket.on('error', reject);
-  });
-}
-
 export async function measureService(c: ListContext): Promise<ServiceReport> {
   const { base, admin, log } = c;
   const get = async (path: string) => {
@@ -71,14 +42,7 @@ export async function measureService(c: ListContext): Promise<ServiceReport> {
     if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`);
     return r.json() as Promise<any>;
   };
-  const measured = async (call: () => Promise<unknown>) => {
-    for (let i = 0; i < 3; i++) await call();
-    const calls = (await recordCall(c.proxy, c.settle, call)).filter((x) => !STREAM_OPS.has(x.op));
-    const waves = wavesOfCalls(calls);
-    const floorRecorded = await recordCall(c.proxy, c.settle, () => replay(c.lowLevel, waves));
-    const [api, floor] = await interleave(SAMPLES, 5, [call, () => replay(c.lowLevel, waves)], 60_000);
-    return { api: api!, floor: floor!, apiReads: readsOf(calls), floorReads: readsOf(floorRecorded) };
-  };
+  const measured = (call: () => Promise<unknown>) => againstFloor(c, SAMPLES, call);
 
   // 1. Email → ticket.
   const port = ((await (await fetch(`${base}/_aws/ses/inbound`)).json()) as { smtp: { port: number } }).smtp.port;
@@ -88,7 +52,7 @@ export async function measureService(c: ListContext): Promise<ServiceReport> {
   for (let i = 0; i < MAILS; i++) {
     const raw = [`From: Bench Customer <bench${i}@example.cn>`, 'To: support@demo.local', `Subject: Bench mail ${i}`, `Message-ID: <bench.${Date.now()}.${i}@example.cn>`, 'Content-Type: text/plain; charset=utf-8', '', `Mail number ${i}.`].join('\r\n');
     const t0 = performance.now();
-    const id = await smtpSend(port, `bench${i}@example.cn`, 'support@demo.local', raw);
+    const id = /queued as ([a-z0-9]+)/.exec(await smtpTransaction(port, `bench${i}@example.cn`, ['support@demo.local'], raw))![1]!;
     const t1 = performance.now();
     for (;;) {
       const receipts = ((await (await fetch(`${base}/_aws/ses/inbound`)).json()) as { receipts: { messageId: string; status: string; result?: { ticketId?: string }[] }[] }).receipts;

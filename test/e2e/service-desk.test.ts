@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { api, login, sentMail, type ApiCall } from '../support/client.ts';
+import { api, login, sentMail, settle, type ApiCall } from '../support/client.ts';
 import { mimeMessage, sendSmtp } from '../support/smtp.ts';
 import { launchChromium } from './support/browser.ts';
 import { VIEWS, choose, poll, signInAs, snapshot, type View } from './support/views.ts';
@@ -88,9 +88,6 @@ describe('Settings → Service desk at 1440-zh', () => {
   });
 });
 
-async function settle() {
-  await fetch(`${baseUrl}/_local/settle`, { method: 'POST' });
-}
 
 describe.each(TESTED)('service desk at $name', (view) => {
   const customer = `kunde.${view.name}.${unique}@example.cn`;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { advanceClock, api, baseUrl, login, sentMail, unique, until, type ApiCall } from '../support/client.ts';
+import { advanceClock, api, login, sentMail, settle, unique, until, type ApiCall } from '../support/client.ts';
 
 /**
  * Issue 9, CSAT (SVC-5) through the local runtime: solving a ticket emails its requester one question with a
@@ -13,7 +13,7 @@ const anon = api();
 
 async function solve(id: string): Promise<void> {
   // Routing gives a new ticket its agent a moment after it is made: let that land, so the ETag is current.
-  await fetch(`${baseUrl()}/_local/settle`, { method: 'POST' });
+  await settle();
   const t = await agent('GET', `/api/tickets/${id}`);
   const r = await agent('PATCH', `/api/tickets/${id}`, { status: 'solved' }, { 'if-match': t.headers.etag! });
   expect(r.status, JSON.stringify(r.body)).toBe(200);

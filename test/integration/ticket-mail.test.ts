@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, baseUrl, login, sentMail, unique, until, type ApiCall } from '../support/client.ts';
+import { api, baseUrl, login, sentMail, settle, unique, until, type ApiCall } from '../support/client.ts';
 import { mimeMessage, sendSmtp } from '../support/smtp.ts';
 
 /**
@@ -13,10 +13,6 @@ import { mimeMessage, sendSmtp } from '../support/smtp.ts';
 let agent: ApiCall;
 const tag = unique();
 const customer = `chen.jing.${tag}@example.cn`;
-
-async function settle(): Promise<void> {
-  await fetch(`${baseUrl()}/_local/settle`, { method: 'POST' });
-}
 
 type Outcome = { outcome: string; ticketId?: string; number?: string; reason?: string; reopened?: boolean };
 /** What the inbound function made of the mail SES took in as `sesId` (the receipt's Lambda action result). */
