@@ -19,7 +19,7 @@ import { commitChange, parse } from '../records/service.ts';
 import { ticketEntityWith } from './entity.ts';
 import { LOOP_HEADER } from './inbound-mail.ts';
 import { replyAddress, supportAddressFor } from './reply-mail.ts';
-import { claimMail } from './mail-claims.ts';
+import { claimMail, releaseMail } from './mail-claims.ts';
 import { loadServiceDesk } from './settings-store.ts';
 
 /**
@@ -62,7 +62,11 @@ export async function sendSurvey(tenantId: string, ticketId: string): Promise<'s
       headers: [{ Name: LOOP_HEADER, Value: `ticket=${ticket.id}` }, { Name: 'Auto-Submitted', Value: 'auto-generated' }],
     });
   } catch (error) {
-    if (error instanceof MailRefused) await logger.warn('survey mail refused', { tenantId, ticketId, reason: error.reason });
+    // Refused: nothing was sent, so the claim goes and the event's retry sends it (as replies do).
+    if (error instanceof MailRefused) {
+      await logger.warn('survey mail refused', { tenantId, ticketId, reason: error.reason });
+      await releaseMail(tenantId, keys.surveySendSk(ticketId, ticket.solvedAt));
+    }
     throw error;
   }
   return 'sent';
