@@ -113,6 +113,18 @@ export const routes: readonly RouteDeclaration[] = [
   route('service-dashboard', 'service', 'GET', '/api/service/dashboard', read),
   route('settings-service-desk-get', 'service', 'GET', '/api/settings/service-desk', read),
   route('settings-service-desk-put', 'service', 'PUT', '/api/settings/service-desk', write),
+  route('tickets-suggested-articles', 'service', 'GET', '/api/tickets/{id}/suggested-articles', read),
+  // The knowledge base (SVC-2): articles are records; publishing copies the draft into a numbered revision.
+  ...recordRoutes('articles', 'service'),
+  route('articles-publish', 'service', 'POST', '/api/articles/{id}/publish', write),
+  route('articles-unpublish', 'service', 'POST', '/api/articles/{id}/unpublish', write),
+  route('articles-revisions', 'service', 'GET', '/api/articles/{id}/revisions', read),
+  route('articles-translations', 'service', 'GET', '/api/articles/{id}/translations', read),
+  route('knowledge-search', 'service', 'GET', '/api/knowledge/search', read),
+  // NPS (SVC-5): a periodic survey of a segment's contacts, on a recurring Scheduler schedule.
+  route('settings-nps-get', 'service', 'GET', '/api/settings/nps', read),
+  route('settings-nps-put', 'service', 'PUT', '/api/settings/nps', { table: 'readwrite', schedules: true }),
+  route('settings-nps-send', 'service', 'POST', '/api/settings/nps/send', { table: 'readwrite', sendEmail: true }),
 
   ...recordRoutes('leads', 'leads'),
   route('leads-claim', 'leads', 'POST', '/api/leads/{id}/claim', write),
@@ -158,7 +170,12 @@ export const routes: readonly RouteDeclaration[] = [
   route('portal-tickets-create', 'portal', 'POST', '/api/portal/{tenant}/tickets', write, 'none', intake),
   route('portal-tickets-get', 'portal', 'GET', '/api/portal/{tenant}/tickets/{id}', read, 'none', intake),
   route('portal-tickets-reply', 'portal', 'POST', '/api/portal/{tenant}/tickets/{id}/replies', write, 'none', intake),
+  // Published, public articles: no session needed (a customer finds the answer before asking).
+  route('portal-articles-search', 'portal', 'GET', '/api/portal/{tenant}/articles', read, 'none', intake),
+  route('portal-articles-get', 'portal', 'GET', '/api/portal/{tenant}/articles/{id}', read, 'none', intake),
 
   route('webhooks-leads', 'intake', 'POST', '/api/webhooks/leads/{partnerId}', write, 'none', intake),
+  // A chat integration posts a conversation's messages, signed like the lead webhook (SVC-1).
+  route('webhooks-chat', 'intake', 'POST', '/api/webhooks/chat/{partnerId}', write, 'none', intake),
   route('forms-submit', 'intake', 'POST', '/api/forms/{formId}/submissions', write, 'none', intake),
 ];

@@ -20,7 +20,7 @@ export interface UserActor {
 }
 
 /** The product itself, acting on its own: never a fake admin or rep. */
-export type SystemName = 'assignment' | 'callback-timer' | 'intake' | 'stream' | 'seed' | 'field-purge' | 'follow-up' | 'sla' | 'mail' | 'survey' | 'portal';
+export type SystemName = 'assignment' | 'callback-timer' | 'intake' | 'stream' | 'seed' | 'field-purge' | 'follow-up' | 'sla' | 'mail' | 'survey' | 'portal' | 'chat' | 'nps';
 export interface SystemActor {
   readonly kind: 'system';
   readonly tenantId: string;
@@ -69,6 +69,8 @@ export type Action =
   | 'pipelines:manage'
   /** Change the service desk's settings: calendars, SLA policies, queues, routing, macros, addresses, portal (admins). */
   | 'service-desk:manage'
+  /** Publish, unpublish or archive a knowledge-base article (SVC-2): the support team and admins; anyone may draft. */
+  | 'article:publish'
   /** Forecast figures of `target` (a user): one's own, a manager their reports', an admin everyone's. */
   | 'forecast:read'
   /** Set sales quotas of `target`: a manager for their reports, an admin for anyone. */
@@ -115,11 +117,13 @@ const level = (read: SharingLevel, edit: SharingLevel): ObjectSharing => ({ read
  * every account and contact and edit their own, and see only the leads and opportunities they own.
  * Custom objects start as accounts do: read all, edit own (managers: team).
  */
-export const DEFAULT_SHARING: Readonly<Record<'account' | 'contact' | 'lead' | 'opportunity' | 'ticket' | '*', RoleSharing>> = {
+export const DEFAULT_SHARING: Readonly<Record<'account' | 'contact' | 'lead' | 'opportunity' | 'ticket' | 'article' | '*', RoleSharing>> = {
   account: { rep: level('all', 'own'), manager: level('all', 'team'), marketer: level('all', 'own'), agent: level('all', 'own') },
   contact: { rep: level('all', 'own'), manager: level('all', 'team'), marketer: level('all', 'own'), agent: level('all', 'own') },
   lead: { rep: level('own', 'own'), manager: level('team', 'team'), marketer: level('all', 'own'), agent: level('own', 'own') },
   opportunity: { rep: level('own', 'own'), manager: level('team', 'team'), marketer: level('own', 'own'), agent: level('own', 'own') },
+  // The knowledge base is the support team's: agents and managers edit every article; others read them and edit their own drafts.
+  article: { rep: level('all', 'own'), manager: level('all', 'all'), marketer: level('all', 'own'), agent: level('all', 'all') },
   // Support works shared queues: every agent and manager reads and works every ticket; reps see their customers' tickets.
   ticket: { rep: level('all', 'own'), manager: level('all', 'all'), marketer: level('own', 'own'), agent: level('all', 'all') },
   '*': { rep: level('all', 'own'), manager: level('all', 'team'), marketer: level('all', 'own'), agent: level('all', 'own') },
@@ -189,6 +193,10 @@ const SYSTEM_GRANTS: Readonly<Record<SystemName, readonly Action[]>> = {
   mail: ['record:create', 'record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
   // A customer signed in to the portal opens tickets and answers on their own (functions/portal/handlers.ts decides which are theirs).
   portal: ['record:create', 'record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
+  // A signed chat webhook opens tickets and threads a conversation's messages into them (SVC-1); it creates nothing else.
+  chat: ['record:create', 'record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
+  // The periodic NPS survey reads its segment's contacts and records each answer on the contact (SVC-5).
+  nps: ['record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
   // A customer's CSAT answer is put on their ticket (SVC-5).
   survey: ['record:read', 'record:update', 'field:read', 'field:write', 'users:list', 'custom-field:read'],
   // The follow-up watchdog releases quiet records to the shared pool (SFA-6).
@@ -213,7 +221,7 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, field
     // Intake creates leads only.
     if (actor.system === 'intake' && action === 'record:create') return resource.type === 'lead';
     // Support email creates tickets only.
-    if ((actor.system === 'mail' || actor.system === 'portal') && action === 'record:create') return resource.type === 'ticket';
+    if ((actor.system === 'mail' || actor.system === 'portal' || actor.system === 'chat') && action === 'record:create') return resource.type === 'ticket';
     return true;
   }
   const { role, userId } = actor;
@@ -262,7 +270,8 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, field
       if (target.id === userId || role === 'admin') return true;
       // A manager may mark their team away (holidays, sick leave), never another manager or an admin,
       // and never change someone else's language or time zone.
-      return role === 'manager' && field === 'away' && target.role !== 'admin' && target.role !== 'manager';
+      // Skills (what the service desk routes by) likewise: an admin, or the agent's manager.
+      return role === 'manager' && (field === 'away' || field === 'skills') && target.role !== 'admin' && target.role !== 'manager';
     }
     case 'metadata:read':
       return true;
@@ -272,6 +281,8 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, field
     case 'pipelines:manage':
     case 'service-desk:manage':
       return role === 'admin';
+    case 'article:publish':
+      return role === 'admin' || role === 'manager' || role === 'agent';
     case 'forecast:read': {
       const target = resource.target;
       if (!target) return true; // some figures (at least one's own)

@@ -1,6 +1,7 @@
 import { unitHandler, type RouteTable } from '#commons/router.ts';
 import { answerSurvey, getSurvey } from '../tickets/csat.ts';
 import { portalHandlers as p } from '../portal/handlers.ts';
+import { portalArticles } from '../knowledge/portal.ts';
 
 /** Deploy unit `portal`: what customers reach without a staff sign-in — CSAT surveys (SVC-5) and the customer portal (SVC-3). */
 export const routes: RouteTable = {
@@ -14,6 +15,8 @@ export const routes: RouteTable = {
   'POST /api/portal/{tenant}/tickets': p.create,
   'GET /api/portal/{tenant}/tickets/{id}': p.get,
   'POST /api/portal/{tenant}/tickets/{id}/replies': p.reply,
+  'GET /api/portal/{tenant}/articles': portalArticles.search,
+  'GET /api/portal/{tenant}/articles/{id}': portalArticles.get,
 };
 
 export const handler = unitHandler(routes);
