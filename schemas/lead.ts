@@ -86,8 +86,13 @@ export const leadConvert = z.strictObject({
   amount: z.optional(z.strictObject({ amount: z.int().check(z.minimum(0)), currency: z.string().check(z.regex(/^[A-Z]{3}$/)) })),
 });
 
+/** What a webhook partner posts: leads (SFA-1, the default) or chat messages that become tickets (SVC-1). */
+export const PARTNER_PURPOSES = ['leads', 'chat'] as const;
+export type PartnerPurpose = (typeof PARTNER_PURPOSES)[number];
+
 export const partnerCreate = z.strictObject({
   name: shortText(100),
+  purpose: z.optional(z.enum(PARTNER_PURPOSES)),
   rateLimitPerMinute: z.optional(z.int().check(z.minimum(1), z.maximum(6000))),
 });
 

@@ -5,14 +5,35 @@ import { queryPartition } from '../records/storage/query.ts';
 import { documentClient, tableName } from '#commons/dynamo.ts';
 import { keys } from '#commons/keys.ts';
 import { decodeIf } from '../records/storage/codec.ts';
-import { partnerCodec, routeCodec, type Partner } from '../records/storage/codecs.ts';
+import { PARTNER_PURPOSES, type PartnerPurpose } from '#schemas/lead.ts';
+import type { Item } from '../records/storage/codec.ts';
+import { partnerCodec, routeCodec, type Partner as StoredPartner } from '../records/storage/codecs.ts';
 
 /**
- * Lead partners (SFA-1): who may post leads to the webhook, with which secret and at what rate.
+ * Webhook partners: who may post to a webhook, with which secret and at what rate. A partner has one
+ * purpose: `leads` (SFA-1, the lead webhook; partners made before purposes existed are lead partners) or
+ * `chat` (SVC-1, the chat webhook's conversations as tickets). A webhook refuses a partner of the other
+ * purpose exactly as it refuses an unknown id.
  * The partner id in the webhook URL is global, so a routing item maps it to its tenant.
  * Items are built and read through functions/records/storage/codecs.ts (partnerCodec, routeCodec).
  */
-export type { Partner } from '../records/storage/codecs.ts';
+export { PARTNER_PURPOSES, type PartnerPurpose };
+/** A stored partner; `purpose` is absent on lead partners made before purposes existed. */
+export type Partner = StoredPartner & { purpose?: PartnerPurpose };
+export const purposeOf = (p: Pick<Partner, 'purpose'>): PartnerPurpose => p.purpose ?? 'leads';
+
+/**
+ * The partner codec with the purpose: codecs.ts's partner shape does not name `purpose` yet, so its decode
+ * drops it; encode keeps every field of the value, so the purpose is stored, and read back here from the item.
+ */
+const isPurpose = (v: unknown): v is PartnerPurpose => typeof v === 'string' && (PARTNER_PURPOSES as readonly string[]).includes(v);
+const partnerItems = {
+  encode: (p: Partner): Item => partnerCodec.encode(p),
+  decode(item: Item): Partner {
+    const p = partnerCodec.decode(item);
+    return isPurpose(item.purpose) ? { ...p, purpose: item.purpose } : p;
+  },
+};
 
 export const DEFAULT_RATE_PER_MINUTE = 120;
 export const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
@@ -22,7 +43,7 @@ const partnerKey = (tenantId: string, id: string) => ({ pk: keys.partners(tenant
 /** What an admin sees: never the secret after it was first shown. */
 export function publicPartner(p: Partner) {
   return {
-    id: p.id, name: p.name, rateLimitPerMinute: p.rateLimitPerMinute, createdAt: p.createdAt,
+    id: p.id, name: p.name, purpose: purposeOf(p), rateLimitPerMinute: p.rateLimitPerMinute, createdAt: p.createdAt,
     secretHint: `…${p.secret.slice(-4)}`,
     ...(p.rotatedAt ? { rotatedAt: p.rotatedAt } : {}),
     ...(p.previousSecretValidUntil ? { previousSecretValidUntil: p.previousSecretValidUntil } : {}),
@@ -42,22 +63,23 @@ const NO_PARTNER = '~none';
 /**
  * The partner a webhook URL names, found with the same work whether it exists or not: always the routing
  * read and the partner read (the second for an item that cannot exist when the id is unknown), so the
- * time an answer takes does not tell whether an id exists.
+ * time an answer takes does not tell whether an id exists. A partner of another purpose than the webhook's
+ * is no partner of that webhook (the same reads were made: the caller's answer is the unknown id's).
  */
-export async function lookupPartner(partnerId: string): Promise<Partner | undefined> {
+export async function lookupPartner(partnerId: string, purpose: PartnerPurpose = 'leads'): Promise<Partner | undefined> {
   const known = isPartnerId(partnerId);
   const tenantId = await partnerTenant(known ? partnerId : NO_PARTNER);
   const partner = await getPartner(tenantId ?? NO_PARTNER, tenantId ? partnerId : NO_PARTNER);
-  return tenantId ? partner : undefined;
+  return tenantId && partner && purposeOf(partner) === purpose ? partner : undefined;
 }
 
 export async function getPartner(tenantId: string, id: string): Promise<Partner | undefined> {
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: partnerKey(tenantId, id) }));
-  return decodeIf(partnerCodec, Item);
+  return decodeIf(partnerItems, Item);
 }
 
 export async function listPartners(tenantId: string): Promise<Partner[]> {
-  return queryPartition(keys.partners(tenantId), partnerCodec);
+  return queryPartition(keys.partners(tenantId), partnerItems);
 }
 
 /** Creates the partner and its routing item together; an id already taken anywhere answers false. */
@@ -65,7 +87,7 @@ export async function putNewPartner(p: Partner): Promise<boolean> {
   try {
     await documentClient.send(new TransactWriteCommand({
       TransactItems: [
-        { Put: { TableName: tableName(), Item: partnerCodec.encode(p), ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: tableName(), Item: partnerItems.encode(p), ConditionExpression: 'attribute_not_exists(pk)' } },
         { Put: { TableName: tableName(), Item: routeCodec.encode({ tenantId: p.tenantId }, { kind: 'partner', publicId: p.id }), ConditionExpression: 'attribute_not_exists(pk)' } },
       ],
     }));
@@ -89,7 +111,7 @@ export async function rotateSecret(tenantId: string, id: string, now: Date): Pro
       ExpressionAttributeValues: { ':s': secret, ':old': current.secret, ':until': validUntil, ':now': now.toISOString() },
       ReturnValues: 'ALL_NEW',
     }));
-    return partnerCodec.decode(res.Attributes!);
+    return partnerItems.decode(res.Attributes!);
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return rotateSecret(tenantId, id, now);
     throw error;
