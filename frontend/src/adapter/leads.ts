@@ -84,9 +84,13 @@ export interface ConvertResult {
   opportunity?: { id: string; name: string };
 }
 
+export type PartnerPurpose = 'leads' | 'chat';
+
 export interface Partner {
   id: string;
   name: string;
+  /** What the partner posts: leads (SFA-1) or chat messages that become tickets (SVC-1). */
+  purpose: PartnerPurpose;
   rateLimitPerMinute: number;
   createdAt: string;
   secretHint?: string;
@@ -153,7 +157,7 @@ export const leadsApi = {
 
 export const partnersApi = {
   list: () => api.get<{ items: Partner[] }>('/api/partners').then((r) => r.data.items),
-  create: (body: { name: string; rateLimitPerMinute?: number }) => api.post<Partner & { secret: string }>('/api/partners', body).then((r) => r.data),
+  create: (body: { name: string; purpose?: PartnerPurpose; rateLimitPerMinute?: number }) => api.post<Partner & { secret: string }>('/api/partners', body).then((r) => r.data),
   rotate: (id: string) =>
     api.post<{ id: string; secret: string; previousSecretValidUntil?: string }>(`/api/partners/${enc(id)}/rotate-secret`).then((r) => r.data),
 };

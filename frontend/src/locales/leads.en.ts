@@ -237,6 +237,13 @@ export default {
       a413: 'The body is larger than 64 KiB.',
       a429: 'Too many requests for this partner; wait for the number of seconds in Retry-After.',
       example: 'Example (curl + openssl)',
+      purpose: 'Purpose',
+      purposes: { leads: 'Leads', chat: 'Chat' },
+      purposeHint: {
+        leads: 'Posts leads to the lead webhook.',
+        chat: 'Posts chat messages to the chat webhook: the first message of a conversation opens a ticket, later ones thread into it. Agents reply in the ticket (there is no outbound chat).',
+      },
+      a201Chat: 'Chat partners: the message is in its ticket (200 with the same answer when a message is sent again).',
     },
     rules: {
       title: 'Lead assignment rules',

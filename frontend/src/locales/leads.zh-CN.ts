@@ -236,6 +236,13 @@ const zhCN: typeof en = {
       a413: '请求体超过 64 KiB。',
       a429: '该合作伙伴请求过于频繁，请按 Retry-After 中的秒数等待后重试。',
       example: '示例（curl + openssl）',
+      purpose: '用途',
+      purposes: { leads: '线索', chat: '在线聊天' },
+      purposeHint: {
+        leads: '向线索 Webhook 推送线索。',
+        chat: '向聊天 Webhook 推送聊天消息：会话的第一条消息创建工单，后续消息追加到该工单。客服在工单中回复（不会回发到聊天平台）。',
+      },
+      a201Chat: '聊天合作伙伴：消息已写入工单（重复发送同一条消息时返回 200 和相同的响应）。',
     },
     rules: {
       title: '线索分配规则',
