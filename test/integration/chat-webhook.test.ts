@@ -38,7 +38,7 @@ const conversationId = `conv-${tag}`;
 const messages = async (ticketId: string) => (await agent('GET', `/api/tickets/${ticketId}/messages`)).body.items as any[];
 
 beforeAll(async () => {
-  [admin, agent, rep] = await Promise.all(['admin@demo.local', 'agent@demo.local', 'rep1@demo.local'].map(async (e) => api(await login(e))));
+  [admin, agent, rep] = (await Promise.all(['admin@demo.local', 'agent@demo.local', 'rep1@demo.local'].map(async (e) => api(await login(e))))) as [ApiCall, ApiCall, ApiCall];
   const made = await admin('POST', '/api/partners', { name: `Chat ${tag}`, purpose: 'chat' });
   expect(made.status, JSON.stringify(made.body)).toBe(201);
   expect(made.body).toMatchObject({ purpose: 'chat', secret: expect.stringMatching(/^whsec_/) });
