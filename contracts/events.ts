@@ -59,6 +59,11 @@ const ticketData = z.looseObject({
   contactId: z.optional(z.string()), accountId: z.optional(z.string()),
   sla: z.optional(z.looseObject({ policyId: z.string() })),
 });
+/** A knowledge-base article (SVC-2) after the change: its language, status and published revision. */
+const articleData = z.looseObject({
+  ...snapshot, name: z.string(), language: z.string(), status: z.string(), visibility: z.optional(z.string()),
+  translationOf: z.optional(z.string()), publishedRevision: z.optional(z.number()),
+});
 const leadData = z.looseObject({
   ...snapshot,
   status: z.enum(LEAD_STATUSES),
@@ -145,6 +150,9 @@ export const eventCatalogue = {
   'ticket.customer_replied': v1('The customer answered by email or in the portal: the message is in the thread (`data.lastMessageId`), a pending ticket is open again, a solved one reopened.', event(ticketData)),
   'ticket.merged': v1('The ticket was merged into another (`data.mergedInto`): its conversation is there now, and it is closed.', event(ticketData)),
   'ticket.rated': v1('The customer answered the CSAT survey of the ticket (`data.csat`: score 1–5, comment).', event(ticketData)),
+  ...recordEvents('article', 'knowledge-base article', articleData),
+  'article.published': v1('The article\'s working copy was published as its next revision (`data.publishedRevision`): customers read it on the portal (when public).', event(articleData)),
+  'article.unpublished': v1('The article was taken off the portal (`data.status`: draft, or archived).', event(articleData)),
   'ticket.noted': v1('An agent added an internal note to the ticket (never emailed).', event(ticketData)),
   'opportunity.released': v1('The deal went to the shared pool (no activity for the tenant\'s pool days, or its owner released it): `ownerId` is `pool`, `pooledFrom` the previous owner.', event(opportunityData)),
   'opportunity.claimed': v1('A rep claimed the deal from the shared pool: `ownerId` and `claimedBy` name them.', event(opportunityData)),

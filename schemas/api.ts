@@ -2,6 +2,7 @@ import { followUpSettings } from './follow-up.ts';
 import { activity, activityCreate, activityUpdate, myDayQuery } from './activity.ts';
 import { ticket, ticketCreate, ticketMerge, ticketReply, ticketUpdate } from './ticket.ts';
 import { serviceDeskSettings } from './service-desk.ts';
+import { article, articleCreate, articleUpdate } from './article.ts';
 import * as z from 'zod/mini';
 import { account, accountCreate, accountUpdate } from './account.ts';
 import { listQuery, pageQuery } from './common.ts';
@@ -102,6 +103,19 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'service-dashboard': { summary: 'The service dashboard: the backlog now by status and queue, and for a period (`from`, `to`: dates) tickets created and solved, average first-response and resolution times in business minutes, SLA attainment', tag: 'tickets' },
   'settings-service-desk-get': { summary: 'The service desk\'s settings: calendars, SLA policies, queues, routing rules, macros, support addresses, portal options (ETag: the version)', tag: 'settings' },
   'settings-service-desk-put': { summary: 'Replace the service desk\'s settings (admins; If-Match): every id named must exist; a support address another workspace has is refused', tag: 'settings', request: serviceDeskSettings },
+  'tickets-suggested-articles': { summary: 'Published articles about what the ticket asks (the words of its subject, then its description), the customer\'s language first: at most 5', tag: 'knowledge' },
+  ...recordDocs('articles', 'article', { record: article, create: articleCreate, update: articleUpdate }),
+  'articles-publish': { summary: 'Publish the article\'s working copy as its next revision (agents, managers, admins; If-Match); customers read it on the portal when public', tag: 'knowledge', ifMatch: true, response: article },
+  'articles-unpublish': { summary: 'Take the article off the portal: back to draft, or `{"archive":true}` (kept out of suggestions and search)', tag: 'knowledge', ifMatch: true, response: article },
+  'articles-revisions': { summary: 'The article\'s published revisions, newest first, with their text (who published each, when)', tag: 'knowledge' },
+  'articles-translations': { summary: 'Every language version of the article: the original and its translations', tag: 'knowledge' },
+  'knowledge-search': { summary: 'Search the knowledge base by the words of `q` (Chinese by its words; the last word as a prefix): articles ranked by how many words they hold, `language` first; `published=true` only published ones', tag: 'knowledge', query: z.object({ q: z.string(), language: z.optional(z.string()), published: z.optional(z.string()), limit: z.optional(z.string()) }) },
+  'portal-articles-search': { summary: 'Customer portal (no sign-in): published public articles by the words of `q` in `language` first, or all of them when there is no `q`', tag: 'portal', query: z.object({ q: z.optional(z.string()), language: z.optional(z.string()) }) },
+  'portal-articles-get': { summary: 'Customer portal (no sign-in): a published public article as published (its current revision), with its other language versions', tag: 'portal' },
+  'settings-nps-get': { summary: 'The NPS program: whether it runs, the contact segment (a saved view), how often, the question in both languages', tag: 'settings' },
+  'settings-nps-put': { summary: 'Change the NPS program (admins; If-Match): its recurring schedule follows', tag: 'settings' },
+  'settings-nps-send': { summary: 'Send this round of the NPS survey now to the segment\'s contacts not surveyed recently (admins); nobody is mailed twice in a round', tag: 'settings' },
+  'webhooks-chat': { summary: 'A chat integration posts a conversation\'s message, signed like the lead webhook (`Crm-Signature`): the first opens a ticket (channel chat), later ones thread into it; a message id is taken once', tag: 'webhooks' },
   'opportunities-stage-history': { summary: 'Every stage move of an opportunity, newest first: from, to, at, by, time in the previous stage', tag: 'opportunities', response: z.object({ items: z.array(stageMove) }) },
   'pipelines-list': { summary: 'The pipelines and their ordered stages (probability, kind, required fields); the default first', tag: 'pipelines' },
   'pipelines-create': { summary: 'Add a pipeline (admins)', tag: 'pipelines', request: pipelineCreate, status: 201 },

@@ -29,7 +29,7 @@ export const FIELD_TYPES = [
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** The standard objects by their plural API name (the URL segment) and their record type. */
-export const STANDARD_OBJECTS = { accounts: 'account', contacts: 'contact', leads: 'lead', opportunities: 'opportunity', activities: 'activity', tickets: 'ticket' } as const;
+export const STANDARD_OBJECTS = { accounts: 'account', contacts: 'contact', leads: 'lead', opportunities: 'opportunity', activities: 'activity', tickets: 'ticket', articles: 'article' } as const;
 export type StandardObject = keyof typeof STANDARD_OBJECTS;
 export const isStandardObject = (o: string): o is StandardObject => Object.hasOwn(STANDARD_OBJECTS, o);
 

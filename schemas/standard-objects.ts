@@ -4,7 +4,7 @@ import { ACTIVITY_OUTCOMES, ACTIVITY_TYPES } from './activity.ts';
 import type { FieldDefinition, FieldType, Localized, ObjectDefinition, PicklistOption, StandardObject } from './metadata.ts';
 
 /**
- * The standard objects (account, contact, lead, opportunity, activity, ticket) as built-in metadata, `custom: false`: their
+ * The standard objects (account, contact, lead, opportunity, activity, ticket, article) as built-in metadata, `custom: false`: their
  * fields as the entity schemas (schemas/account.ts, contact.ts, lead.ts, opportunity.ts) define them. Their
  * values are still validated by those schemas and their code hooks (phone normalisation, unique email, the
  * lead lifecycle); this describes them so GET /api/metadata and the generic pages (next step) know them.
@@ -156,6 +156,20 @@ const ticketFields: FieldDefinition[] = [
   owner,
 ];
 
+// SVC-2: a knowledge-base article (one record per language version). Publishing and its revisions are the
+// knowledge base's (functions/knowledge/); the category is free text the knowledge base groups by.
+const articleFields: FieldDefinition[] = [
+  field('title', 'text', l('Title', '标题'), { required: true, searchable: true }),
+  field('summary', 'longText', l('Summary', '摘要')),
+  field('category', 'text', l('Category', '分类')),
+  field('language', 'picklist', l('Language', '语言'), { options: languages }),
+  field('status', 'picklist', l('Status', '状态'), { options: opts([['draft', 'Draft', '草稿'], ['published', 'Published', '已发布'], ['archived', 'Archived', '已归档']]) }),
+  field('visibility', 'picklist', l('Visible to', '可见范围'), { options: opts([['public', 'Customers and staff', '客户与员工'], ['internal', 'Staff only', '仅员工']]) }),
+  field('translationOf', 'relation', l('Translation of', '译自'), { target: 'articles' }),
+  field('publishedAt', 'datetime', l('Published', '发布时间')),
+  owner,
+];
+
 const object = (apiName: StandardObject, recordType: string, label: Localized, labelPlural: Localized, icon: string, nameField: string, fields: FieldDefinition[]): ObjectDefinition => ({
   apiName, recordType, label, labelPlural, icon, nameField, searchable: true, custom: false, fields,
 });
@@ -168,6 +182,7 @@ export const STANDARD_OBJECT_DEFINITIONS: readonly ObjectDefinition[] = [
   object('opportunities', 'opportunity', l('Opportunity', '商机'), l('Opportunities', '商机'), 'target', 'name', opportunityFields),
   object('activities', 'activity', l('Activity', '活动'), l('Activities', '活动'), 'calendar', 'subject', activityFields),
   object('tickets', 'ticket', l('Ticket', '工单'), l('Tickets', '工单'), 'ticket', 'subject', ticketFields),
+  object('articles', 'article', l('Article', '知识文章'), l('Knowledge base', '知识库'), 'reading', 'title', articleFields),
 ];
 
 export const standardObject = (apiName: string) => STANDARD_OBJECT_DEFINITIONS.find((o) => o.apiName === apiName);

@@ -32,7 +32,7 @@ const LINKS_PER_MINUTE = 5;
 /** No staff token on these routes: the portal session (or nothing) is checked by the handlers. */
 const PUBLIC = { auth: false } as const;
 
-async function portalOf(req: HttpRequest) {
+export async function portalOf(req: HttpRequest) {
   const tenantId = req.params.tenant ?? '';
   if (!TENANT.test(tenantId)) throw notFound('No such portal.');
   const deps = recordDeps();

@@ -614,6 +614,25 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   /**
+   * Distinct records with a search token starting with `prefix` exactly as given (no query plan): one Query
+   * of the type's token partition, at most `limit` token items read. The knowledge base matches each word of
+   * a question this way (functions/knowledge/search.ts).
+   */
+  async tokenHits(tenantId: string, type: string, prefix: string, limit: number): Promise<SearchEntry[]> {
+    if (!prefix || Buffer.byteLength(prefix) > MAX_SK_BYTES - 64) return [];
+    const res = await this.client.send(new QueryCommand({
+      TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :q)',
+      ExpressionAttributeValues: { ':pk': keys.search(tenantId, type), ':q': prefix }, Limit: limit,
+    }));
+    const seen = new Map<string, SearchEntry>();
+    for (const item of res.Items ?? []) {
+      const entry = searchTokenCodec.decode(item);
+      if (!seen.has(entry.id)) seen.set(entry.id, entry);
+    }
+    return [...seen.values()];
+  }
+
+  /**
    * A list page of `?q=`: token items (ids and display fields) are read in token order, their records
    * fetched with one BatchGetItem per round (one round per page unless filters or a Chinese `contains`
    * reject hits), and the page keeps the token order. Filters apply to the records themselves.

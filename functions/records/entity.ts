@@ -74,6 +74,11 @@ export interface EntityDefinition {
   uniqueWhen?(fields: Record<string, unknown>): boolean;
   /** Fields whose values are indexed for prefix search besides the name. */
   readonly searchFields: readonly string[];
+  /**
+   * Search words besides the name and `searchFields`, most important first (an article's keywords, then the
+   * words its body is most about): stored as search tokens within MAX_WORD_TOKENS_PER_RECORD.
+   */
+  searchWords?(record: Record<string, unknown>): Iterable<string>;
   /** A parent record this one links to (a contact's account): its timeline gets linked/unlinked entries. */
   readonly parent?: { readonly field: string; readonly type: string; readonly nameField: string };
   /**

@@ -147,10 +147,10 @@ export const MAX_TOKENS_PER_RECORD = 24;
 export function searchTokens(def: EntityDefinition, record: Fields, custom: readonly CustomSearchField[] = []): string[] {
   const tokens = new Set<string>();
   let cap = MAX_TOKENS_PER_RECORD;
-  const addField = (candidates: Iterable<string>) => {
+  const addField = (candidates: Iterable<string>, perField = MAX_TOKENS_PER_FIELD) => {
     let taken = 0;
     for (const t of candidates) {
-      if (taken >= MAX_TOKENS_PER_FIELD || tokens.size >= cap) return;
+      if (taken >= perField || tokens.size >= cap) return;
       const clean = cleanToken(t);
       if (clean && !tokens.has(clean)) {
         tokens.add(clean);
@@ -178,8 +178,19 @@ export function searchTokens(def: EntityDefinition, record: Fields, custom: read
     if (typeof v !== 'string' || !v) continue;
     addField(fieldTokens(v, f.phone));
   }
+  // An entity's own words (an article's keywords and the words its text is about) have a budget of their own.
+  if (def.searchWords) {
+    cap = tokens.size + MAX_WORD_TOKENS_PER_RECORD;
+    addField(def.searchWords(record), MAX_WORD_TOKENS_PER_RECORD);
+  }
   return [...tokens];
 }
+
+/**
+ * Tokens of an entity's `searchWords`, past the others. With the name's (8) and custom fields' (8) a record
+ * has at most 24 + 8 + 16 tokens, so a change rewriting all of them still fits one transaction.
+ */
+export const MAX_WORD_TOKENS_PER_RECORD = 16;
 
 /** Tokens of searchable custom fields, past the standard ones (a standard object's record; issue 7). */
 export const MAX_CUSTOM_TOKENS_PER_RECORD = 8;

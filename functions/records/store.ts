@@ -211,6 +211,10 @@ export interface RecordStore {
   uniqueOwner(tenantId: string, type: string, field: string, value: string): Promise<string | undefined>;
   /** Live records of a type holding exactly this search token (dedup by email or phone digits). */
   findByToken(tenantId: string, type: string, token: string): Promise<StoredRecord[]>;
+  /** Distinct records holding a search token that starts with `prefix` (no query plan): one Query. */
+  tokenHits?(tenantId: string, type: string, prefix: string, limit: number): Promise<import('./search/entry.ts').SearchEntry[]>;
+  /** Records by id (BatchGetItem), as a map. */
+  getMany?(tenantId: string, type: string, ids: readonly string[]): Promise<Map<string, StoredRecord>>;
   /** A record's history series (`kind`), newest first: one Query of its partition. */
   history?(tenantId: string, type: string, id: string, kind: string, limit: number): Promise<HistoryEntry[]>;
   /** A user's agenda items from `from` (inclusive) to `to` (exclusive), by time: one Query. */

@@ -37,9 +37,9 @@ describe('event catalogue (contracts/events.ts)', () => {
     for (const to of Object.values(LEAD_TRANSITIONS).flat()) verbs.add(to);
     expect(verbs.size).toBeGreaterThan(8);
     const leadOnly = [...verbs].filter((v) => !['created', 'updated', 'deleted', 'restored'].includes(v));
-    // Workflow verbs belong to leads, deals (the shared pool) and tickets (replies, SLA moments).
-    for (const v of leadOnly) expect(['lead', 'opportunity', 'ticket'].some((t) => isCatalogued(`${t}.${v}`)), `<lead|opportunity|ticket>.${v}`).toBe(true);
-    for (const type of ['account', 'contact', 'lead', 'opportunity', 'ticket']) {
+    // Workflow verbs belong to leads, deals (the shared pool), tickets (replies, SLA moments) and articles (publishing).
+    for (const v of leadOnly) expect(['lead', 'opportunity', 'ticket', 'article'].some((t) => isCatalogued(`${t}.${v}`)), `<lead|opportunity|ticket|article>.${v}`).toBe(true);
+    for (const type of ['account', 'contact', 'lead', 'opportunity', 'ticket', 'article']) {
       for (const v of ['created', 'updated', 'deleted', 'restored']) expect(isCatalogued(`${type}.${v}`), `${type}.${v}`).toBe(true);
     }
   });

@@ -5,6 +5,8 @@ import { ApiError, type ProblemBody } from './http';
  * browser per tenant), never the staff app's Cognito token.
  */
 export interface PortalTicket { id: string; number: string; subject: string; status: string; priority?: string; channel?: string; createdAt: string; updatedAt?: string; solvedAt?: string }
+export interface PortalArticleHit { id: string; title: string; summary?: string; category?: string; language: string }
+export interface PortalArticle { id: string; title: string; summary?: string; body: string; category?: string; language: string; publishedAt: string; revision: number; versions: { id: string; language: string }[] }
 export interface PortalMessage { id: string; at: string; from: 'you' | 'support'; body: string; author: string; attachments?: { fileName: string; contentType: string }[] }
 export interface PortalMe { email: string; allowSubmit: boolean; accountTickets: boolean; supportName: string | null }
 
@@ -36,5 +38,7 @@ export const portalApi = {
   tickets: (tenant: string) => call<{ items: PortalTicket[] }>(tenant, 'GET', '/tickets'),
   ticket: (tenant: string, id: string) => call<PortalTicket & { messages: PortalMessage[] }>(tenant, 'GET', `/tickets/${encodeURIComponent(id)}`),
   create: (tenant: string, subject: string, description: string) => call<PortalTicket>(tenant, 'POST', '/tickets', { subject, description }),
+  articles: (tenant: string, q: string, language: string) => call<{ items: PortalArticleHit[] }>(tenant, 'GET', `/articles?${new URLSearchParams({ ...(q ? { q } : {}), language })}`),
+  article: (tenant: string, id: string) => call<PortalArticle>(tenant, 'GET', `/articles/${encodeURIComponent(id)}`),
   reply: (tenant: string, id: string, body: string) => call<PortalTicket>(tenant, 'POST', `/tickets/${encodeURIComponent(id)}/replies`, { body }),
 };

@@ -70,6 +70,7 @@ export default {
     tickets: 'Tickets',
     dashboard: 'Service dashboard',
     settings: 'Service desk',
+    knowledge: 'Knowledge base',
   },
   pipelineMenu: {
     board: 'Pipeline',

@@ -68,6 +68,7 @@ const zhCN: typeof en = {
     tickets: '工单',
     dashboard: '服务看板',
     settings: '服务台',
+    knowledge: '知识库',
   },
   pipelineMenu: {
     board: '销售漏斗',

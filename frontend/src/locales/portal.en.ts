@@ -1,6 +1,16 @@
 /** English messages of the customer portal (issue 9, SVC-3); portal.zh-CN.ts has exactly the same keys (typed). */
 export default {
   portal: {
+    kb: {
+      title: 'Answers',
+      search: 'Search the help articles',
+      noMatch: 'No article matches. Sign in and send us a request.',
+      back: 'Help articles',
+      missing: 'This article is not available.',
+      updated: 'Updated {when}',
+      otherLanguage: 'Read it in {language}',
+      languages: { en: 'English', 'zh-CN': 'Chinese' },
+    },
     title: 'Customer portal',
     signInTitle: 'Sign in with your email',
     signInHint: 'We email you a link that signs you in — no password needed.',

@@ -3,6 +3,16 @@ import type en from './portal.en';
 /** 客户门户的中文文案；与 portal.en.ts 键完全一致。 */
 const zh: typeof en = {
   portal: {
+    kb: {
+      title: '常见问题解答',
+      search: '搜索帮助文章',
+      noMatch: '没有匹配的文章。请登录后向我们提交请求。',
+      back: '帮助文章',
+      missing: '这篇文章不可用。',
+      updated: '更新于 {when}',
+      otherLanguage: '阅读{language}版本',
+      languages: { en: '英文', 'zh-CN': '中文' },
+    },
     title: '客户门户',
     signInTitle: '用邮箱登录',
     signInHint: '我们会给您发送一封含登录链接的邮件，无需密码。',

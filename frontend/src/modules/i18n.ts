@@ -70,6 +70,11 @@ const pageMessages = {
     en: () => import('@/locales/service.en').then((m) => m.default),
     'zh-CN': () => import('@/locales/service.zh-CN').then((m) => m.default),
   },
+  /** The knowledge base's pages and the workspace's suggested articles (issue 9, SVC-2). */
+  knowledge: {
+    en: () => import('@/locales/knowledge.en').then((m) => m.default),
+    'zh-CN': () => import('@/locales/knowledge.zh-CN').then((m) => m.default),
+  },
   /** The customer portal (issue 9): its own pages, no staff messages. */
   portal: {
     en: () => import('@/locales/portal.en').then((m) => m.default),

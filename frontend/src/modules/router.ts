@@ -10,8 +10,9 @@ import type { CapabilityFlag } from '@/stores/session';
  * later modules (leads, deals, tickets, …) only add a route here.
  */
 /** A page that brings its own messages (modules/i18n.ts, loadPageMessages): both arrive before it renders. */
-const withMessages = <T>(name: Parameters<typeof loadPageMessages>[0], page: () => Promise<T>) => () =>
-  Promise.all([page(), loadPageMessages(name)]).then(([p]) => p);
+type PageMessages = Parameters<typeof loadPageMessages>[0];
+const withMessages = <T>(names: PageMessages | readonly PageMessages[], page: () => Promise<T>) => () =>
+  Promise.all([page(), ...(Array.isArray(names) ? names : [names as PageMessages]).map((n) => loadPageMessages(n))]).then(([p]) => p as T);
 
 export const appRoutes: RouteRecordRaw[] = [
   // --- objects as data (issue 7): accounts, contacts and opportunities are served by the generic pages, with
@@ -67,16 +68,23 @@ export const appRoutes: RouteRecordRaw[] = [
   {
     path: 'tickets',
     name: 'tickets',
-    component: withMessages('service', () => import('@/views/service/TicketWorkspace.vue')),
+    component: withMessages(['service', 'knowledge'], () => import('@/views/service/TicketWorkspace.vue')),
     meta: { menu: { title: 'serviceMenu.tickets', icon: 'Headset', order: 40 } },
   },
-  { path: 'tickets/:id', name: 'ticket', component: withMessages('service', () => import('@/views/service/TicketWorkspace.vue')), props: true, meta: { activeMenu: 'tickets' } },
+  { path: 'tickets/:id', name: 'ticket', component: withMessages(['service', 'knowledge'], () => import('@/views/service/TicketWorkspace.vue')), props: true, meta: { activeMenu: 'tickets' } },
   {
     path: 'service/dashboard',
     name: 'service-dashboard',
     component: withMessages('service', () => import('@/views/service/ServiceDashboard.vue')),
     meta: { menu: { title: 'serviceMenu.dashboard', icon: 'DataAnalysis', order: 41 } },
   },
+  {
+    path: 'knowledge',
+    name: 'knowledge',
+    component: withMessages('knowledge', () => import('@/views/service/KnowledgeBase.vue')),
+    meta: { menu: { title: 'serviceMenu.knowledge', icon: 'Reading', order: 42 } },
+  },
+  { path: 'knowledge/:id', name: 'article', component: withMessages('knowledge', () => import('@/views/service/KnowledgeBase.vue')), props: true, meta: { activeMenu: 'knowledge' } },
   // --- end service desk ---
   // Leads (SFA-1/2/3/5) and the lead admin pages; `group: 'admin'` puts an entry in the "Admin" submenu and
   // `can` names the capability (GET /api/me → can, from the server's policy) a person needs to see it.
@@ -141,6 +149,7 @@ const routes: RouteRecordRaw[] = [
   // The customer portal (issue 9, SVC-3): its own session, its own pages; no staff sign-in.
   { path: '/portal/:tenant', name: 'portal', component: withMessages('portal', () => import('@/views/public/PortalPage.vue')), props: true, meta: { public: true } },
   { path: '/portal/:tenant/sign-in', name: 'portal-sign-in', component: withMessages('portal', () => import('@/views/public/PortalPage.vue')), props: true, meta: { public: true } },
+  { path: '/portal/:tenant/articles/:articleId', name: 'portal-article', component: withMessages('portal', () => import('@/views/public/PortalPage.vue')), props: true, meta: { public: true } },
   { path: '/portal/:tenant/tickets/:id', name: 'portal-ticket', component: withMessages('portal', () => import('@/views/public/PortalPage.vue')), props: true, meta: { public: true } },
   { path: '/survey/:token', name: 'survey', component: withMessages('service', () => import('@/views/public/SurveyPage.vue')), props: true, meta: { public: true } },
   {

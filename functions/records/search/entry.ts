@@ -19,6 +19,7 @@ const SUBTITLE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   contact: ['accountName', 'email', 'mobile', 'phone'],
   lead: ['company', 'email', 'phone'],
   opportunity: ['accountName', 'stage'],
+  article: ['category'],
 };
 
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -26,7 +27,8 @@ const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 export function searchEntry(type: string, record: Fields): SearchEntry {
   const subtitle = (SUBTITLE_FIELDS[type] ?? []).map((f) => str(record[f])).find((v) => v !== undefined);
   const ownerId = str(record.ownerId);
-  const status = type === 'lead' ? str(record.status) : undefined;
+  // A lead's status for the lead inbox; an article's so the portal keeps to published ones without reading drafts.
+  const status = type === 'lead' || type === 'article' ? str(record.status) : undefined;
   return {
     id: String(record.id),
     name: String(record.name ?? ''),

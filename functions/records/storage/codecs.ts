@@ -36,7 +36,7 @@ const storedRecord = z.looseObject({
 }) as unknown as z.ZodMiniType<StoredRecord>;
 
 /** Record kinds (the entity types): their items carry the type itself as `entityType`. */
-export const RECORD_TYPES = ['account', 'contact', 'lead', 'opportunity', 'activity', 'ticket'] as const;
+export const RECORD_TYPES = ['account', 'contact', 'lead', 'opportunity', 'activity', 'ticket', 'article'] as const;
 
 /**
  * A record (account, contact, lead, opportunity, activity, ticket) with its index keys: live records are listed by name
