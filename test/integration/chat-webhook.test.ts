@@ -11,9 +11,13 @@ import { api, baseUrl, login, settle, unique, type ApiCall } from '../support/cl
  */
 type Res = { status: number; headers: Headers; body: any };
 
-async function runtimeNow(): Promise<number> {
+/** The runtime's clock in milliseconds (other tests may have moved it). */
+async function runtimeNowMs(): Promise<number> {
   const res = await fetch(`${baseUrl()}/_local/clock`);
-  return Math.floor(Date.parse(((await res.json()) as { now: string }).now) / 1000);
+  return Date.parse(((await res.json()) as { now: string }).now);
+}
+async function runtimeNow(): Promise<number> {
+  return Math.floor((await runtimeNowMs()) / 1000);
 }
 
 /** Posts a chat message the way a chat partner does: signs "<t>.<raw body>" with the shared secret. */
@@ -83,7 +87,7 @@ describe('the chat webhook (SVC-1)', () => {
   });
 
   it('the next message of the conversation threads into the ticket; a redelivered one answers the same and writes nothing', async () => {
-    const second = { conversationId, messageId: 'm2', from: { email: customer }, text: 'Any news?', sentAt: new Date((await runtimeNow()) * 1000).toISOString() };
+    const second = { conversationId, messageId: 'm2', from: { email: customer }, text: 'Any news?', sentAt: new Date(await runtimeNowMs()).toISOString() };
     const res = await postChat(chat.id, chat.secret, second);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toMatchObject({ ticketId, number });
