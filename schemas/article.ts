@@ -39,8 +39,6 @@ export const articleUpdate = z.strictObject(
 export const article = z.object({
   ...articleFields, ...recordMeta,
   status: z.enum(ARTICLE_STATUSES),
-  /** The group of language versions: the original's id. */
-  group: z.string(),
   publishedRevision: z.optional(z.number()),
   publishedAt: z.optional(z.string()),
   publishedTitle: z.optional(z.string()),

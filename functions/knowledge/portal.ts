@@ -33,9 +33,14 @@ export const portalArticles = {
     }
     const reader = systemActor(tenantId, 'portal', 'Portal');
     const page = await listRecords(articleEntity, reader, { 'where[status][eq]': 'published', 'where[visibility][neq]': 'internal', limit: String(BROWSE_LIMIT), sort: 'name' }, deps);
-    const items = page.items
-      .filter((a) => !input.language || a.language === input.language)
-      .map((a) => hitOf(a, 0, true));
+    // One version per article: the reader's language when it has one, else the one there is.
+    const byGroup = new Map<string, (typeof page.items)[number]>();
+    for (const a of page.items) {
+      const group = String(a.translationOf ?? a.id);
+      const kept = byGroup.get(group);
+      if (!kept || (a.language === input.language && kept.language !== input.language)) byGroup.set(group, a);
+    }
+    const items = [...byGroup.values()].map((a) => hitOf(a, 0, true));
     return json(200, { items });
   }, PUBLIC),
 

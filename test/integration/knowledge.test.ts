@@ -123,6 +123,13 @@ describe('knowledge base', () => {
     expect(browse.status, JSON.stringify(browse.body)).toBe(200);
     expect((browse.body.items as { id: string }[]).map((h) => h.id)).toContain(en);
     expect((browse.body.items as { id: string }[]).map((h) => h.id)).not.toContain(internal.body.id);
+    // Browsing in Chinese: the Chinese version of a translated article, and an English-only one as it is.
+    const englishOnly = await agent('POST', '/api/articles', { title: `${product} API limits`, language: 'en', body: 'At most 100 requests a minute.' });
+    await agent('POST', `/api/articles/${englishOnly.body.id as string}/publish`);
+    const zhBrowse = ((await anon('GET', '/api/portal/demo/articles?language=zh-CN')).body.items as { id: string }[]).map((h) => h.id);
+    expect(zhBrowse).toContain(zh);
+    expect(zhBrowse).not.toContain(en);
+    expect(zhBrowse).toContain(englishOnly.body.id);
     const zhPage = await anon('GET', `/api/portal/demo/articles/${zh}`);
     expect(zhPage.body.versions).toEqual([{ id: en, language: 'en' }]);
 

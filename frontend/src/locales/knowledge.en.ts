@@ -5,6 +5,7 @@ export default {
     search: 'Search articles',
     allCategories: 'All categories',
     uncategorised: 'Other',
+    pick: 'Choose an article to read or edit it, or write a new one.',
     newArticle: 'New article',
     none: 'No articles yet. Write the first answer your customers keep asking for.',
     noMatch: 'No article matches.',

@@ -7,6 +7,7 @@ const zh: typeof en = {
     search: '搜索文章',
     allCategories: '全部分类',
     uncategorised: '其他',
+    pick: '选择一篇文章查看或编辑，或新建一篇。',
     newArticle: '新建文章',
     none: '还没有文章。先写下客户最常问的问题的答案吧。',
     noMatch: '没有匹配的文章。',

@@ -2,6 +2,7 @@
 export default {
   portal: {
     kb: {
+      general: 'General',
       title: 'Answers',
       search: 'Search the help articles',
       noMatch: 'No article matches. Sign in and send us a request.',

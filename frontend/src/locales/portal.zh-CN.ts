@@ -4,6 +4,7 @@ import type en from './portal.en';
 const zh: typeof en = {
   portal: {
     kb: {
+      general: '常规',
       title: '常见问题解答',
       search: '搜索帮助文章',
       noMatch: '没有匹配的文章。请登录后向我们提交请求。',
