@@ -58,4 +58,6 @@ export async function seed(cognito: CognitoEmulator, dynamo: DynamoDBClient, tab
   const owner = (email: string) => ({ id: ids.get(email)!, email, name: SEED_USERS.find((u) => u.email === email)!.name });
   await seedRecords('demo', [owner('rep1@demo.local'), owner('rep2@demo.local')]);
   await seedRecords('acme', [owner('admin@acme.local')]);
+  const { seedArticles } = await import('./seed-articles.ts');
+  await seedArticles('demo', owner('agent@demo.local'));
 }
