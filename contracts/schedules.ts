@@ -15,6 +15,8 @@ export const scheduleTargetNames = {
   poolRelease: 'pool-release',
   /** Fires at a ticket's SLA warning or due moment (SVC-4): one-time schedules per ticket, moved by its changes. */
   slaCheck: 'sla-check',
+  /** Fires each tenant's NPS survey round (SVC-5): a recurring schedule per tenant (functions/nps/schedule.ts). */
+  npsRound: 'nps-round',
 } as const;
 
 /** Environment variable under which a schedule target's Lambda ARN reaches the functions that create schedules. */

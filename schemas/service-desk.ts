@@ -162,6 +162,8 @@ export interface ServiceDashboard {
     firstResponseAttainment: number | null; resolutionAttainment: number | null;
     /** CSAT answers in the period, their average score (1–5) and the share of 4s and 5s. */
     csatResponses: number; csatAverage: number | null; csatSatisfied: number | null;
+    /** NPS answers in the period by band, and the score: % promoters − % detractors (−100 to 100), null without answers. */
+    npsResponses: number; npsPromoters: number; npsPassives: number; npsDetractors: number; nps: number | null;
   };
   days: { date: string; created: number; solved: number; firstResponses: number; breaches: number }[];
 }

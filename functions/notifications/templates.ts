@@ -274,3 +274,27 @@ export function portalLinkMail(t: { link: string; supportName: string; minutes: 
   const html = `<p>${esc(x.intro)}</p><p><a href="${esc(t.link)}" style="display:inline-block;padding:10px 16px;border-radius:6px;background:#409eff;color:#fff;text-decoration:none">${esc(x.button)}</a></p><p style="color:#888">${esc(x.note(t.minutes))}</p><p>— ${esc(t.supportName)}</p>`;
   return { subject: x.subject(t.supportName), text, html };
 }
+
+const NPS_TEXT = {
+  'zh-CN': {
+    subject: (s: string) => `${s} 想听听您的意见`,
+    scale: '0 = 完全不可能，10 = 极有可能。点击一个分数：',
+    after: '点击后会打开一个页面，您可以确认分数并留下意见。',
+    thanks: (name: string) => `谢谢！— ${name}`,
+  },
+  en: {
+    subject: (s: string) => `A quick question from ${s}`,
+    scale: '0 = not at all likely, 10 = extremely likely. Click a score:',
+    after: 'The link opens a page where you can confirm your score and tell us why.',
+    thanks: (name: string) => `Thank you! — ${name}`,
+  },
+} as const;
+
+/** The NPS survey (SVC-5): the program's question and one link per score, 0 to 10, in the contact's language. */
+export function npsMail(t: { question: string; link: string; senderName: string }, lang: Language): { subject: string; text: string; html: string } {
+  const x = NPS_TEXT[lang] ?? NPS_TEXT.en;
+  const links = Array.from({ length: 11 }, (_, score) => ({ score, href: `${t.link}?score=${score}` }));
+  const text = [t.question, '', x.scale, '', ...links.map((l) => `${l.score}: ${l.href}`), '', x.after, '', x.thanks(t.senderName)].join('\n');
+  const html = `<p><strong>${esc(t.question)}</strong></p><p style="color:#888">${esc(x.scale)}</p><p>${links.map((l) => `<a href="${esc(l.href)}" style="display:inline-block;min-width:28px;margin:3px;padding:8px 6px;border:1px solid #ccc;border-radius:6px;text-align:center;text-decoration:none">${l.score}</a>`).join('')}</p><p style="color:#888">${esc(x.after)}</p><p>${esc(x.thanks(t.senderName))}</p>`;
+  return { subject: x.subject(t.senderName), text, html };
+}

@@ -21,6 +21,7 @@ import { LOOP_HEADER } from './inbound-mail.ts';
 import { replyAddress, supportAddressFor } from './reply-mail.ts';
 import { claimMail, releaseMail } from './mail-claims.ts';
 import { loadServiceDesk } from './settings-store.ts';
+import { answerNps, isNpsRoute, npsSurveyView, type NpsRoute } from '../nps/answer.ts';
 
 /**
  * CSAT (SVC-5): when a ticket is solved its requester gets one question by email — how satisfied, 1 to 5 —
@@ -29,10 +30,11 @@ import { loadServiceDesk } from './settings-store.ts';
  * answer: opening the page (a GET, as link scanners do) changes nothing; the POST records the answer once
  * (a conditional write), on the ticket (`csat`, its timeline, the day's aggregates) as the `survey` system actor.
  * One survey per solve: a claim `csat#<ticketId>#<solvedAt>` is written before SES is called.
+ * The same routes serve NPS links (`kind: 'nps'` on the route item, functions/nps/answer.ts): 0–10 on the contact.
  */
 export const SURVEY_DAYS = 14;
 
-interface SurveyRoute { tenantId: string; ticketId: string; expiresAt: number; answeredAt?: string; score?: number; number: string; subject: string; language: Language }
+interface SurveyRoute { kind?: 'csat'; tenantId: string; ticketId: string; expiresAt: number; answeredAt?: string; score?: number; number: string; subject: string; language: Language }
 
 /** Sends the survey of this solve, once; what happened. */
 export async function sendSurvey(tenantId: string, ticketId: string): Promise<'sent' | 'already-sent' | 'not-solved' | 'no-recipient'> {
@@ -72,11 +74,11 @@ export async function sendSurvey(tenantId: string, ticketId: string): Promise<'s
   return 'sent';
 }
 
-async function surveyOf(token: string): Promise<SurveyRoute> {
+async function surveyOf(token: string): Promise<SurveyRoute | NpsRoute> {
   if (!LINK_TOKEN.test(token)) throw notFound('No such survey.');
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.route('survey', hash(token)), sk: keys.routeSk } }));
   if (!Item) throw notFound('No such survey.');
-  return Item as unknown as SurveyRoute;
+  return Item as unknown as SurveyRoute | NpsRoute;
 }
 
 const state = (s: SurveyRoute, nowMs: number) => (s.answeredAt ? 'answered' : nowMs / 1000 > s.expiresAt ? 'expired' : 'open');
@@ -84,15 +86,18 @@ const state = (s: SurveyRoute, nowMs: number) => (s.answeredAt ? 'answered' : no
 /** GET /api/surveys/{token} (public): what the page shows; changes nothing. */
 export const getSurvey = httpHandler(async ({ params }) => {
   const s = await surveyOf(params.token!);
-  return json(200, { number: s.number, subject: s.subject, language: s.language, state: state(s, recordDeps().clock().getTime()), ...(s.score ? { score: s.score } : {}) });
+  if (isNpsRoute(s)) return json(200, npsSurveyView(s, recordDeps().clock().getTime()));
+  return json(200, { kind: 'csat', number: s.number, subject: s.subject, language: s.language, state: state(s, recordDeps().clock().getTime()), ...(s.score ? { score: s.score } : {}) });
 }, { auth: false });
 
 const answer = z.strictObject({ score: z.int().check(z.gte(1), z.lte(5)), comment: z.optional(z.string().check(z.trim(), z.maxLength(2000))) });
 
 /** POST /api/surveys/{token} (public) `{"score":1–5,"comment"}`: recorded once; again → 409, expired → 410. */
 export const answerSurvey = httpHandler(async ({ params, body }) => {
+  const found = await surveyOf(params.token!);
+  if (isNpsRoute(found)) return answerNps(hash(params.token!), found, body);
+  const s = found;
   const input = parse(answer, body);
-  const s = await surveyOf(params.token!);
   const deps = recordDeps();
   const now = deps.clock();
   const st = state(s, now.getTime());

@@ -18,14 +18,26 @@ export type DirectoryEntry = DirectoryUser;
 
 const userKey = (tenantId: string, userId: string) => ({ pk: keys.users(tenantId), sk: keys.userSk(userId) });
 
-const publicFields = ({ id, email, name, role, language, managerId, away, timeZone, openLeads }: DirectoryEntry) => ({
+const publicFields = ({ id, email, name, role, language, managerId, away, timeZone, openLeads, skills }: DirectoryEntry) => ({
   id, email, name, role, ...(language ? { language } : {}), ...(managerId ? { managerId } : {}),
-  away: Boolean(away), ...(timeZone ? { timeZone } : {}), openLeads: Number(openLeads ?? 0),
+  away: Boolean(away), ...(timeZone ? { timeZone } : {}), openLeads: Number(openLeads ?? 0), skills: skills ?? [],
 });
+
+/**
+ * An entry through its codec plus its `skills` (what ticket routing reads from the raw item; the codec does
+ * not know them yet, so they are taken from the item here).
+ */
+const userCodecWithSkills = {
+  decode(item: Record<string, unknown>): DirectoryEntry {
+    const skills = Array.isArray(item.skills) ? item.skills.filter((s): s is string => typeof s === 'string') : undefined;
+    return { ...userCodec.decode(item), ...(skills ? { skills } : {}) };
+  },
+};
+const decodeEntry = (item: Record<string, unknown> | undefined) => (decodeIf(userCodec, item) ? userCodecWithSkills.decode(item!) : undefined);
 
 export async function ensureDirectoryEntry(p: Principal, now: Date, attempt = 0): Promise<DirectoryEntry> {
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: userKey(p.tenantId, p.userId) }));
-  const stored = decodeIf(userCodec, Item);
+  const stored = decodeEntry(Item);
   if (stored && stored.role === p.role && stored.email === p.email) return publicFields(stored);
   const entry: DirectoryEntry = {
     ...(stored ?? {}),
@@ -54,7 +66,7 @@ export async function ensureDirectoryEntry(p: Principal, now: Date, attempt = 0)
 /** One user of the tenant as the directory keeps them, or undefined. */
 export async function directoryEntry(tenantId: string, userId: string): Promise<DirectoryEntry | undefined> {
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: userKey(tenantId, userId) }));
-  const stored = decodeIf(userCodec, Item);
+  const stored = decodeEntry(Item);
   return stored ? publicFields(stored) : undefined;
 }
 
@@ -63,6 +75,7 @@ export interface UserSettings {
   away?: boolean;
   language?: string;
   timeZone?: string;
+  skills?: string[];
 }
 
 /** Sets the given settings of an existing directory entry; the entry as now stored, or undefined when there is none. */
@@ -78,7 +91,7 @@ export async function updateUserSettings(tenantId: string, id: string, fields: U
       ExpressionAttributeValues: Object.fromEntries(sets.map(([, v], i) => [`:v${i}`, v])),
       ReturnValues: 'ALL_NEW',
     }));
-    return userCodec.decode(res.Attributes!);
+    return userCodecWithSkills.decode(res.Attributes!);
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return undefined;
     throw error;
@@ -92,6 +105,6 @@ export function directoryFor(actor: Actor, entries: readonly ReturnType<typeof p
 }
 
 export async function listDirectory(tenantId: string): Promise<ReturnType<typeof publicFields>[]> {
-  const items: DirectoryEntry[] = await queryPartition(keys.users(tenantId), userCodec);
+  const items: DirectoryEntry[] = await queryPartition(keys.users(tenantId), userCodecWithSkills);
   return items.map(publicFields).sort((a, b) => a.name.localeCompare(b.name));
 }

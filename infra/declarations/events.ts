@@ -171,6 +171,8 @@ export const scheduleTargets: readonly FunctionDeclaration[] = [
   // A ticket's SLA warning or due moment (functions/tickets/sla-timers.ts makes the schedules).
   { name: scheduleTargetNames.slaCheck, entry: 'functions/tickets/sla-check.ts', access: { table: 'readwrite', sendEmail: true }, timeoutSeconds: 30 },
   { name: scheduleTargetNames.forecastEmail, entry: 'functions/forecast/email-job.ts', access: { table: 'readwrite', sendEmail: true }, timeoutSeconds: 300, memoryMb: 512 },
+  // Each tenant's NPS survey round (functions/nps/schedule.ts makes the schedule; a round resumes from its checkpoint).
+  { name: scheduleTargetNames.npsRound, entry: 'functions/nps/round-job.ts', access: { table: 'readwrite', sendEmail: true, schedules: true }, timeoutSeconds: 300, memoryMb: 512 },
 ];
 
 export const schedules: readonly ScheduleDeclaration[] = [];

@@ -18,8 +18,21 @@ describe('service dashboard', () => {
       created: 5, solved: 1, firstResponses: 4, breaches: 1,
       avgFirstResponseMinutes: 45, avgResolutionMinutes: 90, firstResponseAttainment: 75, resolutionAttainment: 100,
       csatResponses: 0, csatAverage: null, csatSatisfied: null,
+      npsResponses: 0, npsPromoters: 0, npsPassives: 0, npsDetractors: 0, nps: null,
     });
     expect(d.days.map((x) => x.date)).toEqual(['2026-12-01', '2026-12-02']);
+  });
+
+  it('NPS for the period: the bands summed over the days and the score as % promoters − % detractors', () => {
+    const d = assembleDashboard([], [
+      { sk: 'day#2026-12-01', npsResponses: 3, npsPromoters: 2, npsPassives: 1, npsDetractors: 0 },
+      { sk: 'day#2026-12-02', npsResponses: 4, npsPromoters: 1, npsPassives: 0, npsDetractors: 3, csatResponses: 1, csatScoreSum: 5, csatSatisfied: 1 },
+    ], '2026-12-01', '2026-12-02');
+    // 3 promoters, 3 detractors of 7: 0, not -0.
+    expect(d.totals).toMatchObject({ npsResponses: 7, npsPromoters: 3, npsPassives: 1, npsDetractors: 3, csatResponses: 1, csatAverage: 5 });
+    expect(Object.is(d.totals.nps, 0)).toBe(true);
+    const one = assembleDashboard([], [{ sk: 'day#2026-12-01', npsResponses: 3, npsPromoters: 2, npsPassives: 0, npsDetractors: 1 }], '2026-12-01', '2026-12-01');
+    expect(one.totals.nps).toBe(33);
   });
 
   it('no tickets: zeros, and no average or attainment rather than 0 %', () => {
