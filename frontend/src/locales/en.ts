@@ -252,6 +252,7 @@ export default {
       'ticket-opened': 'Ticket opened',
       'ticket-solved': 'Ticket solved',
       'ticket-rated': 'Ticket rated by the customer',
+      nps: 'Answered the NPS survey',
       other: 'Activity',
     },
     from: 'Logged on {name}',

@@ -254,6 +254,7 @@ const zhCN: typeof en = {
       'ticket-opened': '新建工单',
       'ticket-solved': '工单已解决',
       'ticket-rated': '客户评价了工单',
+      nps: '回答了 NPS 调查',
       other: '动态',
     },
     from: '记录于{name}',
