@@ -59,9 +59,11 @@ describe.each(TESTED)('NPS at $name', (view) => {
     const link = /(http\S+\/survey\/[A-Za-z0-9_-]{43})\?score=9/.exec(mail.Body.text_part)![1]!;
     const context = await browser.newContext({ viewport: { width: view.width, height: view.height }, ...(view.mobile ? { isMobile: true, hasTouch: true } : {}) });
     contexts.push(context);
+    await context.addInitScript((l: string) => localStorage.setItem('cirrus.locale', l), view.locale);
     const s = await context.newPage();
     await s.goto(`${link.replace(/^https?:\/\/[^/]+/, baseUrl)}?score=9`);
     await s.locator('[data-test=nps-question]').waitFor();
+    expect(await s.locator('[data-test=nps-question]').textContent()).toMatch(view.locale === 'en' ? /recommend/ : /推荐/);
     await s.locator('[data-test=survey-score][data-score="9"][aria-checked=true]').waitFor();
     expect(await s.locator('[data-test=survey-score]').count()).toBe(11);
     await s.click('[data-test=survey-score][data-score="10"]');
