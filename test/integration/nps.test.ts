@@ -166,3 +166,23 @@ describe('NPS rounds and answers', () => {
     expect((await anon('POST', `/api/surveys/${zhToken}`, { score: 5 })).status).toBe(410);
   });
 });
+
+describe('agent skills (routing within a queue)', () => {
+  it('an admin or the agent\'s manager sets skills (deduplicated); a rep may not; the directory shows them', async () => {
+    const [adm, manager, rep1] = await Promise.all([login('admin@demo.local'), login('manager@demo.local'), login('rep1@demo.local')].map(async (x) => api(await x)));
+    const users = (await adm('GET', '/api/users')).body.items ?? (await adm('GET', '/api/users')).body;
+    const agentUser = users.find((u: any) => u.email === 'agent@demo.local');
+    expect(agentUser.skills).toEqual(expect.any(Array));
+    const set = await adm('PATCH', `/api/users/${agentUser.id}`, { skills: ['billing', 'Billing', ' printers '] });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.skills).toEqual(['billing', 'printers']);
+    expect((await rep1('PATCH', `/api/users/${agentUser.id}`, { skills: ['x'] })).status).toBe(403);
+    const byManager = await manager('PATCH', `/api/users/${agentUser.id}`, { skills: ['billing', 'vip'] });
+    expect([byManager.status, byManager.body.skills]).toEqual([200, ['billing', 'vip']]);
+    const bad = await adm('PATCH', `/api/users/${agentUser.id}`, { skills: ['', 'x'.repeat(41)] });
+    expect(bad.status).toBe(400);
+    const again = (await adm('GET', '/api/users')).body;
+    expect((again.items ?? again).find((u: any) => u.email === 'agent@demo.local').skills).toEqual(['billing', 'vip']);
+    expect((await adm('PATCH', `/api/users/${agentUser.id}`, { skills: [] })).status).toBe(200);
+  });
+});
