@@ -169,7 +169,7 @@ describe('NPS rounds and answers', () => {
 
 describe('agent skills (routing within a queue)', () => {
   it('an admin or the agent\'s manager sets skills (deduplicated); a rep may not; the directory shows them', async () => {
-    const [adm, manager, rep1] = await Promise.all([login('admin@demo.local'), login('manager@demo.local'), login('rep1@demo.local')].map(async (x) => api(await x)));
+    const [adm, manager, rep1] = (await Promise.all(['admin@demo.local', 'manager@demo.local', 'rep1@demo.local'].map(async (e) => api(await login(e))))) as [ApiCall, ApiCall, ApiCall];
     const users = (await adm('GET', '/api/users')).body.items ?? (await adm('GET', '/api/users')).body;
     const agentUser = users.find((u: any) => u.email === 'agent@demo.local');
     expect(agentUser.skills).toEqual(expect.any(Array));
