@@ -109,6 +109,8 @@ export const routes: readonly RouteDeclaration[] = [
   ...recordRoutes('tickets', 'service'),
   route('tickets-reply', 'service', 'POST', '/api/tickets/{id}/replies', write),
   route('tickets-messages', 'service', 'GET', '/api/tickets/{id}/messages', read),
+  route('tickets-attachments-upload', 'service', 'POST', '/api/tickets/{id}/attachments', { table: 'read', files: 'readwrite' }),
+  route('tickets-attachments-download', 'service', 'GET', '/api/tickets/{id}/attachments/{n}', { table: 'read', files: 'read' }),
   route('tickets-merge', 'service', 'POST', '/api/tickets/{id}/merge', write),
   route('service-dashboard', 'service', 'GET', '/api/service/dashboard', read),
   route('settings-service-desk-get', 'service', 'GET', '/api/settings/service-desk', read),

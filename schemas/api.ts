@@ -1,6 +1,6 @@
 import { followUpSettings } from './follow-up.ts';
 import { activity, activityCreate, activityUpdate, myDayQuery } from './activity.ts';
-import { ticket, ticketCreate, ticketMerge, ticketReply, ticketUpdate } from './ticket.ts';
+import { attachmentUpload, ticket, ticketCreate, ticketMerge, ticketReply, ticketUpdate } from './ticket.ts';
 import { serviceDeskSettings } from './service-desk.ts';
 import { article, articleCreate, articleUpdate } from './article.ts';
 import * as z from 'zod/mini';
@@ -89,6 +89,8 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   ...recordDocs('tickets', 'ticket', { record: ticket, create: ticketCreate, update: ticketUpdate }),
   'tickets-reply': { summary: 'Reply to the customer (`public: true`, emailed from the support address) or add an internal note; a first public reply meets the first-response target', tag: 'tickets', request: ticketReply, status: 201 },
   'tickets-messages': { summary: 'The ticket\'s conversation, oldest first: the customer\'s messages, public replies and internal notes', tag: 'tickets' },
+  'tickets-attachments-upload': { summary: 'Start uploading a file for a reply or note `{"fileName","contentType","size"}` (1 byte–10 MB; for those who may reply): `{key, uploadUrl, expiresAt}` — PUT the bytes to `uploadUrl` with that Content-Type, then name `key` in the reply\'s `attachments`', tag: 'tickets', request: attachmentUpload, status: 201 },
+  'tickets-attachments-download': { summary: 'A 5-minute download link `{url}` of attachment `n` (from 0) of the thread\'s message `?message=<messageId>` (for those who may read the ticket; otherwise 404)', tag: 'tickets', query: z.object({ message: z.string() }) },
   'tickets-merge': { summary: 'Merge this ticket `into` another (`{"into": id}`): its conversation is copied there, it is closed with `mergedInto`; later mail to it threads into the other', tag: 'tickets', request: ticketMerge },
   'surveys-get': { summary: 'A CSAT survey as its page shows it (public, by the token in the emailed link): the ticket\'s number and subject, `state` open, answered or expired; changes nothing', tag: 'surveys' },
   'surveys-answer': { summary: 'Answer a CSAT survey (public): `{"score":1–5,"comment"}`, once (again: 409; expired: 410)', tag: 'surveys', status: 200 },

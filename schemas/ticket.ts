@@ -73,6 +73,14 @@ export const ticketReply = z.strictObject({
 });
 export type TicketReply = z.infer<typeof ticketReply>;
 
+/** POST /api/tickets/{id}/attachments: a file for a reply, before its bytes are PUT to the presigned URL. */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export const attachmentUpload = z.strictObject({
+  fileName: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  contentType: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  size: z.number().check(z.int(), z.minimum(1), z.maximum(MAX_ATTACHMENT_BYTES)),
+});
+
 /** POST /api/tickets/{id}/merge: this ticket goes into `into` (its conversation copied, itself closed). */
 export const ticketMerge = z.strictObject({ into: id });
 

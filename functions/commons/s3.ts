@@ -113,3 +113,7 @@ export async function presignedDownload(tenantId: string, key: string, options: 
   const command = new GetObjectCommand({ Bucket: filesBucket(), Key: key, ...(disposition ? { ResponseContentDisposition: disposition } : {}) });
   return getSignedUrl(presigningClient(), command, { expiresIn: expiry(options.expiresInSeconds) });
 }
+
+/** A file name safe as the last part of a key: control characters and slashes become `_`, at most 200 characters. */
+export const safeFileName = (name: string, fallback = 'file'): string =>
+  name.replace(/[\u0000-\u001f\u007f/\\]/g, '_').slice(0, 200) || fallback;

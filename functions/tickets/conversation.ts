@@ -2,6 +2,7 @@ import { StaleVersion } from '#commons/errors.ts';
 import { ticketReply, type TicketMessage, type TicketStatus } from '#schemas/ticket.ts';
 import type { Actor } from '../policy/policy.ts';
 import { conflict } from '#commons/errors.ts';
+import { attachmentSizes } from './attachments.ts';
 import type { EntityDefinition, StoredRecord } from '../records/entity.ts';
 import { commitChange, loadForWrite, loadRecord, parse, type RecordDeps } from '../records/service.ts';
 
@@ -33,13 +34,16 @@ async function reply(
   const input = parse(ticketReply, body);
   // A reply appends to the thread, so it needs no If-Match; the ticket change is still version-checked.
   const current = await loadForWrite(def, p, ticketId, deps);
+  const files = input.attachments ?? [];
+  const sizes = files.length ? await attachmentSizes(p.tenantId, ticketId, files.map((a) => a.key)) : [];
+  const attachments = files.map((a, i) => ({ ...a, size: sizes[i]! }));
   if (current.deletedAt) throw conflict('This ticket is deleted; restore it before replying.');
   const now = deps.clock();
   const at = now.toISOString();
   const message: TicketMessage = {
     id: deps.newId(now), at, from: input.public ? 'agent' : 'note', public: input.public, body: input.body,
     author: { id: p.userId, name: p.name, ...('email' in p ? { email: p.email } : {}) },
-    ...(input.attachments?.length ? { attachments: input.attachments } : {}),
+    ...(attachments.length ? { attachments } : {}),
     ...(input.public && typeof current.requesterEmail === 'string' ? { mail: { status: 'queued' as const } } : {}),
   };
   const merged: Record<string, unknown> = { ...current };

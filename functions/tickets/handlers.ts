@@ -8,6 +8,7 @@ import { assertCan } from '../policy/policy.ts';
 import { slaView, type TicketSla } from '../sla/sla-state.ts';
 import { serviceDeskSettings, type ServiceDeskSettings } from '#schemas/service-desk.ts';
 import { conversation, postReply } from './conversation.ts';
+import { downloadUrl, startUpload } from './attachments.ts';
 import { SERVICE_AGGREGATES, ticketEntityWith } from './entity.ts';
 import { assembleDashboard } from './dashboard.ts';
 import { Temporal } from 'temporal-polyfill';
@@ -59,6 +60,10 @@ export const ticketHandlers = {
     const { source, into } = await mergeTickets(ticketEntityWith(settings), req.principal, req.params.id!, req.body, deps);
     return json(200, { source: presentTicket(source, settings, deps.clock()), into: presentTicket(into, settings, deps.clock()) });
   }),
+  /** POST /api/tickets/{id}/attachments `{"fileName","contentType","size"}`: where to PUT a file for a reply. */
+  upload: httpHandler(async (req) => json(201, await startUpload(await entityOf(req), req.principal, req.params.id!, req.body, recordDeps()))),
+  /** GET /api/tickets/{id}/attachments/{n}?message=: a 5-minute download link of a thread attachment. */
+  download: httpHandler(async (req) => json(200, await downloadUrl(await entityOf(req), req.principal, req.params.id!, req.params.n!, req.query.message, recordDeps()))),
   messages: httpHandler(async (req) => json(200, { items: await conversation(await entityOf(req), req.principal, req.params.id!, recordDeps()) })),
 
   /**

@@ -8,7 +8,7 @@ import { derivedId, newId } from '#commons/ids.ts';
 import { keys } from '#commons/keys.ts';
 import { logger } from '#commons/logger.ts';
 import { withObservability } from '#commons/observability.ts';
-import { filesBucket, s3Client, tenantFileKey } from '#commons/s3.ts';
+import { filesBucket, s3Client, safeFileName, tenantFileKey } from '#commons/s3.ts';
 import type { ServiceDeskSettings } from '#schemas/service-desk.ts';
 import type { TicketMessage } from '#schemas/ticket.ts';
 import { systemActor, type SystemActor } from '../policy/policy.ts';
@@ -83,7 +83,7 @@ async function keepAttachments(tenantId: string, ticketId: string, messageId: st
   const out: NonNullable<TicketMessage['attachments']> = [];
   const files = mail.attachments.filter((a) => a.contentDisposition !== 'inline' || a.filename).slice(0, MAX_ATTACHMENTS);
   for (const [i, a] of files.entries()) {
-    const fileName = (a.filename ?? `attachment-${i + 1}`).replace(/[\u0000-\u001f\u007f/\\]/g, '_').slice(0, 200) || `attachment-${i + 1}`;
+    const fileName = safeFileName(a.filename ?? `attachment-${i + 1}`, `attachment-${i + 1}`);
     const key = tenantFileKey(tenantId, 'tickets', ticketId, messageId, `${i + 1}-${fileName}`);
     await s3Client().send(new PutObjectCommand({ Bucket: filesBucket(), Key: key, Body: a.content, ContentType: a.contentType || 'application/octet-stream' }));
     out.push({ key, fileName, contentType: a.contentType || 'application/octet-stream', size: a.size });

@@ -15,6 +15,8 @@ export const routes: RouteTable = {
   'GET /api/tickets/{id}/audit': t.audit,
   'POST /api/tickets/{id}/replies': t.reply,
   'GET /api/tickets/{id}/messages': t.messages,
+  'POST /api/tickets/{id}/attachments': t.upload,
+  'GET /api/tickets/{id}/attachments/{n}': t.download,
   'POST /api/tickets/{id}/merge': t.merge,
   'GET /api/service/dashboard': t.dashboard,
   'GET /api/settings/service-desk': t.settings,
