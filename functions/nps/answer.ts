@@ -17,7 +17,7 @@ import { loadServiceDesk } from '../tickets/settings-store.ts';
 
 /**
  * An NPS survey link and its answer (SVC-5). The link is a survey route like CSAT's (`R#survey#<sha256 of the
- * token>`, functions/tickets/csat.ts serves `/api/surveys/{token}` for both) with `kind: 'nps'`. The answer is
+ * token>`, functions/surveys/handlers.ts serves `/api/surveys/{token}` for both) with `kind: 'nps'`. The answer is
  * taken once: the route's conditional write (`answeredAt`) first, then the contact's `nps` (score, category,
  * when) as the `nps` system actor, with a timeline entry and, in the same transaction, the day's NPS figures in
  * the service aggregates; then `recordedAt`. A crash between the two is mended by the next POST of the link

@@ -21,7 +21,6 @@ import { LOOP_HEADER } from './inbound-mail.ts';
 import { replyAddress, supportAddressFor } from './reply-mail.ts';
 import { claimMail, releaseMail } from './mail-claims.ts';
 import { loadServiceDesk } from './settings-store.ts';
-import { answerNps, isNpsRoute, npsSurveyView, type NpsRoute } from '../nps/answer.ts';
 
 /**
  * CSAT (SVC-5): when a ticket is solved its requester gets one question by email — how satisfied, 1 to 5 —
@@ -30,11 +29,11 @@ import { answerNps, isNpsRoute, npsSurveyView, type NpsRoute } from '../nps/answ
  * answer: opening the page (a GET, as link scanners do) changes nothing; the POST records the answer once
  * (a conditional write), on the ticket (`csat`, its timeline, the day's aggregates) as the `survey` system actor.
  * One survey per solve: a claim `csat#<ticketId>#<solvedAt>` is written before SES is called.
- * The same routes serve NPS links (`kind: 'nps'` on the route item, functions/nps/answer.ts): 0–10 on the contact.
+ * The survey routes (functions/surveys/handlers.ts) serve NPS links too (`kind: 'nps'` on the route item).
  */
 export const SURVEY_DAYS = 14;
 
-interface SurveyRoute { kind?: 'csat'; tenantId: string; ticketId: string; expiresAt: number; answeredAt?: string; score?: number; number: string; subject: string; language: Language }
+export interface SurveyRoute { kind?: 'csat'; tenantId: string; ticketId: string; expiresAt: number; answeredAt?: string; score?: number; number: string; subject: string; language: Language }
 
 /** Sends the survey of this solve, once; what happened. */
 export async function sendSurvey(tenantId: string, ticketId: string): Promise<'sent' | 'already-sent' | 'not-solved' | 'no-recipient'> {
@@ -74,29 +73,17 @@ export async function sendSurvey(tenantId: string, ticketId: string): Promise<'s
   return 'sent';
 }
 
-async function surveyOf(token: string): Promise<SurveyRoute | NpsRoute> {
-  if (!LINK_TOKEN.test(token)) throw notFound('No such survey.');
-  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: { pk: keys.route('survey', hash(token)), sk: keys.routeSk } }));
-  if (!Item) throw notFound('No such survey.');
-  return Item as unknown as SurveyRoute | NpsRoute;
-}
-
 const state = (s: SurveyRoute, nowMs: number) => (s.answeredAt ? 'answered' : nowMs / 1000 > s.expiresAt ? 'expired' : 'open');
 
-/** GET /api/surveys/{token} (public): what the page shows; changes nothing. */
-export const getSurvey = httpHandler(async ({ params }) => {
-  const s = await surveyOf(params.token!);
-  if (isNpsRoute(s)) return json(200, npsSurveyView(s, recordDeps().clock().getTime()));
-  return json(200, { kind: 'csat', number: s.number, subject: s.subject, language: s.language, state: state(s, recordDeps().clock().getTime()), ...(s.score ? { score: s.score } : {}) });
-}, { auth: false });
+/** What the survey page shows of a CSAT link (GET: changes nothing); functions/surveys/handlers.ts serves it. */
+export function csatSurveyView(s: SurveyRoute, nowMs: number) {
+  return { kind: 'csat' as const, number: s.number, subject: s.subject, language: s.language, state: state(s, nowMs), ...(s.score ? { score: s.score } : {}) };
+}
 
 const answer = z.strictObject({ score: z.int().check(z.gte(1), z.lte(5)), comment: z.optional(z.string().check(z.trim(), z.maxLength(2000))) });
 
-/** POST /api/surveys/{token} (public) `{"score":1–5,"comment"}`: recorded once; again → 409, expired → 410. */
-export const answerSurvey = httpHandler(async ({ params, body }) => {
-  const found = await surveyOf(params.token!);
-  if (isNpsRoute(found)) return answerNps(hash(params.token!), found, body);
-  const s = found;
+/** The answer of a CSAT link `{"score":1–5,"comment"}` (its route's hash): recorded once; again → 409, expired → 410. */
+export async function answerCsat(routeHash: string, s: SurveyRoute, body: unknown) {
   const input = parse(answer, body);
   const deps = recordDeps();
   const now = deps.clock();
@@ -105,7 +92,7 @@ export const answerSurvey = httpHandler(async ({ params, body }) => {
   if (st === 'expired') return json(410, { type: 'about:blank', title: 'Gone', status: 410, detail: 'This survey link has expired.', state: 'expired' }, { 'content-type': 'application/problem+json' });
   try {
     await documentClient.send(new UpdateCommand({
-      TableName: tableName(), Key: { pk: keys.route('survey', hash(params.token!)), sk: keys.routeSk },
+      TableName: tableName(), Key: { pk: keys.route('survey', routeHash), sk: keys.routeSk },
       UpdateExpression: 'SET answeredAt = :at, score = :s', ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answeredAt)',
       ExpressionAttributeValues: { ':at': now.toISOString(), ':s': input.score },
     }));
@@ -115,7 +102,7 @@ export const answerSurvey = httpHandler(async ({ params, body }) => {
   }
   await recordOnTicket(s.tenantId, s.ticketId, { score: input.score, ...(input.comment ? { comment: input.comment } : {}), at: now.toISOString() });
   return json(200, { state: 'answered', score: input.score });
-}, { auth: false });
+}
 
 async function recordOnTicket(tenantId: string, ticketId: string, csat: { score: number; comment?: string; at: string }, attempt = 0): Promise<void> {
   const deps = recordDeps();

@@ -1,5 +1,5 @@
 import { unitHandler, type RouteTable } from '#commons/router.ts';
-import { answerSurvey, getSurvey } from '../tickets/csat.ts';
+import { answerSurvey, getSurvey } from '../surveys/handlers.ts';
 import { portalHandlers as p } from '../portal/handlers.ts';
 import { portalArticles } from '../knowledge/portal.ts';
 
