@@ -59,7 +59,8 @@ describe.each(TESTED)('NPS at $name', (view) => {
     const link = /(http\S+\/survey\/[A-Za-z0-9_-]{43})\?score=9/.exec(mail.Body.text_part)![1]!;
     const context = await browser.newContext({ viewport: { width: view.width, height: view.height }, ...(view.mobile ? { isMobile: true, hasTouch: true } : {}) });
     contexts.push(context);
-    await context.addInitScript((l: string) => localStorage.setItem('cirrus.locale', l), view.locale);
+    // A browser that last used the other language: the page still opens in the survey's (the contact's) language.
+    await context.addInitScript((l: string) => localStorage.setItem('cirrus.locale', l), view.locale === 'en' ? 'zh-CN' : 'en');
     const s = await context.newPage();
     await s.goto(`${link.replace(/^https?:\/\/[^/]+/, baseUrl)}?score=9`);
     await s.locator('[data-test=nps-question]').waitFor();
