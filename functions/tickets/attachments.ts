@@ -1,11 +1,10 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { attachmentUpload } from '#schemas/ticket.ts';
-import { invalid, notFound } from '#commons/errors.ts';
-import { filesBucket, presignedDownload, presignedUpload, s3Client, safeFileName, tenantFileKey } from '#commons/s3.ts';
+import { invalid } from '#commons/errors.ts';
+import { filesBucket, presignedUpload, s3Client, safeFileName, tenantFileKey } from '#commons/s3.ts';
 import type { Actor } from '../policy/policy.ts';
 import type { EntityDefinition } from '../records/entity.ts';
 import { loadForWrite, parse, type RecordDeps } from '../records/service.ts';
-import { conversation } from './conversation.ts';
 
 /**
  * Files an agent attaches to a reply or note (issue 9): the browser PUTs each one to a presigned URL under
@@ -13,7 +12,7 @@ import { conversation } from './conversation.ts';
  * thread is downloaded through a short-lived presigned GET.
  */
 const UPLOAD_SECONDS = 900;
-const DOWNLOAD_SECONDS = 300;
+export const DOWNLOAD_SECONDS = 300;
 
 /** POST /api/tickets/{id}/attachments: for someone who may reply to the ticket. */
 export async function startUpload(def: EntityDefinition, p: Actor, ticketId: string, body: unknown, deps: RecordDeps) {
@@ -46,14 +45,4 @@ export async function attachmentSizes(tenantId: string, ticketId: string, keys: 
   }));
   if (errors.length) throw invalid(errors.sort((a, b) => a.path.localeCompare(b.path)));
   return sizes;
-}
-
-/** GET /api/tickets/{id}/attachments/{n}?message=<messageId>: the n-th (from 0) attachment of that message, for readers of the ticket. */
-export async function downloadUrl(def: EntityDefinition, p: Actor, ticketId: string, n: string, messageId: string | undefined, deps: RecordDeps) {
-  const thread = await conversation(def, p, ticketId, deps);
-  const message = thread.find((m) => m.id === messageId);
-  const file = /^\d{1,3}$/.test(n) ? message?.attachments?.[Number(n)] : undefined;
-  if (!file) throw notFound('No such attachment on this ticket');
-  const url = await presignedDownload(p.tenantId, file.key, { fileName: file.fileName, expiresInSeconds: DOWNLOAD_SECONDS });
-  return { url, fileName: file.fileName, contentType: file.contentType, expiresAt: new Date(deps.clock().getTime() + DOWNLOAD_SECONDS * 1000).toISOString() };
 }

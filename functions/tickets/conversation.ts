@@ -1,8 +1,9 @@
 import { StaleVersion } from '#commons/errors.ts';
 import { ticketReply, type TicketMessage, type TicketStatus } from '#schemas/ticket.ts';
 import type { Actor } from '../policy/policy.ts';
-import { conflict } from '#commons/errors.ts';
-import { attachmentSizes } from './attachments.ts';
+import { conflict, notFound } from '#commons/errors.ts';
+import { presignedDownload } from '#commons/s3.ts';
+import { attachmentSizes, DOWNLOAD_SECONDS } from './attachments.ts';
 import type { EntityDefinition, StoredRecord } from '../records/entity.ts';
 import { commitChange, loadForWrite, loadRecord, parse, type RecordDeps } from '../records/service.ts';
 
@@ -114,3 +115,12 @@ export async function postCustomerMessage(
   }
 }
 
+/** GET /api/tickets/{id}/attachments/{n}?message=<messageId>: the n-th (from 0) attachment of that message, for readers of the ticket. */
+export async function downloadUrl(def: EntityDefinition, p: Actor, ticketId: string, n: string, messageId: string | undefined, deps: RecordDeps) {
+  const thread = await conversation(def, p, ticketId, deps);
+  const message = thread.find((m) => m.id === messageId);
+  const file = /^\d{1,3}$/.test(n) ? message?.attachments?.[Number(n)] : undefined;
+  if (!file) throw notFound('No such attachment on this ticket');
+  const url = await presignedDownload(p.tenantId, file.key, { fileName: file.fileName, expiresInSeconds: DOWNLOAD_SECONDS });
+  return { url, fileName: file.fileName, contentType: file.contentType, expiresAt: new Date(deps.clock().getTime() + DOWNLOAD_SECONDS * 1000).toISOString() };
+}

@@ -20,7 +20,7 @@ beforeAll(async () => {
 async function upload(ticketId: string, fileName: string, body: Buffer, contentType = 'application/pdf') {
   const r = await agent('POST', `/api/tickets/${ticketId}/attachments`, { fileName, contentType, size: body.length });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
-  const put = await fetch(r.body.uploadUrl, { method: 'PUT', body, headers: { 'content-type': contentType } });
+  const put = await fetch(r.body.uploadUrl, { method: 'PUT', body: new Uint8Array(body), headers: { 'content-type': contentType } });
   expect(put.status, await put.text()).toBe(200);
   return r.body as { key: string; uploadUrl: string; expiresAt: string };
 }
