@@ -75,6 +75,11 @@ const pageMessages = {
     en: () => import('@/locales/knowledge.en').then((m) => m.default),
     'zh-CN': () => import('@/locales/knowledge.zh-CN').then((m) => m.default),
   },
+  /** The reply composer's attachments and the thread's file links (issue 9). */
+  attachments: {
+    en: () => import('@/locales/attachments.en').then((m) => m.default),
+    'zh-CN': () => import('@/locales/attachments.zh-CN').then((m) => m.default),
+  },
   /** The customer portal (issue 9): its own pages, no staff messages. */
   portal: {
     en: () => import('@/locales/portal.en').then((m) => m.default),

@@ -68,10 +68,10 @@ export const appRoutes: RouteRecordRaw[] = [
   {
     path: 'tickets',
     name: 'tickets',
-    component: withMessages(['service', 'knowledge'], () => import('@/views/service/TicketWorkspace.vue')),
+    component: withMessages(['service', 'knowledge', 'attachments'], () => import('@/views/service/TicketWorkspace.vue')),
     meta: { menu: { title: 'serviceMenu.tickets', icon: 'Headset', order: 40 } },
   },
-  { path: 'tickets/:id', name: 'ticket', component: withMessages(['service', 'knowledge'], () => import('@/views/service/TicketWorkspace.vue')), props: true, meta: { activeMenu: 'tickets' } },
+  { path: 'tickets/:id', name: 'ticket', component: withMessages(['service', 'knowledge', 'attachments'], () => import('@/views/service/TicketWorkspace.vue')), props: true, meta: { activeMenu: 'tickets' } },
   {
     path: 'service/dashboard',
     name: 'service-dashboard',
