@@ -40,19 +40,20 @@ import { listsMarkdown, measureLists, type ListReport } from './lists.ts';
 import { measureSearch, searchMarkdown, writeCost, type SearchReport } from './search.ts';
 import { forecastMarkdown, measureForecast, type ForecastReport } from './forecast.ts';
 import { measureService, serviceMarkdown, type ServiceReport } from './service.ts';
+import { marketingMarkdown, measureMarketing, type MarketingReport } from './marketing.ts';
 import { copyReadItems, createFloorTable, floorLead, leadCalls, lockRetries, opsOf, templateFrom, wavesOf } from './webhook-floor.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 /**
  * BENCH_ONLY=webhook skips bundles, seeding and GET/list (for profiling the webhook: BENCH_CPU_PROF=<dir>);
- * BENCH_ONLY=units measures only bundles, init and first calls; BENCH_ONLY=lists, =search, =forecast, =service, =first-load and
+ * BENCH_ONLY=units measures only bundles, init and first calls; BENCH_ONLY=lists, =search, =forecast, =service, =marketing, =first-load and
  * =write-cost only those (comma-separated to combine: BENCH_ONLY=lists,search). Without it: everything.
  */
 const ONLY = process.env.BENCH_ONLY;
 const MODES = new Set((ONLY ?? '').split(',').map((m) => m.trim()).filter(Boolean));
 const runs = (mode: string) => !ONLY || MODES.has(mode);
-const NEEDS_RUNTIME = !ONLY || ['webhook', 'lists', 'search', 'forecast', 'service'].some((m) => MODES.has(m));
+const NEEDS_RUNTIME = !ONLY || ['webhook', 'lists', 'search', 'forecast', 'service', 'marketing'].some((m) => MODES.has(m));
 // Seeding 100,000 + 50,000 records takes minutes: a run with lists or search gets a longer default budget.
 const BUDGET_SECONDS = env('BENCH_BUDGET_SECONDS', runs('lists') || runs('search') ? 2700 : 900);
 const CONTACTS = env('BENCH_CONTACTS', 10_000);
@@ -272,6 +273,10 @@ async function main() {
       if (runs('service')) {
         checkBudget('service');
         partial.service = await measureService({ base, admin: { headers: adminHeaders, principal }, users, tenantId: me.tenantId, table, raw, lowLevel, seedClient, proxy, settle, advanceClock, log });
+      }
+      if (runs('marketing')) {
+        checkBudget('marketing');
+        partial.marketing = await measureMarketing({ base, admin: { headers: adminHeaders, principal }, users, tenantId: me.tenantId, table, raw, lowLevel, seedClient, proxy, settle, advanceClock, log });
       }
     }
     log('done');
@@ -561,7 +566,7 @@ type Result = {
   date: string; machine: ReturnType<typeof machine>; incomplete?: string;
   contacts: number; seedSeconds: number; seconds: number;
   latency?: { get: Pair; list: Pair }; leads?: Awaited<ReturnType<typeof measureWebhook>>; bundles?: BundleReport;
-  lists?: ListReport; search?: SearchReport; forecast?: ForecastReport; service?: ServiceReport; writeCost?: SearchReport['writeCost']; firstLoad?: FirstLoadReport;
+  lists?: ListReport; search?: SearchReport; forecast?: ForecastReport; service?: ServiceReport; marketing?: MarketingReport; writeCost?: SearchReport['writeCost']; firstLoad?: FirstLoadReport;
 };
 
 function report(r: Result): string {
@@ -613,6 +618,7 @@ function report(r: Result): string {
   if (r.lists) out.push(listsMarkdown(r.lists));
   if (r.forecast) out.push(forecastMarkdown(r.forecast));
   if (r.service) out.push(serviceMarkdown(r.service));
+  if (r.marketing) out.push(marketingMarkdown(r.marketing));
   if (r.search) out.push(searchMarkdown(r.search));
   else if (r.writeCost) out.push(searchMarkdown({ records: 0, target: 0, accounts: 0, itemsWritten: 0, seedSeconds: 0, buildSeconds: 0, samples: 0, queries: [], writeCost: r.writeCost }));
   if (r.firstLoad) out.push(`\n### First load (gzip, built files, Chromium)\n\n${firstLoadMarkdown(r.firstLoad)}`);

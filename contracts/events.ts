@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import { LEAD_STATUSES } from '../schemas/lead.ts';
+import { event, snapshot, v1, recordEvents, type CatalogueEntry } from './event-kit.ts';
+import { marketingEvents } from './marketing/index.ts';
 
 /**
  * The event catalogue (architecture rule 2: events are a typed catalogue): every domain event Cirrus puts on
@@ -15,31 +17,6 @@ import { LEAD_STATUSES } from '../schemas/lead.ts';
 /** `source` of every Cirrus domain event on the bus; `detail-type` is the event name, e.g. contact.created. */
 export const EVENT_SOURCE = 'cirrus.crm';
 
-/** What every event says, whatever it is about. */
-const envelope = {
-  eventId: z.string(),
-  name: z.string(),
-  version: z.int(),
-  tenantId: z.string(),
-  occurredAt: z.string(),
-  /** A person (user id) or a system actor (`system:assignment`, `system:callback-timer`, ...). */
-  actor: z.looseObject({ id: z.string(), name: z.string() }),
-  subject: z.looseObject({ type: z.string(), id: z.string() }),
-  /** Fields changed, on `*.updated` and workflow events. */
-  changes: z.optional(z.array(z.string())),
-  /** Follows a request into the events it causes and the emails they send. */
-  correlationId: z.optional(z.string()),
-};
-
-/** A record as it was after the change; records have custom fields, so the snapshot stays open. */
-const snapshot = {
-  id: z.string(),
-  version: z.int(),
-  createdAt: z.string(),
-  updatedAt: z.optional(z.string()),
-  ownerId: z.optional(z.string()),
-  deletedAt: z.optional(z.string()),
-};
 const accountData = z.looseObject({ ...snapshot, name: z.string() });
 const contactData = z.looseObject({ ...snapshot, firstName: z.optional(z.string()), lastName: z.optional(z.string()), email: z.optional(z.string()), accountId: z.optional(z.string()) });
 const opportunityData = z.looseObject({
@@ -120,22 +97,6 @@ const sharingData = z.looseObject({
   version: z.int(),
 });
 
-const event = <D extends z.ZodMiniType>(data: D) => z.looseObject({ ...envelope, data });
-
-interface CatalogueEntry<S extends z.ZodMiniType = z.ZodMiniType> {
-  readonly summary: string;
-  /** Version → payload schema; the highest is what Cirrus publishes today. */
-  readonly versions: Readonly<Record<number, S>>;
-}
-const v1 = <S extends z.ZodMiniType>(summary: string, schema: S): CatalogueEntry<S> => ({ summary, versions: { 1: schema } });
-
-const recordEvents = <P extends string, D extends z.ZodMiniType>(type: P, label: string, data: D) => ({
-  [`${type}.created`]: v1(`A ${label} was created.`, event(data)),
-  [`${type}.updated`]: v1(`A ${label} was changed; \`changes\` names the fields.`, event(data)),
-  [`${type}.deleted`]: v1(`A ${label} was moved to the trash (soft delete; it can be restored).`, event(data)),
-  [`${type}.restored`]: v1(`A ${label} was restored from the trash.`, event(data)),
-}) as Record<`${P}.${'created' | 'updated' | 'deleted' | 'restored'}`, CatalogueEntry<ReturnType<typeof event<D>>>>;
-
 export const eventCatalogue = {
   ...recordEvents('account', 'account', accountData),
   ...recordEvents('contact', 'contact', contactData),
@@ -188,6 +149,8 @@ export const eventCatalogue = {
     'An admin changed who may read and edit the records of an object (`subject.id` is the object); `data.roles` is every role\'s read/edit level now (own, team or all).',
     event(sharingData),
   ),
+  // Issue 10 (marketing): consent, email delivery, templates, campaigns, journeys and lead scoring.
+  ...marketingEvents,
 } as const;
 
 export type EventName = keyof typeof eventCatalogue;

@@ -27,6 +27,7 @@ export const units = {
   service: { name: 'service', entry: 'functions/units/service.ts', description: 'the service desk: tickets, their conversation and SLA (SVC-1, SVC-4)' },
   settings: { name: 'settings', entry: 'functions/units/settings.ts', description: 'admin settings: partners, web-to-lead forms, assignment rules' },
   portal: { name: 'portal', entry: 'functions/units/portal.ts', description: 'what customers reach without a staff sign-in: CSAT surveys and the customer portal (SVC-3, SVC-5)' },
+  marketing: { name: 'marketing', entry: 'functions/units/marketing.ts', description: 'marketing: consent, email templates, campaigns and their sends, nurturing journeys, lead scoring (MA-1…MA-4, MA-6, CD-9)', timeoutSeconds: 30 },
   intake: { name: 'intake', entry: 'functions/units/intake.ts', description: 'public lead intake: partner webhooks and web-to-lead submissions' },
 } as const satisfies Record<string, UnitDeclaration>;
 

@@ -15,6 +15,11 @@ import { formCreate } from './form.ts';
 import { lastViewPut, viewCreate, viewUpdate } from './view.ts';
 import { fieldCreate, fieldPurge, fieldUpdate, fieldView, metadataDocument, metadataJob, objectCreate, objectLayout, objectUpdate, objectView } from './metadata.ts';
 import { sharingUpdate, sharingView } from './sharing.ts';
+import { consentOperations } from './marketing/consent-api.ts';
+import { templatesOperations } from './marketing/templates-api.ts';
+import { campaignsOperations } from './marketing/campaigns-api.ts';
+import { journeysOperations } from './marketing/journeys-api.ts';
+import { scoringOperations } from './marketing/scoring-api.ts';
 
 /**
  * What each declared route takes and returns, for the OpenAPI document (PLT-3). Keyed by route name;
@@ -178,4 +183,10 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'metadata-fields-purge': { summary: 'Purge a deactivated custom field: 202 with the job that takes its values off every record, then deletes the field (its name is free again); 409 unless the field is deactivated. No restore after this (admins)', tag: 'metadata', request: fieldPurge, response: metadataJob, status: 202 },
   'metadata-jobs-get': { summary: 'A metadata job (a field purge): status queued, running, done or failed; records examined and cleared; startedAt, finishedAt (admins)', tag: 'metadata', response: metadataJob },
   'metadata-fields-restore': { summary: 'Restore a deactivated custom field with the values records kept (admins)', tag: 'metadata', response: fieldView },
+  // Issue 10 (marketing): each part documents its own routes.
+  ...consentOperations,
+  ...templatesOperations,
+  ...campaignsOperations,
+  ...journeysOperations,
+  ...scoringOperations,
 };

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { countryCode, email, id, language, longText, personName, phoneInput, recordMeta, shortText, tags } from './common.ts';
+import { marketingPersonFields } from './marketing/person.ts';
 
 /** CD-1: a person. `nationalId` is sensitive (CD-7): only managers and admins see or set it. */
 const contactFields = {
@@ -31,7 +32,7 @@ export const contactUpdate = z.strictObject(
     [K in keyof typeof contactFields]: z.ZodMiniOptional<z.ZodMiniNullable<(typeof contactFields)[K]>>;
   },
 );
-export const contact = z.object({ ...contactFields, ...recordMeta });
+export const contact = z.object({ ...contactFields, ...recordMeta, ...marketingPersonFields });
 
 export type ContactCreate = z.infer<typeof contactCreate>;
 export type ContactUpdate = z.infer<typeof contactUpdate>;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { countryCode, email, freeKey, id, language, listQueryWith, longText, personName, phoneInput, recordMeta, shortText, tags } from './common.ts';
+import { leadScoreFields, marketingPersonFields } from './marketing/person.ts';
 
 /** SFA-3 lifecycle. `duplicate` marks a submission linked to a person we already had. */
 export const LEAD_STATUSES = ['new', 'assigned', 'contacted', 'qualified', 'converted', 'disqualified', 'duplicate'] as const;
@@ -69,6 +70,8 @@ export const lead = z.object({
   lastContactedAt: z.optional(z.string()),
   duplicateOf: z.optional(z.object({ type: z.string(), id: z.string() })),
   convertedTo: z.optional(z.object({ accountId: z.string(), contactId: z.string(), opportunityId: z.optional(z.string()) })),
+  ...marketingPersonFields,
+  ...leadScoreFields,
 });
 
 export const ACTIVITY_TYPES = ['call', 'email', 'meeting', 'note'] as const;

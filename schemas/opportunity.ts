@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { id, longText, money, recordMeta, shortText, tags } from './common.ts';
 import { FORECAST_CATEGORIES, LOST_REASONS } from './pipeline.ts';
+import { opportunityAttributionFields } from './marketing/person.ts';
 
 /**
  * SFA-4 opportunities: a deal in a pipeline (schemas/pipeline.ts). The stage is one of its pipeline's stage
@@ -47,6 +48,7 @@ export const opportunity = z.object({
   /** Set when the deal entered a won or lost stage; cleared when it is reopened. */
   closedAt: z.optional(z.string()),
   stageEnteredAt: z.optional(z.string()),
+  ...opportunityAttributionFields,
 });
 
 /** GET /api/opportunities/{id}/stage-history: every stage move, newest first. */

@@ -1,4 +1,9 @@
 import { OUTBOX_SK } from '#contracts/outbox.ts';
+import { campaignsKeys } from './keys-campaigns.ts';
+import { consentKeys } from './keys-consent.ts';
+import { journeysKeys } from './keys-journeys.ts';
+import { scoringKeys } from './keys-scoring.ts';
+import { templatesKeys } from './keys-templates.ts';
 
 /**
  * Single-table keys: the one place a pk, sk or GSI key string is built (functions/records/storage/codecs.ts turns
@@ -150,7 +155,7 @@ export const keys = {
   forms: (tenantId: string) => `T#${tenantId}#form`,
   formSk: (formId: string) => formId,
   /** Routing from a public id in a URL (partner, form) or a support address (`mail`) to its tenant; holds nothing but the tenant id (a calendar feed: and its user). */
-  route: (kind: 'partner' | 'form' | 'calendar' | 'mail' | 'survey' | 'portal-link' | 'portal-session', publicId: string) => `R#${kind}#${publicId}`,
+  route: (kind: 'partner' | 'form' | 'calendar' | 'mail' | 'survey' | 'portal-link' | 'portal-session' | 'preference' | 'tracking' | 'journey-link', publicId: string) => `R#${kind}#${publicId}`,
   routeSk: '~route',
 
   // --- metadata (objects as data) ------------------------------------------------------------------
@@ -186,6 +191,13 @@ export const keys = {
   /** A user's tasks by due date: sk `<dueAt>#<leadId>`. */
   tasks: (tenantId: string, userId: string) => `T#${tenantId}#task#${userId}`,
   taskSk: (dueAt: string, subjectId: string) => `${dueAt}#${subjectId}`,
+
+  // --- marketing (issue 10): each part's keys in keys-<part>.ts --------------------------------------
+  ...consentKeys,
+  ...templatesKeys,
+  ...campaignsKeys,
+  ...journeysKeys,
+  ...scoringKeys,
 } as const;
 
 /**

@@ -74,7 +74,14 @@ export type Action =
   /** Forecast figures of `target` (a user): one's own, a manager their reports', an admin everyone's. */
   | 'forecast:read'
   /** Set sales quotas of `target`: a manager for their reports, an admin for anyone. */
-  | 'quotas:manage';
+  | 'quotas:manage'
+  // Issue 10 (marketing): templates, campaigns (and sending them), journeys, lead scoring, a person's email consent.
+  | 'email-templates:read' | 'email-templates:manage'
+  | 'campaigns:read' | 'campaigns:manage' | 'campaigns:send'
+  | 'journeys:read' | 'journeys:manage'
+  | 'scoring:read' | 'scoring:manage'
+  | 'consent:update'
+  | 'marketing-settings:manage';
 
 export interface Resource {
   readonly type?: RecordType;
@@ -292,6 +299,23 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, field
       const target = resource.target;
       return role === 'admin' || (role === 'manager' && Boolean(target) && target!.managerId === userId);
     }
+    // Marketing (issue 10): marketers and admins build and send; everyone reads results (a rep sees what their
+    // leads were sent); staff who may edit a contact or lead record a consent the person gave them.
+    case 'email-templates:read':
+    case 'campaigns:read':
+    case 'journeys:read':
+    case 'scoring:read':
+      return true;
+    case 'email-templates:manage':
+    case 'campaigns:manage':
+    case 'campaigns:send':
+    case 'journeys:manage':
+    case 'scoring:manage':
+      return role === 'admin' || role === 'marketer';
+    case 'marketing-settings:manage':
+      return role === 'admin';
+    case 'consent:update':
+      return true;
     case 'custom-field:read':
       return fieldLevel(resource.fieldAccess, role) !== 'none';
     case 'custom-field:write':
@@ -331,6 +355,12 @@ const WHY: Partial<Record<Action, string>> = {
   'metadata:manage': 'Only admins change objects and fields.',
   'custom-field:write': 'Your role may not set these fields.',
   'sharing:manage': 'Only admins see and set who may read and edit records.',
+  'email-templates:manage': 'Only marketers and admins edit email templates.',
+  'campaigns:manage': 'Only marketers and admins manage campaigns.',
+  'campaigns:send': 'Only marketers and admins send campaigns.',
+  'journeys:manage': 'Only marketers and admins build journeys.',
+  'scoring:manage': 'Only marketers and admins change lead scoring.',
+  'marketing-settings:manage': 'Only admins change the marketing settings.',
 };
 
 export function assertCan(actor: Actor, action: Action, resource: Resource = {}, field?: string): void {
@@ -388,6 +418,16 @@ export function capabilities(actor: UserActor, sharing: Readonly<Record<string, 
       assignmentRulesManage: can(actor, 'assignment-rules:manage'),
       /** Settings → Objects and fields (issue 7): custom objects, fields and record visibility. */
       objects: can(actor, 'metadata:manage'),
+      /** Settings → Marketing (issue 10): subscription types, sender, sending rate. */
+      marketing: can(actor, 'marketing-settings:manage'),
+    },
+    /** Marketing (issue 10): who builds and sends templates, campaigns, journeys and the lead score. */
+    marketing: {
+      templates: can(actor, 'email-templates:manage'),
+      campaigns: can(actor, 'campaigns:manage'),
+      send: can(actor, 'campaigns:send'),
+      journeys: can(actor, 'journeys:manage'),
+      scoring: can(actor, 'scoring:manage'),
     },
     // Marking someone else away: asked for a rep of the team (managers and admins are never a manager's to mark).
     users: { readWorkload: can(actor, 'users:read-workload'), markTeamAway: can(actor, 'users:update', { target: { id: '\u0000someone-else', role: 'rep' } }, 'away') },

@@ -2,6 +2,7 @@ import { unitHandler, type RouteTable } from '#commons/router.ts';
 import { answerSurvey, getSurvey } from '../surveys/handlers.ts';
 import { portalHandlers as p } from '../portal/handlers.ts';
 import { portalArticles } from '../knowledge/portal.ts';
+import { consentPublicRoutes } from '../consent/public-routes.ts';
 
 /** Deploy unit `portal`: what customers reach without a staff sign-in — CSAT surveys (SVC-5) and the customer portal (SVC-3). */
 export const routes: RouteTable = {
@@ -17,6 +18,8 @@ export const routes: RouteTable = {
   'POST /api/portal/{tenant}/tickets/{id}/replies': p.reply,
   'GET /api/portal/{tenant}/articles': portalArticles.search,
   'GET /api/portal/{tenant}/articles/{id}': portalArticles.get,
+  // Issue 10: the email preference page and one-click unsubscribe (signed links).
+  ...consentPublicRoutes,
 };
 
 export const handler = unitHandler(routes);

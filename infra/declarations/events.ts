@@ -1,6 +1,11 @@
 import { detailTypes, EVENT_SOURCE } from '../../contracts/events.ts';
 import { scheduleTargetNames } from '../../contracts/schedules.ts';
 import type { FunctionDeclaration } from './functions.ts';
+import { consentRules, consentScheduleTargets, consentSchedules } from './marketing-consent.ts';
+import { templatesRules, templatesScheduleTargets, templatesSchedules } from './marketing-templates.ts';
+import { campaignsRules, campaignsScheduleTargets, campaignsSchedules } from './marketing-campaigns.ts';
+import { journeysRules, journeysScheduleTargets, journeysSchedules } from './marketing-journeys.ts';
+import { scoringRules, scoringScheduleTargets, scoringSchedules } from './marketing-scoring.ts';
 
 export { EVENT_SOURCE };
 
@@ -156,6 +161,8 @@ export const rules: readonly RuleDeclaration[] = [
     retryAttempts: 8,
     maxEventAgeSeconds: 6 * 3600,
   },
+  // Issue 10 (marketing): each part declares its rules in infra/declarations/marketing-<part>.ts.
+  ...consentRules, ...templatesRules, ...campaignsRules, ...journeysRules, ...scoringRules,
 ];
 
 /** Targets of one-time schedules that functions create at run time (e.g. call-back timers). */
@@ -173,6 +180,9 @@ export const scheduleTargets: readonly FunctionDeclaration[] = [
   { name: scheduleTargetNames.forecastEmail, entry: 'functions/forecast/email-job.ts', access: { table: 'readwrite', sendEmail: true }, timeoutSeconds: 300, memoryMb: 512 },
   // Each tenant's NPS survey round (functions/nps/schedule.ts makes the schedule; a round resumes from its checkpoint).
   { name: scheduleTargetNames.npsRound, entry: 'functions/nps/round-job.ts', access: { table: 'readwrite', sendEmail: true, schedules: true }, timeoutSeconds: 300, memoryMb: 512 },
+  ...consentScheduleTargets, ...templatesScheduleTargets, ...campaignsScheduleTargets, ...journeysScheduleTargets, ...scoringScheduleTargets,
 ];
 
-export const schedules: readonly ScheduleDeclaration[] = [];
+export const schedules: readonly ScheduleDeclaration[] = [
+  ...consentSchedules, ...templatesSchedules, ...campaignsSchedules, ...journeysSchedules, ...scoringSchedules,
+];

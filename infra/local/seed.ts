@@ -60,4 +60,6 @@ export async function seed(cognito: CognitoEmulator, dynamo: DynamoDBClient, tab
   await seedRecords('acme', [owner('admin@acme.local')]);
   const { seedArticles } = await import('./seed-articles.ts');
   await seedArticles('demo', owner('agent@demo.local'));
+  const { seedMarketing } = await import('./seed-marketing.ts');
+  await seedMarketing('demo', owner('marketer@demo.local'));
 }

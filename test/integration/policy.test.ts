@@ -21,7 +21,7 @@ describe('policy at the edge', () => {
     const agent = (await as.agent!('GET', '/api/me')).body;
     expect(agent.can.leads.claim).toBe(false);
     const admin = (await as.admin!('GET', '/api/me')).body;
-    expect(admin.can.settings).toEqual({ partners: true, forms: true, assignmentRulesRead: true, assignmentRulesManage: true, objects: true });
+    expect(admin.can.settings).toEqual({ partners: true, forms: true, assignmentRulesRead: true, assignmentRulesManage: true, objects: true, marketing: true });
   });
 
   it('web-to-lead forms are for admins and marketers only, and never show storage internals', async () => {

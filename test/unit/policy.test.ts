@@ -195,7 +195,10 @@ describe('policy: who may do what (functions/policy/policy.ts)', () => {
     expect(capabilities(user('manager')).users.markTeamAway).toBe(true);
     expect(capabilities(user('marketer')).settings.forms).toBe(true);
     expect(capabilities(user('manager'))).toMatchObject({ records: { update: 'any', assignToOthers: true }, settings: { assignmentRulesRead: true, assignmentRulesManage: false }, fields: { contact: { nationalId: true } } });
-    expect(capabilities(user('admin')).settings).toEqual({ partners: true, forms: true, assignmentRulesRead: true, assignmentRulesManage: true, objects: true });
+    expect(capabilities(user('admin')).settings).toEqual({ partners: true, forms: true, assignmentRulesRead: true, assignmentRulesManage: true, objects: true, marketing: true });
+    expect(capabilities(user('marketer')).marketing).toEqual({ templates: true, campaigns: true, send: true, journeys: true, scoring: true });
+    expect(capabilities(user('rep')).marketing).toEqual({ templates: false, campaigns: false, send: false, journeys: false, scoring: false });
+    expect(capabilities(user('marketer')).settings.marketing).toBe(false);
   });
 });
 

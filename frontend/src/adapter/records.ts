@@ -72,7 +72,9 @@ export interface Capabilities {
   fields: Partial<Record<string, Partial<Record<string, boolean>>>> & { contact?: { nationalId?: boolean } };
   /** `logActivity` and `convert` hold for the person's own leads; others' leads also need `records.update === 'any'`. */
   leads: { claim: boolean; logActivity: boolean; convert: boolean };
-  settings: { partners: boolean; forms: boolean; assignmentRulesRead: boolean; assignmentRulesManage: boolean; objects: boolean };
+  settings: { partners: boolean; forms: boolean; assignmentRulesRead: boolean; assignmentRulesManage: boolean; objects: boolean; marketing: boolean };
+  /** Marketing (issue 10): who builds and sends templates, campaigns, journeys and the lead score. */
+  marketing: { templates: boolean; campaigns: boolean; send: boolean; journeys: boolean; scoring: boolean };
   users: { readWorkload: boolean; markTeamAway: boolean };
 }
 

@@ -66,6 +66,13 @@ export default {
     claim: 'Claim',
     claimed: 'It is yours now.',
   },
+  marketingMenu: {
+    campaigns: 'Campaigns',
+    templates: 'Email templates',
+    journeys: 'Journeys',
+    scoring: 'Lead scoring',
+    settings: 'Marketing',
+  },
   serviceMenu: {
     tickets: 'Tickets',
     dashboard: 'Service dashboard',

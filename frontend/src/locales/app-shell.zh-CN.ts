@@ -64,6 +64,13 @@ const zhCN: typeof en = {
     claim: '领取',
     claimed: '已领取，现在归您负责。',
   },
+  marketingMenu: {
+    campaigns: '营销活动',
+    templates: '邮件模板',
+    journeys: '培育旅程',
+    scoring: '线索评分',
+    settings: '营销设置',
+  },
   serviceMenu: {
     tickets: '工单',
     dashboard: '服务看板',

@@ -90,6 +90,31 @@ const pageMessages = {
     en: () => import('@/locales/forecast.en').then((m) => m.default),
     'zh-CN': () => import('@/locales/forecast.zh-CN').then((m) => m.default),
   },
+  /** Issue 10 — email consent on a contact or lead, the preference page, Settings → Marketing. */
+  'marketing-consent': {
+    en: () => import('@/locales/marketing-consent.en').then((m) => m.default),
+    'zh-CN': () => import('@/locales/marketing-consent.zh-CN').then((m) => m.default),
+  },
+  /** Issue 10 — email templates: list, editor, preview and test send. */
+  'marketing-templates': {
+    en: () => import('@/locales/marketing-templates.en').then((m) => m.default),
+    'zh-CN': () => import('@/locales/marketing-templates.zh-CN').then((m) => m.default),
+  },
+  /** Issue 10 — campaigns: list, page, members, send and results. */
+  'marketing-campaigns': {
+    en: () => import('@/locales/marketing-campaigns.en').then((m) => m.default),
+    'zh-CN': () => import('@/locales/marketing-campaigns.zh-CN').then((m) => m.default),
+  },
+  /** Issue 10 — nurturing journeys: list, canvas, per-step counts, a person's journeys. */
+  'marketing-journeys': {
+    en: () => import('@/locales/marketing-journeys.en').then((m) => m.default),
+    'zh-CN': () => import('@/locales/marketing-journeys.zh-CN').then((m) => m.default),
+  },
+  /** Issue 10 — lead scoring: rules and a lead's score. */
+  'marketing-scoring': {
+    en: () => import('@/locales/marketing-scoring.en').then((m) => m.default),
+    'zh-CN': () => import('@/locales/marketing-scoring.zh-CN').then((m) => m.default),
+  },
 } satisfies Record<string, Record<Locale, () => Promise<Messages>>>;
 type PageMessages = keyof typeof pageMessages;
 const wantedPages = new Set<PageMessages>();

@@ -134,6 +134,41 @@ export const appRoutes: RouteRecordRaw[] = [
     // Admins (PUT /api/settings/service-desk asks service-desk:manage, an admin's).
     meta: { menu: { title: 'serviceMenu.settings', icon: 'Headset', order: 896, group: 'admin', can: 'settings.objects' } },
   },
+  // --- marketing (issue 10): campaigns, email templates, journeys; lead scoring and Settings → Marketing with the admin pages ---
+  {
+    path: 'marketing/campaigns',
+    name: 'campaigns',
+    component: withMessages(['marketing-campaigns', 'marketing-templates'], () => import('@/views/marketing/campaigns/CampaignsPage.vue')),
+    meta: { menu: { title: 'marketingMenu.campaigns', icon: 'Promotion', order: 50, can: 'marketing.campaigns' } },
+  },
+  { path: 'marketing/campaigns/:id', name: 'campaign', component: withMessages(['marketing-campaigns', 'marketing-templates'], () => import('@/views/marketing/campaigns/CampaignDetail.vue')), props: true, meta: { activeMenu: 'campaigns' } },
+  {
+    path: 'marketing/templates',
+    name: 'email-templates',
+    component: withMessages('marketing-templates', () => import('@/views/marketing/templates/TemplatesPage.vue')),
+    meta: { menu: { title: 'marketingMenu.templates', icon: 'Message', order: 51, can: 'marketing.templates' } },
+  },
+  { path: 'marketing/templates/:id', name: 'email-template', component: withMessages('marketing-templates', () => import('@/views/marketing/templates/TemplatesPage.vue')), props: true, meta: { activeMenu: 'email-templates' } },
+  {
+    path: 'marketing/journeys',
+    name: 'journeys',
+    component: withMessages(['marketing-journeys', 'marketing-templates'], () => import('@/views/marketing/journeys/JourneysPage.vue')),
+    meta: { menu: { title: 'marketingMenu.journeys', icon: 'Share', order: 52, can: 'marketing.journeys' } },
+  },
+  { path: 'marketing/journeys/:id', name: 'journey', component: withMessages(['marketing-journeys', 'marketing-templates'], () => import('@/views/marketing/journeys/JourneyEditor.vue')), props: true, meta: { activeMenu: 'journeys' } },
+  {
+    path: 'admin/scoring',
+    name: 'admin-scoring',
+    component: withMessages('marketing-scoring', () => import('@/views/marketing/scoring/ScoringSettings.vue')),
+    meta: { menu: { title: 'marketingMenu.scoring', icon: 'Histogram', order: 915, group: 'admin', can: 'marketing.scoring' } },
+  },
+  {
+    path: 'admin/marketing',
+    name: 'admin-marketing',
+    component: withMessages('marketing-consent', () => import('@/views/marketing/MarketingSettings.vue')),
+    meta: { menu: { title: 'marketingMenu.settings', icon: 'Message', order: 897, group: 'admin', can: 'settings.marketing' } },
+  },
+  // --- end marketing ---
   {
     path: 'admin/pipelines',
     name: 'admin-pipelines',
@@ -151,6 +186,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/portal/:tenant/sign-in', name: 'portal-sign-in', component: withMessages('portal', () => import('@/views/public/PortalPage.vue')), props: true, meta: { public: true } },
   { path: '/portal/:tenant/articles/:articleId', name: 'portal-article', component: withMessages('portal', () => import('@/views/public/PortalPage.vue')), props: true, meta: { public: true } },
   { path: '/portal/:tenant/tickets/:id', name: 'portal-ticket', component: withMessages('portal', () => import('@/views/public/PortalPage.vue')), props: true, meta: { public: true } },
+  // The email preference page (issue 10): a signed link, no sign-in; opening it changes nothing, saving is a POST.
+  { path: '/preferences/:token', name: 'preferences', component: withMessages('marketing-consent', () => import('@/views/public/PreferencesPage.vue')), props: true, meta: { public: true } },
   { path: '/survey/:token', name: 'survey', component: withMessages('service', () => import('@/views/public/SurveyPage.vue')), props: true, meta: { public: true } },
   {
     path: '/',

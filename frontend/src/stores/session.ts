@@ -14,7 +14,8 @@ export const NO_CAPABILITIES: Capabilities = {
   records: { update: 'none', delete: 'none', assignToOthers: false },
   fields: {},
   leads: { claim: false, logActivity: false, convert: false },
-  settings: { partners: false, forms: false, assignmentRulesRead: false, assignmentRulesManage: false, objects: false },
+  settings: { partners: false, forms: false, assignmentRulesRead: false, assignmentRulesManage: false, objects: false, marketing: false },
+  marketing: { templates: false, campaigns: false, send: false, journeys: false, scoring: false },
   users: { readWorkload: false, markTeamAway: false },
 };
 

@@ -1,0 +1,2 @@
+/** Issue 10 — journeys: the messages of its pages and panels (en); loaded with them (modules/i18n.ts, loadPageMessages). */
+export default {};
