@@ -1,6 +1,7 @@
 import { LEAD_STATUSES } from './lead.ts';
 import { DEFAULT_PIPELINE } from './pipeline.ts';
 import { ACTIVITY_OUTCOMES, ACTIVITY_TYPES } from './activity.ts';
+import { MARKETING_OBJECT_DEFINITIONS } from './marketing/objects.ts';
 import type { FieldDefinition, FieldType, Localized, ObjectDefinition, PicklistOption, StandardObject } from './metadata.ts';
 
 /**
@@ -183,6 +184,8 @@ export const STANDARD_OBJECT_DEFINITIONS: readonly ObjectDefinition[] = [
   object('activities', 'activity', l('Activity', '活动'), l('Activities', '活动'), 'calendar', 'subject', activityFields),
   object('tickets', 'ticket', l('Ticket', '工单'), l('Tickets', '工单'), 'ticket', 'subject', ticketFields),
   object('articles', 'article', l('Article', '知识文章'), l('Knowledge base', '知识库'), 'reading', 'title', articleFields),
+  // Issue 10: email templates and campaigns (schemas/marketing/).
+  ...MARKETING_OBJECT_DEFINITIONS,
 ];
 
 export const standardObject = (apiName: string) => STANDARD_OBJECT_DEFINITIONS.find((o) => o.apiName === apiName);
