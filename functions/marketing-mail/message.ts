@@ -18,8 +18,8 @@ const WORDS = {
 export function footer(message: Pick<MarketingMessage, 'html' | 'text' | 'language'>, links: FooterLinks): { html: string; text: string } {
   const w = WORDS[message.language] ?? WORDS.en;
   const html = `<div style="margin-top:24px;padding-top:12px;border-top:1px solid #e5e7eb;color:#6b7280;font-size:12px;line-height:1.5;font-family:Arial,sans-serif">`
-    + `${escapeHtml(w.why(links.typeLabel))} <a href="${escapeHtml(links.preferencesUrl)}" style="color:#6b7280">${w.manage}</a> · `
-    + `<a href="${escapeHtml(`${links.preferencesUrl}?unsubscribe=all`)}" style="color:#6b7280">${w.unsubscribe}</a></div>`;
+    + `${escapeHtml(w.why(links.typeLabel))} <a ses:no-track href="${escapeHtml(links.preferencesUrl)}" style="color:#6b7280">${w.manage}</a> · `
+    + `<a ses:no-track href="${escapeHtml(`${links.preferencesUrl}?unsubscribe=all`)}" style="color:#6b7280">${w.unsubscribe}</a></div>`;
   const at = message.html.search(/<\/body>/i);
   return {
     html: at >= 0 ? `${message.html.slice(0, at)}${html}${message.html.slice(at)}` : `${message.html}${html}`,

@@ -75,8 +75,9 @@ export async function markSent(tenantId: string, sendId: string, messageId: stri
   try {
     await documentClient.send(new TransactWriteCommand({ TransactItems: [
       { Update: {
-        TableName: tableName(), Key: sendKey(tenantId, sendId), UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :at, updatedAt = :at',
-        ConditionExpression: '#s = :claimed', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':sent': 'sent', ':claimed': 'claimed', ':m': messageId, ':at': at },
+        TableName: tableName(), Key: sendKey(tenantId, sendId), UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :at, updatedAt = :at, #rev = if_not_exists(#rev, :zero) + :one',
+        ConditionExpression: '#s = :claimed', ExpressionAttributeNames: { '#s': 'status', '#rev': 'rev' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':claimed': 'claimed', ':m': messageId, ':at': at, ':zero': 0, ':one': 1 },
       } },
       event,
     ] }));

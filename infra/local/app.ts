@@ -164,6 +164,21 @@ export function createApp(d: AppDeps) {
       res.writeHead(204);
       return void res.end();
     }
+    // Issue 10: SES open and click tracking (the pixel and the rewritten links of a tracked message).
+    const tracking = method === 'GET' ? /^\/_aws\/ses\/(open|click)\/([^/]+)$/.exec(path) : null;
+    if (tracking) {
+      const id = decodeURIComponent(tracking[2]!);
+      const ua = String(req.headers['user-agent'] ?? 'Mozilla/5.0');
+      if (tracking[1] === 'open') {
+        if (!d.ses.open(id, ua)) return sendJson(res, 404, { message: 'Not Found' });
+        res.writeHead(200, { 'content-type': 'image/gif', 'cache-control': 'no-store' });
+        return void res.end(Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64'));
+      }
+      const to = d.ses.click(id, url.searchParams.get('u') ?? '', ua);
+      if (!to) return sendJson(res, 404, { message: 'Not Found' });
+      res.writeHead(302, { location: to, 'cache-control': 'no-store' });
+      return void res.end();
+    }
     // An attachment's bytes, as the recipient would save it (GET /_aws/ses/{messageId}/attachments/{FileName}).
     const attachment = method === 'GET' ? /^\/_aws\/ses\/([^/]+)\/attachments\/([^/]+)$/.exec(path) : null;
     if (attachment) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { RuleDeclaration } from '../declarations/events.ts';
+import type { EventPattern, RuleDeclaration } from '../declarations/events.ts';
 import { ACCOUNT_ID, EVENT_BUS_NAME, REGION } from './config.ts';
 import { flattenEvent, matchesCompiled, validatePattern, type CompiledPattern, type FlatEvent } from './event-pattern.ts';
 import { invoke, track } from './lambda.ts';
@@ -49,6 +49,11 @@ export class EventBridgeEmulator {
   private readonly journal: DeliveryJournal<PendingDelivery>;
   /** Each declared rule's pattern, compiled (and so validated) once at startup. */
   private readonly patterns = new Map<string, CompiledPattern>();
+  /**
+   * Rules on the DEFAULT bus whose target is the Cirrus bus (bus-to-bus: the event arrives there as it is, with
+   * its id), e.g. SES's configuration-set events, which AWS delivers to the default bus only.
+   */
+  private readonly forwards: { name: string; pattern: CompiledPattern }[] = [];
 
   constructor(private readonly rules: readonly RuleDeclaration[], dataDir: string, private readonly retryDelayMs = 200) {
     for (const rule of rules) {
@@ -64,6 +69,38 @@ export class EventBridgeEmulator {
     this.journal = new DeliveryJournal<PendingDelivery>(join(dataDir, 'eventbridge-pending.jsonl'));
     // Deliveries accepted before a crash or stop and not finished: at-least-once, as EventBridge is.
     if (this.journal.size) setTimeout(() => this.redeliverPending(), 0);
+  }
+
+  /** Declares default-bus rules that forward matching events to the Cirrus bus (infra/declarations: `sesEventForwarding`). */
+  forwardFromDefaultBus(rules: readonly { name: string; eventPattern: EventPattern }[]): void {
+    for (const r of rules) {
+      try {
+        this.forwards.push({ name: r.name, pattern: validatePattern(r.eventPattern) });
+      } catch (error) {
+        throw new Error(`EventBridge rule ${r.name} has an invalid event pattern: ${String((error as Error).message).split('\n')[0]}`);
+      }
+    }
+  }
+
+  /**
+   * An AWS service's own event (SES's `aws.ses` events), put on the DEFAULT bus as the service does (not through
+   * PutEvents, which refuses `aws.` sources); default-bus forwarding rules then take it to the Cirrus bus.
+   */
+  publishServiceEvent(e: { source: string; detailType: string; detail: Record<string, unknown>; resources?: readonly string[] }): BusEvent {
+    const event: BusEvent = {
+      version: '0', id: randomUUID(), 'detail-type': e.detailType, source: e.source, account: ACCOUNT_ID,
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), region: REGION, resources: [...(e.resources ?? [])], detail: e.detail,
+    };
+    this.events.push(event);
+    if (this.events.length > 50_000) this.events.splice(0, 10_000);
+    this.forwardIfMatched(event);
+    return event;
+  }
+
+  private forwardIfMatched(event: BusEvent, raw?: string): void {
+    if (!this.forwards.length) return;
+    const flat = flattenEvent(raw ?? (event as unknown as Record<string, unknown>));
+    if (this.forwards.some((f) => matchesCompiled(f.pattern, flat))) this.route(event, raw);
   }
 
   async handle(operation: string, input: Record<string, any>): Promise<unknown> {
@@ -167,7 +204,9 @@ export class EventBridgeEmulator {
       if (!cirrus && !EventBridgeEmulator.isDefaultBus(e.EventBusName)) continue;
       this.events.push(event);
       if (this.events.length > 50_000) this.events.splice(0, 10_000);
-      if (cirrus) this.route(event, JSON.stringify({ ...event, detail: null }).replace(/"detail":null}$/, `"detail":${e.Detail}}`));
+      const raw = JSON.stringify({ ...event, detail: null }).replace(/"detail":null}$/, `"detail":${e.Detail}}`);
+      if (cirrus) this.route(event, raw);
+      else this.forwardIfMatched(event, raw);
     }
     return { FailedEntryCount: failed, Entries: results };
   }

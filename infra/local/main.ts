@@ -140,6 +140,10 @@ async function main(cfg: ReturnType<typeof readConfig>) {
   const scheduler = new SchedulerEmulator(cfg.dataDir);
   scheduler.installDeclared(schedules);
   const ses = new SesEmulator(cfg.dataDir, REGION);
+  // Issue 10: the configuration set's event publishing (EventBridge destination: the default bus), forwarded to the Cirrus bus.
+  const { sesEventForwarding } = await import('../declarations/marketing-consent.ts');
+  events.forwardFromDefaultBus([sesEventForwarding]);
+  ses.publishEvents({ configurationSet: SES_CONFIGURATION_SET, trackOpensAndClicks: true, publicUrl, emit: (e) => events.publishServiceEvent(e) });
   const s3 = new S3Emulator({ dataDir: cfg.dataDir, region: REGION, credentials: { [process.env.AWS_ACCESS_KEY_ID!]: process.env.AWS_SECRET_ACCESS_KEY! } });
   s3.createBucket(LOCAL_FILES_BUCKET);
   const httpApi = new HttpApi(routes, cognito, new URL(publicUrl).host);

@@ -47,6 +47,46 @@ export interface SentMessage {
   RenderingFailure?: string;
   /** Content.Simple.Headers / Template.Headers: extra message headers (API_MessageHeader). */
   Headers?: { Name: string; Value: string }[];
+  /** EmailTags (API_MessageTag), as SES events carry them: name → values. */
+  Tags?: Record<string, string[]>;
+  /** The original URLs of the links rewritten for click tracking (a click URL may only lead to one of them). */
+  TrackedLinks?: string[];
+}
+
+/**
+ * Configuration-set event publishing (ses/latest/dg/monitor-using-event-publishing.html) with an EventBridge
+ * destination: for a send through `configurationSet`, SES puts `aws.ses` events on the account's DEFAULT bus
+ * ("Email Sent", then per recipient "Email Delivered", or "Email Bounced" / "Email Complaint Received" for the
+ * mailbox simulator's addresses), and, with open and click tracking, rewrites the HTML's links and adds an open
+ * pixel whose requests emit "Email Opened" / "Email Clicked".
+ */
+export interface SesEventPublishing {
+  readonly configurationSet: string;
+  readonly trackOpensAndClicks: boolean;
+  /** Where the tracking URLs point (this runtime's public URL). */
+  readonly publicUrl: string;
+  readonly emit: (event: { source: 'aws.ses'; detailType: string; detail: Record<string, unknown>; resources: string[] }) => void;
+}
+
+/** SES event types and their EventBridge detail-types (eventbridge/latest/ref/events-ref-ses.html). */
+export const SES_DETAIL_TYPES = {
+  Send: 'Email Sent', Delivery: 'Email Delivered', Bounce: 'Email Bounced', Complaint: 'Email Complaint Received', Open: 'Email Opened', Click: 'Email Clicked',
+} as const;
+export type SesEventType = keyof typeof SES_DETAIL_TYPES;
+
+/**
+ * What the mailbox simulator (ses/latest/dg/send-an-email-from-console.html#send-email-simulator) does with an
+ * address: `bounce@` a hard bounce (Permanent, General), `suppressionlist@` a hard bounce as if on the suppression
+ * list, `complaint@` a delivery then a complaint, `success@`/`ooto@` and every other address a delivery. A `+label`
+ * after the local part is allowed (bounce+campaign1@simulator.amazonses.com).
+ */
+export function simulatorOutcome(address: string): 'delivery' | 'bounce' | 'suppressed' | 'complaint' {
+  const m = /^([^@+]+)(?:\+[^@]*)?@simulator\.amazonses\.com$/i.exec(addressOf(address));
+  const box = m?.[1]?.toLowerCase();
+  if (box === 'bounce') return 'bounce';
+  if (box === 'suppressionlist') return 'suppressed';
+  if (box === 'complaint') return 'complaint';
+  return 'delivery';
 }
 
 interface TemplateContent { Subject?: string; Text?: string; Html?: string }
@@ -248,6 +288,7 @@ export class SesEmulator {
     if (size > MAX_MESSAGE_BYTES) throw rejected(`Message length is more than ${MAX_MESSAGE_BYTES} bytes long: '${size}'.`);
 
     const headers = messageHeaders(content.Simple?.Headers ?? content.Template?.Headers);
+    const tags = emailTags(body.EmailTags);
     const message: SentMessage = {
       Id: `${randomUUID().replace(/-/g, '')}-local`,
       Region: this.region,
@@ -263,11 +304,72 @@ export class SesEmulator {
       ...(template ? { Template: template } : {}),
       ...(renderingFailure ? { RenderingFailure: renderingFailure } : {}),
       ...(headers.length ? { Headers: headers } : {}),
+      ...(Object.keys(tags).length ? { Tags: tags } : {}),
     };
     if (renderingFailure) console.warn(`[local] SES: message ${message.Id} not delivered (Rendering Failure): ${renderingFailure}`);
+    const publishing = this.publishing && message.ConfigurationSetName === this.publishing.configurationSet && !renderingFailure ? this.publishing : undefined;
+    if (publishing?.trackOpensAndClicks && message.Body.html_part) {
+      const tracked = trackHtml(message.Body.html_part, `${publishing.publicUrl.replace(/\/$/, '')}/_aws/ses`, message.Id);
+      message.Body = { ...message.Body, html_part: tracked.html };
+      if (tracked.links.length) message.TrackedLinks = tracked.links;
+    }
     this.messages.push(message);
     this.journal.add(message.Id, message);
+    if (publishing) {
+      this.publish(message, 'Send', { send: {} });
+      for (const to of [...message.Destination.ToAddresses, ...(message.Destination.CcAddresses ?? []), ...(message.Destination.BccAddresses ?? [])]) {
+        const address = addressOf(to);
+        const at = new Date().toISOString();
+        const outcome = simulatorOutcome(address);
+        if (outcome === 'bounce' || outcome === 'suppressed') {
+          this.publish(message, 'Bounce', { bounce: {
+            feedbackId: `${randomUUID()}-local`, bounceType: 'Permanent', bounceSubType: outcome === 'bounce' ? 'General' : 'Suppressed',
+            bouncedRecipients: [{ emailAddress: address, action: 'failed', status: '5.1.1', diagnosticCode: outcome === 'bounce' ? 'smtp; 550 5.1.1 user unknown' : 'Amazon SES has suppressed sending to this address because it has a recent history of bouncing as an invalid address.' }],
+            timestamp: at, reportingMTA: 'dns; amazonses.com',
+          } });
+          continue;
+        }
+        this.publish(message, 'Delivery', { delivery: { timestamp: at, processingTimeMillis: 0, recipients: [address], smtpResponse: '250 2.6.0 Message received', reportingMTA: 'a8-70.smtp-out.amazonses.com', remoteMtaIp: '127.0.0.1' } });
+        if (outcome === 'complaint') {
+          this.publish(message, 'Complaint', { complaint: {
+            feedbackId: `${randomUUID()}-local`, complaintSubType: null, complainedRecipients: [{ emailAddress: address }], timestamp: at,
+            userAgent: 'Amazon SES Mailbox Simulator', complaintFeedbackType: 'abuse', arrivalDate: at,
+          } });
+        }
+      }
+    }
     return { MessageId: message.Id };
+  }
+
+  private publishing: SesEventPublishing | undefined;
+
+  /** Turns on the configuration set's event publishing (the local runtime wires it to its EventBridge emulator). */
+  publishEvents(publishing: SesEventPublishing): void {
+    this.publishing = publishing;
+  }
+
+  private publish(message: SentMessage, type: SesEventType, extra: Record<string, unknown>) {
+    if (!this.publishing) return;
+    this.publishing.emit({
+      source: 'aws.ses', detailType: SES_DETAIL_TYPES[type], detail: sesEventDetail(message, type, extra, ACCOUNT_ID),
+      resources: [`arn:aws:ses:${this.region}:${ACCOUNT_ID}:configuration-set/${message.ConfigurationSetName}`],
+    });
+  }
+
+  /** The recipient's client loaded the open pixel: "Email Opened" (each time, as SES). False for an unknown message. */
+  open(id: string, userAgent = 'Mozilla/5.0', ip = '127.0.0.1'): boolean {
+    const m = this.messages.find((x) => x.Id === id);
+    if (!m || !this.publishing || m.ConfigurationSetName !== this.publishing.configurationSet) return false;
+    this.publish(m, 'Open', { open: { timestamp: new Date().toISOString(), userAgent, ipAddress: ip } });
+    return true;
+  }
+
+  /** A tracked link was followed: "Email Clicked", and where to redirect; undefined unless it is one of the message's links. */
+  click(id: string, link: string, userAgent = 'Mozilla/5.0', ip = '127.0.0.1'): string | undefined {
+    const m = this.messages.find((x) => x.Id === id);
+    if (!m || !this.publishing || !m.TrackedLinks?.includes(link)) return undefined;
+    this.publish(m, 'Click', { click: { timestamp: new Date().toISOString(), ipAddress: ip, userAgent, link, linkTags: {} } });
+    return link;
   }
 
   /** `Simple.Attachments` / `Template.Attachments` (API_Attachment): checked field by field. */
@@ -543,6 +645,70 @@ function addressList(value: string | undefined): string[] {
   }
   if (current.trim()) out.push(current.trim());
   return out.filter((a) => !/^[^<]*:;?$/.test(a)); // group syntax "undisclosed-recipients:;"
+}
+
+/** `EmailTags` (API_MessageTag): names and values of ASCII letters, digits, `_` and `-`, at most 256 characters. */
+function emailTags(list: unknown): Record<string, string[]> {
+  if (list === undefined || list === null) return {};
+  if (!Array.isArray(list)) throw bad('EmailTags must be a list');
+  const out: Record<string, string[]> = {};
+  for (const t of list as { Name?: unknown; Value?: unknown }[]) {
+    const name = String(t?.Name ?? '');
+    const value = String(t?.Value ?? '');
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(name)) throw bad(`Invalid tag name ${name}: only ASCII letters, numbers, underscores and dashes, at most 256`);
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(value)) throw bad(`Invalid value for tag ${name}: only ASCII letters, numbers, underscores and dashes, at most 256`);
+    if (name.startsWith('ses:')) throw bad(`Tag names starting with ses: are reserved`);
+    out[name] = [value];
+  }
+  return out;
+}
+
+/**
+ * The `detail` of an SES event on EventBridge (ses/latest/dg/event-publishing-retrieving-sns-examples.html, the
+ * same record): `eventType`, the `mail` object (headers, common headers, tags as name → values, with SES's own
+ * `ses:*` tags) and the event's own object (`send`, `delivery`, `bounce`, `complaint`, `open`, `click`).
+ */
+export function sesEventDetail(m: SentMessage, eventType: SesEventType, extra: Record<string, unknown>, accountId: string): Record<string, unknown> {
+  const destination = [...m.Destination.ToAddresses, ...(m.Destination.CcAddresses ?? []), ...(m.Destination.BccAddresses ?? [])];
+  const fromAddress = addressOf(m.Source);
+  const headers = [
+    { name: 'From', value: m.Source }, { name: 'To', value: m.Destination.ToAddresses.join(', ') }, { name: 'Subject', value: m.Subject },
+    { name: 'MIME-Version', value: '1.0' }, { name: 'Content-Type', value: 'multipart/alternative' },
+    ...(m.Headers ?? []).map((h) => ({ name: h.Name, value: h.Value })),
+  ];
+  return {
+    eventType,
+    mail: {
+      timestamp: m.Timestamp, source: m.Source, sourceArn: `arn:aws:ses:${m.Region}:${accountId}:identity/${fromAddress.split('@')[1] ?? fromAddress}`,
+      sendingAccountId: accountId, messageId: m.Id, destination, headersTruncated: false, headers,
+      commonHeaders: { from: [m.Source], to: m.Destination.ToAddresses, messageId: m.Id, subject: m.Subject },
+      tags: {
+        'ses:configuration-set': [m.ConfigurationSetName ?? ''], 'ses:source-ip': ['127.0.0.1'], 'ses:from-domain': [fromAddress.split('@')[1] ?? ''],
+        'ses:caller-identity': ['local'], ...(m.Tags ?? {}),
+      },
+    },
+    ...extra,
+  };
+}
+
+/**
+ * Open and click tracking as SES does it: each `<a href="http(s)://…">` (unless it carries `ses:no-track`) goes
+ * through `<base>/click/<messageId>?u=<url>`, and a 1×1 pixel `<base>/open/<messageId>` is added at the end of the body.
+ */
+export function trackHtml(html: string, base: string, messageId: string): { html: string; links: string[] } {
+  const links: string[] = [];
+  const decode = (u: string) => u.replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"');
+  const rewritten = html.replace(/<a\b[^>]*>/gi, (tag) => {
+    if (/\sses:no-track\b/i.test(tag)) return tag;
+    return tag.replace(/(\shref\s*=\s*)(["'])(https?:\/\/[^"']+)\2/i, (_m, pre: string, q: string, url: string) => {
+      const original = decode(url);
+      if (!links.includes(original)) links.push(original);
+      return `${pre}${q}${base}/click/${encodeURIComponent(messageId)}?u=${encodeURIComponent(original)}${q}`;
+    });
+  });
+  const pixel = `<img src="${base}/open/${encodeURIComponent(messageId)}" width="1" height="1" alt="" style="display:none;width:1px;height:1px;border:0">`;
+  const at = rewritten.search(/<\/body>/i);
+  return { html: at >= 0 ? `${rewritten.slice(0, at)}${pixel}${rewritten.slice(at)}` : `${rewritten}${pixel}`, links };
 }
 
 /**
