@@ -2,13 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { keys, nameKey, scopes, tenantPrefix } from '../../functions/commons/keys.ts';
 import { codecs } from '../../functions/records/storage/codecs.ts';
 import { TENANTS, cases } from './storage-values.ts';
+import type { campaignsKeys } from '../../functions/commons/keys-campaigns.ts';
+import type { consentKeys } from '../../functions/commons/keys-consent.ts';
+import type { journeysKeys } from '../../functions/commons/keys-journeys.ts';
+import type { scoringKeys } from '../../functions/commons/keys-scoring.ts';
+import type { templatesKeys } from '../../functions/commons/keys-templates.ts';
+
+/** Marketing's keys (issue 10) are pinned by each part's own tests, beside its store. */
+type MarketingKey = keyof typeof campaignsKeys | keyof typeof consentKeys | keyof typeof journeysKeys | keyof typeof scoringKeys | keyof typeof templatesKeys;
 
 /**
  * functions/commons/keys.ts is the one place keys are built. Data already stored must still be found: every
  * key below is pinned to the exact string the code wrote before keys moved there (docs/data-model.md).
  */
 describe('every key is the one already stored', () => {
-  const pinned: Record<keyof typeof keys, [unknown, string]> = {
+  const pinned: Record<Exclude<keyof typeof keys, MarketingKey>, [unknown, string]> = {
     record: [keys.record('demo', 'contact', '01J0'), 'T#demo#contact#01J0'],
     recordSk: [keys.recordSk, '~record'],
     timelineSk: [keys.timelineSk('2026-01-02T03:04:05.000Z', '01J1'), 'TL#2026-01-02T03:04:05.000Z#01J1'],
