@@ -87,8 +87,17 @@ export function timerName(tenantId: string, journeyId: string, recordId: string,
   const h = createHash('sha256').update(`${tenantId}|${journeyId}|${recordId}|${run}|${stepId}`).digest('base64url').slice(0, 40);
   return `journey-${h}`;
 }
-/** The idempotency key of an action step of a run (sendEmail's sendId, the task's id). */
-export const actionKey = (journeyId: string, run: number, stepId: string) => `journey:${journeyId}:${run}:${stepId}`;
+/**
+ * The idempotency key of an action step of a run (sendEmail's sendId, the task's id, the notification's key):
+ * `journey:<journeyId>:<run>:<stepId>`, where a run is named by its person and number (`<recordId>.<n>`), so
+ * two people's first runs never share a send record.
+ */
+export const actionKey = (journeyId: string, recordId: string, run: number, stepId: string) => `journey:${journeyId}:${recordId}.${run}:${stepId}`;
+/** The run number in an action key (an email event's sendId), if it is one. */
+export const runOfKey = (key: string): number | undefined => {
+  const m = /^journey:[^:]+:[^:]+\.(\d+):[^:]+$/.exec(key);
+  return m ? Number(m[1]) : undefined;
+};
 
 function bump(c: Record<string, number>, k: string, n: number) {
   c[k] = (c[k] ?? 0) + n;
@@ -283,7 +292,7 @@ function walk(run: Run, id: string | undefined, def: JourneyDefinition, ctx: Con
         run.acting = true;
         bump(t.counters, `${step.id}.here`, 1);
         log(run, 'acting', step.id);
-        t.effects.push({ type: 'action', step, run: run.run, version: run.version, key: actionKey(run.journeyId, run.run, step.id) });
+        t.effects.push({ type: 'action', step, run: run.run, version: run.version, key: actionKey(run.journeyId, run.recordId, run.run, step.id) });
         return;
       }
     }

@@ -7,7 +7,7 @@ import type { StoredRecord } from '../records/entity.ts';
 import type { RecordDeps } from '../records/service.ts';
 import type { DomainEvent } from '../records/store.ts';
 import { performAction } from './actions.ts';
-import { transition, type Input, type JourneyDefinition, type Run, type Transition } from './engine.ts';
+import { actionKey, transition, type Input, type JourneyDefinition, type Run, type Transition } from './engine.ts';
 import { commitRun, enteredBy, getJourney, getRun, getVersion, RunChanged, type StoredJourney, type StoredRun } from './store.ts';
 import { zoneOf } from './time.ts';
 
@@ -102,7 +102,7 @@ async function act(tenantId: string, journey: StoredJourney, run: StoredRun, rec
   const outcome = step
     ? await performAction(step, {
       tenantId, journeyId: journey.id, journeyName: journey.name, version: run.version, object: run.object, record,
-      key: `journey:${journey.id}:${run.run}:${step.id}`, zone: zoneOf(record, def?.timeZone ?? 'UTC'), now, deps,
+      key: actionKey(journey.id, run.recordId, run.run, step.id), zone: zoneOf(record, def?.timeZone ?? 'UTC'), now, deps,
     })
     : { skipped: 'noStep' };
   await logger.info('journey step done', { journeyId: journey.id, recordId: run.recordId, run: run.run, stepId: run.stepId, outcome });

@@ -4,20 +4,22 @@ import { withObservability } from '#commons/observability.ts';
 import { parseEvent } from '#contracts/events.ts';
 import { recordDeps } from '../records/deps.ts';
 import type { RecordDeps } from '../records/service.ts';
+import { runOfKey } from './engine.ts';
 import { processRun, type Person } from './run.ts';
 import { runsOf, triggersFor, type TriggerEntry } from './store.ts';
 import { matchesWhere } from './where.ts';
 
 /**
  * The `journey-engine` rule's target (MA-3): what an event means for journeys.
- * - It may start active journeys whose trigger is this event and whose `where` the person matches (on a
+ * - It may start active journeys whose trigger (a lead entered with its owner, `lead.assigned` at version 1,
+ *   counts as `lead.created`) is this event and whose `where` the person matches (on a
  *   `*.updated`, only when one of the `where` fields is among the event's `changes`: "changed to a value");
  *   the entry is idempotent per event and follows each journey's re-entry policy.
  * - An email of a journey opened or clicked is recorded on its run (branches read it; a wait for it wakes).
  * - A conversion, an unsubscribe or a goal ends the person's runs (their pending waits' schedules deleted).
  */
 const FOLLOWED = [
-  'lead.created', 'contact.created', 'lead.updated', 'contact.updated', 'email.opened', 'email.clicked',
+  'lead.created', 'lead.assigned', 'contact.created', 'lead.updated', 'contact.updated', 'email.opened', 'email.clicked',
   'lead.converted', 'consent.changed', 'opportunity.created', 'lead.qualified', 'lead.disqualified',
 ] as const;
 const GOALS = new Set(['opportunity.created', 'lead.qualified', 'lead.disqualified']);
@@ -64,21 +66,23 @@ export async function onJourneyEvent(detail: unknown, deps: RecordDeps): Promise
 
   if ((d.name === 'email.opened' || d.name === 'email.clicked') && typeof data.journeyId === 'string' && typeof data.stepId === 'string') {
     const p = personOf(d.subject);
-    const run = typeof data.sendId === 'string' ? Number(/^journey:[^:]+:(\d+):/.exec(data.sendId)?.[1]) : NaN;
+    const run = typeof data.sendId === 'string' ? runOfKey(data.sendId) : undefined;
     if (p) {
-      await processRun(d.tenantId, data.journeyId, p, { kind: 'email', what: d.name === 'email.opened' ? 'opened' : 'clicked', stepId: data.stepId, ...(Number.isFinite(run) ? { run } : {}) }, deps);
+      await processRun(d.tenantId, data.journeyId, p, { kind: 'email', what: d.name === 'email.opened' ? 'opened' : 'clicked', stepId: data.stepId, ...(run !== undefined ? { run } : {}) }, deps);
       updated++;
     }
   }
 
-  const triggers = await triggersFor(d.tenantId, d.name);
+  // A lead entered with its owner is published as lead.assigned at version 1: for journeys it is a new lead.
+  const as = d.name === 'lead.assigned' ? (data.version === 1 ? 'lead.created' : undefined) : d.name;
+  const triggers = as ? await triggersFor(d.tenantId, as) : [];
   if (triggers.length) {
     const p = personOf(d.subject);
     if (p) {
       // Record events carry the person's fields; an email event is about a person whose fields we read.
       const fields = d.name.startsWith('email.') ? ((await deps.store.get(d.tenantId, p.object === 'leads' ? 'lead' : 'contact', p.id)) ?? {}) : data;
       for (const t of triggers) {
-        if (!triggerMatches(t.trigger, { name: d.name, ...(d.changes ? { changes: d.changes } : {}) }, fields)) continue;
+        if (!triggerMatches(t.trigger, { name: as!, ...(d.changes ? { changes: d.changes } : {}) }, fields)) continue;
         const run = await processRun(d.tenantId, t.journeyId, p, { kind: 'enter', eventId: d.eventId }, deps);
         if (run) entered++;
       }

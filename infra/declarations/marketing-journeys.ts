@@ -17,7 +17,7 @@ export const journeysRules: readonly RuleDeclaration[] = [
     eventPattern: {
       source: [EVENT_SOURCE],
       'detail-type': detailTypes(
-        'lead.created', 'contact.created', 'lead.updated', 'contact.updated', 'email.opened', 'email.clicked',
+        'lead.created', 'lead.assigned', 'contact.created', 'lead.updated', 'contact.updated', 'email.opened', 'email.clicked',
         'lead.converted', 'consent.changed', 'opportunity.created', 'lead.qualified', 'lead.disqualified',
       ),
     },

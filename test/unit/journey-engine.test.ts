@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../functions/commons/keys.ts';
-import { actionKey, timerName, transition, type Context, type Effect, type Input, type JourneyDefinition, type Run } from '../../functions/journeys/engine.ts';
+import { actionKey, runOfKey, timerName, transition, type Context, type Effect, type Input, type JourneyDefinition, type Run } from '../../functions/journeys/engine.ts';
 import { addDuration, nextWeekdayTime, zoneOf } from '../../functions/journeys/time.ts';
 import { triggerMatches } from '../../functions/journeys/trigger.ts';
 import { validateJourney } from '../../functions/journeys/validate.ts';
@@ -160,12 +160,13 @@ describe('journey engine: random event sequences', () => {
     expect(timerName('t1', 'J1', 'L1', 1, 'w1').length).toBeLessThanOrEqual(64);
     sim.now = new Date('2026-05-06T10:00:00Z');
     apply(sim, { kind: 'timer', run: 1, stepId: 'w1' });
-    expect(sim.decided).toEqual([actionKey('J1', 1, 'e1')]);
+    expect(sim.decided).toEqual([actionKey('J1', 'L1', 1, 'e1')]);
+    expect(runOfKey(actionKey('J1', 'L1', 3, 'e1'))).toBe(3);
     expect(sim.run).toMatchObject({ status: 'waiting', stepId: 'w2' });
     apply(sim, { kind: 'email', what: 'opened', stepId: 'e1', run: 1 });
     sim.now = new Date('2026-05-06T16:00:00Z');
     apply(sim, { kind: 'timer', run: 1, stepId: 'w2' });
-    expect(sim.decided).toEqual(['journey:J1:1:e1', 'journey:J1:1:t1']);
+    expect(sim.decided).toEqual(['journey:J1:L1.1:e1', 'journey:J1:L1.1:t1']);
     expect(sim.run).toMatchObject({ status: 'completed', exitReason: 'exitStep' });
     expect(sim.counters).toMatchObject({ entered: 1, completed: 1, 'b1.done': 1, 't1.done': 1 });
     expect(sim.counters['e2.done']).toBeUndefined();
@@ -177,7 +178,7 @@ describe('journey engine: random event sequences', () => {
     expect(sim.run).toMatchObject({ status: 'waiting', stepId: 'we', waitEvent: 'email.opened', waitingUntil: '2026-05-07T10:00:00.000Z' });
     apply(sim, { kind: 'email', what: 'opened', stepId: 'e1', run: 1 });
     expect(sim.timers.size).toBe(0);
-    expect(sim.decided).toEqual(['journey:J1:1:e1', 'journey:J1:1:n1']);
+    expect(sim.decided).toEqual(['journey:J1:L1.1:e1', 'journey:J1:L1.1:n1']);
     expect(sim.run!.status).toBe('completed');
   });
 });
