@@ -106,6 +106,28 @@ describe('sending a campaign to a segment', () => {
     expect(byId.get(contacts.none)).toMatchObject({ status: 'skipped', reason: 'noEmail' });
   });
 
+  it('stats move with the SES emulator\'s events: delivered, a unique open, a unique click — and the click is the contact\'s last and first touch', async () => {
+    const [mail] = await sentMail(email('ann'));
+    const html: string = mail.Body.html_part;
+    const pixel = /src="([^"]+\/open\/[^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&');
+    const click = /href="([^"]+\/click\/[^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&');
+    await fetch(pixel);
+    await fetch(pixel); // a second open of the same message is not a unique one
+    await fetch(click, { redirect: 'manual' });
+    await fetch(click, { redirect: 'manual' });
+    await settle();
+    const c = await until(() => campaignOf(id), (x) => x.stats.opened >= 1 && x.stats.clicked >= 1 && x.stats.delivered >= 2, 15_000);
+    expect(c.stats).toMatchObject({ sent: 2, delivered: 2, opened: 1, clicked: 1, skipped: 2, bounced: 0 });
+    const members = await marketer('GET', `/api/campaigns/${id}/members`);
+    expect(members.body.items.find((m: any) => m.recordId === contacts.en)).toMatchObject({ status: 'clicked' });
+    const ann = await until(() => marketer('GET', `/api/contacts/${contacts.en}`), (r) => Boolean(r.body.lastTouch));
+    expect(ann.body.lastTouch).toMatchObject({ campaignId: id, via: 'email-click' });
+    expect(ann.body.firstTouch).toMatchObject({ campaignId: id });
+    const after = await until(() => campaignOf(id), (x) => x.results.contactsInfluenced === 1);
+    expect(after.results.contactsInfluenced).toBe(1);
+    expect(after.results).toMatchObject({ cost: 20000, currency: 'CNY' });
+  });
+
   it('a sent campaign is not sent again (409), and mails nobody twice', async () => {
     const again = await marketer('POST', `/api/campaigns/${id}/send`, {});
     expect(again.status).toBe(409);
