@@ -1,2 +1,29 @@
 /** Issue 10 — templates: the messages of its pages and panels (en); loaded with them (modules/i18n.ts, loadPageMessages). */
-export default {};
+export default {
+  mktTemplates: {
+    title: 'Email templates',
+    new: 'New template',
+    newName: 'Untitled template',
+    name: 'Name',
+    languages: 'Languages',
+    subscriptionType: 'Subscription type',
+    updated: 'Updated',
+    back: 'All templates',
+    subject: 'Subject',
+    blocks: 'Content',
+    add: 'Add block',
+    remove: 'Remove',
+    up: 'Move up',
+    save: 'Save',
+    saved: 'Template saved',
+    preview: 'Live preview (sample recipient)',
+    testSend: 'Send me a test',
+    testSent: 'Test sent to {to}',
+    mergeHelp: 'Merge fields: contact or lead fields, custom fields, the owner’s name, each with an optional fallback. Examples:',
+    htmlMode: 'This language is written as HTML',
+    empty: 'No templates yet',
+    blockTypes: { heading: 'Heading', text: 'Text', button: 'Button', image: 'Image', divider: 'Divider' },
+    fields: { text: 'Text', url: 'Link', src: 'Image URL', alt: 'Alternative text' },
+    lang: { en: 'English', 'zh-CN': 'Chinese' },
+  },
+};

@@ -1,2 +1,29 @@
 /** Issue 10 — templates: the messages of its pages and panels (zh-CN); loaded with them (modules/i18n.ts, loadPageMessages). */
-export default {};
+export default {
+  mktTemplates: {
+    title: '邮件模板',
+    new: '新建模板',
+    newName: '未命名模板',
+    name: '名称',
+    languages: '语言',
+    subscriptionType: '订阅类型',
+    updated: '更新时间',
+    back: '全部模板',
+    subject: '主题',
+    blocks: '内容',
+    add: '添加内容块',
+    remove: '删除',
+    up: '上移',
+    save: '保存',
+    saved: '模板已保存',
+    preview: '实时预览（示例收件人）',
+    testSend: '给我发一封测试邮件',
+    testSent: '测试邮件已发送至 {to}',
+    mergeHelp: '合并字段：联系人或线索字段、自定义字段、负责人姓名，均可设置默认值。示例：',
+    htmlMode: '该语言版本为 HTML 编写',
+    empty: '还没有模板',
+    blockTypes: { heading: '标题', text: '正文', button: '按钮', image: '图片', divider: '分隔线' },
+    fields: { text: '文字', url: '链接', src: '图片地址', alt: '替代文字' },
+    lang: { en: '英文', 'zh-CN': '中文' },
+  },
+};
