@@ -3,6 +3,7 @@ import { StaleVersion } from '#commons/errors.ts';
 import { keys } from '#commons/keys.ts';
 import { logger } from '#commons/logger.ts';
 import { withObservability } from '#commons/observability.ts';
+import { systemClock } from '#commons/clock.ts';
 import { deleteSchedule, putTimer } from '#commons/schedules.ts';
 import { parseEvent } from '#contracts/events.ts';
 import { contactEntity } from '../contacts/entity.ts';
@@ -106,7 +107,7 @@ export async function runCampaignSend(tenantId: string, campaignId: string, opti
   };
 
   const loop: SendLoopDeps = {
-    clock: () => new Date(), now: () => performance.now(),
+    clock: systemClock, now: () => performance.now(),
     sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     ratePerSecond: rate, defaultLanguage,
     loadCheckpoint: () => loadCheckpoint(tenantId, campaignId),
@@ -139,7 +140,7 @@ export async function runCampaignSend(tenantId: string, campaignId: string, opti
     async finish(c: Checkpoint) {
       await moveCampaign(tenantId, campaignId, (cur) => (cur.status === 'sending' ? { status: 'sent', sentAt: c.updatedAt } : undefined), 'sent', 'campaign-sent');
     },
-    continueLater: (part) => putTimer(keys.campaignSendSchedule(tenantId, campaignId, part), CAMPAIGN_SEND_TARGET, new Date(Date.now() + 1000), { tenantId, campaignId }),
+    continueLater: (part) => putTimer(keys.campaignSendSchedule(tenantId, campaignId, part), CAMPAIGN_SEND_TARGET, new Date(systemClock().getTime() + 1000), { tenantId, campaignId }),
   };
   const result = await runSendLoop({ id: campaignId, templateId }, loop, {
     budgetMs: options.budgetMs ?? DEFAULT_BUDGET_MS, ...(options.maxPages !== undefined ? { maxPages: options.maxPages } : {}),
@@ -151,8 +152,8 @@ export async function runCampaignSend(tenantId: string, campaignId: string, opti
 /** A scheduled campaign whose time has come starts sending (the schedule's firing). */
 async function startScheduled(tenantId: string, campaignId: string): Promise<void> {
   await moveCampaign(tenantId, campaignId, (c) => {
-    if (c.status !== 'scheduled' || typeof c.scheduledAt !== 'string' || Date.parse(c.scheduledAt) > Date.now() + 1000) return undefined;
-    return { status: 'sending', sendStartedAt: new Date().toISOString() };
+    if (c.status !== 'scheduled' || typeof c.scheduledAt !== 'string' || Date.parse(c.scheduledAt) > systemClock().getTime() + 1000) return undefined;
+    return { status: 'sending', sendStartedAt: systemClock().toISOString() };
   }, 'updated', 'campaign-send-started');
 }
 

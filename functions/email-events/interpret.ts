@@ -1,4 +1,5 @@
 import type { Deliverability } from '#schemas/marketing/person.ts';
+import { systemClock, type Clock } from '#commons/clock.ts';
 import type { MarketingSend } from '../marketing-mail/store.ts';
 import { tagsOf } from '../marketing-mail/message.ts';
 
@@ -26,7 +27,7 @@ export interface SesEvent {
 
 const TYPES: readonly SesEventType[] = ['Send', 'Delivery', 'Bounce', 'Complaint', 'Open', 'Click'];
 
-export function readSesEvent(detail: unknown, eventId: string): SesEvent | undefined {
+export function readSesEvent(detail: unknown, eventId: string, clock: Clock = systemClock): SesEvent | undefined {
   if (!detail || typeof detail !== 'object') return undefined;
   const d = detail as Record<string, any>;
   const type = d.eventType as SesEventType;
@@ -37,7 +38,7 @@ export function readSesEvent(detail: unknown, eventId: string): SesEvent | undef
     : type === 'Complaint' ? String(d.complaint?.complainedRecipients?.[0]?.emailAddress ?? first)
       : type === 'Delivery' ? String(d.delivery?.recipients?.[0] ?? first) : first;
   const own = d[type.toLowerCase()] as Record<string, any> | undefined;
-  const at = typeof own?.timestamp === 'string' ? own.timestamp : String(d.mail.timestamp ?? new Date().toISOString());
+  const at = typeof own?.timestamp === 'string' ? own.timestamp : String(d.mail.timestamp ?? clock().toISOString());
   const once = type === 'Open' || type === 'Click' ? eventId : `${d.mail.messageId}#${address.toLowerCase()}`;
   return {
     type, messageId: d.mail.messageId, tenantId: tags.tenant, sendId: tags.send, at, address,
