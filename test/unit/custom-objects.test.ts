@@ -61,7 +61,7 @@ describe('custom object definitions (metadata service)', () => {
     expect(change!.audit).toMatchObject({ action: 'create', recordType: 'metadata', recordId: 'c_projects' });
     const doc = await describeMetadata(rep, {}, mdeps);
     expect(doc.version).toBe(1);
-    expect(doc.objects.map((x) => [x.apiName, x.custom])).toEqual([['accounts', false], ['contacts', false], ['leads', false], ['opportunities', false], ['activities', false], ['tickets', false], ['articles', false], ['c_projects', true]]);
+    expect(doc.objects.map((x) => [x.apiName, x.custom])).toEqual([['accounts', false], ['contacts', false], ['leads', false], ['opportunities', false], ['activities', false], ['tickets', false], ['articles', false], ['email-templates', false], ['campaigns', false], ['c_projects', true]]);
     // The stored object round-trips through its codec.
     const stored = meta.objects.get('c_projects')!;
     expect(metaObjectCodec.decode(metaObjectCodec.encode(stored, { tenantId: 'demo' }))).toEqual(stored);

@@ -151,7 +151,7 @@ describe('custom fields (metadata service)', () => {
     expect(contacts.fields.find((x) => x.apiName === 'email')).toMatchObject({ custom: false, type: 'email', readable: true, writable: true });
     // A rep does not see the national ID at all; a manager reads and writes it.
     expect(contacts.fields.map((x) => x.apiName)).not.toContain('nationalId');
-    expect(doc.objects.map((o) => o.apiName)).toEqual(['accounts', 'contacts', 'leads', 'opportunities', 'activities', 'tickets', 'articles']);
+    expect(doc.objects.map((o) => o.apiName)).toEqual(['accounts', 'contacts', 'leads', 'opportunities', 'activities', 'tickets', 'articles', 'email-templates', 'campaigns']);
   });
 
   it('refuses a rep (403), a duplicate or non-c_ name (400 apiName), an unknown object (404) and a relation without a known target', async () => {
