@@ -3,6 +3,7 @@ import { campaignsRoutes } from '../campaigns/routes.ts';
 import { consentRoutes } from '../consent/routes.ts';
 import { email_templatesRoutes } from '../email-templates/routes.ts';
 import { journeysRoutes } from '../journeys/routes.ts';
+import { marketingMailRoutes } from '../marketing-mail/routes.ts';
 import { scoringRoutes } from '../scoring/routes.ts';
 
 /**
@@ -11,6 +12,7 @@ import { scoringRoutes } from '../scoring/routes.ts';
  */
 export const routes: RouteTable = {
   ...consentRoutes,
+  ...marketingMailRoutes,
   ...email_templatesRoutes,
   ...campaignsRoutes,
   ...journeysRoutes,
