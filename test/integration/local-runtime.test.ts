@@ -129,9 +129,18 @@ describe('SES v2 emulator', () => {
     const mine = await sentMail(to);
     expect(mine).toEqual([{
       Id: MessageId, Region: 'us-east-1', Source: 'no-reply@cirrus.local', Destination: { ToAddresses: [to] }, Subject: 'Hello 你好',
-      Body: { text_part: 'plain', html_part: '<p>html</p>' }, Timestamp: expect.any(String),
+      // The configuration set tracks opens and clicks (as the deployed one does): SES adds its open pixel.
+      Body: { text_part: 'plain', html_part: expect.stringMatching(new RegExp(`^<p>html</p><img src="[^"]+/_aws/ses/open/${MessageId}" width="1" height="1"`)) },
+      Timestamp: expect.any(String),
     }]);
     expect((await sentMail()).some((m) => m.Id === MessageId)).toBe(true);
+    // Without a configuration set nothing is tracked: the HTML is sent as given.
+    const plainTo = `plain.${unique()}@example.com`;
+    await ses.send(new SendEmailCommand({
+      FromEmailAddress: 'no-reply@cirrus.local', Destination: { ToAddresses: [plainTo] },
+      Content: { Simple: { Subject: { Data: 'Hi' }, Body: { Html: { Data: '<p>html</p>' } } } },
+    }));
+    expect((await sentMail(plainTo))[0]?.Body).toEqual({ text_part: null, html_part: '<p>html</p>' });
     const bad = await ses.send(new SendEmailCommand({ FromEmailAddress: 'x', Destination: { ToAddresses: [to] }, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } })).catch((e) => e);
     expect(bad.name).toBe('BadRequestException');
   });
