@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceClock, api, baseUrl, busEvents, login, settle, unique, until, type ApiCall } from '../support/client.ts';
 
 /**
@@ -12,6 +12,8 @@ import { advanceClock, api, baseUrl, busEvents, login, settle, unique, until, ty
  */
 let marketer: ApiCall;
 let rep: ApiCall;
+let admin: ApiCall;
+let savedAssignmentRules: unknown[] | undefined;
 let bus: EventBridgeClient;
 let scheduler: SchedulerClient;
 const tag = `Score${unique()}`;
@@ -27,7 +29,7 @@ const rules = {
 };
 
 async function signIn() {
-  [marketer, rep] = await Promise.all([api(await login('marketer@demo.local')), api(await login('rep1@demo.local'))]);
+  [marketer, rep, admin] = await Promise.all([api(await login('marketer@demo.local')), api(await login('rep1@demo.local')), api(await login('admin@demo.local'))]);
 }
 
 /** An `email.clicked` about the lead, as functions/email-events publishes it from SES's click event. */
@@ -51,7 +53,30 @@ beforeAll(async () => {
   const common = { endpoint: baseUrl(), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   bus = new EventBridgeClient(common);
   scheduler = new SchedulerClient(common);
+  // No assignment rule matches while the lead comes in, so it waits in the queue until the MQL hand-off runs
+  // the rules again (whatever rules another file left are restored afterwards).
+  const current = await admin('GET', '/api/assignment-rules');
+  savedAssignmentRules = current.body.rules;
+  expect((await admin('PUT', '/api/assignment-rules', { rules: [] }, { 'if-match': current.headers.etag ?? '"0"' })).status).toBe(200);
 });
+
+afterAll(async () => {
+  if (!savedAssignmentRules) return;
+  await signIn();
+  const current = await admin('GET', '/api/assignment-rules');
+  await admin('PUT', '/api/assignment-rules', { rules: savedAssignmentRules }, { 'if-match': current.headers.etag ?? '"0"' });
+});
+
+/** From now on every lead goes to rep1 (the hand-off's assignment). */
+async function everyLeadToRep1(): Promise<string> {
+  const rep1 = (await rep('GET', '/api/me')).body.id as string;
+  const current = await admin('GET', '/api/assignment-rules');
+  const res = await admin('PUT', '/api/assignment-rules', {
+    rules: [{ id: 'score-all', name: 'Everything to rep1', enabled: true, conditions: {}, assign: { type: 'user', userId: rep1 }, callbackHours: 48 }],
+  }, { 'if-match': current.headers.etag ?? '"0"' });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return rep1;
+}
 
 describe('scoring rules', () => {
   it('GET answers them with an ETag; a rep may read but not change them; every bad field is named', async () => {
@@ -119,7 +144,10 @@ describe('a lead scores, becomes an MQL, goes to sales, and decays', () => {
   });
 
   it('reaching 50 makes it an MQL in the same change as lead.mql, and its owner gets a task', async () => {
-    const { createdAt } = await lead(id);
+    const { createdAt, ownerId: before } = await lead(id);
+    // It came in while no rule matched: still in the queue.
+    expect(before).toBe('queue:default');
+    const rep1 = await everyLeadToRep1();
     await clicked(id, `click-b-${tag}`, createdAt);
     await clicked(id, `click-c-${tag}`, createdAt);
     const mql = await until(() => lead(id), (l) => l.mql === true);
@@ -130,11 +158,10 @@ describe('a lead scores, becomes an MQL, goes to sales, and decays', () => {
     expect(events[0].detail.data).toMatchObject({ mql: true, score: 50, mqlAt: mql.mqlAt });
     const timeline = await marketer('GET', `/api/leads/${id}/timeline`);
     expect(timeline.body.items.map((e: any) => e.type)).toContain('mql');
-    // The owner: the assignment rules gave the lead one when it came in.
-    expect(mql.ownerId).not.toMatch(/^queue:/);
-    const users = (await marketer('GET', '/api/users')).body.items as any[];
-    const owner = users.find((u) => u.id === mql.ownerId);
-    const ownerApi = api(await login(owner.email));
+    // The hand-off ran the assignment rules: the lead left the queue for rep1, who gets the follow-up task.
+    const assigned = await until(() => lead(id), (l) => l.ownerId === rep1);
+    expect(assigned.status).toBe('assigned');
+    const ownerApi = rep;
     const tasks = await until(() => ownerApi('GET', '/api/tasks'), (r) => (r.body.items ?? []).some((t: any) => t.subject.id === id && t.title === 'mql'));
     expect(tasks.body.items.filter((t: any) => t.subject.id === id && t.title === 'mql')).toHaveLength(1);
   });
