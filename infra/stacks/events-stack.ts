@@ -12,6 +12,7 @@ import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { OUTBOX_SK } from '../../contracts/outbox.ts';
+import { sesEventForwarding as declaredSesForwarding, type BusForwardingDeclaration } from '../declarations/marketing-consent.ts';
 import { acknowledge } from './nag.ts';
 import type { Construct } from 'constructs';
 import {
@@ -44,10 +45,13 @@ export interface EventDeclarations {
   readonly schedules: readonly ScheduleDeclaration[];
   /** Support email in: the SES receipt rule set (needs the files bucket). */
   readonly inboundMail?: InboundMailDeclaration;
+  /** SES's configuration-set events: published to the default bus and forwarded from there to the Cirrus bus. */
+  readonly sesForwarding?: BusForwardingDeclaration;
 }
 
 export const realEventDeclarations: EventDeclarations = {
   inboundMail: declaredInboundMail,
+  sesForwarding: declaredSesForwarding,
   streamForwarder: declaredStreamForwarder,
   rules: declaredRules,
   scheduleTargets: declaredScheduleTargets,
@@ -194,6 +198,29 @@ export class EventsStack extends Stack {
         }),
       );
       this.rules.set(rule.name, r);
+    }
+
+    // Marketing email's SES events (issue 10): the configuration set's EventBridge destination can only name the
+    // account's default bus, so a rule there forwards them to the Cirrus bus, where the declared rules take them.
+    if (decls.sesForwarding) {
+      const forwarding = decls.sesForwarding;
+      const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+      new ses.CfnConfigurationSetEventDestination(this, 'SesEventsToDefaultBus', {
+        configurationSetName: props.email.configurationSetName,
+        eventDestination: {
+          name: 'cirrus-default-bus',
+          enabled: true,
+          matchingEventTypes: ['SEND', 'DELIVERY', 'BOUNCE', 'COMPLAINT', 'OPEN', 'CLICK'],
+          eventBridgeDestination: { eventBusArn: defaultBus.eventBusArn },
+        },
+      });
+      const forward = new events.Rule(this, `Rule-${forwarding.name}`, {
+        eventBus: defaultBus,
+        description: forwarding.description,
+        eventPattern: ruleEventPattern(forwarding.eventPattern),
+      });
+      forward.addTarget(new targets.EventBus(this.bus, { deadLetterQueue: this.queue(`RuleDLQ-${forwarding.name}`) }));
+      this.rules.set(forwarding.name, forward);
     }
 
     // Scheduler may invoke schedule targets (one-time schedules created at run time) and recurring schedule targets.

@@ -1,6 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allFunctions, routeKey, routes, rules, scheduleTargets, schedules, table, unitFunctions, units } from '../../infra/declarations/index.ts';
+import { sesEventForwarding } from '../../infra/declarations/marketing-consent.ts';
 import { synthesize, type Synthesized } from './support.ts';
 
 /**
@@ -48,8 +49,10 @@ describe('declarations agree with the templates', () => {
     expect(attributes).toEqual([...new Set(keys)].sort());
   });
 
-  it('one EventBridge rule per declared rule, one schedule per declared schedule', () => {
-    expect(resourcesOf(s.templates.events, 'AWS::Events::Rule')).toHaveLength(rules.length);
+  it('one EventBridge rule per declared rule (plus the default bus\'s SES forwarding, as the local runtime applies it), one schedule per declared schedule', () => {
+    const deployed = resourcesOf(s.templates.events, 'AWS::Events::Rule');
+    expect(deployed.filter((r) => r.Properties.EventBusName !== 'default')).toHaveLength(rules.length);
+    expect(deployed.filter((r) => r.Properties.EventBusName === 'default').map((r) => r.Properties.EventPattern)).toEqual([sesEventForwarding.eventPattern]);
     expect(resourcesOf(s.templates.events, 'AWS::Scheduler::Schedule')).toHaveLength(schedules.length);
   });
 

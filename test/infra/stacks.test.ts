@@ -250,8 +250,9 @@ describe('events stack', () => {
     const t = s.templates.events;
     const statements = resourcesOf(t, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
     const put = statements.filter((st: any) => [st.Action].flat().includes('events:PutEvents'));
-    expect(put).toHaveLength(1);
-    expect(JSON.stringify(put[0].Resource)).toContain('CirrusBus');
+    // The stream forwarder's and the SES forwarding rule's role: both onto the Cirrus bus, nowhere else.
+    expect(put).toHaveLength(2);
+    for (const st of put) expect(JSON.stringify(st.Resource)).toContain('CirrusBus');
     const forwarder = resourcesOf(t, 'AWS::Lambda::Function').find(([, fn]) => String(fn.Properties.Description).startsWith(`Cirrus ${streamForwarder.name} (`));
     expect(forwarder![1].Properties.Timeout).toBe(streamForwarder.timeoutSeconds);
   });
@@ -287,6 +288,26 @@ describe('events stack', () => {
 
   it('outputs EventBusName', () => {
     s.templates.events.hasOutput('EventBusName', {});
+  });
+
+  it('SES events: the configuration set publishes to the default bus, and a rule there forwards aws.ses to the Cirrus bus with a DLQ', () => {
+    const t = s.templates.events;
+    t.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: s.stacks.email.configurationSetName,
+      EventDestination: { Enabled: true, MatchingEventTypes: ['SEND', 'DELIVERY', 'BOUNCE', 'COMPLAINT', 'OPEN', 'CLICK'] },
+    });
+    const [, destination] = resourcesOf(t, 'AWS::SES::ConfigurationSetEventDestination')[0]!;
+    expect(JSON.stringify(destination.Properties.EventDestination.EventBridgeDestination.EventBusArn)).toContain(':event-bus/default');
+    const forwarding = resourcesOf(t, 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern?.source?.[0] === 'aws.ses' && r.Properties.EventBusName === 'default');
+    expect(forwarding).toHaveLength(1);
+    const [, rule] = forwarding[0]!;
+    expect(rule.Properties.Targets).toHaveLength(1);
+    expect(JSON.stringify(rule.Properties.Targets[0].Arn)).toContain('CirrusBus');
+    expect(rule.Properties.Targets[0].DeadLetterConfig).toBeDefined();
+    expect(rule.Properties.Targets[0].RoleArn).toBeDefined();
+    // On the Cirrus bus, the email-events consumer takes them.
+    const onCirrus = resourcesOf(t, 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern?.source?.[0] === 'aws.ses' && JSON.stringify(r.Properties.EventBusName ?? '').includes('CirrusBus'));
+    expect(onCirrus).toHaveLength(1);
   });
 });
 
