@@ -9,7 +9,7 @@ export const SES_EVENT_DETAIL_TYPES = ['Email Sent', 'Email Delivered', 'Email B
 /**
  * A rule on the account's DEFAULT bus whose target is the Cirrus bus: a configuration set's EventBridge event
  * destination delivers only to the default bus (AWS::SES::ConfigurationSetEventDestination, "Only the default bus
- * is supported"), so SES's events are forwarded from there. The email stack builds it (with a DLQ and a role to
+ * is supported"), so SES's events are forwarded from there. The events stack builds it (with a DLQ and a role to
  * put events on the Cirrus bus); the local EventBridge emulator applies it to what the SES emulator publishes.
  */
 export interface BusForwardingDeclaration {
