@@ -3,6 +3,7 @@ import { InvalidInput, DomainError } from '#commons/errors.ts';
 import type { JourneyStep } from '#schemas/marketing/journey.ts';
 import { activityEntity } from '../activities/entity.ts';
 import { assignLead } from '../assignment/assign-lead.ts';
+import { addMembers } from '../campaigns/store.ts';
 import { contactEntity } from '../contacts/entity.ts';
 import { loadTemplate, renderTemplate } from '../email-templates/render.ts';
 import { leadEntity } from '../leads/entity.ts';
@@ -105,6 +106,13 @@ export async function performAction(step: JourneyStep, c: ActionContext): Promis
         subject: { type: c.object === 'leads' ? 'lead' : 'contact', id: c.record.id, name: c.record.name }, data: { title, journeyId: c.journeyId },
       }, { subject: title, text, html: `<p>${escapeHtml(title)}</p>${step.message ? `<p>${escapeHtml(step.message)}</p>` : ''}` });
       return { notified: owner.id };
+    }
+    case 'addToCampaign': {
+      // A member added by hand (the campaign's members list shows it; a later send of the campaign mails it once).
+      const campaign = await c.deps.store.get(c.tenantId, 'campaign', String(step.campaignId));
+      if (!campaign || campaign.deletedAt) return { skipped: 'noCampaign' };
+      const added = await addMembers(c.tenantId, campaign.id, c.object, [{ id: c.record.id, name: String(c.record.name ?? ''), email: c.record.email }], c.now.toISOString());
+      return { campaignId: campaign.id, added: added > 0 };
     }
     case 'handToSales': {
       if (c.object !== 'leads') return { skipped: 'notALead' };

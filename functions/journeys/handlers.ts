@@ -60,6 +60,11 @@ async function templateErrors(tenantId: string, input: JourneyInput): Promise<Fi
     }
     if (!found) errors.push({ path: `steps.${i}.templateId`, message: `No email template ${s.templateId}`, code: 'unknown_template' });
   }
+  for (const [i, s] of input.steps.entries()) {
+    if (s.type !== 'addToCampaign' || !s.campaignId) continue;
+    const campaign = isId(s.campaignId) ? await recordDeps().store.get(tenantId, 'campaign', s.campaignId) : undefined;
+    if (!campaign || campaign.deletedAt) errors.push({ path: `steps.${i}.campaignId`, message: `No campaign ${s.campaignId}`, code: 'unknown_campaign' });
+  }
   return errors;
 }
 

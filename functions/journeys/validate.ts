@@ -10,11 +10,11 @@ import { isTimeZone } from './time.ts';
  */
 const NEEDS: Record<JourneyStep['type'], readonly (keyof JourneyStep)[]> = {
   wait: [], sendEmail: ['templateId'], branch: ['if', 'then', 'else'], createTask: ['subject'], updateField: ['field'],
-  addTag: ['tag'], notifyOwner: [], handToSales: [], exit: [],
+  addTag: ['tag'], addToCampaign: ['campaignId'], notifyOwner: [], handToSales: [], exit: [],
 };
 const ALLOWED: Record<JourneyStep['type'], readonly (keyof JourneyStep)[]> = {
   wait: ['duration', 'until', 'event', 'timeout', 'next'], sendEmail: ['templateId', 'next'], branch: ['if', 'then', 'else'],
-  createTask: ['subject', 'dueIn', 'message', 'next'], updateField: ['field', 'value', 'next'], addTag: ['tag', 'remove', 'next'],
+  createTask: ['subject', 'dueIn', 'message', 'next'], updateField: ['field', 'value', 'next'], addTag: ['tag', 'remove', 'next'], addToCampaign: ['campaignId', 'next'],
   notifyOwner: ['message', 'subject', 'next'], handToSales: ['next'], exit: [],
 };
 const COMMON = new Set(['id', 'type']);

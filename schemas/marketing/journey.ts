@@ -8,7 +8,7 @@ import { viewWhere } from '../view.ts';
  * functions/journeys/validate.ts then names every bad field (unknown step ids, cycles without a wait, a step
  * missing what its type needs, templates that do not exist).
  */
-export const JOURNEY_STEP_TYPES = ['wait', 'sendEmail', 'branch', 'createTask', 'updateField', 'addTag', 'notifyOwner', 'handToSales', 'exit'] as const;
+export const JOURNEY_STEP_TYPES = ['wait', 'sendEmail', 'branch', 'createTask', 'updateField', 'addTag', 'addToCampaign', 'notifyOwner', 'handToSales', 'exit'] as const;
 export type JourneyStepType = (typeof JOURNEY_STEP_TYPES)[number];
 
 /** Events that can start a journey (the `journey-engine` rule listens to them). */
@@ -59,6 +59,8 @@ export const journeyStep = z.strictObject({
   // addTag
   tag: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))),
   remove: z.optional(z.boolean()),
+  // addToCampaign
+  campaignId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
 });
 export type JourneyStep = z.infer<typeof journeyStep>;
 

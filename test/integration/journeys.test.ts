@@ -259,3 +259,26 @@ describe('journeys: re-entry policy', () => {
     expect((await marketer('GET', `/api/journeys/${always}/stats`)).body.counts).toMatchObject({ entered: 2, completed: 2 });
   });
 });
+
+describe('journeys: add to a campaign', () => {
+  it('an unknown campaign is named in the 400; a lead walking through the step becomes the campaign\'s member once', async () => {
+    const bad = await marketer('POST', '/api/journeys', {
+      name: `Webinar invite ${tag}`, trigger: { event: 'lead.created' }, steps: [{ id: 'c1', type: 'addToCampaign', campaignId: 'no-such-campaign' }, { id: 'c2', type: 'addToCampaign' }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: any) => e.path)).toEqual(expect.arrayContaining(['steps.0.campaignId', 'steps.1.campaignId']));
+    const campaign = await marketer('POST', '/api/campaigns', { name: `Webinar ${tag}`, type: 'webinar' });
+    expect(campaign.status, JSON.stringify(campaign.body)).toBe(201);
+    const made = await marketer('POST', '/api/journeys', {
+      name: `Webinar invite ${tag}`, trigger: { event: 'lead.created', where: { source: { eq: `Webinar ${tag}` } } },
+      steps: [{ id: 'c1', type: 'addToCampaign', campaignId: campaign.body.id }],
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect((await marketer('POST', `/api/journeys/${made.body.id}/activate`)).status).toBe(200);
+    const lead = await newLead('gus', `Webinar ${tag}`);
+    const done = await waitFor(made.body.id, lead, (b) => b.status === 'completed');
+    expect(done.body.history.find((h: any) => h.stepId === 'c1' && h.what === 'done')).toMatchObject({ detail: { campaignId: campaign.body.id, added: true } });
+    const members = await marketer('GET', `/api/campaigns/${campaign.body.id}/members`);
+    expect(members.body.items).toEqual([expect.objectContaining({ object: 'leads', recordId: lead, status: 'added' })]);
+  });
+});

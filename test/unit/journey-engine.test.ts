@@ -241,8 +241,9 @@ describe('journey validation names every bad field', () => {
       { id: 'b1', type: 'branch', if: { opened: 'w1' }, then: 'nope', else: 'e1' },
       { id: 'b1', type: 'exit' },
       { id: 'w2', type: 'wait', event: 'email.opened' },
+      { id: 'c1', type: 'addToCampaign', tag: 'x' },
     ]));
-    expect(errors.map((e) => e.path)).toEqual(expect.arrayContaining(['steps.0.templateId', 'steps.1.templateId', 'steps.2.if.opened', 'steps.2.then', 'steps.3.id', 'steps.4.timeout']));
+    expect(errors.map((e) => e.path)).toEqual(expect.arrayContaining(['steps.0.templateId', 'steps.1.templateId', 'steps.2.if.opened', 'steps.2.then', 'steps.3.id', 'steps.4.timeout', 'steps.5.campaignId', 'steps.5.tag']));
   });
   it('a loop without a wait is refused; with a wait it is fine', () => {
     const loop = validateJourney(base([
