@@ -5,6 +5,7 @@ import { EMAIL_TEMPLATE_TYPE } from '#schemas/marketing/template-object.ts';
 import { journeyInput, type JourneyInput } from '#schemas/marketing/journey.ts';
 import { contactEntity } from '../contacts/entity.ts';
 import { loadTemplate } from '../email-templates/render.ts';
+import { DynamoViewStore } from '../views/store.ts';
 import { leadEntity } from '../leads/entity.ts';
 import { assertCan, type Actor } from '../policy/policy.ts';
 import { recordDeps } from '../records/deps.ts';
@@ -59,6 +60,12 @@ async function templateErrors(tenantId: string, input: JourneyInput): Promise<Fi
       found = !!r && !r.deletedAt;
     }
     if (!found) errors.push({ path: `steps.${i}.templateId`, message: `No email template ${s.templateId}`, code: 'unknown_template' });
+  }
+  const segmentId = input.trigger.event === 'segment.joined' ? input.trigger.segmentId : undefined;
+  if (segmentId) {
+    const views = new DynamoViewStore();
+    const [asLeads, asContacts] = await Promise.all([views.get(tenantId, 'leads', segmentId), views.get(tenantId, 'contacts', segmentId)]);
+    if (!asLeads && !asContacts) errors.push({ path: 'trigger.segmentId', message: `No segment (saved view of leads or contacts) ${segmentId}`, code: 'unknown_segment' });
   }
   for (const [i, s] of input.steps.entries()) {
     if (s.type !== 'addToCampaign' || !s.campaignId) continue;

@@ -7,6 +7,7 @@ import type { RecordDeps } from '../records/service.ts';
 import { runOfKey } from './engine.ts';
 import { processRun, type Person } from './run.ts';
 import { runsOf, triggersFor, type TriggerEntry } from './store.ts';
+import { DynamoViewStore } from '../views/store.ts';
 import { matchesWhere } from './where.ts';
 
 /**
@@ -35,6 +36,18 @@ export function triggerMatches(trigger: TriggerEntry['trigger'], event: { name: 
     if (!Object.keys(trigger.where).some((f) => changed.has(f))) return false;
   }
   return matchesWhere(trigger.where, fields);
+}
+
+/**
+ * Did this record event put the person into the segment (pure)? A new record matching its filter, or a change of
+ * a field the filter names after which the record matches ("joined", as the views' filter sees it).
+ */
+export function joinedSegment(where: Record<string, unknown>, event: { name: string; changes?: readonly string[] }, fields: Record<string, unknown>): boolean {
+  if (event.name.endsWith('.updated')) {
+    const changed = new Set(event.changes ?? []);
+    if (!Object.keys(where).some((f) => changed.has(f))) return false;
+  } else if (!event.name.endsWith('.created')) return false;
+  return matchesWhere(where as Parameters<typeof matchesWhere>[0], fields);
 }
 
 export async function onJourneyEvent(detail: unknown, deps: RecordDeps): Promise<{ entered: number; updated: number }> {
@@ -86,6 +99,19 @@ export async function onJourneyEvent(detail: unknown, deps: RecordDeps): Promise
         const run = await processRun(d.tenantId, t.journeyId, p, { kind: 'enter', eventId: d.eventId }, deps);
         if (run) entered++;
       }
+    }
+  }
+  // Segments: a created or changed lead or contact that now matches a segment some journey starts with.
+  if (as && /^(lead|contact)\.(created|updated)$/.test(as)) {
+    const p = personOf(d.subject);
+    const segmentTriggers = p ? await triggersFor(d.tenantId, 'segment.joined') : [];
+    const views = new DynamoViewStore();
+    for (const t of segmentTriggers) {
+      const view = t.trigger.segmentId ? await views.get(d.tenantId, p!.object, t.trigger.segmentId) : undefined;
+      if (!view || !joinedSegment(view.where, { name: as, ...(d.changes ? { changes: d.changes } : {}) }, data)) continue;
+      if (t.trigger.where && !matchesWhere(t.trigger.where, data)) continue;
+      const run = await processRun(d.tenantId, t.journeyId, p!, { kind: 'enter', eventId: d.eventId }, deps);
+      if (run) entered++;
     }
   }
   await logger.info('journey event', { event: d.name, eventId: d.eventId, triggers: triggers.length, entered, updated });

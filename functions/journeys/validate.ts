@@ -38,6 +38,8 @@ export function validateJourney(input: JourneyInput): FieldError[] {
     else index.set(s.id, i);
   });
   const known = (id: string | undefined) => id === undefined || index.has(id);
+  if (input.trigger.event === 'segment.joined' && !input.trigger.segmentId) errors.push({ path: 'trigger.segmentId', message: 'Joining a segment names the segment', code: 'required' });
+  if (input.trigger.event !== 'segment.joined' && input.trigger.segmentId) errors.push({ path: 'trigger.segmentId', message: 'Only a segment.joined trigger names a segment', code: 'not_allowed' });
   steps.forEach((s, i) => {
     const at = (f: string) => `steps.${i}.${f}`;
     for (const f of NEEDS[s.type]) if (s[f] === undefined) errors.push({ path: at(f), message: `A ${s.type} step needs ${f}`, code: 'required' });

@@ -14,6 +14,9 @@ export type JourneyStepType = (typeof JOURNEY_STEP_TYPES)[number];
 /** Events that can start a journey (the `journey-engine` rule listens to them). */
 export const JOURNEY_TRIGGER_EVENTS = [
   'lead.created', 'contact.created', 'lead.updated', 'contact.updated', 'email.opened', 'email.clicked',
+  // A lead or contact newly in a segment (a saved view of leads or contacts): its creation or a change of a
+  // field the segment's filter names makes it match (functions/journeys/trigger.ts).
+  'segment.joined',
 ] as const;
 export type JourneyTriggerEvent = (typeof JOURNEY_TRIGGER_EVENTS)[number];
 /** Goals that end a journey for the person (besides conversion and unsubscribing). */
@@ -67,6 +70,8 @@ export type JourneyStep = z.infer<typeof journeyStep>;
 export const journeyTrigger = z.strictObject({
   event: z.enum(JOURNEY_TRIGGER_EVENTS),
   where: z.optional(viewWhere),
+  /** For `segment.joined`: the saved view (segment) of leads or contacts. */
+  segmentId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
 });
 
 export const journeyReentry = z.strictObject({

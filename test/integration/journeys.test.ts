@@ -282,3 +282,28 @@ describe('journeys: add to a campaign', () => {
     expect(members.body.items).toEqual([expect.objectContaining({ object: 'leads', recordId: lead, status: 'added' })]);
   });
 });
+
+describe('journeys: joined a segment', () => {
+  it('a lead entering the segment (created in it, or changed into it) enters the journey; one outside does not', async () => {
+    const bad = await marketer('POST', '/api/journeys', { name: `Segment ${tag}`, trigger: { event: 'segment.joined', segmentId: 'no-such-view' }, steps: [{ id: 'a1', type: 'addTag', tag: 'seg' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: any) => e.path)).toEqual(['trigger.segmentId']);
+    const view = await marketer('POST', '/api/views', { object: 'leads', name: `Enterprise ${tag}`, shared: 'all', columns: ['name'], where: { industry: { eq: `Enterprise ${tag}` } }, sort: ['name'] });
+    expect(view.status, JSON.stringify(view.body)).toBe(201);
+    const made = await marketer('POST', '/api/journeys', {
+      name: `Segment ${tag}`, trigger: { event: 'segment.joined', segmentId: view.body.id }, steps: [{ id: 'a1', type: 'addTag', tag: 'segment' }], reentry: { policy: 'once' },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect((await marketer('POST', `/api/journeys/${made.body.id}/activate`)).status).toBe(200);
+    const inside = await admin('POST', '/api/leads', { ownerId: repId, firstName: 'Hal', lastName: `Seg ${tag}`, email: email('hal'), company: 'Hal AG', industry: `Enterprise ${tag}` });
+    const outside = await admin('POST', '/api/leads', { ownerId: repId, firstName: 'Ida', lastName: `Seg ${tag}`, email: email('ida'), company: 'Ida AG', industry: 'Retail' });
+    expect([inside.status, outside.status]).toEqual([201, 201]);
+    expect((await waitFor(made.body.id, inside.body.id, (b) => b.status === 'completed')).body.version).toBe(1);
+    await settle();
+    expect((await member(made.body.id, outside.body.id)).status).toBe(404);
+    // Ida changes into the segment: she joins it now.
+    expect((await rep('PATCH', `/api/leads/${outside.body.id}`, { industry: `Enterprise ${tag}` })).status).toBe(200);
+    await waitFor(made.body.id, outside.body.id, (b) => b.status === 'completed');
+    expect((await rep('GET', `/api/leads/${outside.body.id}`)).body.tags).toEqual(['segment']);
+  });
+});
